@@ -1,0 +1,1 @@
+"""The drift checker: collectors -> normalised resources -> pure analyzer -> reports."""
