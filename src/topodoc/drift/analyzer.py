@@ -1,0 +1,166 @@
+"""The analyzer: documented resources + what the sources saw -> findings. Pure, no I/O."""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Iterable
+from dataclasses import dataclass
+from typing import Any
+
+from .finding import Finding
+from .hints import (
+    changed_hint,
+    missing_hint,
+    unexpected_hint,
+    unreported_hint,
+    unverifiable_hint,
+)
+from .ignore import IgnoreRules, Rule
+from .resources import Resource, SourceResult
+from .severity import Severities
+
+#: Kinds whose undocumented members are always reported; others only once the topology
+#: documents at least one resource of that kind.
+INVENTORY_KINDS = frozenset({"hypervisor", "vm", "k8s-node", "etcd-member", "os-hypervisor"})
+
+
+@dataclass(frozen=True, slots=True)
+class Ignored:
+    """A finding an ignore rule dropped, and the rule."""
+
+    finding: Finding
+    rule: Rule
+
+    def to_json(self) -> dict[str, Any]:
+        return {**self.finding.to_json(), "rule": self.rule.to_json()}
+
+    @classmethod
+    def from_json(cls, data: dict[str, Any]) -> Ignored:
+        return cls(Finding.from_json(data), Rule.from_json(data["rule"]))
+
+
+class Findings(list[Finding]):
+    """The reported findings in report order; ``ignored`` holds what ignore rules dropped."""
+
+    def __init__(self, findings: Iterable[Finding] = (), ignored: Iterable[Ignored] = ()):
+        super().__init__(findings)
+        self.ignored: list[Ignored] = list(ignored)
+
+
+def analyze(
+    expected: list[Resource],
+    sources: list[SourceResult],
+    rules: IgnoreRules,
+    severities: Severities,
+) -> Findings:
+    """Compare documented resources with the sources' observations.
+
+    Live resources join on their key across sources. A documented resource is judged by its
+    own source: if that source is not ok (or absent) the resource is unverifiable, never
+    missing; if the source did not see it, it is missing. Only the attributes the documented
+    side states are compared, taking values from its own source first, then from the others.
+    """
+    results = {s.id: s for s in sources}
+    live: dict[str, dict[str, Resource]] = {}
+    for result in sorted(sources, key=lambda s: s.id):
+        for resource in result.resources:
+            live.setdefault(resource.key, {})[result.id] = resource
+
+    found: list[Finding] = []
+    ignored: list[Ignored] = []
+    for doc in expected:
+        kept, dropped = judge(doc, results, live.get(doc.key, {}), rules, severities)
+        found += kept
+        ignored += dropped
+
+    documented_keys = {r.key for r in expected}
+    documented_kinds = {r.kind for r in expected}
+    unexpected = []
+    for key, seen in live.items():
+        first = seen[min(seen)]
+        if key not in documented_keys and (
+            first.kind in INVENTORY_KINDS or first.kind in documented_kinds
+        ):
+            level = severities.level(first.kind, "unexpected", None, first.attrs)
+            unexpected.append(Finding(key, first.kind, "unexpected", None, None, None, min(seen),
+                                      level, unexpected_hint(sorted(seen))))
+    kept, dropped = split(unexpected, rules)
+    found += kept
+    ignored += dropped
+    return Findings(sorted(found, key=Finding.sort_key),
+                    sorted(ignored, key=lambda i: i.finding.sort_key()))
+
+
+def split(findings: list[Finding], rules: IgnoreRules) -> tuple[list[Finding], list[Ignored]]:
+    """``findings`` into those reported and those an ignore rule drops."""
+    kept, dropped = [], []
+    for finding in findings:
+        rule = rules.ignores(finding.key, finding.attribute)
+        if rule is None:
+            kept.append(finding)
+        else:
+            dropped.append(Ignored(finding, rule))
+    return kept, dropped
+
+
+def judge(
+    doc: Resource,
+    results: dict[str, SourceResult],
+    seen: dict[str, Resource],
+    rules: IgnoreRules,
+    severities: Severities,
+) -> tuple[list[Finding], list[Ignored]]:
+    """The findings on one documented resource, given what each source saw under its key,
+    and those ignore rules drop. A seen resource whose every difference is ignored is ok."""
+
+    def finding(state: str, attribute: str | None = None, expected: Any = None,
+                actual: Any = None, source: str = doc.source, hint: str = "") -> Finding:
+        level = severities.level(doc.kind, state, attribute, doc.attrs)
+        return Finding(doc.key, doc.kind, state, attribute, expected, actual, source, level, hint)
+
+    result = results.get(doc.source)
+    if result is None or result.status != "ok":
+        return split([finding("unverifiable", hint=unverifiable_hint(doc.source, result))], rules)
+    if doc.source not in seen:
+        hint = missing_hint(doc.kind, doc.source, sorted(seen))
+        return split([finding("missing", hint=hint)], rules)
+
+    # attribute -> (value, source id): the resource's own source first, then the others
+    actual: dict[str, tuple[Any, str]] = {}
+    for source_id in [doc.source, *sorted(s for s in seen if s != doc.source)]:
+        for name, value in seen[source_id].attrs.items():
+            if value is not None:
+                actual.setdefault(name, (value, source_id))
+
+    findings = []
+    for name, want in doc.attrs.items():
+        if name not in actual:
+            failed = [r for _, r in sorted(results.items()) if r.status != "ok"]
+            findings.append(finding("unverifiable", name, comparable(want),
+                                    hint=unreported_hint(name, failed)))
+            continue
+        got, source_id = actual[name]
+        if not same(want, got):
+            want, got = comparable(want), comparable(got)
+            findings.append(finding("changed", name, want, got, source_id,
+                                    changed_hint(doc.kind, name, want, got)))
+    kept, dropped = split(findings, rules)
+    return kept or [finding("ok")], dropped
+
+
+def comparable(value: Any) -> Any:
+    """Lists sorted (by their JSON text, so mixed items sort too); other values as they are."""
+    if isinstance(value, list | tuple):
+        return sorted(value, key=lambda v: json.dumps(v, sort_keys=True, default=str))
+    return value
+
+
+def same(expected: Any, actual: Any) -> bool:
+    """Exact equality, lists compared sorted, booleans never equal to numbers."""
+    if isinstance(expected, bool) or isinstance(actual, bool):
+        return type(expected) is type(actual) and expected == actual
+    if isinstance(expected, list | tuple) and isinstance(actual, list | tuple):
+        return len(expected) == len(actual) and all(
+            same(a, b) for a, b in zip(comparable(expected), comparable(actual), strict=True)
+        )
+    return expected == actual

@@ -1,0 +1,87 @@
+"""Hints: the one short sentence each finding carries, in human units, never a secret."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from .finding import is_secret
+from .resources import SourceResult
+
+#: Attributes normalised to bytes.
+BYTE_ATTRIBUTES = frozenset({"memory", "disk"})
+
+UNITS = (("TiB", 2**40), ("GiB", 2**30), ("MiB", 2**20), ("KiB", 2**10))
+
+#: Why a documented resource may be missing, by kind.
+MISSING = {
+    "hypervisor": "not reported by {source}; is the URI pointing at the right host?",
+    "vm": "not defined on {source}; was it renamed or undefined?",
+    "libvirt-network": "not defined on {source}; was it destroyed or renamed?",
+    "storage-pool": "not defined on {source}; was it destroyed or renamed?",
+    "os-hypervisor": "not in the hypervisor list of {source}; is nova-compute running there?",
+    "k8s-node": "not a node of {source}; was it deleted, or has it never joined?",
+    "etcd-member": "not a member of {source}; was it removed from the cluster?",
+}
+
+
+def human(attribute: str | None, value: Any) -> str:
+    """``value`` of ``attribute`` for people: sizes in binary units, lists comma-separated."""
+    if value is None:
+        return "(none)"
+    if isinstance(value, bool):
+        return "yes" if value else "no"
+    if attribute in BYTE_ATTRIBUTES and isinstance(value, int):
+        return human_bytes(value)
+    if isinstance(value, list | tuple):
+        return ", ".join(human(None, v) for v in value) or "(empty)"
+    return str(value)
+
+
+def human_bytes(size: int) -> str:
+    """``17179869184`` -> ``16 GiB``; up to two decimals."""
+    for unit, scale in UNITS:
+        if abs(size) >= scale:
+            return f"{round(size / scale, 2):g} {unit}"
+    return f"{size} B"
+
+
+def missing_hint(kind: str, source: str, seen_by: list[str]) -> str:
+    hint = MISSING.get(kind, "not found on {source}").format(source=source)
+    return f"{hint} (seen only by {', '.join(seen_by)})" if seen_by else hint
+
+
+def unexpected_hint(seen_by: list[str]) -> str:
+    return f"seen by {', '.join(seen_by)} but not in the topology; document or ignore it"
+
+
+def changed_hint(kind: str, attribute: str, expected: Any, actual: Any) -> str:
+    if is_secret(attribute):
+        return "differs (value masked)"
+    if isinstance(expected, list) and isinstance(actual, list):
+        extra = [v for v in actual if v not in expected]
+        lacking = [v for v in expected if v not in actual]
+        parts = [f"lacks {human(None, lacking)}"] if lacking else []
+        parts += [f"has extra {human(None, extra)}"] if extra else []
+        if parts:
+            return "; ".join(parts)
+    want, got = human(attribute, expected), human(attribute, actual)
+    if kind == "vm" and attribute == "hypervisor":
+        return f"expected on {want}, found on {got}; was it migrated?"
+    if attribute in ("state", "status", "ready", "healthy"):
+        return f"expected {want}, is {got}"
+    return f"expected {want}, found {got}"
+
+
+def unverifiable_hint(source: str, result: SourceResult | None) -> str:
+    if result is None:
+        return f"{source} was not checked; is it configured?"
+    if result.status == "skipped":
+        return f"{source} was skipped{': ' + result.error if result.error else ''}"
+    return f"{source} {result.status}: {result.error or 'no detail given'}"
+
+
+def unreported_hint(attribute: str, failed: list[SourceResult]) -> str:
+    hint = f"no source reported {attribute}"
+    if failed:
+        hint += "; not checked: " + ", ".join(f"{r.id} ({r.status})" for r in failed)
+    return hint
