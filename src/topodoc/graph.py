@@ -1,0 +1,93 @@
+"""The model as a networkx graph: one node per object, one typed edge per relation.
+
+Edges point from the object that states the relation to the one it names:
+``runs_on`` (guest -> machine), ``member`` (cluster -> machine, with ``roles``),
+``depends_on``, ``etcd`` (kubernetes -> external etcd cluster), ``managed_by``,
+``attached`` (machine -> network), ``uses`` (disk -> pool), ``provided_by`` / ``backing`` /
+``used_by`` (storage -> ...),
+``in_domain`` (host -> failure domain or site), ``parent``.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+
+import networkx as nx
+
+from .model import Located, Model, Obj
+from .problems import Location
+
+Ref = tuple[str, str, str, Location]  # (source id, relation, target id, where it is written)
+
+
+def _each(obj: Located, name: str, values: tuple[str, ...]) -> Iterator[tuple[str, Location]]:
+    for index, value in enumerate(values):
+        yield value, obj.locs.get(f"{name}[{index}]", obj.at(name))
+
+
+def references(obj: Obj) -> Iterator[Ref]:
+    """Every reference ``obj`` makes, with the relation and where it is written."""
+    oid = obj.id
+    kind = obj.kind
+    if kind in ("failure_domain", "host") and obj.site:
+        yield oid, "in_domain", obj.site, obj.at("site")
+    if kind in ("failure_domain", "network") and obj.parent:
+        yield oid, "parent", obj.parent, obj.at("parent")
+    if kind == "host":
+        for fd, loc in _each(obj, "failure_domains", obj.failure_domains):
+            yield oid, "in_domain", fd, loc
+        if obj.bmc.get("network"):
+            yield oid, "attached", obj.bmc["network"], obj.at("bmc")
+    if kind in ("vm", "container"):
+        yield oid, "runs_on", obj.runs_on, obj.at("runs_on")
+    if kind == "vm" and obj.managed_by:
+        yield oid, "managed_by", obj.managed_by, obj.at("managed_by")
+    for nic in getattr(obj, "nics", ()):
+        if nic.network:
+            yield oid, "attached", nic.network, nic.at("network")
+    for disk in getattr(obj, "disks", ()):
+        if disk.pool:
+            yield oid, "uses", disk.pool, disk.at("pool")
+    if kind == "cluster":
+        for member in obj.members:
+            yield oid, "member", member.machine, member.at("machine")
+        if obj.etcd_cluster:
+            yield oid, "etcd", obj.etcd_cluster, obj.at("etcd")
+    if kind in ("cluster", "service"):
+        for dep, loc in _each(obj, "depends_on", obj.depends_on):
+            yield oid, "depends_on", dep, loc
+    if kind == "service":
+        for machine, loc in _each(obj, "runs_on", obj.runs_on):
+            yield oid, "runs_on", machine, loc
+    if kind == "storage":
+        yield oid, "provided_by", obj.provided_by, obj.at("provided_by")
+        for backing, loc in _each(obj, "backing", obj.backing):
+            yield oid, "backing", backing, loc
+        for user, loc in _each(obj, "used_by", obj.used_by):
+            yield oid, "used_by", user, loc
+
+
+def build_graph(model: Model) -> nx.MultiDiGraph:
+    """The model's graph; edges to ids that do not exist are left out."""
+    graph = nx.MultiDiGraph()
+    for obj in model:
+        graph.add_node(obj.id, kind=obj.kind)
+    for obj in model:
+        for source, relation, target, _ in references(obj):
+            if source in model.objects and target in model.objects:
+                attrs = {"rel": relation}
+                if relation == "member":
+                    attrs["roles"] = tuple(r for mb in obj.members if mb.machine == target
+                                           for r in mb.roles)
+                graph.add_edge(source, target, key=relation, **attrs)
+    return graph
+
+
+def placement_graph(model: Model) -> nx.DiGraph:
+    """Guest -> machine edges only (``runs_on`` of VMs and containers)."""
+    graph = nx.DiGraph()
+    for obj in model:
+        parent = getattr(obj, "runs_on", None)
+        if isinstance(parent, str):
+            graph.add_edge(obj.id, parent)
+    return graph

@@ -1,0 +1,175 @@
+"""Finding and reading the files of a topology: a file with its includes, or a directory."""
+
+from __future__ import annotations
+
+import hashlib
+import os
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from . import yamlpos
+from .problems import Location, Problem
+from .yamlpos import YList, YMap
+
+#: Files larger than this are refused before they are read (override: TOPODOC_MAX_FILE_BYTES).
+DEFAULT_MAX_FILE_BYTES = 64 * 2**20
+SUFFIXES = (".yaml", ".yml")
+
+
+def max_file_bytes() -> int:
+    value = os.environ.get("TOPODOC_MAX_FILE_BYTES", "")
+    return int(value) if value.isdigit() else DEFAULT_MAX_FILE_BYTES
+
+
+class SourceError(Exception):
+    """The topology path itself cannot be used (missing, unreadable): an I/O error."""
+
+
+@dataclass
+class Sources:
+    """The parsed files of one topology, in path order, and what went wrong reading them."""
+
+    root: Path
+    documents: dict[str, YMap] = field(default_factory=dict)  # absolute path -> document
+    problems: list[Problem] = field(default_factory=list)
+    digest: str = ""  # sha256 over every file's path and bytes: changes when any file changes
+
+
+def read_sources(path: str | os.PathLike[str]) -> Sources:
+    """Read the topology at ``path`` (a directory, or one file with its includes)."""
+    start = Path(path)
+    if not start.exists():
+        raise SourceError(f"{path}: no such file or directory")
+    if start.is_dir():
+        root = start.resolve()
+        queue = sorted(
+            p for p in root.rglob("*")
+            if p.suffix in SUFFIXES and p.is_file()
+            and not any(part.startswith(".") for part in p.relative_to(root).parts)
+        )
+        if not queue:
+            raise SourceError(f"{path}: no *.yaml files in this directory")
+    else:
+        root = start.resolve().parent
+        queue = [start.resolve()]
+    sources = Sources(root=root)
+    includes: dict[str, list[tuple[str, Location]]] = {}
+    hasher = hashlib.sha256()
+    seen: set[str] = set()
+    while queue:
+        file = queue.pop(0)
+        key = str(file)
+        if key in seen:
+            continue
+        seen.add(key)
+        raw = _read_bytes(file, sources.problems)
+        if raw is None:
+            continue
+        hasher.update(os.path.relpath(key, root).encode() + b"\0" + raw + b"\0")
+        doc = _parse(raw, key, sources.problems)
+        if doc is None:
+            continue
+        sources.documents[key] = doc
+        for target, loc in _includes(doc, file, root, sources.problems):
+            includes.setdefault(key, []).append((target, loc))
+            queue.append(Path(target))
+    sources.problems.extend(_include_cycles(includes))
+    sources.digest = hasher.hexdigest()
+    sources.documents = dict(sorted(sources.documents.items()))
+    return sources
+
+
+def _read_bytes(file: Path, problems: list[Problem]) -> bytes | None:
+    where = Location(str(file), 1, 1)
+    try:
+        size = file.stat().st_size
+        limit = max_file_bytes()
+        if size > limit:
+            problems.append(Problem("file-size", "error", f"file is {size:,} bytes, over the "
+                                    f"limit of {limit:,} (TOPODOC_MAX_FILE_BYTES)", where))
+            return None
+        return file.read_bytes()
+    except FileNotFoundError:
+        problems.append(Problem("io", "error", "file not found", where))
+    except IsADirectoryError:
+        problems.append(Problem("io", "error", "is a directory, not a file", where))
+    except OSError as exc:
+        problems.append(Problem("io", "error", f"cannot read: {exc.strerror or exc}", where))
+    return None
+
+
+def _parse(raw: bytes, file: str, problems: list[Problem]) -> YMap | None:
+    nul = raw.find(b"\0")
+    if nul >= 0:
+        problems.append(Problem("encoding", "error", "binary data (a NUL byte): not a YAML "
+                                "text file", _offset_location(raw, nul, file)))
+        return None
+    try:
+        text = raw.decode("utf-8-sig")
+    except UnicodeDecodeError as exc:
+        problems.append(Problem("encoding", "error", f"not UTF-8 text (byte 0x{raw[exc.start]:02x}"
+                                "); save the file as UTF-8",
+                                _offset_location(raw, exc.start, file)))
+        return None
+    try:
+        doc = yamlpos.load(text, file)
+    except yamlpos.YAMLProblem as exc:
+        problems.append(Problem(exc.rule, "error", exc.message, exc.loc))
+        return None
+    if doc is None:
+        problems.append(Problem("empty-file", "error", "the file is empty: a topology file is a "
+                                "mapping that starts with 'version: 1'", Location(file, 1, 1)))
+        return None
+    if not isinstance(doc, YMap):
+        where = doc.loc() if isinstance(doc, YList) else Location(file, 1, 1)
+        problems.append(Problem("schema", "error", "a topology file must be a mapping (keys like "
+                                "'version:', 'hosts:', 'vms:')", where))
+        return None
+    return doc
+
+
+def _offset_location(raw: bytes, offset: int, file: str) -> Location:
+    line = raw.count(b"\n", 0, offset) + 1
+    col = offset - (raw.rfind(b"\n", 0, offset) + 1) + 1
+    return Location(file, line, col)
+
+
+def _includes(doc: YMap, file: Path, root: Path, problems: list[Problem]):
+    entries = doc.get("include")
+    if not isinstance(entries, YList):
+        return  # a wrong type is reported by the schema
+    for index, entry in enumerate(entries):
+        loc = entries.loc(index)
+        if not isinstance(entry, str):
+            continue
+        target = (file.parent / entry).resolve()
+        if not target.is_relative_to(root):
+            problems.append(Problem("include-outside", "error", f"include {entry!r} leaves the "
+                                    f"topology directory {root}", loc))
+        elif not target.is_file():
+            problems.append(Problem("include-missing", "error",
+                                    f"include {entry!r}: no such file", loc))
+        else:
+            yield str(target), loc
+
+
+def _include_cycles(includes: dict[str, list[tuple[str, Location]]]) -> list[Problem]:
+    """One problem per include that closes a cycle, at the include entry."""
+    problems: list[Problem] = []
+    state: dict[str, int] = {}  # 1 = on the current path, 2 = done
+
+    def visit(node: str, path: list[str]) -> None:
+        state[node] = 1
+        for target, loc in includes.get(node, []):
+            if state.get(target) == 1:
+                cycle = path[path.index(target):] + [target]
+                names = " -> ".join(os.path.basename(p) for p in cycle)
+                problems.append(Problem("include-cycle", "error", f"include cycle: {names}", loc))
+            elif target not in state:
+                visit(target, path + [target])
+        state[node] = 2
+
+    for node in sorted(includes):
+        if node not in state:
+            visit(node, [node])
+    return problems

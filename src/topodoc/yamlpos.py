@@ -1,0 +1,252 @@
+"""Safe YAML loading that keeps the position of every node.
+
+The document is built straight from libyaml's event stream (``CParser`` where PyYAML has it),
+without recursion, so it can bound what a hostile file could make it do: nesting depth, alias
+expansion ("billion laughs") and documents per file. Mappings and sequences come back as
+:class:`YMap` and :class:`YList`, which remember where each key and value was written.
+
+Plain scalars are resolved with the YAML 1.2 core schema: ``true``/``false`` are the only
+booleans (``on``, ``yes`` and ``no`` stay strings) and dates stay strings.
+"""
+
+from __future__ import annotations
+
+import re
+from typing import Any
+
+import yaml
+
+from .problems import Location
+
+# libyaml's parser is about 10x faster than the pure-Python one; only its events are used.
+_Parser = getattr(yaml, "CBaseLoader", yaml.BaseLoader)
+
+MAX_DEPTH = 64
+MAX_ALIAS_EXPANSION = 100_000
+
+Pos = tuple[int, int]  # (line, col), 1-based
+
+
+class YAMLProblem(Exception):
+    """A YAML file that cannot be read as a topology document."""
+
+    def __init__(self, rule: str, message: str, loc: Location):
+        super().__init__(message)
+        self.rule, self.message, self.loc = rule, message, loc
+
+
+class YMap(dict):
+    """A mapping that remembers its file and where each key and value was written."""
+
+    __slots__ = ("file", "pos", "key_pos", "val_pos")
+
+    def loc(self, key: str | None = None, *, of_key: bool = False) -> Location:
+        """The location of this mapping, of one of its values, or of one of its keys."""
+        if key is None:
+            return Location(self.file, *self.pos)
+        table = self.key_pos if of_key else self.val_pos
+        return Location(self.file, *table.get(key, self.pos))
+
+
+class YList(list):
+    """A sequence that remembers its file and where each item was written."""
+
+    __slots__ = ("file", "pos", "item_pos")
+
+    def loc(self, index: int | None = None) -> Location:
+        if index is None or index >= len(self.item_pos):
+            return Location(self.file, *self.pos)
+        return Location(self.file, *self.item_pos[index])
+
+
+_INT = re.compile(r"[-+]?[0-9]+\Z")
+_INT_OTHER = re.compile(r"0o[0-7]+\Z|0x[0-9a-fA-F]+\Z")
+_FLOAT = re.compile(r"[-+]?(\.[0-9]+|[0-9]+(\.[0-9]*)?)([eE][-+]?[0-9]+)?\Z")
+_SPECIAL: dict[str, Any] = {
+    "": None, "~": None, "null": None, "Null": None, "NULL": None,
+    "true": True, "True": True, "TRUE": True, "false": False, "False": False, "FALSE": False,
+    ".inf": float("inf"), "+.inf": float("inf"), "-.inf": float("-inf"), ".nan": float("nan"),
+    ".Inf": float("inf"), "+.Inf": float("inf"), "-.Inf": float("-inf"), ".NaN": float("nan"),
+}
+_NUMERIC_START = frozenset("0123456789+-.")
+_STR_TAGS = {"tag:yaml.org,2002:str", "!"}
+
+
+def _plain(value: str) -> Any:
+    if value in _SPECIAL:
+        return _SPECIAL[value]
+    if value[0] not in _NUMERIC_START:
+        return value
+    if _INT.match(value):
+        return int(value)
+    if _INT_OTHER.match(value):
+        return int(value, 0)
+    if _FLOAT.match(value):
+        return float(value)
+    return value
+
+
+def _scalar(event: yaml.ScalarEvent, loc: Location) -> Any:
+    tag = event.tag
+    if tag is None or tag == "!":
+        return _plain(event.value) if event.implicit[0] else event.value
+    if tag in _STR_TAGS:
+        return event.value
+    if tag in ("tag:yaml.org,2002:int", "tag:yaml.org,2002:float", "tag:yaml.org,2002:bool",
+               "tag:yaml.org,2002:null"):
+        value = _plain(event.value)
+        kind = tag.rsplit(":", 1)[1]
+        ok = {"int": int, "float": (int, float), "bool": bool, "null": type(None)}[kind]
+        if isinstance(value, ok) and not (kind == "int" and isinstance(value, bool)):
+            return float(value) if kind == "float" else value
+        raise YAMLProblem("yaml-tag", f"{event.value!r} is not a valid !!{kind}", loc)
+    raise YAMLProblem("yaml-tag", f"unsupported YAML tag {tag!r}: topology files use plain "
+                      "YAML values only", loc)
+
+
+class _Frame:
+    __slots__ = ("value", "anchor", "key", "key_pos", "size", "merges", "explicit")
+
+    def __init__(self, value: YMap | YList, anchor: str | None):
+        self.value = value
+        self.anchor = anchor
+        self.key: Any = _NO_KEY
+        self.key_pos: Pos = (0, 0)
+        self.size = 1
+        self.merges: list[tuple[YMap, Pos]] = []
+        self.explicit: set[str] = set()
+
+
+_NO_KEY = object()
+
+
+def load(text: str, file: str) -> Any:
+    """Parse one YAML document from ``text`` into plain values with positions.
+
+    Raises :class:`YAMLProblem` with the location of the first thing that makes the document
+    unreadable; the caller reports it and goes on with the other files.
+    """
+    try:
+        return _build(text, file)
+    except yaml.MarkedYAMLError as exc:
+        mark = exc.problem_mark or exc.context_mark
+        loc = Location(file, mark.line + 1, mark.column + 1) if mark else Location(file, 1, 1)
+        raise YAMLProblem("yaml-syntax", _syntax_message(exc, text, mark), loc) from None
+    except yaml.YAMLError as exc:  # e.g. a reader error without a mark
+        raise YAMLProblem("yaml-syntax", str(exc).splitlines()[0], Location(file, 1, 1)) from None
+
+
+def _syntax_message(exc: yaml.MarkedYAMLError, text: str, mark: Any) -> str:
+    problem = exc.problem or exc.context or "invalid YAML"
+    if mark is not None and "\t" in problem or (
+        mark is not None and text[mark.index:mark.index + 1] == "\t"
+    ):
+        return "a tab character: YAML indentation must use spaces"
+    context = f" ({exc.context})" if exc.context and exc.problem else ""
+    return f"{problem}{context}"
+
+
+def _build(text: str, file: str) -> Any:
+    parser = _Parser(text)
+    stack: list[_Frame] = []
+    anchors: dict[str, tuple[Any, int]] = {}
+    expanded = 0
+    root: Any = _NO_KEY
+    documents = 0
+
+    def add(value: Any, pos: Pos, size: int) -> None:
+        nonlocal root
+        if not stack:
+            root = value
+            return
+        frame = stack[-1]
+        container = frame.value
+        frame.size += size
+        if isinstance(container, YList):
+            container.append(value)
+            container.item_pos.append(pos)
+            return
+        if frame.key is _NO_KEY:  # this value is a key
+            if isinstance(value, (YMap, YList)):
+                raise YAMLProblem("yaml-syntax", "a mapping key must be a plain value",
+                                  Location(file, *pos))
+            if value is None or isinstance(value, (bool, float)):
+                value = "null" if value is None else str(value).lower()
+            frame.key, frame.key_pos = value, pos
+            return
+        key = frame.key
+        frame.key = _NO_KEY
+        if key == "<<":
+            merged = value if isinstance(value, YList) else [value]
+            for item in merged:
+                if not isinstance(item, YMap):
+                    raise YAMLProblem("yaml-syntax", "a merge key '<<' needs a mapping or a "
+                                      "list of mappings", Location(file, *pos))
+                frame.merges.append((item, pos))
+            return
+        if key in frame.explicit:
+            first = container.key_pos[key]
+            raise YAMLProblem("yaml-duplicate-key", f"duplicate key {key!r} (first written at "
+                              f"line {first[0]}); YAML would silently keep only the last one",
+                              Location(file, *frame.key_pos))
+        frame.explicit.add(key)
+        container[key] = value
+        container.key_pos[key] = frame.key_pos
+        container.val_pos[key] = pos
+
+    while True:
+        event = parser.get_event()
+        if event is None:
+            break
+        mark = event.start_mark
+        pos = (mark.line + 1, mark.column + 1)
+        etype = type(event)
+        if etype is yaml.ScalarEvent:
+            value = _scalar(event, Location(file, *pos))
+            if event.anchor:
+                anchors[event.anchor] = (value, 1)
+            add(value, pos, 1)
+        elif etype is yaml.MappingStartEvent or etype is yaml.SequenceStartEvent:
+            if len(stack) >= MAX_DEPTH:
+                raise YAMLProblem("yaml-limit", f"nesting deeper than {MAX_DEPTH} levels; a "
+                                  "topology never needs that", Location(file, *pos))
+            if event.tag not in (None, "!", "tag:yaml.org,2002:map", "tag:yaml.org,2002:seq"):
+                raise YAMLProblem("yaml-tag", f"unsupported YAML tag {event.tag!r}",
+                                  Location(file, *pos))
+            if etype is yaml.MappingStartEvent:
+                new: YMap | YList = YMap()
+                new.key_pos, new.val_pos = {}, {}
+            else:
+                new = YList()
+                new.item_pos = []
+            new.file, new.pos = file, pos
+            stack.append(_Frame(new, event.anchor))
+        elif etype is yaml.MappingEndEvent or etype is yaml.SequenceEndEvent:
+            frame = stack.pop()
+            value = frame.value
+            for merged, _ in frame.merges:
+                for key, item in merged.items():
+                    if key not in value:
+                        value[key] = item
+                        value.key_pos[key] = merged.key_pos[key]
+                        value.val_pos[key] = merged.val_pos[key]
+            if frame.anchor:
+                anchors[frame.anchor] = (value, frame.size)
+            add(value, value.pos, frame.size)
+        elif etype is yaml.AliasEvent:
+            if event.anchor not in anchors:
+                raise YAMLProblem("yaml-syntax", f"unknown alias *{event.anchor}",
+                                  Location(file, *pos))
+            value, size = anchors[event.anchor]
+            expanded += size
+            if expanded > MAX_ALIAS_EXPANSION:
+                raise YAMLProblem("yaml-limit", "aliases expand to more than "
+                                  f"{MAX_ALIAS_EXPANSION:,} nodes (an alias bomb?)",
+                                  Location(file, *pos))
+            add(value, pos, size)
+        elif etype is yaml.DocumentStartEvent:
+            documents += 1
+            if documents > 1:
+                raise YAMLProblem("yaml-syntax", "more than one YAML document in a file; "
+                                  "split it into several files", Location(file, *pos))
+    return None if root is _NO_KEY else root
