@@ -1,6 +1,6 @@
 """One fixed lab scenario holding every finding state, shared by analyzer and report tests.
 
-A plain module (not a conftest) so tests import it by its unique name."""
+A plain module, not a conftest: tests import what they need from it."""
 
 from __future__ import annotations
 

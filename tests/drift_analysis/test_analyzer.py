@@ -4,12 +4,12 @@ from __future__ import annotations
 
 import random
 
-from drift_scenario import ETCD, K8S, LIBVIRT, NOVA, GiB, build_scenario
-
 from topodoc.drift.analyzer import analyze, same
 from topodoc.drift.ignore import IgnoreRules
 from topodoc.drift.resources import Resource, SourceResult
 from topodoc.drift.severity import Severities
+
+from .drift_scenario import ETCD, K8S, LIBVIRT, NOVA, GiB, build_scenario
 
 
 def vm(name, source=LIBVIRT, **attrs):

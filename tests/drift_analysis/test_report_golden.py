@@ -12,11 +12,12 @@ import xml.etree.ElementTree as ET
 from pathlib import Path
 
 import pytest
-from drift_scenario import build_scenario
 
 from topodoc.drift.analyzer import analyze
 from topodoc.drift.report import Report
 from topodoc.drift.report_outputs import render
+
+from .drift_scenario import build_scenario
 
 GOLDEN = Path(__file__).parent / "golden"
 UPDATE = os.environ.get("TOPODOC_UPDATE_GOLDEN") == "1"

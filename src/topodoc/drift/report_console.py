@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import re
+
 from .finding import LAYER_ORDER, Finding
 from .report import Report
 
@@ -10,6 +12,14 @@ STATE_COLORS = {"ok": "32", "missing": "31", "unexpected": "35", "changed": "33"
 LEVEL_COLORS = {"info": "2", "warning": "33", "error": "31", "critical": "1;31"}
 STATUS_TEXT = {"in_sync": ("in sync", "1;32"), "drift": ("DRIFT", "1;33"),
                "incomplete": ("INCOMPLETE", "1;31")}
+
+
+#: Control characters: shown as "?" so no text from a source can drive the terminal.
+CONTROL = re.compile(r"[\x00-\x1f\x7f-\x9f]")
+
+
+def plain(text: str) -> str:
+    return CONTROL.sub("?", text)
 
 
 def paint(text: str, code: str, color: bool) -> str:
@@ -23,7 +33,7 @@ def render_console(report: Report, *, color: bool = False, verbose: bool = False
     width = max((len(f.ref) for f in shown), default=0)
     title, code = STATUS_TEXT[report.status]
     lines = [f"topodoc drift: {paint(title, code, color)} "
-             f"({report.topology}, checked {report.checked_at})"]
+             f"({plain(report.topology)}, checked {plain(report.checked_at)})"]
 
     for layer in LAYER_ORDER:
         in_layer = [f for f in shown if f.layer == layer]
@@ -36,8 +46,8 @@ def render_console(report: Report, *, color: bool = False, verbose: bool = False
         for item in report.ignored:
             rule = item.rule
             why = f": {rule.reason}" if rule.reason else ""
-            lines.append(f"  {item.finding.ref} ({item.finding.state}) by {rule.text} "
-                         f"at {rule.origin}{why}")
+            lines.append(plain(f"  {item.finding.ref} ({item.finding.state}) by {rule.text} "
+                               f"at {rule.origin}{why}"))
 
     lines += ["", paint("sources", "1", color)]
     id_width = max((len(s.id) for s in report.sources), default=0)
@@ -46,7 +56,7 @@ def render_console(report: Report, *, color: bool = False, verbose: bool = False
         detail = (f"{plural(source.resources, 'resource')}, "
                   f"{plural(source.api_calls, 'API call')}, {source.duration_s:.2f} s")
         if source.error:
-            detail += f"; {source.error}"
+            detail += f"; {plain(source.error)}"
         lines.append(f"  {status} {source.id:<{id_width}}  {detail}")
 
     counts = ", ".join(f"{n} {state}" for state, n in report.counts().items())
@@ -64,4 +74,4 @@ def plural(count: int, noun: str) -> str:
 def finding_line(finding: Finding, width: int, color: bool) -> str:
     state = paint(f"{finding.state:<12}", STATE_COLORS.get(finding.state, "0"), color)
     level = paint(f"{finding.severity:<8}", LEVEL_COLORS.get(finding.severity, "0"), color)
-    return f"  {state} {level} {finding.ref:<{width}}  {finding.hint}".rstrip()
+    return f"  {state} {level} {plain(finding.ref):<{width}}  {plain(finding.hint)}".rstrip()

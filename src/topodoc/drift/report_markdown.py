@@ -14,10 +14,13 @@ STATUS_TEXT = {"in_sync": "in sync", "drift": "drift found",
 #: Characters that would end a table cell or start inline markup.
 MARKUP = re.compile(r"([\\`*_\[\]<>|~])")
 
+#: Control characters, dropped: they mean nothing in a comment.
+CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f]")
+
 
 def cell(value: object) -> str:
     """``value`` as literal text in one table cell."""
-    return MARKUP.sub(r"\\\1", " ".join(str(value).split()))
+    return MARKUP.sub(r"\\\1", " ".join(CONTROL.sub("", str(value)).split()))
 
 
 def row(*values: object) -> str:
