@@ -8,7 +8,14 @@ from datetime import date
 import pytest
 
 from topodoc.drift.finding import Finding
-from topodoc.drift.ignore import IgnoreError, IgnoreRules, Rule, parse_rule, write_ignore_file
+from topodoc.drift.ignore import (
+    IgnoreError,
+    IgnoreRules,
+    Rule,
+    expected_drift_pattern,
+    parse_rule,
+    write_ignore_file,
+)
 
 
 def rules(*patterns: str) -> IgnoreRules:
@@ -116,6 +123,16 @@ def test_precedence_model_then_file_then_command_line(tmp_path):
     assert IgnoreRules.load(path, expected_drift=model).ignores("vm:a", "memory") is None
     r = IgnoreRules.load(path, ["vm:a"], model)
     assert r.ignores("vm:a", "memory").origin == "--ignore"
+
+
+def test_expected_drift_patterns_are_relative_to_their_object():
+    assert expected_drift_pattern("vm:z-k8s-m-1", "*") == "vm:z-k8s-m-1"
+    assert expected_drift_pattern("vm:z-k8s-m-1", "memory") == "vm:z-k8s-m-1.memory"
+    assert expected_drift_pattern("vm:odd[1]", "vcpu*") == "vm:odd[[]1].vcpu*"
+    assert expected_drift_pattern("vm:a", "vm:b.memory") == "vm:b.memory"
+    r = IgnoreRules.load(expected_drift=[
+        (expected_drift_pattern("vm:odd[1]", "vcpu*"), "pinned by hand", "lab.yaml:3:5")])
+    assert r.ignores("vm:odd[1]", "vcpu_max") and not r.ignores("vm:odd1", "vcpu")
 
 
 def test_rule_json_round_trip():

@@ -156,6 +156,18 @@ class IgnoreRules:
         return frozenset(ignored)
 
 
+def expected_drift_pattern(key: str, pattern: str) -> str:
+    """The full pattern of an ``expected_drift`` entry on the object whose key is ``key``.
+
+    The topology writes it relative to the object: ``*`` (all of it), ``memory`` (one
+    attribute, wildcards allowed), or already in full as ``KIND:NAME[.ATTRIBUTE]``.
+    """
+    if ":" in pattern:
+        return pattern
+    own = escape_pattern(key)
+    return own if pattern.strip() == "*" else f"{own}.{pattern.strip()}"
+
+
 def escape_pattern(ref: str) -> str:
     """``ref`` as a pattern matching only itself."""
     return GLOB_CHARS.sub(lambda m: f"[{m.group()}]", ref)
