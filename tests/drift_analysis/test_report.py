@@ -10,11 +10,11 @@ import xml.etree.ElementTree as ET
 import pytest
 
 from topodoc.drift.analyzer import analyze
-from topodoc.drift.finding import Finding
+from topodoc.drift.finding import Finding, is_secret
 from topodoc.drift.ignore import IgnoreRules
 from topodoc.drift.report import Report, ReportError, exit_code, read_report, render_json
 from topodoc.drift.report_outputs import FORMATS, render, write_outputs
-from topodoc.drift.resources import Resource, SourceResult
+from topodoc.drift.resources import ATTRIBUTES, Resource, SourceResult
 from topodoc.drift.severity import Severities
 
 from .drift_scenario import LIBVIRT, build_scenario
@@ -226,3 +226,9 @@ def test_write_outputs_reports_unwritable_paths(tmp_path):
     target = tmp_path / "no" / "drift.json"
     with pytest.raises(ReportError, match=f"output 'json={target}': cannot write {target}: "):
         write_outputs(scenario_report(), [f"json={target}"])
+
+
+def test_no_compared_attribute_is_taken_for_a_secret():
+    assert [n for names in ATTRIBUTES.values() for n in names if is_secret(n)] == []
+    assert all(is_secret(n) for n in ("password", "os_passwd", "api_key", "apikey", "ssh-keys",
+                                      "private_key_pem", "bearer_token", "client_secret"))
