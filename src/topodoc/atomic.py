@@ -8,13 +8,20 @@ from pathlib import Path
 
 
 def write_bytes(path: str | os.PathLike[str], data: bytes) -> None:
-    """Write ``data`` to ``path`` atomically (same-directory temp file + ``os.replace``)."""
+    """Write ``data`` to ``path`` through a temporary file in the same folder and os.replace.
+
+    The file keeps the mode of the one it replaces (0644 when new). Raises OSError.
+    """
     target = Path(path)
     target.parent.mkdir(parents=True, exist_ok=True)
+    mode = target.stat().st_mode & 0o777 if target.exists() else 0o644
     fd, tmp = tempfile.mkstemp(prefix=f".{target.name}.", suffix=".tmp", dir=target.parent)
     try:
         with os.fdopen(fd, "wb") as handle:
             handle.write(data)
+            handle.flush()
+            os.fsync(handle.fileno())
+        os.chmod(tmp, mode)
         os.replace(tmp, target)
     except BaseException:
         Path(tmp).unlink(missing_ok=True)
@@ -22,4 +29,5 @@ def write_bytes(path: str | os.PathLike[str], data: bytes) -> None:
 
 
 def write_text(path: str | os.PathLike[str], text: str) -> None:
+    """Write ``text`` as UTF-8 with ``\\n`` line ends, atomically."""
     write_bytes(path, text.encode("utf-8"))

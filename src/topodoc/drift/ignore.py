@@ -19,7 +19,7 @@ from datetime import date
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from .atomic_file import write_text_atomic
+from ..atomic import write_text
 from .resources import ATTRIBUTES
 
 if TYPE_CHECKING:
@@ -198,7 +198,7 @@ def write_ignore_file(
     for pattern, reason in entries.items():
         lines += [f"# {' '.join(reason.split())}", pattern, ""]
     try:
-        write_text_atomic(path, "\n".join(lines))
+        write_text(path, "\n".join(lines))
     except OSError as exc:
         raise IgnoreError(f"{os.fspath(path)}: cannot write ignore file: {exc}") from None
     return len(entries)

@@ -5,7 +5,7 @@ from __future__ import annotations
 import sys
 from typing import TextIO
 
-from .atomic_file import write_text_atomic
+from ..atomic import write_text
 from .report import Report, ReportError, render_json
 from .report_console import render_console
 from .report_junit import render_junit
@@ -60,7 +60,7 @@ def write_outputs(
             (stdout or sys.stdout).write(render(report, fmt, color=color, verbose=verbose))
             continue
         try:
-            write_text_atomic(path, render(report, fmt, verbose=verbose))
+            write_text(path, render(report, fmt, verbose=verbose))
         except OSError as exc:
             raise ReportError(f"output {spec!r}: cannot write {path}: "
                               f"{exc.strerror or exc}") from None

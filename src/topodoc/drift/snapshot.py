@@ -11,7 +11,7 @@ import os
 from pathlib import Path
 from typing import Any
 
-from .atomic_file import write_text_atomic
+from ..atomic import write_text
 from .resources import SOURCE_STATUSES, SourceResult
 
 FORMAT_VERSION = "1.0"
@@ -29,7 +29,7 @@ def write_snapshot(path: str | os.PathLike[str], results: list[SourceResult], *,
         "taken_at": taken_at,
         "sources": [r.to_json() for r in sorted(results, key=lambda r: r.id)],
     }
-    write_text_atomic(path, json.dumps(document, indent=1, sort_keys=True) + "\n")
+    write_text(path, json.dumps(document, indent=1, sort_keys=True) + "\n")
 
 
 def read_snapshot(path: str | os.PathLike[str]) -> list[SourceResult]:
