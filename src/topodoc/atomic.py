@@ -13,7 +13,6 @@ def write_bytes(path: str | os.PathLike[str], data: bytes) -> None:
     The file keeps the mode of the one it replaces (0644 when new). Raises OSError.
     """
     target = Path(path)
-    target.parent.mkdir(parents=True, exist_ok=True)
     mode = target.stat().st_mode & 0o777 if target.exists() else 0o644
     fd, tmp = tempfile.mkstemp(prefix=f".{target.name}.", suffix=".tmp", dir=target.parent)
     try:
