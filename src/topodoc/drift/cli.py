@@ -1,0 +1,203 @@
+"""``topodoc drift`` and ``topodoc snapshot``: the drift checker's command line.
+
+Exit codes of ``drift``: 0 in sync, 1 drift, 2 error or incomplete scan (an error wins).
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import sys
+from dataclasses import replace
+from datetime import UTC, datetime
+from pathlib import Path
+
+from ..cli import EXIT_ERROR, UsageError, load_or_exit
+from ..model import Model
+from .collect import SourceSpec
+from .resources import SOURCE_KINDS, SourceResult
+
+IGNORE_FILE = ".topodocignore"
+OVERRIDES = (("libvirt", "--libvirt", "URI"), ("openstack", "--os-cloud", "CLOUD"),
+             ("kubernetes", "--kube-context", "CONTEXT"), ("etcd", "--etcd", "URL[,URL]"))
+
+
+def _now() -> str:
+    return datetime.now(UTC).replace(microsecond=0).isoformat().replace("+00:00", "Z")
+
+
+def _source_args(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument("path", nargs="?", default="topology",
+                        help="topology directory or file (default: topology/)")
+    group = parser.add_argument_group(
+        "sources", "By default every source in the topology's live part is read. Each flag "
+        "overrides one source as [TARGET=]VALUE; TARGET (a hypervisor or cluster id) may be "
+        "left out when the topology has one source of that kind.")
+    for kind, flag, metavar in OVERRIDES:
+        group.add_argument(flag, action="append", default=[], metavar=f"[TARGET=]{metavar}",
+                           dest=f"override_{kind}", help=f"the {kind} source to read")
+    group.add_argument("--clouds-yaml", metavar="PATH", help="clouds.yaml for every cloud")
+    group.add_argument("--kubeconfig", metavar="PATH", help="kubeconfig for every cluster")
+    group.add_argument("--only", action="append", choices=SOURCE_KINDS, default=[],
+                       metavar="KIND", help="read only sources of this kind (repeatable: "
+                       f"{', '.join(SOURCE_KINDS)})")
+    group.add_argument("--timeout", type=float, metavar="SECONDS",
+                       help="per-source timeout (default: the topology's live.timeout, 30)")
+    group.add_argument("--jobs", type=int, default=8, metavar="N",
+                       help="sources read at once (default 8)")
+
+
+def source_specs(model: Model, args: argparse.Namespace) -> list[SourceSpec]:
+    """The sources to read: the topology's live part with the command line's overrides."""
+    timeout = args.timeout or model.live.timeout_s
+    specs = {s.id: SourceSpec(s.id, s.kind, s.target, s.uri, dict(s.options), timeout)
+             for s in model.live.sources}
+    for kind, flag, _ in OVERRIDES:
+        of_kind = sorted(sid for sid, s in specs.items() if s.kind == kind)
+        for value in getattr(args, f"override_{kind}"):
+            target, sep, uri = value.partition("=")
+            if not sep or "://" in target:
+                if len(of_kind) != 1:
+                    raise UsageError(f"{flag} {value}: the topology has {len(of_kind)} {kind} "
+                                     f"sources; write {flag} TARGET=VALUE (targets: "
+                                     f"{', '.join(s.split(':', 1)[1] for s in of_kind) or '-'})")
+                sid, uri = of_kind[0], value
+            else:
+                sid = f"{kind}:{target}"
+                if sid not in specs:
+                    specs[sid] = SourceSpec(sid, kind, target, uri, {}, timeout)
+            specs[sid] = replace(specs[sid], uri=uri)
+    for sid, spec in specs.items():
+        extra = {}
+        if spec.kind == "openstack" and args.clouds_yaml:
+            extra["clouds_yaml"] = args.clouds_yaml
+        if spec.kind == "kubernetes" and args.kubeconfig:
+            extra["kubeconfig"] = args.kubeconfig
+        if extra:
+            specs[sid] = replace(spec, options={**spec.options, **extra})
+    return [specs[sid] for sid in sorted(specs) if not args.only or specs[sid].kind in args.only]
+
+
+def _progress(line: str) -> None:
+    print(f"  {line}", file=sys.stderr, flush=True)
+
+
+def _collect(specs: list[SourceSpec], skip_kinds: frozenset[str], jobs: int) -> list[SourceResult]:
+    from .collect import collect_all
+
+    if not specs:
+        return []
+    print(f"topodoc: reading {len(specs)} source(s) ...", file=sys.stderr, flush=True)
+    return collect_all(specs, skip_kinds=skip_kinds, max_workers=jobs, progress=_progress)
+
+
+def cmd_drift(args: argparse.Namespace) -> int:
+    from . import demo
+    from .analyzer import analyze
+    from .expected import expected_drift_entries, expected_resources
+    from .ignore import IgnoreError, IgnoreRules, write_ignore_file
+    from .report import Report, ReportError, exit_code
+    from .report_outputs import parse_output, write_outputs
+    from .severity import Severities, SeverityError
+    from .snapshot import SnapshotError, read_snapshot
+
+    loaded = load_or_exit(args.path)
+    if not loaded.ok:
+        for problem in loaded.errors:
+            print(problem, file=sys.stderr)
+        print("topodoc drift: the topology has errors; fix them first (topodoc validate)",
+              file=sys.stderr)
+        return EXIT_ERROR
+    model = loaded.model
+    try:
+        for spec in args.output:
+            parse_output(spec)
+        expected = expected_resources(model)
+        ignore_file = args.ignore_file or (
+            demo.ignore_file() if args.demo
+            else IGNORE_FILE if Path(IGNORE_FILE).is_file() else None)
+        rules = IgnoreRules.load(ignore_file, args.ignore, expected_drift_entries(model, expected))
+        severities = Severities([*model.live.severity, *args.severity])
+        specs = source_specs(model, args)
+        wanted = {s.id for s in specs}
+        if args.demo:
+            results = demo.results(specs, rules.ignored_kinds(), args.jobs, _collect)
+        elif args.snapshot:
+            results = [r for r in read_snapshot(args.snapshot) if r.id in wanted]
+        else:
+            results = _collect(specs, rules.ignored_kinds(), args.jobs)
+        documented = [r for r in expected.resources if r.source in wanted]
+        findings = analyze(documented, results, rules, severities)
+        report = Report.build(findings, results, topology=args.path, checked_at=_now())
+        color = args.color == "always" or (args.color == "auto" and sys.stdout.isatty()
+                                           and not os.environ.get("NO_COLOR"))
+        write_outputs(report, args.output or ["console=-"], color=color, verbose=args.verbose)
+        if args.demo:
+            print(demo.explanation(), file=sys.stderr)
+        if args.write_ignore:
+            count = write_ignore_file(args.write_ignore, findings)
+            print(f"wrote {count} pattern(s) to {args.write_ignore}", file=sys.stderr)
+    except (IgnoreError, SeverityError, SnapshotError, ReportError, demo.DemoError) as exc:
+        raise UsageError(str(exc)) from None
+    except OSError as exc:
+        raise UsageError(f"{exc.filename or ''}: {exc.strerror or exc}") from None
+    return exit_code(report)
+
+
+def cmd_snapshot(args: argparse.Namespace) -> int:
+    from .snapshot import write_snapshot
+
+    loaded = load_or_exit(args.path)
+    if not loaded.ok:
+        for problem in loaded.errors:
+            print(problem, file=sys.stderr)
+        return EXIT_ERROR
+    results = _collect(source_specs(loaded.model, args), frozenset(), args.jobs)
+    try:
+        write_snapshot(args.output, results, taken_at=_now())
+    except OSError as exc:
+        raise UsageError(f"{args.output}: cannot write: {exc.strerror or exc}") from None
+    failed = [r for r in results if r.status != "ok"]
+    for result in failed:
+        print(f"topodoc snapshot: {result.id}: {result.status}: {result.error}", file=sys.stderr)
+    print(f"wrote {args.output}: {len(results)} source(s), "
+          f"{sum(len(r.resources) for r in results)} resource(s)", file=sys.stderr)
+    return EXIT_ERROR if failed else 0
+
+
+def add_parser(sub) -> None:
+    p = sub.add_parser(
+        "drift", help="compare the running lab with the topology",
+        description="Read the running lab (libvirt, OpenStack, Kubernetes, etcd; read-only) and "
+        "report where it differs from the topology: missing, unexpected, changed, and "
+        "unverifiable when a source cannot be read. Exit 0 in sync, 1 drift, 2 error or "
+        "incomplete scan.")
+    _source_args(p)
+    mode = p.add_mutually_exclusive_group()
+    mode.add_argument("--snapshot", metavar="FILE",
+                      help="check against a recording made by 'topodoc snapshot' (offline)")
+    mode.add_argument("--demo", action="store_true",
+                      help="check the built-in demo lab: libvirt's test driver plus a "
+                      "recording, with deliberate drift; no lab needed")
+    p.add_argument("-o", "--output", action="append", default=[], metavar="FORMAT=FILE",
+                   help="write the report as console, json, junit or markdown; FILE '-' is "
+                   "standard output; repeatable (default: console=-)")
+    p.add_argument("--ignore", action="append", default=[], metavar="PATTERN",
+                   help="ignore findings matching KIND:KEY[.ATTRIBUTE] (wildcards, repeatable)")
+    p.add_argument("--ignore-file", metavar="FILE",
+                   help=f"ignore patterns file (default: {IGNORE_FILE} if present)")
+    p.add_argument("--severity", action="append", default=[], metavar="KIND:STATE=LEVEL",
+                   help="override a severity, e.g. vm:unexpected=error (repeatable)")
+    p.add_argument("--write-ignore", metavar="FILE",
+                   help="also write an ignore file accepting today's drift as a baseline")
+    p.add_argument("--color", choices=("auto", "always", "never"), default="auto")
+    p.add_argument("-v", "--verbose", action="store_true", help="list resources in sync too")
+    p.set_defaults(func=cmd_drift)
+
+    p = sub.add_parser(
+        "snapshot", help="record what the live sources show, for offline checks",
+        description="Read every live source and record what it showed as versioned JSON, for "
+        "'topodoc drift --snapshot FILE'. Secrets are never recorded.")
+    _source_args(p)
+    p.add_argument("-o", "--output", required=True, metavar="FILE", help="the JSON file to write")
+    p.set_defaults(func=cmd_snapshot)

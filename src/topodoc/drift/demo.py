@@ -1,0 +1,65 @@
+"""The built-in demo lab: drift against ``topology/`` without any lab.
+
+libvirt is read for real, through libvirt's test driver, from one node file per documented
+hypervisor (``demo/libvirt/TARGET.xml``, derived from ``topology/`` by
+``scripts/make_demo.py`` and then given deliberate drift); OpenStack, Kubernetes and etcd come
+from a recording (``demo/recording.json``) made the same way. ``demo/topodocignore`` holds
+what the test driver cannot show (autostart), with the reason.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Callable
+from dataclasses import replace
+from importlib import resources
+from pathlib import Path
+
+from .collect import SourceSpec
+from .resources import SourceResult
+
+
+class DemoError(Exception):
+    """The demo cannot run for this topology."""
+
+
+def demo_dir() -> Path:
+    return Path(str(resources.files("topodoc").joinpath("demo")))
+
+
+def ignore_file() -> Path:
+    return demo_dir() / "topodocignore"
+
+
+def results(
+    specs: list[SourceSpec],
+    skip_kinds: frozenset[str],
+    jobs: int,
+    collect: Callable[[list[SourceSpec], frozenset[str], int], list[SourceResult]],
+) -> list[SourceResult]:
+    """libvirt read live from the test driver; the other sources from the recording."""
+    from .snapshot import read_snapshot
+
+    libvirt_specs = []
+    for spec in specs:
+        if spec.kind != "libvirt":
+            continue
+        node = demo_dir() / "libvirt" / f"{spec.target}.xml"
+        if not node.is_file():
+            raise DemoError(f"the demo has no node file for hypervisor {spec.target!r}: "
+                            "'--demo' checks the built-in topology/ only")
+        libvirt_specs.append(replace(spec, uri=f"test://{node}"))
+    wanted = {s.id for s in specs if s.kind != "libvirt"}
+    recorded = [r for r in read_snapshot(demo_dir() / "recording.json") if r.id in wanted]
+    return sorted(collect(libvirt_specs, skip_kinds, jobs) + recorded, key=lambda r: r.id)
+
+
+def explanation() -> str:
+    """What the demo lab was given on purpose, for the reader of its report."""
+    drift = json.loads((demo_dir() / "DRIFT.json").read_text("utf-8"))
+    lines = ["This was the built-in demo lab (libvirt's test driver plus a recording), given "
+             "deliberate drift:"]
+    lines += [f"  - {item}" for item in drift]
+    lines.append("Check your own lab with 'topodoc drift' (sources from the topology's live "
+                 "part), or a recording with 'topodoc drift --snapshot FILE'.")
+    return "\n".join(lines) + "\n"

@@ -1,0 +1,143 @@
+"""The documented side of a drift check: the model reduced to the resources it promises.
+
+Only what the topology states is expected: an attribute the topology leaves out is never
+compared. Each expected resource names the live source that should observe it; a model
+object the ``live`` part gives no source for is not checked at all.
+
+What each source is expected to see:
+
+- ``libvirt:H`` (hypervisor H, a host or a VM): ``hypervisor:H`` (its logical CPUs; not its
+  memory, which the kernel reports smaller than what is installed) and one
+  ``vm:ID`` per libvirt or oVirt VM placed on H, keyed by the VM id (the domain name), with
+  state, vcpu, memory, autostart, nested_virt and disks as stated. A VM managed by OpenStack
+  is expected from its cloud when that cloud has a source, else from H's libvirt.
+- ``openstack:C``: ``vm:ID`` for every OpenStack VM of cloud C (hypervisor, state, vcpu,
+  memory, flavor as stated) and ``os-hypervisor:C/NAME`` per compute member.
+- ``kubernetes:K``: ``k8s-node:K/NAME`` per member machine (NAME is its hostname or id):
+  ``roles`` (the control-plane and worker roles, as node-role labels), ``ready`` (a documented
+  node is expected Ready) and ``cpu`` as stated; with external etcd that has an etcd source,
+  ``k8s-etcd:K`` with the servers the API server should use.
+- ``etcd:E``: ``etcd-member:E/NAME`` per member, expected healthy.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any
+
+from ..model import VM, Cluster, Host, Machine, Model
+from .resources import Resource
+
+K8S_NODE_ROLES = ("control-plane", "worker")
+
+
+def _stated(obj: Any, field: str) -> bool:
+    return field in obj.locs
+
+
+def _cpus(machine: Any) -> int | None:
+    if isinstance(machine, Host):
+        return machine.cpu.logical if machine.cpu else None
+    return machine.vcpu if isinstance(machine, VM) else None
+
+
+def _vm_attrs(vm: VM, hypervisor: str) -> dict[str, Any]:
+    attrs: dict[str, Any] = {"hypervisor": hypervisor}
+    if vm.state:
+        attrs["state"] = vm.state
+    if vm.vcpu is not None:
+        attrs["vcpu"] = vm.vcpu
+    if vm.memory is not None:
+        attrs["memory"] = vm.memory
+    if vm.autostart is not None and vm.platform != "openstack":
+        attrs["autostart"] = vm.autostart
+    if _stated(vm, "nested_virt"):
+        attrs["nested_virt"] = vm.nested_virt
+    if vm.flavor and vm.platform == "openstack":
+        attrs["flavor"] = vm.flavor
+    return attrs
+
+
+@dataclass(frozen=True)
+class Expected:
+    """The documented resources, sorted by key, and the model object behind each key."""
+
+    resources: list[Resource]
+    owners: dict[str, str]  # resource key -> object id
+
+
+def expected_resources(model: Model) -> Expected:
+    """Every resource the topology's ``live`` sources should observe."""
+    sources = {s.id: s for s in model.live.sources}
+    out: dict[str, Resource] = {}
+    owners: dict[str, str] = {}
+
+    def add(key: str, kind: str, attrs: dict[str, Any], source: str, parent: str | None = None,
+            *, owner: str) -> None:
+        if key not in out:
+            out[key] = Resource(key, kind, attrs, source, parent)
+            owners[key] = owner
+
+    for source in model.live.sources:
+        target = model.get(source.target)
+        if source.kind == "libvirt" and isinstance(target, Machine):
+            host_key = f"hypervisor:{target.id}"
+            cpus = _cpus(target)
+            attrs = {"cpus": cpus} if cpus is not None else {}
+            add(host_key, "hypervisor", attrs, source.id, owner=target.id)
+            for child_id in model.children.get(target.id, ()):
+                vm = model.objects[child_id]
+                if not isinstance(vm, VM):
+                    continue
+                cloud = f"openstack:{vm.managed_by}"
+                via = cloud if vm.platform == "openstack" and cloud in sources else source.id
+                add(f"vm:{vm.id}", "vm", _vm_attrs(vm, target.id), via, host_key, owner=vm.id)
+        elif source.kind == "openstack" and isinstance(target, Cluster):
+            for vm in model.of_kind("vm"):
+                if vm.platform == "openstack" and vm.managed_by == target.id:
+                    add(f"vm:{vm.id}", "vm", _vm_attrs(vm, model.objects[vm.runs_on].node_name),
+                        source.id, owner=vm.id)
+            for machine_id in dict.fromkeys(target.machines("compute")):
+                machine = model.objects[machine_id]
+                add(f"os-hypervisor:{target.id}/{machine.node_name}", "os-hypervisor", {},
+                    source.id, owner=machine.id)
+        elif source.kind == "kubernetes" and isinstance(target, Cluster):
+            _kubernetes(model, target, source.id, sources, add)
+        elif source.kind == "etcd" and isinstance(target, Cluster):
+            for machine_id in dict.fromkeys(target.machines()):
+                name = model.objects[machine_id].node_name
+                add(f"etcd-member:{target.id}/{name}", "etcd-member", {"healthy": True},
+                    source.id, owner=machine_id)
+    return Expected([out[key] for key in sorted(out)], owners)
+
+
+def _kubernetes(model: Model, cluster: Cluster, source_id: str, sources, add) -> None:
+    roles: dict[str, set[str]] = {}
+    for member in cluster.members:
+        roles.setdefault(member.machine, set()).update(
+            r for r in member.roles if r in K8S_NODE_ROLES)
+    for machine_id, node_roles in sorted(roles.items()):
+        machine = model.objects[machine_id]
+        attrs: dict[str, Any] = {"roles": sorted(node_roles), "ready": True}
+        if (cpus := _cpus(machine)) is not None:
+            attrs["cpu"] = cpus
+        add(f"k8s-node:{cluster.id}/{machine.node_name}", "k8s-node", attrs, source_id,
+            owner=machine_id)
+    etcd_source = sources.get(f"etcd:{cluster.etcd_cluster}")
+    if cluster.etcd_mode == "external" and etcd_source is not None:
+        servers = sorted(u for u in etcd_source.uri.split(",") if u)
+        add(f"k8s-etcd:{cluster.id}", "k8s-etcd", {"servers": servers}, source_id,
+            owner=cluster.id)
+
+
+def expected_drift_entries(model: Model, expected: Expected) -> list[tuple[str, str, str]]:
+    """``(pattern, reason, where)`` for each ``expected_drift`` entry in the model, written
+    against every resource key its object is checked as."""
+    from .ignore import expected_drift_pattern
+
+    keys_of: dict[str, list[str]] = {}
+    for key, owner in expected.owners.items():
+        keys_of.setdefault(owner, []).append(key)
+    return [(expected_drift_pattern(key, entry.pattern), entry.reason, str(entry.loc))
+            for obj in model for entry in obj.expected_drift
+            for key in keys_of.get(obj.id, ())]
