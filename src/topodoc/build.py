@@ -10,7 +10,7 @@ from .problems import Location, Problem
 from .schema import SECTIONS, invalid_items, validate
 from .sizes import SizeError, parse_size
 from .sources import Sources
-from .yamlpos import YList, YMap
+from .yamlpos import NodeLocations, YList, YMap
 
 SECTION_KIND = {
     "sites": "site", "failure_domains": "failure_domain", "hosts": "host", "vms": "vm",
@@ -23,15 +23,9 @@ class _Builder:
     def __init__(self) -> None:
         self.problems: list[Problem] = []
 
-    def locs(self, item: YMap) -> dict[str, Location]:
-        """Where each field's value is written; ``field[i]`` for the items of id lists."""
-        out = {}
-        for key, value in item.items():
-            out[key] = item.loc(key)
-            if isinstance(value, YList) and value and isinstance(value[0], str):
-                for index in range(len(value)):
-                    out[f"{key}[{index}]"] = value.loc(index)
-        return out
+    def locs(self, item: YMap) -> NodeLocations:
+        """Where each field's value is written; ``field[i]`` for list items."""
+        return NodeLocations(item)
 
     def size(self, item: YMap, key: str) -> int | None:
         value = item.get(key)
@@ -142,27 +136,41 @@ class _Builder:
             exclude=tuple(item.get("exclude", ())), direction=item.get("direction", "TB"),
         )
 
-    def live(self, parts: list[YMap]) -> m.Live:
-        sources: list[m.LiveSource] = []
+    def live(self, parts: list[tuple[YMap, set[tuple[str, int]]]]) -> m.Live:
+        sources: dict[str, m.LiveSource] = {}
         timeout, severity = 30.0, []
+        timeout_at: Location | None = None
         fields = {"libvirt": ("hypervisor", "uri"), "openstack": ("cluster", "cloud"),
                   "kubernetes": ("cluster", "context"), "etcd": ("cluster", "endpoints")}
-        for part in parts:  # entries the schema rejected are skipped here
-            if isinstance(part.get("timeout"), (int, float)):
-                timeout = float(part["timeout"])
-            severity.extend(s for s in part.get("severity", ()) if isinstance(s, str))
+        for part, bad in parts:  # entries the schema rejected are skipped here
+            if isinstance(part.get("timeout"), (int, float)) and \
+                    not isinstance(part["timeout"], bool) and part["timeout"] > 0:
+                if timeout_at is not None:
+                    self.problems.append(Problem(
+                        "duplicate-id", "error", f"live.timeout is already set at {timeout_at}; "
+                        "set it in one file", part.loc("timeout", of_key=True)))
+                timeout, timeout_at = float(part["timeout"]), part.loc("timeout", of_key=True)
+            if isinstance(part.get("severity"), YList):
+                severity.extend(s for s in part["severity"] if isinstance(s, str))
             for kind, (target, uri) in fields.items():
                 entries = part.get(kind)
-                for entry in entries if isinstance(entries, YList) else ():
-                    value = entry.get(uri) if isinstance(entry, YMap) else None
-                    if not isinstance(entry.get(target), str) or not value:
+                for index, entry in enumerate(entries if isinstance(entries, YList) else ()):
+                    if (f"live.{kind}", index) in bad or not isinstance(entry, YMap):
                         continue
                     options = {k: str(v) for k, v in entry.items() if k not in (target, uri)}
-                    sources.append(m.LiveSource(
+                    value = entry[uri]
+                    source = m.LiveSource(
                         loc=entry.loc(), locs=self.locs(entry), kind=kind, target=entry[target],
                         uri=",".join(value) if isinstance(value, list) else value,
-                        options=options))
-        return m.Live(tuple(sorted(sources, key=lambda s: s.id)), timeout, tuple(severity))
+                        options=options)
+                    if source.id in sources:
+                        self.problems.append(Problem(
+                            "duplicate-id", "error", f"live.{kind}: {target} "
+                            f"{source.target!r} already has a source at "
+                            f"{sources[source.id].loc}", entry.loc(target)))
+                        continue
+                    sources[source.id] = source
+        return m.Live(tuple(sources[k] for k in sorted(sources)), timeout, tuple(severity))
 
 
 def build_model(sources: Sources) -> tuple[m.Model, list[Problem], set[str]]:
@@ -181,7 +189,7 @@ def build_model(sources: Sources) -> tuple[m.Model, list[Problem], set[str]]:
     for doc in sources.documents.values():
         doc_problems = validate(doc)
         problems.extend(doc_problems)
-        bad = invalid_items(doc_problems, doc) if doc_problems else set()
+        bad = invalid_items(doc) if doc_problems else set()
         for section in SECTIONS:
             items = doc.get(section)
             if not isinstance(items, YList):
@@ -189,9 +197,7 @@ def build_model(sources: Sources) -> tuple[m.Model, list[Problem], set[str]]:
             make: Callable[[YMap], Any] = getattr(builder, SECTION_KIND.get(section, "view"))
             for index, item in enumerate(items):
                 obj_id = item.get("id") if isinstance(item, YMap) else None
-                if (section, index) in bad or not isinstance(obj_id, str):
-                    if isinstance(obj_id, str):
-                        broken_ids.add(obj_id)
+                if not isinstance(obj_id, str):
                     continue
                 seen_key = f"view:{obj_id}" if section == "views" else obj_id
                 if seen_key in first_seen:
@@ -200,11 +206,14 @@ def build_model(sources: Sources) -> tuple[m.Model, list[Problem], set[str]]:
                         f"{first_seen[seen_key]}", item.loc("id"), obj_id))
                     continue
                 first_seen[seen_key] = item.loc("id")
+                if (section, index) in bad:
+                    broken_ids.add(obj_id)
+                    continue
                 built = make(item)
                 (views if section == "views" else objects)[obj_id] = built
         live = doc.get("live")
         if isinstance(live, YMap):
-            lives.append(live)
+            lives.append((live, bad))
     model = m.Model(
         objects=dict(sorted(objects.items())), views=dict(sorted(views.items())),
         live=builder.live(lives), files=tuple(sources.documents), digest=sources.digest,

@@ -42,27 +42,21 @@ def validate(doc: YMap) -> list[Problem]:
     return problems
 
 
-def invalid_items(problems: list[Problem], doc: YMap) -> set[tuple[str, int]]:
-    """The (section, index) of every object a schema problem lies in."""
+def invalid_items(doc: YMap) -> set[tuple[str, int]]:
+    """The (section, index) of every object a schema problem lies in.
+
+    Entries of the ``live`` part count as ``("live.KIND", index)``. Found from the paths of the
+    schema errors, not from their locations: a problem written after the last item of a list
+    does not lie in that item.
+    """
     bad: set[tuple[str, int]] = set()
-    for section in SECTIONS:
-        items = doc.get(section)
-        if not isinstance(items, YList):
-            continue
-        spans = [(items.loc(i), i) for i in range(len(items))]
-        for problem in problems:
-            index = _enclosing(spans, problem.loc)
-            if index is not None:
-                bad.add((section, index))
+    for error in _validator().iter_errors(doc):
+        path = list(error.absolute_path)
+        if len(path) >= 2 and path[0] in SECTIONS and isinstance(path[1], int):
+            bad.add((path[0], path[1]))
+        elif len(path) >= 3 and path[0] == "live" and isinstance(path[2], int):
+            bad.add((f"live.{path[1]}", path[2]))
     return bad
-
-
-def _enclosing(spans: list[tuple[Location, int]], loc: Location) -> int | None:
-    found = None
-    for start, index in spans:
-        if (start.line, start.col) <= (loc.line, loc.col) and start.file == loc.file:
-            found = index
-    return found
 
 
 def _node(doc: Any, path: Any) -> tuple[Any, Location]:

@@ -44,7 +44,7 @@ def read_sources(path: str | os.PathLike[str]) -> Sources:
         root = start.resolve()
         queue = sorted(
             p for p in root.rglob("*")
-            if p.suffix in SUFFIXES and p.is_file()
+            if p.suffix in SUFFIXES and (p.is_file() or p.is_symlink())  # dangling: reported
             and not any(part.startswith(".") for part in p.relative_to(root).parts)
         )
         if not queue:

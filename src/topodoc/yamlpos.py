@@ -12,6 +12,7 @@ booleans (``on``, ``yes`` and ``no`` stay strings) and dates stay strings.
 from __future__ import annotations
 
 import re
+from collections.abc import Iterator, Mapping
 from typing import Any
 
 import yaml
@@ -57,6 +58,37 @@ class YList(list):
         if index is None or index >= len(self.item_pos):
             return Location(self.file, *self.pos)
         return Location(self.file, *self.item_pos[index])
+
+
+class NodeLocations(Mapping[str, Location]):
+    """Where each value of a mapping is written, computed on demand.
+
+    Keys are field names, or ``field[i]`` for the i-th item of a list value.
+    """
+
+    __slots__ = ("_node",)
+
+    def __init__(self, node: YMap):
+        self._node = node
+
+    def __getitem__(self, key: str) -> Location:
+        node = self._node
+        name, _, index = key.partition("[")
+        if name not in node.val_pos:
+            raise KeyError(key)
+        if not index:
+            return node.loc(name)
+        items = node[name]
+        position = int(index.rstrip("]"))
+        if not isinstance(items, YList) or position >= len(items):
+            raise KeyError(key)
+        return items.loc(position)
+
+    def __iter__(self) -> Iterator[str]:
+        return iter(self._node.val_pos)
+
+    def __len__(self) -> int:
+        return len(self._node.val_pos)
 
 
 _INT = re.compile(r"[-+]?[0-9]+\Z")
@@ -132,8 +164,20 @@ def load(text: str, file: str) -> Any:
         mark = exc.problem_mark or exc.context_mark
         loc = Location(file, mark.line + 1, mark.column + 1) if mark else Location(file, 1, 1)
         raise YAMLProblem("yaml-syntax", _syntax_message(exc, text, mark), loc) from None
-    except yaml.YAMLError as exc:  # e.g. a reader error without a mark
+    except yaml.reader.ReaderError as exc:  # a character YAML does not allow
+        raise YAMLProblem("yaml-syntax", f"unacceptable character #x{exc.character:04x}: "
+                          f"{exc.reason}", _reader_location(text, exc.position, file)) from None
+    except yaml.YAMLError as exc:  # any other error without a mark
         raise YAMLProblem("yaml-syntax", str(exc).splitlines()[0], Location(file, 1, 1)) from None
+
+
+def _reader_location(text: str, position: int, file: str) -> Location:
+    """Where a reader error is: libyaml counts its position in bytes of UTF-8, PyYAML in
+    characters."""
+    if _Parser is not yaml.BaseLoader:
+        position = len(text.encode("utf-8")[:position].decode("utf-8", "ignore"))
+    line = text.count("\n", 0, position) + 1
+    return Location(file, line, position - (text.rfind("\n", 0, position) + 1) + 1)
 
 
 def _syntax_message(exc: yaml.MarkedYAMLError, text: str, mark: Any) -> str:
@@ -143,6 +187,10 @@ def _syntax_message(exc: yaml.MarkedYAMLError, text: str, mark: Any) -> str:
     ):
         return "a tab character: YAML indentation must use spaces"
     context = f" ({exc.context})" if exc.context and exc.problem else ""
+    start = exc.context_mark
+    if context and start is not None and mark is not None and start.line != mark.line:
+        context = f" ({exc.context} that starts at line {start.line + 1}, column " \
+                  f"{start.column + 1})"
     return f"{problem}{context}"
 
 
