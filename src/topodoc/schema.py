@@ -4,10 +4,12 @@ from __future__ import annotations
 
 import difflib
 import json
+from collections.abc import Callable
 from functools import cache
 from importlib import resources
 from typing import Any
 
+import fastjsonschema
 import jsonschema
 
 from .problems import Location, Problem
@@ -34,8 +36,23 @@ def _validator() -> jsonschema.protocols.Validator:
     return cls(schema())
 
 
+@cache
+def _compiled() -> Callable[[Any], Any]:
+    """The schema compiled to Python by fastjsonschema: about 15x faster, first error only."""
+    return fastjsonschema.compile(schema())
+
+
 def validate(doc: YMap) -> list[Problem]:
-    """Every schema problem in one parsed file, each at the node it is about."""
+    """Every schema problem in one parsed file, each at the node it is about.
+
+    A valid file (the common case) is checked by the compiled validator alone; a file it
+    rejects is checked again by jsonschema, which finds every problem and where it is.
+    """
+    try:
+        _compiled()(doc)
+        return []
+    except fastjsonschema.JsonSchemaException:
+        pass
     problems: list[Problem] = []
     for error in _validator().iter_errors(doc):
         problems.extend(_problems(error, doc))

@@ -33,6 +33,8 @@ def parse_size(text: str) -> int:
         hint = f"; did you mean {better}?" if better else ""
         raise SizeError(f"unknown size unit {unit!r} in {text!r} (use B, KB, MB, GB, TB, PB "
                         f"or KiB, MiB, GiB, TiB, PiB){hint}")
+    if "." not in number:
+        return int(number) * UNITS[unit]
     value = Fraction(number) * UNITS[unit]
     if value.denominator != 1:
         raise SizeError(f"{text!r} is not a whole number of bytes")
