@@ -18,8 +18,10 @@ control-plane nodes and its etcd members, stacked or external). This is the meas
 
 from __future__ import annotations
 
+from collections import defaultdict
 from dataclasses import dataclass
 from fractions import Fraction
+from typing import Any
 
 from .model import CONTROL_ROLES, QUORUM_ROLES, Cluster, Model
 
@@ -53,92 +55,116 @@ class Impact:
         return sum(1 for d in self.down if model.objects[d].kind in kinds)
 
 
-def _control_instances(model: Model, cluster: Cluster) -> list[str]:
-    """One machine id per control-plane role instance of ``cluster``."""
-    roles = CONTROL_ROLES[cluster.type]
-    out = [m.machine for m in cluster.members for r in m.roles if r in roles]
-    if cluster.type == "kubernetes" and cluster.etcd_mode == "external":
-        etcd = model.get(cluster.etcd_cluster or "")
-        if isinstance(etcd, Cluster):
-            out += list(etcd.machines())
-    return out
+class ImpactAnalysis:
+    """Failure propagation over one model, with the reverse indexes built once."""
 
-
-def _voters(model: Model, cluster: Cluster) -> list[str]:
-    if cluster.type == "kubernetes" and cluster.etcd_mode == "external":
-        etcd = model.get(cluster.etcd_cluster or "")
-        return list(etcd.machines()) if isinstance(etcd, Cluster) else []
-    roles = QUORUM_ROLES[cluster.type]
-    return list(dict.fromkeys(cluster.machines(*roles))) if roles else []
-
-
-def _in_domains(model: Model, roots: set[str]) -> set[str]:
-    """Hosts inside the given sites/failure domains, following domain parents."""
-    domains = set(roots)
-    changed = True
-    while changed:
-        changed = False
-        for fd in model.of_kind("failure_domain"):
-            if fd.id not in domains and (fd.parent in domains or fd.site in domains):
-                domains.add(fd.id)
-                changed = True
-    return {h.id for h in model.of_kind("host")
-            if h.site in domains or domains.intersection(h.failure_domains)}
-
-
-def down_with(model: Model, failed: str) -> set[str]:
-    """Every object down when ``failed`` is (including it)."""
-    down = {failed} | _in_domains(model, {failed})
-    while True:
-        before = len(down)
-        for obj_id in list(down):
-            down.update(model.descendants(obj_id))
+    def __init__(self, model: Model):
+        self.model = model
+        self.dependents: dict[str, set[str]] = defaultdict(set)  # X -> what may fail with X
+        self.domain_hosts: dict[str, set[str]] = defaultdict(set)
         for obj in model:
-            if obj.id in down:
+            for dep in getattr(obj, "depends_on", ()):
+                self.dependents[dep].add(obj.id)
+            if obj.kind == "service":
+                for machine in obj.runs_on:
+                    self.dependents[machine].add(obj.id)
+            elif obj.kind == "storage":
+                self.dependents[obj.provided_by].add(obj.id)
+            elif obj.kind == "cluster":
+                for machine in set(obj.machines()) | set(self._voters(obj)):
+                    self.dependents[machine].add(obj.id)
+                if obj.etcd_cluster:
+                    self.dependents[obj.etcd_cluster].add(obj.id)
+            elif obj.kind == "host":
+                for domain in self._domains_above(obj):
+                    self.domain_hosts[domain].add(obj.id)
+        self.clusters_of: dict[str, list[Cluster]] = defaultdict(list)
+        for cluster in model.of_kind("cluster"):
+            for machine in dict.fromkeys([*cluster.machines(), *self._control(cluster)]):
+                self.clusters_of[machine].append(cluster)
+
+    def _domains_above(self, host: Any) -> set[str]:
+        """The site and failure domains a host is in, with every domain above them."""
+        found: set[str] = set()
+        stack = [d for d in (host.site, *host.failure_domains) if d]
+        while stack:
+            domain = stack.pop()
+            if domain in found:
                 continue
-            kind = obj.kind
-            if kind == "service" and obj.runs_on and all(m in down for m in obj.runs_on):
-                down.add(obj.id)
-            elif kind == "storage" and obj.provided_by in down:
-                down.add(obj.id)
-            elif kind == "cluster" and _cluster_down(model, obj, down):
-                down.add(obj.id)
-            elif any(dep in down for dep in getattr(obj, "depends_on", ())):
-                down.add(obj.id)
-        if len(down) == before:
-            return down
+            found.add(domain)
+            obj = self.model.get(domain)
+            if obj is not None and obj.kind == "failure_domain":
+                stack.extend(d for d in (obj.parent, obj.site) if d)
+        return found
 
+    def _control(self, cluster: Cluster) -> list[str]:
+        """One machine id per control-plane role instance of ``cluster``."""
+        roles = CONTROL_ROLES[cluster.type]
+        out = [m.machine for m in cluster.members for r in m.roles if r in roles]
+        if cluster.type == "kubernetes" and cluster.etcd_mode == "external":
+            etcd = self.model.get(cluster.etcd_cluster or "")
+            if isinstance(etcd, Cluster):
+                out += list(etcd.machines())
+        return out
 
-def _cluster_down(model: Model, cluster: Cluster, down: set[str]) -> bool:
-    if cluster.type == "kubernetes" and cluster.etcd_mode == "external" \
-            and cluster.etcd_cluster in down:
-        return True
-    voters = _voters(model, cluster)
-    if voters:
-        return sum(v in down for v in voters) * 2 >= len(voters)
-    members = cluster.machines()
-    return bool(members) and all(m in down for m in members)
+    def _voters(self, cluster: Cluster) -> list[str]:
+        if cluster.type == "kubernetes" and cluster.etcd_mode == "external":
+            etcd = self.model.get(cluster.etcd_cluster or "")
+            return list(etcd.machines()) if isinstance(etcd, Cluster) else []
+        roles = QUORUM_ROLES[cluster.type]
+        return list(dict.fromkeys(cluster.machines(*roles))) if roles else []
 
+    def _fails(self, obj: Any, down: set[str]) -> bool:
+        """Whether ``obj`` goes down, given what is down already."""
+        if any(dep in down for dep in getattr(obj, "depends_on", ())):
+            return True
+        if obj.kind == "service":
+            return bool(obj.runs_on) and all(m in down for m in obj.runs_on)
+        if obj.kind == "storage":
+            return obj.provided_by in down
+        if obj.kind == "cluster":
+            if obj.etcd_mode == "external" and obj.etcd_cluster in down:
+                return True
+            voters = self._voters(obj)
+            if voters:
+                return sum(v in down for v in voters) * 2 >= len(voters)
+            members = obj.machines()
+            return bool(members) and all(m in down for m in members)
+        return False
 
-def impact_of(model: Model, failed: str) -> Impact:
-    down = down_with(model, failed)
-    clusters = []
-    for cluster in model.of_kind("cluster"):
-        members = list(dict.fromkeys(cluster.machines()))
-        control = _control_instances(model, cluster)
-        hit = [m for m in members if m in down]
-        control_hit = [m for m in control if m in down]
-        if not hit and not control_hit:
-            continue
-        voters = _voters(model, cluster)
-        clusters.append(ClusterImpact(
-            cluster=cluster.id, type=cluster.type, members_down=len(hit), members=len(members),
-            control_down=len(control_hit), control=len(control),
-            quorum_lost=bool(voters) and sum(v in down for v in voters) * 2 >= len(voters),
-            down=cluster.id in down,
-        ))
-    return Impact(failed, model.objects[failed].kind, tuple(sorted(down - {failed})),
-                  tuple(clusters))
+    def down_with(self, failed: str) -> set[str]:
+        """Every object down when ``failed`` is (including it)."""
+        down: set[str] = set()
+        queue = [failed, *sorted(self.domain_hosts.get(failed, ()))]
+        while queue:
+            obj_id = queue.pop()
+            if obj_id in down:
+                continue
+            down.add(obj_id)
+            queue.extend(self.model.children.get(obj_id, ()))
+            for dependent in self.dependents.get(obj_id, ()):
+                if dependent not in down and self._fails(self.model.objects[dependent], down):
+                    queue.append(dependent)
+        return down
+
+    def impact_of(self, failed: str) -> Impact:
+        down = self.down_with(failed)
+        touched = {c.id: c for m in down for c in self.clusters_of.get(m, ())}
+        clusters = []
+        for cluster_id in sorted(touched):
+            cluster = touched[cluster_id]
+            members = list(dict.fromkeys(cluster.machines()))
+            control = self._control(cluster)
+            voters = self._voters(cluster)
+            clusters.append(ClusterImpact(
+                cluster=cluster.id, type=cluster.type,
+                members_down=sum(m in down for m in members), members=len(members),
+                control_down=sum(m in down for m in control), control=len(control),
+                quorum_lost=bool(voters) and sum(v in down for v in voters) * 2 >= len(voters),
+                down=cluster.id in down,
+            ))
+        return Impact(failed, self.model.objects[failed].kind, tuple(sorted(down - {failed})),
+                      tuple(clusters))
 
 
 def failure_domains(model: Model) -> list[str]:
@@ -147,4 +173,5 @@ def failure_domains(model: Model) -> list[str]:
 
 
 def impact_table(model: Model, targets: list[str] | None = None) -> list[Impact]:
-    return [impact_of(model, t) for t in (targets or failure_domains(model))]
+    analysis = ImpactAnalysis(model)
+    return [analysis.impact_of(t) for t in (targets or failure_domains(model))]
