@@ -62,6 +62,10 @@ class ImpactAnalysis:
         self.model = model
         self.dependents: dict[str, set[str]] = defaultdict(set)  # X -> what may fail with X
         self.domain_hosts: dict[str, set[str]] = defaultdict(set)
+        clusters = model.of_kind("cluster")
+        self.members = {c.id: list(dict.fromkeys(c.machines())) for c in clusters}
+        self.control = {c.id: self._control(c) for c in clusters}
+        self.voters = {c.id: self._voters(c) for c in clusters}
         for obj in model:
             for dep in getattr(obj, "depends_on", ()):
                 self.dependents[dep].add(obj.id)
@@ -71,7 +75,7 @@ class ImpactAnalysis:
             elif obj.kind == "storage":
                 self.dependents[obj.provided_by].add(obj.id)
             elif obj.kind == "cluster":
-                for machine in set(obj.machines()) | set(self._voters(obj)):
+                for machine in set(self.members[obj.id]) | set(self.voters[obj.id]):
                     self.dependents[machine].add(obj.id)
                 if obj.etcd_cluster:
                     self.dependents[obj.etcd_cluster].add(obj.id)
@@ -80,7 +84,7 @@ class ImpactAnalysis:
                     self.domain_hosts[domain].add(obj.id)
         self.clusters_of: dict[str, list[Cluster]] = defaultdict(list)
         for cluster in model.of_kind("cluster"):
-            for machine in dict.fromkeys([*cluster.machines(), *self._control(cluster)]):
+            for machine in dict.fromkeys([*self.members[cluster.id], *self.control[cluster.id]]):
                 self.clusters_of[machine].append(cluster)
 
     def _domains_above(self, host: Any) -> set[str]:
@@ -125,10 +129,10 @@ class ImpactAnalysis:
         if obj.kind == "cluster":
             if obj.etcd_mode == "external" and obj.etcd_cluster in down:
                 return True
-            voters = self._voters(obj)
+            voters = self.voters[obj.id]
             if voters:
                 return sum(v in down for v in voters) * 2 >= len(voters)
-            members = obj.machines()
+            members = self.members[obj.id]
             return bool(members) and all(m in down for m in members)
         return False
 
@@ -153,9 +157,9 @@ class ImpactAnalysis:
         clusters = []
         for cluster_id in sorted(touched):
             cluster = touched[cluster_id]
-            members = list(dict.fromkeys(cluster.machines()))
-            control = self._control(cluster)
-            voters = self._voters(cluster)
+            members = self.members[cluster_id]
+            control = self.control[cluster_id]
+            voters = self.voters[cluster_id]
             clusters.append(ClusterImpact(
                 cluster=cluster.id, type=cluster.type,
                 members_down=sum(m in down for m in members), members=len(members),
