@@ -7,6 +7,8 @@ from pathlib import Path
 
 import pytest
 
+from topodoc.drift.collect import SourceSpec
+
 ROOT = Path(__file__).resolve().parents[2]
 if str(ROOT) not in sys.path:
     sys.path.insert(0, str(ROOT))  # for tests.servers
@@ -89,3 +91,103 @@ def libvirt_uris(tmp_path_factory: pytest.TempPathFactory) -> dict[str, str]:
         path.write_text(text)
         uris[name] = f"test://{path}"
     return uris
+
+
+# -- secrets planted in the configuration: none may ever show up in any output -----------------
+SENTINEL_PASSWORD = "pw-SENTINEL-7f3a9c"
+SENTINEL_TOKEN = "tok-SENTINEL-2b8e41"
+SENTINEL_ETCD = "etcd-SENTINEL-c05d12"
+SENTINELS = (SENTINEL_PASSWORD, SENTINEL_TOKEN, SENTINEL_ETCD)
+
+
+def write_clouds_yaml(folder: Path, auth_url: str, password: str = SENTINEL_PASSWORD) -> Path:
+    path = folder / "clouds.yaml"
+    path.write_text(f"""clouds:
+  zc:
+    auth:
+      auth_url: {auth_url}
+      username: admin
+      password: {password}
+      project_name: admin
+      user_domain_name: Default
+      project_domain_name: Default
+    region_name: RegionOne
+    identity_api_version: 3
+""")
+    return path
+
+
+def write_kubeconfig(folder: Path, server: str, token: str = SENTINEL_TOKEN) -> Path:
+    path = folder / "kubeconfig"
+    path.write_text(f"""apiVersion: v1
+kind: Config
+clusters:
+- name: z-k8s
+  cluster: {{server: "{server}"}}
+users:
+- name: admin
+  user: {{token: {token}}}
+contexts:
+- name: z-k8s-admin
+  context: {{cluster: z-k8s, user: admin}}
+current-context: z-k8s-admin
+""")
+    return path
+
+
+@pytest.fixture
+def openstack_api():
+    """7 servers over 3 hypervisors; pages of 3 so every list paginates."""
+    from tests.servers.openstack_api import OpenStackAPI, OpenStackData
+
+    with OpenStackAPI(OpenStackData.generate(servers=7), password=SENTINEL_PASSWORD,
+                      page_size=3) as api:
+        yield api
+
+
+@pytest.fixture
+def openstack_spec(openstack_api, tmp_path):
+    clouds = write_clouds_yaml(tmp_path, f"{openstack_api.url}/identity/v3")
+    return SourceSpec("openstack:zc-os", "openstack", "zc-os", "zc",
+                      {"clouds_yaml": str(clouds), "region": "RegionOne"}, timeout_s=5.0)
+
+
+@pytest.fixture
+def kubernetes_api():
+    """3 control-plane nodes and 2 workers; pages of 2 so every list paginates."""
+    from tests.servers.kubernetes_api import KubernetesAPI, KubernetesData
+
+    with KubernetesAPI(KubernetesData.generate(nodes=5, masters=3), token=SENTINEL_TOKEN,
+                       page_size=2) as api:
+        yield api
+
+
+@pytest.fixture
+def kubernetes_spec(kubernetes_api, tmp_path):
+    kubeconfig = write_kubeconfig(tmp_path, kubernetes_api.url)
+    return SourceSpec("kubernetes:z-k8s", "kubernetes", "z-k8s", "z-k8s-admin",
+                      {"kubeconfig": str(kubeconfig)}, timeout_s=5.0)
+
+
+@pytest.fixture(scope="session")
+def etcd(tmp_path_factory):
+    """A real single-member etcd on loopback ports."""
+    from tests.servers.etcd_server import ETCD, EtcdServer
+
+    if not Path(ETCD).is_file():
+        pytest.skip(f"{ETCD} is absent (Debian: apt-get install etcd-server)")
+    with EtcdServer(tmp_path_factory.mktemp("etcd")) as server:
+        yield server
+
+
+@pytest.fixture(scope="session")
+def etcd_tls(tmp_path_factory):
+    """A real etcd serving HTTPS that demands client certificates; yields (server, files)."""
+    from tests.servers.etcd_server import ETCD, EtcdServer, make_tls_files
+
+    if not Path(ETCD).is_file():
+        pytest.skip(f"{ETCD} is absent (Debian: apt-get install etcd-server)")
+    folder = tmp_path_factory.mktemp("etcd-tls")
+    tls = make_tls_files(folder)
+    with EtcdServer(folder, tls=tls) as server:
+        yield server, tls

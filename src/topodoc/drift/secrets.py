@@ -3,12 +3,15 @@
 Collectors learn the secret values they load (a clouds.yaml password, a kubeconfig token)
 and pass every message through :func:`redact` with them. Patterns catch what was not
 learnt: ``Authorization``/token headers, ``password=...`` pairs, private-key blocks and
-credentials inside URLs.
+credentials inside URLs. Once a secret is :func:`remember`-ed, log records of the client
+libraries (which may log what a server echoes back) are scrubbed of it too.
 """
 
 from __future__ import annotations
 
+import logging
 import re
+import threading
 from collections.abc import Iterable
 from typing import Any
 from urllib.parse import urlsplit, urlunsplit
@@ -29,6 +32,35 @@ _PATTERNS = (
     re.compile(r"(\b[a-z][a-z0-9+.-]*://[^/\s:@]*:)[^/\s@]+(@)"),
 )
 _REPLACEMENTS = (MASK, rf"\1{MASK}", rf"\1{MASK}", rf"\1{MASK}", rf"\1{MASK}\2")
+
+
+#: Top-level names of the loggers whose records are scrubbed of remembered secrets.
+LIBRARY_LOGGERS = frozenset({"keystoneauth", "openstack", "kubernetes", "urllib3", "requests"})
+
+_remembered: set[str] = set()
+_lock = threading.Lock()
+_scrubbing = False
+
+
+def remember(values: Iterable[str]) -> None:
+    """Scrub ``values`` from client-library log records of this process from now on."""
+    global _scrubbing
+    with _lock:
+        _remembered.update(v for v in values if v)
+        if not _scrubbing:
+            _scrubbing = True
+            make_record = logging.getLogRecordFactory()
+
+            def scrubbed(*args: object, **kwargs: object) -> logging.LogRecord:
+                record = make_record(*args, **kwargs)
+                if record.name.partition(".")[0] in LIBRARY_LOGGERS:
+                    try:
+                        record.msg, record.args = redact(record.getMessage(), _remembered), ()
+                    except (TypeError, ValueError):
+                        pass  # a malformed record: logging reports it as usual
+                return record
+
+            logging.setLogRecordFactory(scrubbed)
 
 
 def redact(text: str, known_secrets: Iterable[str] = ()) -> str:

@@ -8,12 +8,14 @@ maps every failure to a status and a one-line, secret-free message.
 from __future__ import annotations
 
 import importlib
+import ssl
 import time
-from collections.abc import Callable, Set
+from collections.abc import Callable, Iterable, Set
+from pathlib import Path
 from typing import TYPE_CHECKING, Any, TypeVar
 
 from ..resources import Resource, SourceResult
-from ..secrets import one_line, safe_uri
+from ..secrets import one_line, remember, safe_uri, secret_values
 
 if TYPE_CHECKING:
     from ..collect import SourceSpec
@@ -47,10 +49,27 @@ class ReadOnlyViolation(SourceFailure):
         super().__init__("error", f"refused to send {method} {target}: the checker is read-only")
 
 
-def http_failure(code: int, what: str) -> SourceFailure:
-    """The failure for an HTTP error ``code`` answered to ``what`` (e.g. ``GET /servers``)."""
+def http_failure(code: int, what: str, detail: str = "") -> SourceFailure:
+    """The failure for HTTP error ``code`` answered to ``what`` (e.g. ``GET /servers``)."""
     status = "forbidden" if code in (401, 403) else "error"
-    return SourceFailure(status, f"{what}: HTTP {code}")
+    return SourceFailure(status, f"{what}: HTTP {code}" + (f": {detail}" if detail else ""))
+
+
+def config_file_secrets(path: str, what: str) -> set[str]:
+    """The secret values in YAML config file ``path`` (a ``what``: clouds.yaml, kubeconfig).
+
+    Read before the client library loads it, so even its failures can be scrubbed.
+    """
+    import yaml
+
+    try:
+        return secret_values(yaml.safe_load(Path(path).read_text(encoding="utf-8")))
+    except OSError as exc:
+        raise SourceFailure("error", f"{what} {path}: {exc.strerror}") from None
+    except yaml.YAMLError as exc:
+        mark = getattr(exc, "problem_mark", None)
+        where = f":{mark.line + 1}" if mark else ""
+        raise SourceFailure("error", f"{what} {path}{where}: not valid YAML") from None
 
 
 class Collection:
@@ -63,6 +82,12 @@ class Collection:
         self.secrets: set[str] = set()
         self.resources: list[Resource] = []
         self.started = time.monotonic()
+
+    def learn(self, secrets: Iterable[str]) -> None:
+        """Note secret values loaded for this source: no message or log record shows them."""
+        new = {s for s in secrets if s}
+        self.secrets |= new
+        remember(new)
 
     def wants(self, *kinds: str) -> bool:
         """Whether any of ``kinds`` is to be collected (not ignored by the user)."""
@@ -96,6 +121,8 @@ def common_failure(exc: Exception) -> tuple[str, str]:
         return "refused", f"connection refused: {exc}"
     if isinstance(exc, TimeoutError):
         return "timeout", f"timed out: {exc}"
+    if isinstance(exc, ssl.SSLError):
+        return "error", f"TLS: {exc}"
     if isinstance(exc, OSError):
         return "unreachable", str(exc)
     return "error", f"{type(exc).__name__}: {exc}"
