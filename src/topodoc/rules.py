@@ -188,7 +188,8 @@ def check_clusters(model: Model) -> Iterator[Problem]:
         if count and (count < 3 or count % 2 == 0):
             why = ("an even count adds no fault tolerance over one member fewer" if count >= 3
                    else f"{count} member{'s' if count > 1 else ''} cannot survive a failure")
-            yield _p("etcd-quorum", f"{cluster.id}: etcd has {count} members; {why} "
+            yield _p("etcd-quorum", f"{cluster.id}: etcd has {count} member"
+                     f"{'s' if count > 1 else ''}; {why} "
                      "(use 3 or 5)", cluster.at("members"), cluster.id)
         if cluster.type == "kubernetes":
             yield from _external_etcd(model, cluster)
