@@ -9,10 +9,14 @@ What each source is expected to see:
 - ``libvirt:H`` (hypervisor H, a host or a VM): ``hypervisor:H`` (its logical CPUs; not its
   memory, which the kernel reports smaller than what is installed) and one
   ``vm:ID`` per libvirt or oVirt VM placed on H, keyed by the VM id (the domain name), with
-  state, vcpu, memory, autostart, nested_virt and disks as stated. A VM managed by OpenStack
-  is expected from its cloud when that cloud has a source, else from H's libvirt.
-- ``openstack:C``: ``vm:ID`` for every OpenStack VM of cloud C (hypervisor, state, vcpu,
-  memory, flavor as stated) and ``os-hypervisor:C/NAME`` per compute member.
+  hypervisor (H) and state, vcpu, memory, autostart and nested_virt as stated. Disks and
+  interfaces are collected but not compared: a disk's capacity depends on the image's format
+  and provisioning (libvirt's test driver reports a fixed size), and the topology names
+  networks, not bridges. A VM managed by OpenStack is expected from its cloud when that cloud
+  is read, else from H's libvirt (keyed by its Nova name, with its flavor).
+- ``openstack:C``: ``vm:ID`` for every OpenStack VM of cloud C (hypervisor as its
+  hostname, state, vcpu, memory, flavor as stated) and ``os-hypervisor:C/NAME`` per compute
+  member (NAME is its hostname or id).
 - ``kubernetes:K``: ``k8s-node:K/NAME`` per member machine (NAME is its hostname or id):
   ``roles`` (the control-plane and worker roles, as node-role labels), ``ready`` (a documented
   node is expected Ready) and ``cpu`` as stated; with external etcd that has an etcd source,
@@ -22,6 +26,7 @@ What each source is expected to see:
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from dataclasses import dataclass
 from typing import Any
 
@@ -66,9 +71,16 @@ class Expected:
     owners: dict[str, str]  # resource key -> object id
 
 
-def expected_resources(model: Model) -> Expected:
-    """Every resource the topology's ``live`` sources should observe."""
-    sources = {s.id: s for s in model.live.sources}
+def expected_resources(model: Model, sources: Iterable[Any] | None = None) -> Expected:
+    """Every resource the ``sources`` to be read should observe.
+
+    ``sources`` (anything with ``id``, ``kind`` and ``target``: the topology's
+    :class:`~topodoc.model.LiveSource` or a collector's ``SourceSpec``) default to the
+    topology's ``live`` part. Which sources are read decides which one expects a resource
+    seen by two (an OpenStack VM: its cloud if read, else its hypervisor's libvirt).
+    """
+    sources = {s.id: s for s in (model.live.sources if sources is None else sources)}
+    documented = {s.id: s for s in model.live.sources}
     out: dict[str, Resource] = {}
     owners: dict[str, str] = {}
 
@@ -78,7 +90,7 @@ def expected_resources(model: Model) -> Expected:
             out[key] = Resource(key, kind, attrs, source, parent)
             owners[key] = owner
 
-    for source in model.live.sources:
+    for source in sorted(sources.values(), key=lambda s: s.id):
         target = model.get(source.target)
         if source.kind == "libvirt" and isinstance(target, Machine):
             host_key = f"hypervisor:{target.id}"
@@ -90,8 +102,13 @@ def expected_resources(model: Model) -> Expected:
                 if not isinstance(vm, VM):
                     continue
                 cloud = f"openstack:{vm.managed_by}"
-                via = cloud if vm.platform == "openstack" and cloud in sources else source.id
-                add(f"vm:{vm.id}", "vm", _vm_attrs(vm, target.id), via, host_key, owner=vm.id)
+                if vm.platform == "openstack" and cloud in sources:
+                    # Nova names the hypervisor by its hostname, libvirt by the topology id
+                    add(f"vm:{vm.id}", "vm", _vm_attrs(vm, target.node_name), cloud, host_key,
+                        owner=vm.id)
+                else:
+                    add(f"vm:{vm.id}", "vm", _vm_attrs(vm, target.id), source.id, host_key,
+                        owner=vm.id)
         elif source.kind == "openstack" and isinstance(target, Cluster):
             for vm in model.of_kind("vm"):
                 if vm.platform == "openstack" and vm.managed_by == target.id:
@@ -102,7 +119,7 @@ def expected_resources(model: Model) -> Expected:
                 add(f"os-hypervisor:{target.id}/{machine.node_name}", "os-hypervisor", {},
                     source.id, owner=machine.id)
         elif source.kind == "kubernetes" and isinstance(target, Cluster):
-            _kubernetes(model, target, source.id, sources, add)
+            _kubernetes(model, target, source.id, documented, add)
         elif source.kind == "etcd" and isinstance(target, Cluster):
             for machine_id in dict.fromkeys(target.machines()):
                 name = model.objects[machine_id].node_name
@@ -111,7 +128,7 @@ def expected_resources(model: Model) -> Expected:
     return Expected([out[key] for key in sorted(out)], owners)
 
 
-def _kubernetes(model: Model, cluster: Cluster, source_id: str, sources, add) -> None:
+def _kubernetes(model: Model, cluster: Cluster, source_id: str, documented, add) -> None:
     roles: dict[str, set[str]] = {}
     for member in cluster.members:
         roles.setdefault(member.machine, set()).update(
@@ -123,7 +140,8 @@ def _kubernetes(model: Model, cluster: Cluster, source_id: str, sources, add) ->
             attrs["cpu"] = cpus
         add(f"k8s-node:{cluster.id}/{machine.node_name}", "k8s-node", attrs, source_id,
             owner=machine_id)
-    etcd_source = sources.get(f"etcd:{cluster.etcd_cluster}")
+    # the servers the topology documents, whatever endpoint the checker reads etcd through
+    etcd_source = documented.get(f"etcd:{cluster.etcd_cluster}")
     if cluster.etcd_mode == "external" and etcd_source is not None:
         servers = sorted(u for u in etcd_source.uri.split(",") if u)
         add(f"k8s-etcd:{cluster.id}", "k8s-etcd", {"servers": servers}, source_id,
