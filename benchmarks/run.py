@@ -1,0 +1,132 @@
+"""topodoc's benchmarks: each figure measured against its floor in the same run.
+
+    python benchmarks/run.py [--quick] [--seed S] [--reps N]
+
+A floor is the cheapest way to do the same essential work with no topodoc code in it (e.g.
+``yaml.load`` of the same files for loading). Each row records the median of several
+repetitions of the figure and of its floor, their ratio, and whether it meets its target.
+Results go to ``benchmarks/results.json`` and a table on standard output. ``--quick`` runs
+the 10,000-object size only.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import platform
+import statistics
+import sys
+import tempfile
+import time
+from collections.abc import Callable
+from dataclasses import asdict, dataclass
+from pathlib import Path
+
+HERE = Path(__file__).resolve().parent
+ROOT = HERE.parent
+sys.path.insert(0, str(HERE))
+
+import figures  # noqa: E402  (benchmarks/figures.py, beside this file)
+from generate import generate, write  # noqa: E402
+
+
+@dataclass
+class Row:
+    name: str
+    size: int
+    value_s: float | None
+    floor_name: str | None
+    floor_s: float | None
+    ratio: float | None
+    target_ratio: float | None
+    target_s: float | None
+    passed: bool
+    note: str = ""
+
+    def to_json(self) -> dict:
+        data = asdict(self)
+        data["pass"] = data.pop("passed")
+        return data
+
+
+def median_s(fn: Callable[[], object], reps: int) -> float:
+    """Median wall time of ``reps`` calls of ``fn``."""
+    times = []
+    for _ in range(reps):
+        start = time.perf_counter()
+        fn()
+        times.append(time.perf_counter() - start)
+    return statistics.median(times)
+
+
+def row(name: str, size: int, value: float, floor_name: str | None, floor: float | None, *,
+        target_ratio: float | None = None, target_s: float | None = None,
+        extra_ok: bool = True, note: str = "") -> Row:
+    ratio = value / floor if floor else None
+    ok = extra_ok
+    if target_ratio is not None:
+        ok = ok and ratio is not None and ratio <= target_ratio
+    if target_s is not None:
+        ok = ok and value <= target_s
+    return Row(name, size, round(value, 4), floor_name,
+               None if floor is None else round(floor, 4),
+               None if ratio is None else round(ratio, 3), target_ratio, target_s, ok, note)
+
+
+def lab(size: int, seed: int, work: Path) -> Path:
+    out = work / f"lab-{size}-{seed}"
+    if not out.exists():
+        write(generate(size, seed), out)
+    return out
+
+
+def table(rows: list[Row]) -> str:
+    header = ("figure", "size", "value s", "floor", "floor s", "ratio", "target", "pass")
+    lines = []
+    for r in rows:
+        target = " ".join(t for t in (f"ratio<={r.target_ratio}" if r.target_ratio else "",
+                                      f"<={r.target_s}s" if r.target_s else "") if t)
+        lines.append((r.name, f"{r.size:,}", "-" if r.value_s is None else f"{r.value_s:.3f}",
+                      r.floor_name or "-", "-" if r.floor_s is None else f"{r.floor_s:.3f}",
+                      "-" if r.ratio is None else f"{r.ratio:.2f}", target or "-",
+                      "yes" if r.passed else "NO"))
+    widths = [max(len(h), *(len(line[i]) for line in lines)) for i, h in enumerate(header)]
+    fmt = lambda cells: "  ".join(c.ljust(w) for c, w in zip(cells, widths, strict=True))  # noqa: E731
+    return "\n".join([fmt(header), fmt(tuple("-" * w for w in widths))] + [fmt(x) for x in lines])
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("--quick", action="store_true", help="the 10,000-object size only")
+    parser.add_argument("--seed", type=int, default=1)
+    parser.add_argument("--reps", type=int, default=3, help="repetitions per figure (median)")
+    parser.add_argument("--work", type=Path, help="where generated labs go (default: a temp dir)")
+    parser.add_argument("-o", "--output", type=Path, default=HERE / "results.json")
+    args = parser.parse_args(argv)
+    sizes = [10_000] if args.quick else [1_000, 10_000, 50_000]
+    work = args.work or Path(tempfile.mkdtemp(prefix="topodoc-bench-"))
+    work.mkdir(parents=True, exist_ok=True)
+    ctx = figures.Context(reps=args.reps, work=work, row=row, median_s=median_s,
+                          lab=lambda size: lab(size, args.seed, work))
+    rows: list[Row] = []
+    started = time.perf_counter()
+    for figure in figures.FIGURES:
+        for size in sizes:
+            if size not in figure.sizes:
+                continue
+            print(f"  {figure.name} @ {size:,} ...", file=sys.stderr, flush=True)
+            rows.extend(figure.run(ctx, size))
+    elapsed = time.perf_counter() - started
+    args.output.write_text(json.dumps([r.to_json() for r in rows], indent=1) + "\n",
+                           encoding="utf-8")
+    print(f"# {time.strftime('%Y-%m-%d')}, Python {platform.python_version()}, "
+          f"{platform.platform()}, {os.cpu_count()} CPUs, seed {args.seed}")
+    print(table(rows))
+    print(f"\n{sum(r.passed for r in rows)}/{len(rows)} rows pass; {elapsed:.0f} s; "
+          f"wrote {args.output}")
+    return 0 if all(r.passed for r in rows) else 1
+
+
+if __name__ == "__main__":
+    sys.exit(main())
