@@ -101,6 +101,8 @@ _SPECIAL: dict[str, Any] = {
     ".Inf": float("inf"), "+.Inf": float("inf"), "-.Inf": float("-inf"), ".NaN": float("nan"),
 }
 _NUMERIC_START = frozenset("0123456789+-.")
+#: First characters of plain scalars that may resolve to something other than a string.
+_RESOLVED_START = frozenset("0123456789+-.~nNtTfF")
 _STR_TAGS = {"tag:yaml.org,2002:str", "!"}
 
 
@@ -118,7 +120,7 @@ def _plain(value: str) -> Any:
     return value
 
 
-def _scalar(event: yaml.ScalarEvent, loc: Location) -> Any:
+def _scalar(event: yaml.ScalarEvent, file: str, pos: Pos) -> Any:
     tag = event.tag
     if tag is None or tag == "!":
         return _plain(event.value) if event.implicit[0] else event.value
@@ -131,9 +133,10 @@ def _scalar(event: yaml.ScalarEvent, loc: Location) -> Any:
         ok = {"int": int, "float": (int, float), "bool": bool, "null": type(None)}[kind]
         if isinstance(value, ok) and not (kind == "int" and isinstance(value, bool)):
             return float(value) if kind == "float" else value
-        raise YAMLProblem("yaml-tag", f"{event.value!r} is not a valid !!{kind}", loc)
+        raise YAMLProblem("yaml-tag", f"{event.value!r} is not a valid !!{kind}",
+                          Location(file, *pos))
     raise YAMLProblem("yaml-tag", f"unsupported YAML tag {tag!r}: topology files use plain "
-                      "YAML values only", loc)
+                      "YAML values only", Location(file, *pos))
 
 
 class _Frame:
@@ -250,7 +253,11 @@ def _build(text: str, file: str) -> Any:
         pos = (mark.line + 1, mark.column + 1)
         etype = type(event)
         if etype is yaml.ScalarEvent:
-            value = _scalar(event, Location(file, *pos))
+            text = event.value
+            if event.tag is None and event.implicit[0]:  # a plain scalar: the common case
+                value = text if text and text[0] not in _RESOLVED_START else _plain(text)
+            else:
+                value = _scalar(event, file, pos)
             if event.anchor:
                 anchors[event.anchor] = (value, 1)
             add(value, pos, 1)
