@@ -37,8 +37,14 @@ def test_results_sorted_and_progress_reported(libvirt_uris):
 
 def test_duplicate_ids_are_refused(libvirt_uris):
     one = libvirt_spec(libvirt_uris, "zcloud")
-    with pytest.raises(ValueError, match="libvirt:zcloud"):
-        collect_all([one, one])
+    with pytest.raises(ValueError, match=r"duplicate source ids: \['libvirt:zcloud'\]"):
+        collect_all([one, libvirt_spec(libvirt_uris, "z-os-c-1"), one])
+
+
+def test_specs_are_hashable_values():
+    spec = SourceSpec("etcd:e", "etcd", "e", "http://127.0.0.1:9", {"ca_cert": "/ca.pem"})
+    assert spec in {spec} and spec == SourceSpec("etcd:e", "etcd", "e", "http://127.0.0.1:9",
+                                                 {"ca_cert": "/ca.pem"})
 
 
 def test_core_works_without_client_libraries(libvirt_uris):

@@ -5,7 +5,7 @@ from __future__ import annotations
 import dataclasses
 
 import pytest
-from conftest import write_kubeconfig
+from collector_lab import write_kubeconfig
 
 from tests.servers.etcd_server import free_port
 from tests.servers.kubernetes_api import KubernetesAPI, KubernetesData, node

@@ -53,11 +53,17 @@ def test_physical_host_domains_networks_pools(libvirt_uris):
     assert result.api_calls > 10
 
 
-def test_nested_level_and_nova_join(libvirt_uris):
-    results = collect_all([spec(libvirt_uris, "zcloud"), spec(libvirt_uris, "z-os-c-1")])
+def test_hypervisors_nested_level_and_nova_join(libvirt_uris):
+    results = collect_all([spec(libvirt_uris, name) for name in ("zcloud", "zhost-2",
+                                                                 "z-os-c-1")])
     assert [(r.id, r.status) for r in results] == [
-        ("libvirt:z-os-c-1", "ok"), ("libvirt:zcloud", "ok")]
-    nested, physical = (by_key(r) for r in results)
+        ("libvirt:z-os-c-1", "ok"), ("libvirt:zcloud", "ok"), ("libvirt:zhost-2", "ok")]
+    nested, physical, other = (by_key(r) for r in results)
+    assert other["hypervisor:zhost-2"].attrs == {"cpus": 8, "memory": 64 * GiB}
+    util = other["vm:z-util-1"]
+    assert (util.parent, util.attrs["hypervisor"]) == ("hypervisor:zhost-2", "zhost-2")
+    assert (util.attrs["cpu_mode"], util.attrs["nested_virt"]) == ("host-model", True)  # svm
+    assert util.attrs["interfaces"] == ["direct:eno2"]
     # the first-level VM is a guest of zcloud and a hypervisor of its own
     assert "vm:z-os-c-1" in physical and "hypervisor:z-os-c-1" in nested
     assert nested["hypervisor:z-os-c-1"].attrs == {"cpus": 8, "memory": 32 * GiB}

@@ -5,7 +5,7 @@ from __future__ import annotations
 import dataclasses
 
 import pytest
-from conftest import write_clouds_yaml
+from collector_lab import write_clouds_yaml
 
 from tests.servers.etcd_server import free_port
 from topodoc.drift.collectors import Collection, ReadOnlyViolation

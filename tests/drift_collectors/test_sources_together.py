@@ -7,7 +7,7 @@ import logging
 import time
 
 import pytest
-from conftest import SENTINEL_ETCD, SENTINEL_PASSWORD, SENTINEL_TOKEN, SENTINELS
+from collector_lab import SENTINEL_ETCD, SENTINEL_PASSWORD, SENTINEL_TOKEN, SENTINELS
 
 from topodoc.drift.collect import SourceSpec, collect_all
 from topodoc.drift.snapshot import write_snapshot

@@ -9,7 +9,8 @@ from __future__ import annotations
 import queue
 import threading
 import time
-from collections.abc import Callable, Mapping, Sequence
+from collections import Counter
+from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field
 
 from .collectors import RESOURCE_KINDS, collector
@@ -26,12 +27,12 @@ class SourceSpec:
     target: str  # the topology object the source observes (host/VM id, cluster id)
     uri: str  # libvirt URI | clouds.yaml cloud name | kube context | etcd URLs, comma-joined
     #: clouds_yaml, region, kubeconfig, ca_cert, cert, key: paths and names, never secrets
-    options: Mapping[str, str] = field(default_factory=dict)
+    options: Mapping[str, str] = field(default_factory=dict, hash=False)
     timeout_s: float = 30.0
 
 
 def collect_all(
-    specs: Sequence[SourceSpec],
+    specs: Iterable[SourceSpec],
     *,
     skip_kinds: frozenset[str] = frozenset(),
     max_workers: int = 8,
@@ -42,9 +43,10 @@ def collect_all(
     Each source's ``timeout_s`` counts from its own start. A timed-out collector's thread is
     abandoned (a daemon thread; its client timeouts end it) and frees its worker slot.
     """
-    ids = [spec.id for spec in specs]
-    if len(set(ids)) != len(ids):
-        raise ValueError(f"duplicate source ids: {sorted({i for i in ids if ids.count(i) > 1})}")
+    specs = list(specs)
+    duplicates = sorted(sid for sid, n in Counter(s.id for s in specs).items() if n > 1)
+    if duplicates:
+        raise ValueError(f"duplicate source ids: {duplicates}")
     say = progress or (lambda _line: None)
     results: dict[str, SourceResult] = {}
     waiting: list[SourceSpec] = []
