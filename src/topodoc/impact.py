@@ -49,7 +49,7 @@ class Impact:
     failed: str
     kind: str
     down: tuple[str, ...]  # every object down with it, itself excluded, sorted
-    clusters: tuple[ClusterImpact, ...]  # clusters with at least one member down
+    clusters: tuple[ClusterImpact, ...]  # clusters down or with at least one member down
 
     def count(self, model: Model, *kinds: str) -> int:
         return sum(1 for d in self.down if model.objects[d].kind in kinds)
@@ -154,17 +154,23 @@ class ImpactAnalysis:
     def impact_of(self, failed: str) -> Impact:
         down = self.down_with(failed)
         touched = {c.id: c for m in down for c in self.clusters_of.get(m, ())}
+        touched.update((d, self.model.objects[d]) for d in down  # e.g. down with its etcd
+                       if self.model.objects[d].kind == "cluster")
         clusters = []
         for cluster_id in sorted(touched):
             cluster = touched[cluster_id]
             members = self.members[cluster_id]
             control = self.control[cluster_id]
             voters = self.voters[cluster_id]
+            lost = cluster_id == failed and bool(voters)  # the failed cluster itself
+            lost |= cluster.type == "kubernetes" and cluster.etcd_mode == "external" \
+                and cluster.etcd_cluster in down  # its external etcd is down
             clusters.append(ClusterImpact(
                 cluster=cluster.id, type=cluster.type,
                 members_down=sum(m in down for m in members), members=len(members),
                 control_down=sum(m in down for m in control), control=len(control),
-                quorum_lost=bool(voters) and sum(v in down for v in voters) * 2 >= len(voters),
+                quorum_lost=lost or (
+                    bool(voters) and sum(v in down for v in voters) * 2 >= len(voters)),
                 down=cluster.id in down,
             ))
         return Impact(failed, self.model.objects[failed].kind, tuple(sorted(down - {failed})),
