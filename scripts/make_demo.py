@@ -1,16 +1,19 @@
 """Regenerate the demo lab behind ``topodoc drift --demo`` from ``topology/``.
 
-Writes ``src/topodoc/demo/``: one libvirt test-driver node file per hypervisor of the
-topology's live part, and a recording of OpenStack, Kubernetes and etcd as the collectors
-would have seen them; then applies the DELIBERATE DRIFT listed in ``DRIFT`` so the demo
-report shows every state. Run it after changing topology/:
+Writes ``src/topodoc/demo/``: a copy of ``topology/`` (what ``--demo`` checks), one libvirt
+test-driver node file per hypervisor of the topology's live part, and a recording of
+OpenStack, Kubernetes and etcd as the collectors would have seen them; then applies the
+DELIBERATE DRIFT listed in ``DRIFT`` so the demo report shows every state. Run it after
+changing topology/ (the test suite fails while the demo is stale):
 
-    .venv/bin/python scripts/make_demo.py
+    .venv/bin/python scripts/make_demo.py [--out DIR]
 """
 
 from __future__ import annotations
 
+import argparse
 import json
+import shutil
 import sys
 import uuid
 from pathlib import Path
@@ -95,7 +98,8 @@ def _node(model: Model, target: str) -> str:
             kwargs["vmx"] = False  # DRIFT: changed nested_virt
         if vm.platform == "openstack":
             kwargs["nova"] = (_uuid(vm.id)[:8], vm.flavor or "m1.small")
-            kwargs["running"] = vm.state != "shutoff" and vm.id != "os-elastic-1"
+            # DRIFT: os-elastic-1 runs (Nova and its compute node's libvirt agree)
+            kwargs["running"] = vm.state != "shutoff" or vm.id == "os-elastic-1"
         domains.append(_domain(vm, **kwargs))
     if target == "zcloud-3":  # DRIFT: unexpected
         scratch = VM(id="scratch", runs_on=target, platform="libvirt", vcpu=2, memory=4 * 2**30,
@@ -156,18 +160,37 @@ def _kubernetes(model: Model, cluster_id: str, uri: str, etcd_uri: str) -> Sourc
                         resources)
 
 
-def main() -> int:
+def _copy_topology(out: Path) -> None:
+    """``out/topology/``: the YAML files of topology/, byte for byte, and nothing else."""
+    folder = out / "topology"
+    folder.mkdir(parents=True, exist_ok=True)
+    sources = sorted(p for p in (ROOT / "topology").iterdir() if p.suffix in (".yaml", ".yml"))
+    for stale in set(folder.iterdir()) - {folder / p.name for p in sources}:
+        stale.unlink()
+    for source in sources:
+        shutil.copyfile(source, folder / source.name)
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--out", type=Path, default=OUT, help=f"default: {OUT}")
+    out = parser.parse_args(argv).out
     loaded = load_topology(ROOT / "topology")
     if not loaded.ok:
         print("\n".join(map(str, loaded.errors)), file=sys.stderr)
         return 1
     model = loaded.model
-    (OUT / "libvirt").mkdir(parents=True, exist_ok=True)
+    _copy_topology(out)
+    (out / "libvirt").mkdir(parents=True, exist_ok=True)
+    nodes = {out / "libvirt" / f"{s.target}.xml" for s in model.live.sources
+             if s.kind == "libvirt"}
+    for stale in set((out / "libvirt").iterdir()) - nodes:
+        stale.unlink()
     recorded = []
     sources = {s.id: s for s in model.live.sources}
     for source in model.live.sources:
         if source.kind == "libvirt":
-            write_text(OUT / "libvirt" / f"{source.target}.xml", _node(model, source.target))
+            write_text(out / "libvirt" / f"{source.target}.xml", _node(model, source.target))
         elif source.kind == "openstack":
             recorded.append(_openstack(model, source.target, source.uri))
         elif source.kind == "kubernetes":
@@ -178,14 +201,14 @@ def main() -> int:
             first = source.uri.split(",")[0]
             recorded.append(SourceResult(source.id, "etcd", source.uri, "timeout",
                                          f"no answer from {first} within 30 s", 30.0, 1, []))
-    write_snapshot(OUT / "recording.json", recorded, taken_at=TAKEN_AT)
-    write_text(OUT / "topodocignore", (
+    write_snapshot(out / "recording.json", recorded, taken_at=TAKEN_AT)
+    write_text(out / "topodocignore", (
         "# The demo's ignore rules (topodoc drift --demo).\n"
         "# libvirt's test driver loads every domain with autostart off and cannot be told\n"
         "# otherwise, so the demo cannot check autostart.\n"
         "vm:*.autostart\n"))
-    write_text(OUT / "DRIFT.json", json.dumps(DRIFT, indent=1, ensure_ascii=False) + "\n")
-    print(f"wrote {OUT}", file=sys.stderr)
+    write_text(out / "DRIFT.json", json.dumps(DRIFT, indent=1, ensure_ascii=False) + "\n")
+    print(f"wrote {out}", file=sys.stderr)
     return 0
 
 

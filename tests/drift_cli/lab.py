@@ -50,7 +50,6 @@ vms:
     vcpu: 2
     memory: 4GiB
     state: shutoff
-{extra}
 live:
   timeout: 20
   libvirt:
@@ -59,7 +58,31 @@ live:
     - {{hypervisor: compute-1, uri: "{compute-1}"}}
 """
 
-#: The lab's domains per hypervisor, in sync with TOPOLOGY: name -> (vcpu, GiB, running, vmx).
+#: An OpenStack cloud on compute-1 with one server, tenant-1 (a Nova instance in compute-1's
+#: libvirt); the cloud's source fails (no clouds.yaml) unless a test points it elsewhere.
+CLOUD_YAML = """\
+version: 1
+clusters:
+  - id: cloud
+    type: openstack
+    members:
+      - {machine: compute-1, roles: [compute]}
+vms:
+  - id: tenant-1
+    runs_on: compute-1
+    platform: openstack
+    managed_by: cloud
+    flavor: m1.small
+    vcpu: 1
+    memory: 1GiB
+    state: running
+live:
+  openstack:
+    - {cluster: cloud, cloud: lab, clouds_yaml: /nonexistent/clouds.yaml}
+"""
+
+#: The lab's domains per hypervisor, in sync with TOPOLOGY:
+#: name -> (vcpu, GiB, running, vmx[, nova flavor]).
 DOMAINS: dict[str, dict[str, tuple[int, int, bool, bool]]] = {
     "h1": {"web-1": (2, 2, True, False), "compute-1": (4, 8, True, True)},
     "h2": {"db-1": (2, 4, False, False)},
@@ -69,11 +92,19 @@ DOMAINS: dict[str, dict[str, tuple[int, int, bool, bool]]] = {
 CPUS = {"h1": (1, 4, 2), "h2": (1, 2, 1), "compute-1": (1, 4, 1)}
 
 
-def domain(name: str, vcpu: int, gib: int, running: bool = True, vmx: bool = False) -> str:
-    """A test-driver domain; ``vmx``: nested virtualization passed through."""
+def domain(name: str, vcpu: int, gib: int, running: bool = True, vmx: bool = False,
+           nova: str | None = None) -> str:
+    """A test-driver domain; ``vmx``: nested virtualization passed through; ``nova``: the
+    flavor of a Nova instance (the domain is then ``instance-...`` with Nova metadata)."""
+    metadata = ""
+    if nova:
+        metadata = ("<metadata><nova:instance xmlns:nova='http://openstack.org/xmlns/libvirt/"
+                    f"nova/1.1'><nova:name>{escape(name)}</nova:name><nova:flavor "
+                    f"name='{nova}'/></nova:instance></metadata>")
+        name = f"instance-{sum(map(ord, name)):08x}"
     cpu = ("<cpu mode='host-passthrough'><feature policy='require' name='vmx'/></cpu>" if vmx
            else "<cpu mode='host-model'><feature policy='disable' name='vmx'/></cpu>")
-    return (f"  <domain type='test' {TEST_NS}><name>{escape(name)}</name>"
+    return (f"  <domain type='test' {TEST_NS}><name>{escape(name)}</name>{metadata}"
             f"<memory unit='KiB'>{gib * GiB_KiB}</memory><vcpu>{vcpu}</vcpu>"
             f"<os><type arch='x86_64'>hvm</type></os>{cpu}<devices><interface type='bridge'>"
             f"<source bridge='br0'/></interface></devices>"
@@ -107,12 +138,18 @@ class Lab:
 
 
 def write_lab(root: Path, *, drift: dict[str, dict[str, tuple | None]] | None = None,
-              extra_yaml: str = "", live: bool = True) -> Lab:
+              extra_yaml: str = "", cloud: bool = False) -> Lab:
     """The lab under ``root``: ``topology/lab.yaml`` and ``nodes/HYPERVISOR.xml``.
 
     ``drift`` changes domains per hypervisor: ``{"h1": {"web-1": None}}`` removes one,
-    ``{"h2": {"stray": (1, 1, True, False)}}`` adds or replaces one.
+    ``{"h2": {"stray": (1, 1, True, False)}}`` adds or replaces one. ``extra_yaml``: a
+    second topology file, ``topology/extra.yaml``. ``cloud`` adds the OpenStack cloud of
+    CLOUD_YAML in ``topology/cloud.yaml``, its server in compute-1's libvirt.
     """
+    if cloud:
+        drift = {**(drift or {})}
+        drift["compute-1"] = {"tenant-1": (1, 1, True, False, "m1.small"),
+                              **(drift.get("compute-1") or {})}
     lab = Lab(root, root / "topology")
     (root / "nodes").mkdir(parents=True, exist_ok=True)
     lab.topology.mkdir(parents=True, exist_ok=True)
@@ -127,8 +164,10 @@ def write_lab(root: Path, *, drift: dict[str, dict[str, tuple | None]] | None = 
         path = root / "nodes" / f"{hypervisor}.xml"
         path.write_text(node(*CPUS[hypervisor], text, H1_EXTRA if hypervisor == "h1" else ""))
         lab.nodes[hypervisor] = path
-    text = TOPOLOGY.format(extra=extra_yaml, **{h: lab.uri(h) for h in lab.nodes})
-    if not live:
-        text = text[: text.index("live:")]
+    text = TOPOLOGY.format(**{h: lab.uri(h) for h in lab.nodes})
     (lab.topology / "lab.yaml").write_text(text)
+    if cloud:
+        (lab.topology / "cloud.yaml").write_text(CLOUD_YAML)
+    if extra_yaml:
+        (lab.topology / "extra.yaml").write_text(extra_yaml)
     return lab

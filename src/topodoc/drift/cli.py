@@ -12,10 +12,11 @@ from dataclasses import replace
 from datetime import UTC, datetime
 from pathlib import Path
 
-from ..cli import EXIT_ERROR, UsageError, load_or_exit
+from ..cli import DEFAULT_PATH, EXIT_ERROR, UsageError, load_or_exit
 from ..model import Model
 from .collect import SourceSpec
 from .resources import SOURCE_KINDS, SourceResult
+from .secrets import safe_uri
 
 IGNORE_FILE = ".topodocignore"
 OVERRIDES = (("libvirt", "--libvirt", "URI"), ("openstack", "--os-cloud", "CLOUD"),
@@ -27,8 +28,9 @@ def _now() -> str:
 
 
 def _source_args(parser: argparse.ArgumentParser) -> None:
-    parser.add_argument("path", nargs="?", default="topology",
-                        help="topology directory or file (default: topology/)")
+    parser.add_argument("path", nargs="?", default=None,
+                        help="topology directory or file (default: topology/; with --demo, "
+                        "the demo's own copy of it)")
     group = parser.add_argument_group(
         "sources", "By default every source in the topology's live part is read. Each flag "
         "overrides one source as [TARGET=]VALUE; TARGET (a hypervisor or cluster id) may be "
@@ -41,10 +43,45 @@ def _source_args(parser: argparse.ArgumentParser) -> None:
     group.add_argument("--only", action="append", choices=SOURCE_KINDS, default=[],
                        metavar="KIND", help="read only sources of this kind (repeatable: "
                        f"{', '.join(SOURCE_KINDS)})")
-    group.add_argument("--timeout", type=float, metavar="SECONDS",
+    group.add_argument("--timeout", type=_positive, metavar="SECONDS",
                        help="per-source timeout (default: the topology's live.timeout, 30)")
     group.add_argument("--jobs", type=int, default=8, metavar="N",
                        help="sources read at once (default 8)")
+
+
+def _positive(text: str) -> float:
+    try:
+        value = float(text)
+    except ValueError:
+        value = 0.0
+    if not value > 0:
+        raise argparse.ArgumentTypeError(f"{text!r} is not a positive number of seconds")
+    return value
+
+
+#: The model object kind (and cluster type) each source kind observes.
+TARGET_KINDS = {"libvirt": ("a hypervisor (host or vm)", ("host", "vm")),
+                "openstack": ("an openstack cluster", ("cluster",)),
+                "kubernetes": ("a kubernetes cluster", ("cluster",)),
+                "etcd": ("an etcd cluster", ("cluster",))}
+
+
+def _check_target(model: Model, kind: str, flag: str, target: str) -> None:
+    """A new source's TARGET must name what a source of ``kind`` observes."""
+    what, kinds = TARGET_KINDS[kind]
+    obj = model.get(target)
+    if obj is None or obj.kind not in kinds or (
+            obj.kind == "cluster" and getattr(obj, "type", None) != kind):
+        known = sorted(o.id for o in model if o.kind in kinds and (
+            o.kind != "cluster" or getattr(o, "type", None) == kind))
+        if obj is None:
+            problem = f"no object {target!r} in the topology"
+        elif obj.kind == "cluster":
+            problem = f"{target!r} is a cluster of type {obj.type}"
+        else:
+            problem = f"{target!r} is a {obj.kind}"
+        raise UsageError(f"{flag} {target}=...: {problem}; TARGET must be {what}: "
+                         f"{', '.join(known) or 'the topology has none'}")
 
 
 def source_specs(model: Model, args: argparse.Namespace) -> list[SourceSpec]:
@@ -58,13 +95,15 @@ def source_specs(model: Model, args: argparse.Namespace) -> list[SourceSpec]:
             target, sep, uri = value.partition("=")
             if not sep or "://" in target:
                 if len(of_kind) != 1:
-                    raise UsageError(f"{flag} {value}: the topology has {len(of_kind)} {kind} "
+                    raise UsageError(f"{flag} {safe_uri(value)}: the topology has "
+                                     f"{len(of_kind)} {kind} "
                                      f"sources; write {flag} TARGET=VALUE (targets: "
                                      f"{', '.join(s.split(':', 1)[1] for s in of_kind) or '-'})")
                 sid, uri = of_kind[0], value
             else:
                 sid = f"{kind}:{target}"
                 if sid not in specs:
+                    _check_target(model, kind, flag, target)
                     specs[sid] = SourceSpec(sid, kind, target, uri, {}, timeout)
             specs[sid] = replace(specs[sid], uri=uri)
     for sid, spec in specs.items():
@@ -101,7 +140,9 @@ def cmd_drift(args: argparse.Namespace) -> int:
     from .severity import Severities, SeverityError
     from .snapshot import SnapshotError, read_snapshot
 
-    loaded = load_or_exit(args.path)
+    path = args.path or (str(demo.topology_dir()) if args.demo else DEFAULT_PATH)
+    label = args.path or ("topodoc demo" if args.demo else DEFAULT_PATH)
+    loaded = load_or_exit(path)
     if not loaded.ok:
         for problem in loaded.errors:
             print(problem, file=sys.stderr)
@@ -110,33 +151,33 @@ def cmd_drift(args: argparse.Namespace) -> int:
         return EXIT_ERROR
     model = loaded.model
     try:
-        for spec in args.output:
-            parse_output(spec)
-        expected = expected_resources(model)
+        outputs = [parse_output(spec)[1] for spec in args.output]
+        for output in outputs:
+            if outputs.count(output) > 1:
+                raise ReportError(f"output {output!r} is named more than once")
+        specs = source_specs(model, args)
+        wanted = {s.id for s in specs}
+        expected = expected_resources(model, specs)
         ignore_file = args.ignore_file or (
             demo.ignore_file() if args.demo
             else IGNORE_FILE if Path(IGNORE_FILE).is_file() else None)
         rules = IgnoreRules.load(ignore_file, args.ignore, expected_drift_entries(model, expected))
         severities = Severities([*model.live.severity, *args.severity])
-        specs = source_specs(model, args)
-        wanted = {s.id for s in specs}
         if args.demo:
             results = demo.results(specs, rules.ignored_kinds(), args.jobs, _collect)
         elif args.snapshot:
             results = [r for r in read_snapshot(args.snapshot) if r.id in wanted]
         else:
             results = _collect(specs, rules.ignored_kinds(), args.jobs)
-        documented = [r for r in expected.resources if r.source in wanted]
-        findings = analyze(documented, results, rules, severities)
-        report = Report.build(findings, results, topology=args.path, checked_at=_now())
+        findings = analyze(expected.resources, results, rules, severities)
+        report = Report.build(findings, results, topology=label, checked_at=_now())
         color = args.color == "always" or (args.color == "auto" and sys.stdout.isatty()
                                            and not os.environ.get("NO_COLOR"))
         write_outputs(report, args.output or ["console=-"], color=color, verbose=args.verbose)
         if args.demo:
             print(demo.explanation(), file=sys.stderr)
         if args.write_ignore:
-            count = write_ignore_file(args.write_ignore, findings)
-            print(f"wrote {count} pattern(s) to {args.write_ignore}", file=sys.stderr)
+            _write_baseline(args.write_ignore, findings, ignore_file, write_ignore_file)
     except (IgnoreError, SeverityError, SnapshotError, ReportError, demo.DemoError) as exc:
         raise UsageError(str(exc)) from None
     except OSError as exc:
@@ -144,10 +185,30 @@ def cmd_drift(args: argparse.Namespace) -> int:
     return exit_code(report)
 
 
+def _write_baseline(path: str, findings, in_use, write_ignore_file) -> None:
+    """Write the ``--write-ignore`` baseline. Onto the ignore file in use it is appended:
+    rewriting that file would drop the patterns that hid the rest of today's drift."""
+    if in_use is None or not os.path.exists(path) or not os.path.samefile(path, in_use):
+        count = write_ignore_file(path, findings)
+        print(f"wrote {count} pattern(s) to {path}", file=sys.stderr)
+        return
+    import tempfile
+
+    from ..atomic import write_text
+
+    with tempfile.TemporaryDirectory() as tmp:
+        count = write_ignore_file(os.path.join(tmp, "baseline"), findings)
+        added = Path(tmp, "baseline").read_text(encoding="utf-8")
+    if count:
+        before = Path(path).read_text(encoding="utf-8")
+        write_text(path, before.rstrip("\n") + "\n\n" + added)
+    print(f"added {count} pattern(s) to {path}", file=sys.stderr)
+
+
 def cmd_snapshot(args: argparse.Namespace) -> int:
     from .snapshot import write_snapshot
 
-    loaded = load_or_exit(args.path)
+    loaded = load_or_exit(args.path or DEFAULT_PATH)
     if not loaded.ok:
         for problem in loaded.errors:
             print(problem, file=sys.stderr)

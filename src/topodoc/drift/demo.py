@@ -1,10 +1,12 @@
 """The built-in demo lab: drift against ``topology/`` without any lab.
 
-libvirt is read for real, through libvirt's test driver, from one node file per documented
-hypervisor (``demo/libvirt/TARGET.xml``, derived from ``topology/`` by
-``scripts/make_demo.py`` and then given deliberate drift); OpenStack, Kubernetes and etcd come
-from a recording (``demo/recording.json``) made the same way. ``demo/topodocignore`` holds
-what the test driver cannot show (autostart), with the reason.
+The demo carries its own copy of ``topology/`` (``demo/topology/``), checked when no PATH is
+given, so it runs from any directory and from an installed package. libvirt is read for real,
+through libvirt's test driver, from one node file per documented hypervisor
+(``demo/libvirt/TARGET.xml``, derived from that topology by ``scripts/make_demo.py`` and then
+given deliberate drift); OpenStack, Kubernetes and etcd come from a recording
+(``demo/recording.json``) made the same way. ``demo/topodocignore`` holds what the test
+driver cannot show (autostart), with the reason.
 """
 
 from __future__ import annotations
@@ -27,6 +29,11 @@ def demo_dir() -> Path:
     return Path(str(resources.files("topodoc").joinpath("demo")))
 
 
+def topology_dir() -> Path:
+    """The demo's copy of the topology its lab was derived from."""
+    return demo_dir() / "topology"
+
+
 def ignore_file() -> Path:
     return demo_dir() / "topodocignore"
 
@@ -47,7 +54,7 @@ def results(
         node = demo_dir() / "libvirt" / f"{spec.target}.xml"
         if not node.is_file():
             raise DemoError(f"the demo has no node file for hypervisor {spec.target!r}: "
-                            "'--demo' checks the built-in topology/ only")
+                            "'--demo' checks the demo's own topology (leave PATH out)")
         libvirt_specs.append(replace(spec, uri=f"test://{node}"))
     wanted = {s.id for s in specs if s.kind != "libvirt"}
     recorded = [r for r in read_snapshot(demo_dir() / "recording.json") if r.id in wanted]
