@@ -2,7 +2,16 @@
 
 from __future__ import annotations
 
-from topodoc.drift.secrets import one_line, redact, safe_uri, secret_values, strip_credentials
+import logging
+
+from topodoc.drift.secrets import (
+    one_line,
+    redact,
+    remember,
+    safe_uri,
+    secret_values,
+    strip_credentials,
+)
 
 KEY = "-----BEGIN RSA PRIVATE KEY-----\nMIIEow\nabc\n-----END RSA PRIVATE KEY-----"
 
@@ -36,3 +45,12 @@ def test_urls_lose_passwords_but_keep_users():
     assert strip_credentials("https://u:p@h:2379/x") == "https://u@h:2379/x"
     assert strip_credentials("qemu+ssh://root@host/system") == "qemu+ssh://root@host/system"
     assert safe_uri("http://a:b@h1:1,http://h2:2") == "http://a@h1:1,http://h2:2"
+
+
+def test_remembered_secrets_are_scrubbed_from_client_library_logs(caplog):
+    caplog.set_level(logging.DEBUG)
+    remember(["rem-3mb3r3d"])
+    logging.getLogger("keystoneauth.session").debug("RESP BODY: %s", '{"m": "rem-3mb3r3d"}')
+    logging.getLogger("topodoc.other").debug("kept rem-3mb3r3d")
+    assert [r.getMessage() for r in caplog.records] == ['RESP BODY: {"m": "***"}',
+                                                        "kept rem-3mb3r3d"]

@@ -37,16 +37,16 @@ _REPLACEMENTS = (MASK, rf"\1{MASK}", rf"\1{MASK}", rf"\1{MASK}", rf"\1{MASK}\2")
 #: Top-level names of the loggers whose records are scrubbed of remembered secrets.
 LIBRARY_LOGGERS = frozenset({"keystoneauth", "openstack", "kubernetes", "urllib3", "requests"})
 
-_remembered: set[str] = set()
+_remembered: frozenset[str] = frozenset()  # replaced whole, never changed: safe to read
 _lock = threading.Lock()
 _scrubbing = False
 
 
 def remember(values: Iterable[str]) -> None:
     """Scrub ``values`` from client-library log records of this process from now on."""
-    global _scrubbing
+    global _remembered, _scrubbing
     with _lock:
-        _remembered.update(v for v in values if v)
+        _remembered = _remembered | {v for v in values if v}
         if not _scrubbing:
             _scrubbing = True
             make_record = logging.getLogRecordFactory()
