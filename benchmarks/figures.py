@@ -144,9 +144,115 @@ def memory(ctx: Context, size: int) -> list:
     return [row]
 
 
+def _replay(base: str, requests: list, headers: dict[str, str]) -> None:
+    """The floor for an API collector: the same GETs, raw, each body parsed as JSON."""
+    import urllib.request
+
+    for recorded in requests:
+        if recorded.method == "GET":
+            with urllib.request.urlopen(urllib.request.Request(
+                    base + recorded.path, headers=headers), timeout=30) as response:
+                json.loads(response.read())
+
+
+def _api_row(ctx: Context, name: str, size: int, spec: Any, api: Any, auth: dict) -> Any:
+    from topodoc.drift.collect import collect_all
+
+    def collect() -> None:
+        result = collect_all([spec])[0]
+        assert result.status == "ok", result.error
+
+    collect()  # warm-up: imports, discovery caches
+    api.requests.clear()
+    value = ctx.median_s(collect, ctx.reps)
+    gets = [r for r in api.requests if r.method == "GET"]
+    per_run = gets[: len(gets) // ctx.reps]
+    floor = ctx.median_s(lambda: _replay(api.url, per_run, auth), ctx.reps)
+    return ctx.row(name, size, value, f"raw GET of the same {len(per_run)} pages", floor,
+                   target_ratio=3.0)
+
+
+def collectors(ctx: Context, size: int) -> list:
+    sys.path.insert(0, str(ROOT))
+    from tests.drift_collectors.collector_lab import write_clouds_yaml, write_kubeconfig
+    from tests.servers.kubernetes_api import KubernetesAPI, KubernetesData
+    from tests.servers.openstack_api import OpenStackAPI, OpenStackData
+    from topodoc.drift.collect import SourceSpec
+
+    rows = []
+    tmp = ctx.work / "collectors"
+    tmp.mkdir(exist_ok=True)
+    with OpenStackAPI(OpenStackData.generate(servers=2000, hypervisors=20),
+                      password="pw") as api:
+        clouds = write_clouds_yaml(tmp, f"{api.url}/identity/v3", "pw")
+        spec = SourceSpec("openstack:big", "openstack", "big", "zc",
+                          {"clouds_yaml": str(clouds)})
+        token = _keystone_token(api.url, "pw")
+        rows.append(_api_row(ctx, "collect OpenStack (2,000 servers)", 2000, spec, api,
+                             {"X-Auth-Token": token}))
+    with KubernetesAPI(KubernetesData.generate(nodes=1000, masters=3), token="t") as api:
+        kubeconfig = write_kubeconfig(tmp, api.url, "t")
+        spec = SourceSpec("kubernetes:big", "kubernetes", "big", "z-k8s-admin",
+                          {"kubeconfig": str(kubeconfig)})
+        rows.append(_api_row(ctx, "collect Kubernetes (1,000 nodes)", 1000, spec, api,
+                             {"Authorization": "Bearer t"}))
+    rows.append(_libvirt_row(ctx, tmp))
+    return rows
+
+
+def _keystone_token(url: str, password: str) -> str:
+    import urllib.request
+
+    body = json.dumps({"auth": {"identity": {"methods": ["password"], "password": {"user": {
+        "name": "admin", "password": password, "domain": {"name": "Default"}}}},
+        "scope": {"project": {"name": "admin", "domain": {"name": "Default"}}}}}).encode()
+    request = urllib.request.Request(f"{url}/identity/v3/auth/tokens", data=body,
+                                     headers={"Content-Type": "application/json"})
+    with urllib.request.urlopen(request, timeout=30) as response:
+        return response.headers["X-Subject-Token"]
+
+
+def _libvirt_row(ctx: Context, tmp: Path) -> Any:
+    import libvirt
+
+    from topodoc.drift.collect import SourceSpec, collect_all
+
+    ns = "xmlns:test='http://libvirt.org/schemas/domain/test/1.0'"
+    specs = []
+    for h in range(50):
+        domains = "".join(
+            f"<domain type='test' {ns}><name>h{h}-vm{d}</name><memory unit='GiB'>4</memory>"
+            "<vcpu>2</vcpu><os><type arch='x86_64'>hvm</type></os><cpu mode='host-passthrough'/>"
+            "<devices><disk type='file' device='disk'><source file='/dev/null'/>"
+            "<target dev='vda'/></disk><interface type='bridge'><source bridge='br0'/>"
+            "</interface></devices></domain>" for d in range(40))
+        node = tmp / f"hv{h}.xml"
+        node.write_text(f"<node><cpu><active>32</active></cpu><memory>268435456</memory>"
+                        f"{domains}</node>")
+        specs.append(SourceSpec(f"libvirt:hv{h}", "libvirt", f"hv{h}", f"test://{node}"))
+    libvirt.registerErrorHandler(lambda _c, _e: None, None)
+
+    def floor() -> None:  # the same reads, one hypervisor after another, no normalising
+        for spec in specs:
+            conn = libvirt.openReadOnly(spec.uri)
+            for dom in conn.listAllDomains():
+                dom.info()
+                dom.XMLDesc(0)
+            conn.close()
+
+    def collect() -> None:
+        results = collect_all(specs, max_workers=8)
+        assert all(r.status == "ok" for r in results)
+
+    value = ctx.median_s(collect, ctx.reps)
+    return ctx.row("collect libvirt (50 x 40 domains, parallel)", 2000, value,
+                   "serial raw open+list+XMLDesc", ctx.median_s(floor, ctx.reps), target_s=2.0)
+
+
 FIGURES = (
     Figure("load+validate", (1_000, 10_000, 50_000), load_validate),
     Figure("export, impact", (10_000,), export_and_impact),
     Figure("drift analyzer", (10_000,), drift_analyzer),
     Figure("memory", (10_000, 50_000), memory),
+    Figure("collectors", (10_000,), collectors),
 )
