@@ -33,6 +33,7 @@ vms:
     state: running
     autostart: false
   - id: compute-1
+    hostname: compute-1.lab
     runs_on: h1
     platform: libvirt
     vcpu: 4
