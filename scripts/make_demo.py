@@ -204,6 +204,7 @@ def main(argv: list[str] | None = None) -> int:
     write_snapshot(out / "recording.json", recorded, taken_at=TAKEN_AT)
     write_text(out / "topodocignore", (
         "# The demo's ignore rules (topodoc drift --demo).\n"
+        "\n"
         "# libvirt's test driver loads every domain with autostart off and cannot be told\n"
         "# otherwise, so the demo cannot check autostart.\n"
         "vm:*.autostart\n"))

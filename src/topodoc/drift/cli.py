@@ -158,10 +158,13 @@ def cmd_drift(args: argparse.Namespace) -> int:
         specs = source_specs(model, args)
         wanted = {s.id for s in specs}
         expected = expected_resources(model, specs)
+        entries = expected_drift_entries(model, expected)
         ignore_file = args.ignore_file or (
-            demo.ignore_file() if args.demo
-            else IGNORE_FILE if Path(IGNORE_FILE).is_file() else None)
-        rules = IgnoreRules.load(ignore_file, args.ignore, expected_drift_entries(model, expected))
+            None if args.demo else IGNORE_FILE if Path(IGNORE_FILE).is_file() else None)
+        rules = IgnoreRules.load(ignore_file, args.ignore, entries)
+        if args.demo and not args.ignore_file:  # the demo's own rules, named the same anywhere
+            rules = IgnoreRules([*rules.rules[:len(entries)], *demo.ignore_rules(),
+                                 *rules.rules[len(entries):]])
         severities = Severities([*model.live.severity, *args.severity])
         if args.demo:
             results = demo.results(specs, rules.ignored_kinds(), args.jobs, _collect)

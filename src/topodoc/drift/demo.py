@@ -18,6 +18,7 @@ from importlib import resources
 from pathlib import Path
 
 from .collect import SourceSpec
+from .ignore import Rule
 from .resources import SourceResult
 
 
@@ -36,6 +37,14 @@ def topology_dir() -> Path:
 
 def ignore_file() -> Path:
     return demo_dir() / "topodocignore"
+
+
+def ignore_rules() -> list[Rule]:
+    """The demo's ignore rules, their origin named ``demo/topodocignore:LINE`` (not a path of
+    this machine: the demo's report is the same wherever it runs)."""
+    from .ignore import parse_ignore_text
+
+    return parse_ignore_text(ignore_file().read_text(encoding="utf-8"), "demo/topodocignore")
 
 
 def results(
