@@ -110,3 +110,17 @@ def test_demo_is_current_with_topology(tmp_path: Path) -> None:
     assert stale == [], "run: .venv/bin/python scripts/make_demo.py"
     assert sorted(p.name for p in (committed / "topology").iterdir()) == sorted(
         p.name for p in (ROOT / "topology").glob("*.yaml"))
+
+
+def test_demo_baseline_accepts_its_drift(topodoc, tmp_path: Path) -> None:
+    baseline = tmp_path / "baseline.ignore"
+    run = topodoc("drift", "--demo", "--write-ignore", baseline)
+    assert run.code == 2
+    assert f"wrote 8 pattern(s) to {baseline}" in run.err  # unverifiable is not drift
+    path = tmp_path / "demo.json"
+    again = topodoc("drift", "--demo", "--ignore-file", baseline, "-o", f"json={path}")
+    assert again.code == 2  # etcd is still unreachable
+    data = json.loads(path.read_text())
+    # the demo's own rules (autostart) still apply next to the baseline
+    assert not_ok(data) == {d for d in DELIBERATE if d[1] == "unverifiable"}
+    assert data["summary"]["ignored"] == 12 + 8

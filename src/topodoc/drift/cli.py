@@ -162,7 +162,7 @@ def cmd_drift(args: argparse.Namespace) -> int:
         ignore_file = args.ignore_file or (
             None if args.demo else IGNORE_FILE if Path(IGNORE_FILE).is_file() else None)
         rules = IgnoreRules.load(ignore_file, args.ignore, entries)
-        if args.demo and not args.ignore_file:  # the demo's own rules, named the same anywhere
+        if args.demo:  # what the test driver cannot show; an --ignore-file adds to it
             rules = IgnoreRules([*rules.rules[:len(entries)], *demo.ignore_rules(),
                                  *rules.rules[len(entries):]])
         severities = Severities([*model.live.severity, *args.severity])
