@@ -1,13 +1,14 @@
 """Keeping a diagram within its node budget by drawing groups of objects as one node.
 
 Collapses happen only while the diagram is over budget, biggest saving first within a level,
-deepest level first, in three passes:
+deepest level first, in four passes:
 
 1. objects with nothing inside them and the same relations (kind, and edges to the same
    objects with the same labels: the members of a cluster with one role, say) become one
    node, inside the box they were in;
-2. everything inside a box becomes one node ("12 VMs, 1 container");
-3. objects at the top level become one node per kind.
+2. everything inside a machine's box becomes one node ("12 VMs, 1 container");
+3. objects at the top level become one node per kind;
+4. everything inside a failure domain's or site's box becomes one node.
 """
 
 from __future__ import annotations
@@ -17,7 +18,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 
 from .dot_style import count_noun
-from .model import KINDS, Model
+from .model import KINDS, MACHINE_KINDS, Model
 from .views import Selected
 
 TOP = ""  # the key of the top level in ``Plan.children``
@@ -72,13 +73,21 @@ class _Planner:
 
     def run(self, budget: int) -> Plan:
         depth = {c: len(self.selected.ancestors(c)) for c in self.selected.children}
-        levels = sorted({*depth.values(), -1}, reverse=True)
-        passes = [(self._same_relations, level) for level in levels]
-        passes += [(self._everything_inside, level) for level in levels if level >= 0]
-        passes.append((self._by_kind, -1))
-        for collapse, level in passes:
-            boxes = [c for c, d in depth.items() if d == level] if level >= 0 else [TOP]
-            for box in sorted(boxes, key=lambda b: (-self._count(b), b)):
+        levels = sorted(set(depth.values()), reverse=True)
+
+        def boxes(level: int, *kinds: str) -> list[str]:
+            return [c for c, d in depth.items()
+                    if d == level and self.model.objects[c].kind in kinds]
+
+        machines = [boxes(level, *MACHINE_KINDS) for level in levels]
+        groups = [boxes(level, "site", "failure_domain") for level in levels]
+        passes = [(self._same_relations, boxes(level, *KINDS)) for level in levels]
+        passes += [(self._same_relations, [TOP])]
+        passes += [(self._everything_inside, level) for level in machines]
+        passes += [(self._by_kind, [TOP])]
+        passes += [(self._everything_inside, level) for level in groups]
+        for collapse, candidates in passes:
+            for box in sorted(candidates, key=lambda b: (-self._count(b), b)):
                 if self.size <= budget:
                     break
                 collapse(box, budget)
@@ -111,7 +120,7 @@ class _Planner:
                 return
             summary = self._replace(box, keys)
             self.messages.append(f"{self._where(box)}: {summary.label} with the same relations "
-                                 "drawn as one node")
+                                 f"({_preview(summary.hidden)}) drawn as one node")
 
     def _everything_inside(self, box: str, budget: int) -> None:
         keys = self.children.get(box, [])
@@ -129,7 +138,8 @@ class _Planner:
             if self.size <= budget:
                 return
             summary = self._replace(box, keys)
-            self.messages.append(f"{self._where(box)}: {summary.label} drawn as one node")
+            self.messages.append(f"{self._where(box)}: {summary.label} "
+                                 f"({_preview(summary.hidden)}) drawn as one node")
 
     def _kind(self, key: str) -> str:
         return self.summaries[key].kind if key in self.summaries \
@@ -160,3 +170,8 @@ class _Planner:
         for inner in self.children.pop(key, []):
             self._drop(inner)
         self.summaries.pop(key, None)
+
+
+def _preview(ids: tuple[str, ...], count: int = 3) -> str:
+    """``a, b, c, ...``: the first ``count`` ids."""
+    return ", ".join(ids[:count]) + (", ..." if len(ids) > count else "")
