@@ -1,5 +1,103 @@
-"""Sphinx extension placeholder; replaced by the full extension."""
+"""topodoc's Sphinx extension: diagrams, tables, failure impact and reference pages, all views
+of the one topology, and a ``topo`` domain to link to any object.
+
+A thin shell over :mod:`topodoc` (the core never imports Sphinx): it reads the configuration,
+asks the core for a model, a view, a table, and hands nodes to Sphinx.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+from docutils import nodes
+from sphinx import addnodes
+from sphinx.application import Sphinx
+from sphinx.config import Config
+from sphinx.environment import BuildEnvironment
+from sphinx.util.typing import ExtensionMetadata
+
+from topodoc import __version__
+from topodoc.dot import cjk_font_available
+
+from .directives import DIRECTIVES
+from .domain import TopoDomain, topo_domain
+from .lab import load_lab
+from .nodes import topodoc_graph
+from .pages import write_reference_pages
+from .render import VISITORS
+from .resolve import resolve_placeholders
+from .settings import CONFIG_VALUES, read_settings
+from .warn import warn
+
+STATIC = Path(__file__).parent / "static"
 
 
-def setup(app):
-    return {"version": "0.1.0", "parallel_read_safe": True, "parallel_write_safe": True}
+def add_static_path(app: Sphinx, config: Config) -> None:
+    config.html_static_path.append(str(STATIC))
+
+
+def load_topology(app: Sphinx) -> None:
+    """Read the settings and the topology, once; write the reference pages."""
+    settings = read_settings(app.config, Path(app.confdir))
+    lab = load_lab(settings)
+    topo_domain(app.env).lab = lab
+    if settings.reference_dir:
+        write_reference_pages(Path(app.srcdir, settings.reference_dir), lab.model)
+    raster = app.builder.format == "latex" or settings.output_format == "png" \
+        and app.builder.format == "html"
+    if raster and _has_cjk(lab.model) and not cjk_font_available():
+        warn("font", "the topology has Chinese (CJK) text but no CJK font is installed: it "
+             "shows as empty boxes in PNG and PDF diagrams (Debian: fonts-wqy-microhei)")
+
+
+def _has_cjk(model: Any) -> bool:
+    return any(not (obj.title + obj.description).isascii() for obj in model)
+
+
+def outdated_by_topology(app: Sphinx, env: BuildEnvironment, added: set[str],
+                         changed: set[str], removed: set[str]) -> list[str]:
+    """Every page showing topology data, when the topology's content hash changed."""
+    return topo_domain(env).outdated_docs(topo_domain(env).lab.digest, removed)
+
+
+def note_topology_refs(app: Sphinx, doctree: nodes.document) -> None:
+    """A page linking to an object (``:topo:`` roles, ``:ref:`` to an object's label) shows
+    its title, so it is re-read too when the topology changes."""
+    domain = topo_domain(app.env)
+    labels = {label.lower() for label in domain.lab.model.labels}
+    for ref in doctree.findall(addnodes.pending_xref):
+        if ref.get("refdomain") == "topo" or \
+                ref.get("reftype") == "ref" and ref.get("reftarget") in labels:
+            domain.note_topology_use(app.env.current_document.docname)
+            return
+
+
+def setup(app: Sphinx) -> ExtensionMetadata:
+    app.setup_extension("sphinx.ext.graphviz")
+    for name, (default, rebuild, types, _) in CONFIG_VALUES.items():
+        app.add_config_value(name, default, rebuild, types=types)
+    app.add_domain(TopoDomain)
+    for name, directive in DIRECTIVES.items():
+        app.add_directive(name, directive)
+    app.add_node(topodoc_graph, **VISITORS)
+    app.add_css_file("topodoc.css")
+
+    # Event order of one build:
+    # 1. config-inited: the stylesheet's directory joins html_static_path.
+    app.connect("config-inited", add_static_path)
+    # 2. builder-inited: settings read and the topology loaded (its problems become
+    #    warnings at their YAML FILE:LINE), once; reference pages written as .rst sources.
+    app.connect("builder-inited", load_topology)
+    # 3. env-get-outdated: the topology's content hash changed -> every page showing
+    #    topology data is re-read (mtimes are not enough: CI checkouts reset them).
+    app.connect("env-get-outdated", outdated_by_topology)
+    # 4. reading (possibly in parallel): directives check their options against the model
+    #    and leave placeholders; the domain records entries and the pages using the
+    #    topology (clear_doc on re-read, merge_domaindata from parallel readers).
+    app.connect("doctree-read", note_topology_refs)
+    # 5. doctree-resolved: placeholders become cards, tables and DOT, linking to entries;
+    #    the writer then draws each DOT through sphinx.ext.graphviz's image cache.
+    app.connect("doctree-resolved", resolve_placeholders)
+    return {"version": __version__, "env_version": 1, "parallel_read_safe": True,
+            "parallel_write_safe": True}

@@ -1,0 +1,275 @@
+"""The reference card of one object (``topodoc-object``): its fields, then, cross-linked, what
+runs on it down to nested VMs, its services, clusters, dependencies and networks."""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterator
+
+from docutils import nodes
+
+from topodoc.model import Cluster, Host, Machine, Obj
+from topodoc.sizes import format_size
+
+from .context import Context
+from .markup import Cell, bullets, fields, joined, para, table
+from .nodes import Placeholder
+
+Fields = list[tuple[str, Cell | list[Cell]]]
+Section = tuple[str, nodes.Node]
+
+
+def object_card(ctx: Context, node: Placeholder) -> list[nodes.Node]:
+    obj = ctx.model.get(node["object"])
+    card = nodes.container(ids=node["ids"], classes=["topodoc-object", *node["classes"]])
+    if obj.description:
+        card += para(obj.description)
+    card += fields(_common_fields(ctx, obj) + FIELDS[obj.kind](ctx, obj))
+    for title, body in _sections(ctx, obj):
+        card += nodes.rubric(title, title)
+        card += body
+    return [card]
+
+
+def _refs(ctx: Context, ids: tuple[str, ...] | list[str]) -> list[Cell]:
+    return [ctx.ref(i) for i in ids]
+
+
+def _size(value: int | None) -> str:
+    return format_size(value) if value else ""
+
+
+def _common_fields(ctx: Context, obj: Obj) -> Fields:
+    fields: Fields = [("Kind", obj.kind.replace("_", " ")), ("ID", nodes.literal(obj.id, obj.id))]
+    if obj.name:
+        fields.append(("Name", obj.name))
+    if obj.label:
+        fields.append(("Label", nodes.literal(obj.label, obj.label)))
+    if obj.tags:
+        fields.append(("Tags", list(obj.tags)))
+    fields.append(("Defined in", nodes.literal("", ctx.where(obj.loc))))
+    return fields
+
+
+def _cpu(host: Host) -> str:
+    if host.cpu is None:
+        return ""
+    cpu = host.cpu
+    text = f"{cpu.sockets} × {cpu.cores} cores × {cpu.threads} threads = {cpu.logical} logical"
+    return f"{text} ({cpu.model})" if cpu.model else text
+
+
+def _disks(machine: Host | Obj) -> str:
+    return ", ".join(" ".join(filter(None, (d.name, _size(d.size), d.type)))
+                     for d in getattr(machine, "disks", ()))
+
+
+def _os(machine: Host | Obj) -> str:
+    os_ = getattr(machine, "os", {})
+    return " ".join(filter(None, (os_.get("name"), os_.get("version"))))
+
+
+def _guests_load(ctx: Context, host: Host) -> str:
+    """vCPU and memory given to the guests placed directly on ``host``, against its own."""
+    guests = [ctx.model.get(c) for c in ctx.model.children.get(host.id, ())]
+    vcpu = sum(getattr(g, "vcpu", None) or 0 for g in guests)
+    memory = sum(getattr(g, "memory", None) or 0 for g in guests)
+    parts = []
+    if host.cpu:
+        parts.append(f"{vcpu} vCPU on {host.cpu.logical} logical CPUs "
+                     f"({vcpu / host.cpu.logical:.2f}×)")
+    if host.memory:
+        parts.append(f"{_size(memory) or '0B'} of {_size(host.memory)} memory "
+                     f"({memory / host.memory:.0%})")
+    return "; ".join(parts)
+
+
+def _host_fields(ctx: Context, host: Host) -> Fields:
+    fields: Fields = [
+        ("Hardware", " ".join(filter(None, (host.vendor, host.model)))),
+        ("CPU", _cpu(host)), ("Memory", _size(host.memory)), ("Disks", _disks(host)),
+        ("OS", _os(host)),
+        ("Nested virtualization", "yes" if host.nested_virt else "no"),
+        ("Guests use", _guests_load(ctx, host)),
+    ]
+    if host.overcommit_cpu or host.overcommit_memory:
+        fields.append(("Overcommit", ", ".join(
+            f"{what} {ratio:g}" for what, ratio in (("cpu", host.overcommit_cpu),
+                                                    ("memory", host.overcommit_memory))
+            if ratio)))
+    if host.bmc:
+        network = host.bmc.get("network")
+        fields.append(("BMC", [" ".join(filter(None, (host.bmc.get("type"),
+                                                      host.bmc.get("address")))),
+                               *([ctx.ref(network)] if network else [])]))
+    if host.site:
+        fields.append(("Site", ctx.ref(host.site)))
+    if host.failure_domains:
+        fields.append(("Failure domains", _refs(ctx, host.failure_domains)))
+    return [f for f in fields if f[1]]
+
+
+def _vm_fields(ctx: Context, vm: Obj) -> Fields:
+    chain = ctx.model.placement_chain(vm.id)
+    fields: Fields = [
+        ("Runs on", ctx.ref(vm.runs_on)),
+        ("Placement", joined(_refs(ctx, chain), " → ")),
+        ("Platform", vm.platform),
+        ("Managed by", ctx.ref(vm.managed_by) if vm.managed_by else ""),
+        ("vCPU", str(vm.vcpu or "")), ("Memory", _size(vm.memory)), ("Disks", _disks(vm)),
+        ("Flavor", vm.flavor or ""), ("State", vm.state or ""),
+        ("Autostart", "" if vm.autostart is None else "yes" if vm.autostart else "no"),
+        ("Nested virtualization", "yes" if vm.nested_virt else ""), ("OS", _os(vm)),
+    ]
+    return [f for f in fields if f[1]]
+
+
+def _container_fields(ctx: Context, container: Obj) -> Fields:
+    fields: Fields = [("Runs on", ctx.ref(container.runs_on)),
+                      ("Runtime", container.runtime or ""), ("Image", container.image or "")]
+    return [f for f in fields if f[1]]
+
+
+def _cluster_fields(ctx: Context, cluster: Cluster) -> Fields:
+    fields: Fields = [("Type", cluster.type), ("Version", cluster.version or "")]
+    if cluster.etcd_mode:
+        fields.append(("etcd", [cluster.etcd_mode,
+                                *([ctx.ref(cluster.etcd_cluster)] if cluster.etcd_cluster
+                                  else [])]))
+    return [f for f in fields if f[1]]
+
+
+def _service_fields(ctx: Context, service: Obj) -> Fields:
+    fields: Fields = [("Type", service.type or ""), ("Version", service.version or "")]
+    if service.url:
+        fields.append(("URL", nodes.reference(service.url, service.url, refuri=service.url)))
+    return [f for f in fields if f[1]]
+
+
+def _network_fields(ctx: Context, network: Obj) -> Fields:
+    fields: Fields = [("Type", network.type), ("Subnet", network.subnet or ""),
+                      ("Gateway", network.gateway or ""),
+                      ("VLAN", "" if network.vlan is None else str(network.vlan)),
+                      ("Bridge", network.bridge or ""),
+                      ("Parent", ctx.ref(network.parent) if network.parent else "")]
+    return [f for f in fields if f[1]]
+
+
+def _storage_fields(ctx: Context, storage: Obj) -> Fields:
+    fields: Fields = [("Type", storage.type), ("Provided by", ctx.ref(storage.provided_by)),
+                      ("Size", _size(storage.size)),
+                      ("Replicas", "" if storage.replicas is None else str(storage.replicas))]
+    return [f for f in fields if f[1]]
+
+
+def _site_fields(ctx: Context, site: Obj) -> Fields:
+    return [("Location", site.location)] if site.location else []
+
+
+def _domain_fields(ctx: Context, domain: Obj) -> Fields:
+    fields: Fields = [("Type", domain.type),
+                      ("Site", ctx.ref(domain.site) if domain.site else ""),
+                      ("Parent", ctx.ref(domain.parent) if domain.parent else "")]
+    return [f for f in fields if f[1]]
+
+
+FIELDS: dict[str, Callable[[Context, Obj], Fields]] = {
+    "host": _host_fields, "vm": _vm_fields, "container": _container_fields,  # type: ignore
+    "cluster": _cluster_fields, "service": _service_fields,  # type: ignore[dict-item]
+    "network": _network_fields, "storage": _storage_fields, "site": _site_fields,
+    "failure_domain": _domain_fields,
+}
+
+
+def _guest_summary(obj: Obj) -> str:
+    if obj.kind == "vm":
+        parts = ["VM", obj.platform, f"{obj.vcpu} vCPU" if obj.vcpu else "", _size(obj.memory)]
+        if obj.state and obj.state != "running":
+            parts.append(obj.state)
+    else:
+        parts = ["container", obj.runtime or ""]
+    return ", ".join(p for p in parts if p)
+
+
+def placement_tree(ctx: Context, machine: str, seen: frozenset[str] = frozenset()
+                   ) -> nodes.bullet_list | None:
+    """Everything placed on ``machine``, nested down to the last level of VMs."""
+    children = [c for c in ctx.model.children.get(machine, ()) if c not in seen]
+    if not children:
+        return None
+    items = []
+    for child in children:
+        obj = ctx.model.get(child)
+        item: list[nodes.Node] = [ctx.ref(child), nodes.Text(f" ({_guest_summary(obj)})")]
+        services = ctx.model.services_on.get(child, ())
+        if services:
+            item += [nodes.Text("; services: "), *joined(_refs(ctx, services))]
+        nested = placement_tree(ctx, child, seen | {machine, child})
+        items.append(item + ([nested] if nested else []))
+    return bullets(items)
+
+
+def _roles(cluster: Cluster, machine: str) -> str:
+    return ", ".join(r for m in cluster.members if m.machine == machine for r in m.roles)
+
+
+def _list(ctx: Context, ids: list[str] | tuple[str, ...]) -> nodes.bullet_list:
+    return bullets([[ctx.ref(i), nodes.Text(f" — {ctx.model.get(i).title}")]
+                    if ctx.model.get(i) and ctx.model.get(i).title != i else ctx.ref(i)
+                    for i in ids])
+
+
+def _sections(ctx: Context, obj: Obj) -> Iterator[Section]:
+    model, lab = ctx.model, ctx.lab
+    if isinstance(obj, Machine):
+        tree = placement_tree(ctx, obj.id)
+        if tree is not None:
+            yield "Runs on it", tree
+        if services := model.services_on.get(obj.id):
+            yield "Services on it", _list(ctx, services)
+        if clusters := model.clusters_of.get(obj.id):
+            yield "Clusters", table(("Cluster", "Type", "Roles"), [
+                (ctx.ref(c), model.get(c).type, _roles(model.get(c), obj.id)) for c in clusters])
+        if obj.nics:
+            yield "Networks and addresses", table(("Interface", "Network", "Address", "Speed"), [
+                (n.name or "", ctx.ref(n.network) if n.network else "", n.address or "",
+                 n.speed or "") for n in obj.nics])
+    if isinstance(obj, Cluster) and obj.members:
+        yield "Members", table(("Machine", "Roles", "Physical host"), [
+            (ctx.ref(m.machine), ", ".join(m.roles),
+             ctx.ref(host) if (host := model.physical_host(m.machine)) else "")
+            for m in obj.members])
+    if obj.kind == "service" and obj.runs_on:
+        yield "Runs on", _list(ctx, obj.runs_on)
+    if depends := getattr(obj, "depends_on", ()):
+        yield "Depends on", _list(ctx, depends)
+    if dependents := lab.referring(obj.id, "depends_on", "etcd"):
+        yield "Depended on by", _list(ctx, dependents)
+    if obj.kind == "storage":
+        if obj.backing:
+            yield "Backed by", _list(ctx, obj.backing)
+        if obj.used_by:
+            yield "Used by", _list(ctx, obj.used_by)
+    if provides := lab.referring(obj.id, "provided_by"):
+        yield "Provides storage", _list(ctx, provides)
+    if backs := lab.referring(obj.id, "backing"):
+        yield "Backs", _list(ctx, backs)
+    if obj.kind != "storage" and (uses := lab.referring(obj.id, "used_by")):
+        yield "Uses storage", _list(ctx, uses)
+    if disks := lab.referring(obj.id, "uses"):
+        yield "Disks of", _list(ctx, disks)
+    if managed := lab.referring(obj.id, "managed_by"):
+        yield "Manages", _list(ctx, managed)
+    if obj.kind == "network":
+        attached = [(m, n) for m in model.of_kind("host") + model.of_kind("vm")
+                    + model.of_kind("container") for n in m.nics if n.network == obj.id]
+        if attached:
+            yield "Attached machines", table(("Machine", "Interface", "Address"), [
+                (ctx.ref(m.id), n.name or "", n.address or "") for m, n in attached])
+        if bmcs := [h for h in model.of_kind("host") if h.bmc.get("network") == obj.id]:
+            yield "BMCs", table(("Host", "BMC", "Address"), [
+                (ctx.ref(h.id), h.bmc.get("type", ""), h.bmc.get("address", "")) for h in bmcs])
+        if subnets := lab.referring(obj.id, "parent"):
+            yield "Networks inside it", _list(ctx, subnets)
+    if obj.kind in ("site", "failure_domain"):
+        if inside := lab.referring(obj.id, "in_domain", "parent"):
+            yield "In it", _list(ctx, inside)

@@ -1,0 +1,50 @@
+"""The page being written, as the placeholders' resolvers see it."""
+
+from __future__ import annotations
+
+import os
+from dataclasses import dataclass
+
+from docutils import nodes
+from sphinx.builders import Builder
+
+from topodoc.model import Model, Obj
+from topodoc.problems import Location
+
+from .domain import TopoDomain
+from .lab import Lab
+
+
+@dataclass(frozen=True)
+class Context:
+    """The page being written: links from it to objects' entries."""
+
+    builder: Builder
+    domain: TopoDomain
+    docname: str
+
+    @property
+    def lab(self) -> Lab:
+        return self.domain.lab
+
+    @property
+    def model(self) -> Model:
+        return self.domain.lab.model
+
+    def link(self, obj_id: str) -> str | None:
+        return self.domain.entry_link(self.builder, self.docname, obj_id)
+
+    def ref(self, obj_id: str, text: str | None = None) -> nodes.Node:
+        """A link to ``obj_id``'s entry showing ``text`` (its id), or the text alone."""
+        text = text or obj_id
+        uri = self.link(obj_id)
+        if uri is None:
+            return nodes.literal(text, text)
+        obj: Obj | None = self.model.get(obj_id)
+        title = f"{obj.title} ({obj.kind})" if obj else text
+        return nodes.reference(text, text, internal=True, refuri=uri, reftitle=title,
+                               classes=["topodoc-ref"])
+
+    def where(self, loc: Location) -> str:
+        """``loc`` as FILE:LINE, the file relative to the topology's parent directory."""
+        return f"{os.path.relpath(loc.file, self.lab.settings.topology.parent)}:{loc.line}"

@@ -1,0 +1,37 @@
+"""``topodoc-diagram`` placeholders -> DOT, in one :class:`~.nodes.topodoc_graph` per theme."""
+
+from __future__ import annotations
+
+from docutils import nodes
+
+from topodoc.dot import DotOptions, render_dot
+from topodoc.views import select
+
+from .context import Context
+from .nodes import Placeholder, topodoc_graph
+from .warn import warn
+
+
+def diagram_nodes(ctx: Context, node: Placeholder) -> list[nodes.Node]:
+    """The diagram as DOT; in HTML once per theme (the page's CSS shows the one that fits),
+    every node linking to its object's entry."""
+    settings = ctx.lab.settings
+    html = ctx.builder.format == "html"
+    themes = settings.themes if html else ("light",)
+    selected = select(ctx.model, node["selection"])
+    out: list[nodes.Node] = []
+    for theme in themes:
+        graph = render_dot(ctx.model, selected, DotOptions(
+            theme=theme, font=settings.font, node_budget=settings.node_budget,
+            legend=node["legend"], link=ctx.link if html else lambda _: None, tooltip=html))
+        if not out:
+            for message in graph.collapsed:
+                warn("collapse", message, node)
+        classes = [f"topodoc-theme-{theme}"] if len(themes) > 1 else []
+        graph_node = topodoc_graph(code=graph.source, options={"docname": ctx.docname},
+                                   alt=node["alt"], classes=classes + node["classes"])
+        if "align" in node:
+            graph_node["align"] = node["align"]
+        graph_node.source, graph_node.line = node.source, node.line
+        out.append(graph_node)
+    return out

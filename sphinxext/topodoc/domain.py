@@ -1,0 +1,178 @@
+"""The ``topo`` domain: one entry per topology object, its roles, its index, and the build's lab.
+
+The domain is the only code that touches the extension's data on the Sphinx environment
+(``env.domaindata["topo"]``):
+
+- ``objects``: object id -> :class:`Entry` (where the object's entry is);
+- ``docs``: the documents that show topology data, re-read when the topology changes;
+- ``digest``: the content hash of the topology these documents were read with.
+
+It is parallel safe: everything is keyed by document, cleared per document and merged from
+the reading processes. The :class:`~.lab.Lab` of the running build lives on the domain
+instance, never in the pickled environment.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Set
+from typing import Any, NamedTuple
+
+from docutils import nodes
+from sphinx.addnodes import pending_xref
+from sphinx.builders import Builder
+from sphinx.domains import Domain, Index, IndexEntry, ObjType
+from sphinx.environment import BuildEnvironment
+from sphinx.roles import XRefRole
+from sphinx.util.nodes import make_refnode
+
+from topodoc.model import KINDS
+
+from .lab import Lab
+from .warn import warn
+
+KIND_TITLES = {
+    "site": "Sites", "failure_domain": "Failure domains", "host": "Physical hosts",
+    "vm": "Virtual machines", "container": "Containers", "cluster": "Clusters",
+    "service": "Services", "network": "Networks", "storage": "Storage",
+}
+
+
+class Entry(NamedTuple):
+    """Where an object's entry is written."""
+
+    docname: str
+    node_id: str
+    kind: str
+    title: str
+
+
+def node_id(obj_id: str) -> str:
+    """The HTML id of an object's entry."""
+    return f"topo-{obj_id}"
+
+
+class TopoIndex(Index):
+    """Every object with an entry, grouped by kind."""
+
+    name = "objects"
+    localname = "Topology objects"
+    shortname = "objects"
+
+    def generate(self, docnames: Iterable[str] | None = None
+                 ) -> tuple[list[tuple[str, list[IndexEntry]]], bool]:
+        domain: TopoDomain = self.domain  # type: ignore[assignment]
+        wanted = set(docnames) if docnames is not None else None
+        groups: dict[str, list[IndexEntry]] = {}
+        for obj_id, entry in sorted(domain.objects.items()):
+            if wanted is None or entry.docname in wanted:
+                groups.setdefault(entry.kind, []).append(IndexEntry(
+                    obj_id, 0, entry.docname, entry.node_id, "", "", entry.title))
+        content = [(KIND_TITLES[kind], groups[kind]) for kind in KINDS if kind in groups]
+        return content, False
+
+
+class TopoDomain(Domain):
+    """Topology objects: ``:topo:ref:`id``` and ``:topo:<kind>:`id``` link to their entry."""
+
+    name = "topo"
+    label = "Topology"
+    object_types = {kind: ObjType(kind.replace("_", " "), kind, "ref") for kind in KINDS}
+    roles = {name: XRefRole(innernodeclass=nodes.inline) for name in ("ref", *KINDS)}
+    indices = [TopoIndex]
+    initial_data: dict[str, Any] = {"objects": {}, "docs": {}, "digest": None}
+    data_version = 1
+
+    #: The topology of the running build (set at builder-inited, never pickled).
+    lab: Lab
+
+    @property
+    def objects(self) -> dict[str, Entry]:
+        return self.data["objects"]
+
+    @property
+    def topology_docs(self) -> dict[str, bool]:
+        """The documents that show topology data (a dict used as an ordered set)."""
+        return self.data["docs"]
+
+    def note_entry(self, obj_id: str, entry: Entry, location: nodes.Node) -> bool:
+        """Record ``obj_id``'s entry; ``False`` (and a warning) when it already has one."""
+        other = self.objects.get(obj_id)
+        if other is not None:
+            where = "on this page" if other.docname == entry.docname else f"in {other.docname!r}"
+            warn("duplicate", f"object {obj_id!r} already has an entry {where}; use :no-index: "
+                 "on all but one topodoc-object", location)
+            return False
+        self.objects[obj_id] = entry
+        return True
+
+    def note_topology_use(self, docname: str) -> None:
+        self.topology_docs[docname] = True
+
+    def outdated_docs(self, digest: str, removed: Set[str]) -> list[str]:
+        """The documents to re-read because the topology's content changed since they were."""
+        if self.data["digest"] == digest:
+            return []
+        self.data["digest"] = digest
+        return sorted(set(self.topology_docs) - set(removed))
+
+    def clear_doc(self, docname: str) -> None:
+        for obj_id, entry in list(self.objects.items()):
+            if entry.docname == docname:
+                del self.objects[obj_id]
+        self.topology_docs.pop(docname, None)
+
+    def merge_domaindata(self, docnames: Set[str], otherdata: dict[str, Any]) -> None:
+        for obj_id, entry in otherdata["objects"].items():
+            if entry.docname not in docnames:
+                continue
+            mine = self.objects.get(obj_id)
+            if mine is not None and mine.docname != entry.docname:
+                warn("duplicate", f"object {obj_id!r} has entries in {mine.docname!r} and "
+                     f"{entry.docname!r}; use :no-index: on all but one topodoc-object",
+                     entry.docname)
+                continue
+            self.objects[obj_id] = entry
+        for docname in otherdata["docs"]:
+            if docname in docnames:
+                self.topology_docs[docname] = True
+
+    def entry_link(self, builder: Builder, fromdocname: str, obj_id: str) -> str | None:
+        """The URI of ``obj_id``'s entry as seen from ``fromdocname``, if it has one."""
+        entry = self.objects.get(obj_id)
+        if entry is None:
+            return None
+        return f"{builder.get_relative_uri(fromdocname, entry.docname)}#{entry.node_id}"
+
+    def resolve_xref(self, env: BuildEnvironment, fromdocname: str, builder: Builder,
+                     typ: str, target: str, node: pending_xref, contnode: nodes.Element
+                     ) -> nodes.reference | None:
+        entry = self.objects.get(target)
+        if entry is None:
+            known = target in self.lab.model.objects
+            warn("ref", f"topo:{typ}: object {target!r} "
+                 + ("has no entry (no reference page and no topodoc-object)" if known
+                    else "is not in the topology"), node)
+            return None
+        if typ != "ref" and typ != entry.kind:
+            warn("ref", f"topo:{typ}: {target!r} is a {entry.kind}, not a {typ}", node)
+        if not node.get("refexplicit"):
+            contnode = nodes.inline(entry.title, entry.title, classes=contnode["classes"])
+        return make_refnode(builder, fromdocname, entry.docname, entry.node_id, contnode,
+                            f"{entry.title} ({entry.kind})")
+
+    def resolve_any_xref(self, env: BuildEnvironment, fromdocname: str, builder: Builder,
+                         target: str, node: pending_xref, contnode: nodes.Element
+                         ) -> list[tuple[str, nodes.reference]]:
+        entry = self.objects.get(target)
+        if entry is None:
+            return []
+        return [(f"topo:{entry.kind}", make_refnode(builder, fromdocname, entry.docname,
+                                                     entry.node_id, contnode, entry.title))]
+
+    def get_objects(self) -> Iterable[tuple[str, str, str, str, str, int]]:
+        for obj_id, entry in sorted(self.objects.items()):
+            yield obj_id, entry.title, entry.kind, entry.docname, entry.node_id, 1
+
+
+def topo_domain(env: BuildEnvironment) -> TopoDomain:
+    return env.domains["topo"]  # type: ignore[return-value]

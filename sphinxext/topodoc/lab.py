@@ -1,0 +1,69 @@
+"""The topology of one build: loaded and checked once, its problems reported as warnings."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass
+from functools import cached_property
+
+from topodoc.graph import references
+from topodoc.load import SourceError, load_topology
+from topodoc.model import Live, Model
+from topodoc.problems import Problem, display_path
+
+from .settings import Settings
+from .warn import verbose, warn
+
+EMPTY = Model(objects={}, views={}, live=Live(), files=(), digest="")
+
+
+@dataclass(frozen=True)
+class Lab:
+    """What every directive and page of one build reads: the settings and the model."""
+
+    settings: Settings
+    model: Model
+    problems: tuple[Problem, ...] = ()
+
+    @property
+    def digest(self) -> str:
+        """The content hash of the topology's files: it changes when any file does."""
+        return self.model.digest
+
+    @cached_property
+    def referrers(self) -> Mapping[str, tuple[tuple[str, str], ...]]:
+        """Object id -> every (object id, relation) that names it, sorted."""
+        out: dict[str, set[tuple[str, str]]] = {}
+        for obj in self.model:
+            for source, relation, target, _ in references(obj):
+                out.setdefault(target, set()).add((source, relation))
+        return {target: tuple(sorted(found)) for target, found in out.items()}
+
+    def referring(self, obj_id: str, *relations: str) -> list[str]:
+        """The objects that name ``obj_id`` through any of ``relations``, in id order."""
+        return sorted({s for s, r in self.referrers.get(obj_id, ()) if r in relations})
+
+
+def load_lab(settings: Settings) -> Lab:
+    """The topology at ``settings.topology``; never raises: what fails becomes a warning.
+
+    An unusable path or a failure inside the loader leaves an empty model, so that the
+    build goes on and every page naming an object warns where it does.
+    """
+    where = display_path(str(settings.topology))
+    try:
+        loaded = load_topology(settings.topology)
+    except SourceError as exc:
+        warn("topology", f"{exc} (see topodoc_topology in conf.py)")
+        return Lab(settings, EMPTY)
+    except Exception as exc:  # the build must survive any topology, and say why it is empty
+        warn("topology", f"{where}: cannot load the topology: {type(exc).__name__}: {exc}")
+        return Lab(settings, EMPTY)
+    lab = Lab(settings, loaded.model, loaded.problems)
+    for problem in lab.problems:
+        warn("topology", f"{problem.severity}: {problem.message} [{problem.rule}]",
+             str(problem.loc))
+    for entry in loaded.silenced:
+        verbose(f"{entry.problem.loc}: silenced: {entry.problem.message} "
+                f"[{entry.problem.rule}] -- {entry.reason}")
+    return lab

@@ -1,0 +1,34 @@
+"""Placeholders -> content, once every document has been read (``doctree-resolved``)."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+
+from docutils import nodes
+from sphinx.application import Sphinx
+
+from .cards import object_card
+from .context import Context
+from .diagrams import diagram_nodes
+from .domain import topo_domain
+from .nodes import (
+    Placeholder,
+    diagram_placeholder,
+    impact_placeholder,
+    object_placeholder,
+    table_placeholder,
+)
+from .tablenodes import impact_table_node, table_node
+
+RESOLVERS: dict[type[Placeholder], Callable[[Context, Placeholder], list[nodes.Node]]] = {
+    diagram_placeholder: diagram_nodes,
+    table_placeholder: table_node,
+    impact_placeholder: impact_table_node,
+    object_placeholder: object_card,
+}
+
+
+def resolve_placeholders(app: Sphinx, doctree: nodes.document, docname: str) -> None:
+    context = Context(app.builder, topo_domain(app.env), docname)
+    for node in list(doctree.findall(Placeholder)):
+        node.replace_self(RESOLVERS[type(node)](context, node))

@@ -1,0 +1,97 @@
+"""``topodoc-table`` and ``topodoc-impact`` placeholders -> docutils tables with links."""
+
+from __future__ import annotations
+
+from fractions import Fraction
+
+from docutils import nodes
+
+from topodoc.impact import Impact, impact_table
+from topodoc.impact_format import COLUMNS, impact_rows
+from topodoc.model import Cluster
+from topodoc.tables import build_table
+
+from .context import Context
+from .markup import Cell, para, table
+from .nodes import Placeholder
+
+#: The columns (of any table) that hold object ids: their ids link to the objects' entries.
+ID_COLUMNS = frozenset((
+    "id", "site", "failure_domains", "host", "hosts", "runs_on", "managed_by", "networks",
+    "network", "clusters", "cluster", "machines", "machine", "depends_on", "parent",
+    "provided_by", "backing", "used_by"))
+
+
+def _cell(ctx: Context, key: str, text: str) -> Cell | list[Cell]:
+    """A cell's text; in an id column, the ids (comma-separated) become links."""
+    parts = [p.strip() for p in text.split(",")]
+    if key in ID_COLUMNS and text and all(p in ctx.model.objects for p in parts):
+        return [ctx.ref(p) for p in parts]
+    return text
+
+
+def table_node(ctx: Context, node: Placeholder) -> list[nodes.Node]:
+    result = build_table(ctx.model, node["table"], columns=node["columns"], filter=node["filter"])
+    if not result.rows:
+        return [para(f"(no rows in table {node['table']!r}"
+                     + (f" with filter {node['filter']!r})" if node["filter"] else ")"))]
+    return [table([c.header for c in result.columns],
+                  [[_cell(ctx, c.key, row[c.key]) for c in result.columns]
+                   for row in result.rows],
+                  node["caption"], node["classes"])]
+
+
+def _fraction(down: int, total: int) -> str:
+    """``2/6 (=1/3)``, as ``topodoc impact`` writes it."""
+    if not total:
+        return "-"
+    lowest = Fraction(down, total)
+    return f"{down}/{total}" if lowest.denominator == total else f"{down}/{total} (={lowest})"
+
+
+def _run(parts: list[Cell], sep: str) -> Cell:
+    """``parts`` as one line, separated by ``sep``; ``-`` when there are none."""
+    if not parts:
+        return "-"
+    out = nodes.inline()
+    for index, part in enumerate(parts):
+        out += [nodes.Text(sep)] if index else []
+        out += nodes.Text(part) if isinstance(part, str) else part
+    return out
+
+
+def impact_table_node(ctx: Context, node: Placeholder) -> list[nodes.Node]:
+    rows = impact_table(ctx.model, list(node["objects"]) or None)
+    if not rows:
+        return [para("(no hosts, failure domains or sites in the topology)")]
+    if node["cluster"]:
+        return [_cluster_impact(ctx, rows, ctx.model.get(node["cluster"]), node)]
+    cells = []
+    for impact, shown in zip(rows, impact_rows(ctx.model, rows), strict=True):
+        quorum: list[Cell] = [ctx.ref(c.cluster) for c in impact.clusters if c.quorum_lost]
+        control: list[Cell] = [
+            nodes.inline("", "", ctx.ref(c.cluster),
+                         nodes.Text(f" {_fraction(c.control_down, c.control)}"))
+            for c in impact.clusters if c.control_down]
+        cells.append([ctx.ref(impact.failed), shown["kind"], shown["down"], _run(quorum, ", "),
+                      _run(control, "; ")])
+    return [table([header.capitalize() for _, header in COLUMNS], cells, node["caption"],
+                  ["topodoc-impact", *node["classes"]])]
+
+
+def _cluster_impact(ctx: Context, rows: list[Impact], cluster: Cluster,
+                    node: Placeholder) -> nodes.Node:
+    """One row per failure: what it costs ``cluster``."""
+    members = len(dict.fromkeys(cluster.machines()))
+    cells = []
+    for impact in rows:
+        hit = next((c for c in impact.clusters if c.cluster == cluster.id), None)
+        cells.append([
+            ctx.ref(impact.failed), impact.kind.replace("_", " "),
+            f"{hit.members_down if hit else 0} of {members}",
+            _fraction(hit.control_down, hit.control) if hit else "0",
+            "lost" if hit and hit.quorum_lost else "kept",
+            "down" if hit and hit.down else "up",
+        ])
+    return table(("Failure of", "Kind", "Members down", "Control plane lost", "Quorum",
+                  "Cluster"), cells, node["caption"], ["topodoc-impact", *node["classes"]])
