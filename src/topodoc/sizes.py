@@ -33,6 +33,9 @@ def parse_size(text: str) -> int:
         hint = f"; did you mean {better}?" if better else ""
         raise SizeError(f"unknown size unit {unit!r} in {text!r} (use B, KB, MB, GB, TB, PB "
                         f"or KiB, MiB, GiB, TiB, PiB){hint}")
+    if len(number) > 24:
+        shown = repr(text) if len(text) <= 30 else f"{text[:30]!r}..."
+        raise SizeError(f"{shown} has too many digits for a size (at most 24)")
     if "." not in number:
         return int(number) * UNITS[unit]
     value = Fraction(number) * UNITS[unit]

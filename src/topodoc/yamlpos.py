@@ -6,11 +6,13 @@ expansion ("billion laughs") and documents per file. Mappings and sequences come
 :class:`YMap` and :class:`YList`, which remember where each key and value was written.
 
 Plain scalars are resolved with the YAML 1.2 core schema: ``true``/``false`` are the only
-booleans (``on``, ``yes`` and ``no`` stay strings) and dates stay strings.
+booleans (``on``, ``yes`` and ``no`` stay strings) and dates stay strings; ``.inf`` and ``.nan``
+stay strings too, so that every model exports as strict JSON.
 """
 
 from __future__ import annotations
 
+import math
 import re
 from collections.abc import Iterator, Mapping
 from typing import Any
@@ -94,13 +96,13 @@ class NodeLocations(Mapping[str, Location]):
 _INT = re.compile(r"[-+]?[0-9]+\Z")
 _INT_OTHER = re.compile(r"0o[0-7]+\Z|0x[0-9a-fA-F]+\Z")
 _FLOAT = re.compile(r"[-+]?(\.[0-9]+|[0-9]+(\.[0-9]*)?)([eE][-+]?[0-9]+)?\Z")
+#: ``.inf`` and ``.nan`` stay strings: no topology value is infinite, and JSON cannot write them.
 _SPECIAL: dict[str, Any] = {
     "": None, "~": None, "null": None, "Null": None, "NULL": None,
     "true": True, "True": True, "TRUE": True, "false": False, "False": False, "FALSE": False,
-    ".inf": float("inf"), "+.inf": float("inf"), "-.inf": float("-inf"), ".nan": float("nan"),
-    ".Inf": float("inf"), "+.Inf": float("inf"), "-.Inf": float("-inf"), ".NaN": float("nan"),
 }
 _NUMERIC_START = frozenset("0123456789+-.")
+_MAX_NUMBER_CHARS = 40
 #: First characters of plain scalars that may resolve to something other than a string.
 _RESOLVED_START = frozenset("0123456789+-.~nNtTfF")
 _STR_TAGS = {"tag:yaml.org,2002:str", "!"}
@@ -111,12 +113,15 @@ def _plain(value: str) -> Any:
         return _SPECIAL[value]
     if value[0] not in _NUMERIC_START:
         return value
+    if len(value) > _MAX_NUMBER_CHARS:  # a string, that the schema refuses where it wants a
+        return value                    # number: never an int Python cannot print
     if _INT.match(value):
         return int(value)
     if _INT_OTHER.match(value):
         return int(value, 0)
     if _FLOAT.match(value):
-        return float(value)
+        number = float(value)
+        return number if math.isfinite(number) else value
     return value
 
 

@@ -544,3 +544,32 @@ def test_subprocess_missing_path(tmp_path):
     assert proc.stdout == ""
     assert "no such file or directory" in proc.stderr
     assert "Traceback" not in proc.stderr
+
+
+@pytest.mark.parametrize("snippet, col, message", [
+    ("hosts: [{id: h, overcommit: {cpu: .inf}}]", 35,
+     "hosts[0].overcommit.cpu: expected a number, got string '.inf'"),
+    ("hosts: [{id: h, overcommit: {memory: .nan}}]", 38,
+     "hosts[0].overcommit.memory: expected a number, got string '.nan'"),
+    ("live: {timeout: .inf}", 17, "live.timeout: expected a number, got string '.inf'"),
+])
+def test_infinite_numbers_are_refused(topo, run, snippet, col, message):
+    """An export is strict JSON, which has no Infinity or NaN."""
+    r = run("validate", topo({"a.yaml": f"version: 1\n{snippet}\n"}))
+    assert r.code == 1
+    assert r.where("schema") == f"topo/a.yaml:2:{col}"
+    assert r.problem("schema")["message"] == message
+
+
+def test_huge_numbers_are_refused_not_crashed_on(topo, run):
+    digits = "9" * 5000
+    path = topo({"a.yaml": f"version: 1\nhosts:\n  - id: h\n    cpu: {{sockets: {digits}, "
+                           f"cores: 1}}\n  - id: h2\n    memory: {digits}GiB\n"})
+    r = run("validate", path)
+    assert r.code == 1
+    assert [(p["line"], p["col"], p["rule"]) for p in r.problems] == [
+        ("4", "20", "schema"), ("6", "13", "size-format")]
+    assert r.problems[0]["message"].startswith(
+        "hosts[0].cpu.sockets: expected an integer, got string '9999")
+    assert r.problems[1]["message"] == \
+        "'999999999999999999999999999999'... has too many digits for a size (at most 24)"

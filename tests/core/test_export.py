@@ -50,8 +50,15 @@ def test_export_does_not_depend_on_the_working_directory(run, monkeypatch, tmp_p
     assert export(run, ".") == here
 
 
+def strict_json(text: str):
+    def refuse(name: str):
+        raise ValueError(f"{name} is not JSON")
+
+    return json.loads(text, parse_constant=refuse)
+
+
 def test_export_shape(run):
-    data = json.loads(export(run, LAB))
+    data = strict_json(export(run, LAB))
     assert data["format_version"] == FORMAT_VERSION == "1.0"
     assert list(data) == ["format_version", "generator", "digest", "objects", "views", "live"]
     assert data["generator"].startswith("topodoc ")

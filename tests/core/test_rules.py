@@ -699,6 +699,7 @@ def test_decimal_and_binary_differ():
                    "KiB, MiB, GiB, TiB, PiB)"),
     ("64", "'64' is not a size: write a number and a unit, e.g. 64GiB or 512GB"),
     ("1.5B", "'1.5B' is not a whole number of bytes"),
+    ("1" * 25 + "B", "'1111111111111111111111111B' has too many digits for a size (at most 24)"),
 ])
 def test_bad_sizes(text, message):
     with pytest.raises(SizeError) as info:
