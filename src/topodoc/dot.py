@@ -3,12 +3,14 @@
 Each drawn object is a node whose ``id`` is the object's id; an object with things placed on
 it is also a box (``subgraph cluster_*``, id ``cluster:ID``) holding its node and theirs.
 Edges have ids ``SOURCE->TARGET:RELATION``; nodes standing for collapsed objects have ids
-``collapsed:FIRST-ID``. The same model and options give byte-identical text: everything is
-sorted, and every id comes from the model.
+``collapsed:FIRST-ID``. The graph is named ``topodoc_`` and a hash of its content, so image
+maps of different diagrams on one page do not clash. The same model and options give
+byte-identical text: everything is sorted, and every id comes from the model.
 """
 
 from __future__ import annotations
 
+import hashlib
 from collections.abc import Callable
 from dataclasses import dataclass
 
@@ -97,9 +99,10 @@ def render_dot(model: Model, selected: Selected, options: DotOptions = DotOption
     lines += writer.edges(selected)
     if options.legend:
         lines += writer.legend()
-    lines.append("}")
+    body = "\n".join(lines) + "\n"
+    name = "topodoc_" + hashlib.sha1(body.encode("utf-8")).hexdigest()[:12]
     nodes = tuple(sorted(i for i, key in drawing.drawn_as.items() if i == key))
-    return DotGraph("\n".join(lines) + "\n", nodes, drawing.messages)
+    return DotGraph(f'digraph "{name}" {{\n{body}}}\n', nodes, drawing.messages)
 
 
 class _Writer:
@@ -118,7 +121,7 @@ class _Writer:
                  "nodesep": "0.3", "ranksep": "0.6", "pad": "0.2", "outputorder": "edgesfirst"}
         if title:
             graph.update(label=title, labelloc="t", tooltip=title)
-        return ['digraph "topodoc" {', f"  graph {_attrs(graph)};",
+        return [f"  graph {_attrs(graph)};",
                 "  node " + _attrs({"fontname": font, "fontsize": "10", "fontcolor": theme.text,
                                     "margin": "0.12,0.06", "penwidth": "1.2"}) + ";",
                 "  edge " + _attrs({"fontname": font, "fontsize": "8", "fontcolor": theme.text,

@@ -1,0 +1,192 @@
+"""DOT text: nesting, edges, ids, tooltips, escaping, themes, legend, collapse, determinism."""
+
+from __future__ import annotations
+
+import re
+
+import pytest
+
+from topodoc.dot import DEFAULT_FONT, DotOptions, quote, render_dot
+from topodoc.dot_run import graph_size
+from topodoc.views import Selection, select, selection_for_view
+
+from .topologies import load_valid, shuffled_small
+
+
+def draw(model, options: DotOptions | None = None, **selection):
+    return render_dot(model, select(model, Selection(**selection)), options or DotOptions())
+
+
+def boxes_around(source: str) -> dict[str, list[str]]:
+    """Node name -> the boxes (``cluster_*`` subgraphs) it is written in, outermost first."""
+    stack: list[str] = []
+    out: dict[str, list[str]] = {}
+    for line in source.splitlines():
+        text = line.strip()
+        if match := re.match(r'subgraph "(cluster_[^"]+)" \{$', text):
+            stack.append(match[1])
+        elif text == "}":
+            if stack:
+                stack.pop()
+        elif match := re.match(r'"([^"]+)" \[', text):
+            out[match[1]] = list(stack)
+    return out
+
+
+def node_attrs(source: str, node: str) -> str:
+    return next(line for line in source.splitlines()
+                if line.strip().startswith(f'"{node}" ['))
+
+
+def test_vm_inside_host_and_nested_vm_inside_vm(small):
+    graph = draw(small)
+    around = boxes_around(graph.source)
+    assert around["v2"] == ["cluster_s1", "cluster_rack-a", "cluster_h1", "cluster_v1"]
+    assert around["v1"] == ["cluster_s1", "cluster_rack-a", "cluster_h1", "cluster_v1"]
+    assert around["h1"] == ["cluster_s1", "cluster_rack-a", "cluster_h1"]
+    assert around["k1"] == [] and around["net1"] == []
+    assert 'graph [id="cluster:v1"' in graph.source
+    assert graph.nodes == tuple(sorted(small.objects))
+
+
+def test_lab_second_level_vms_in_first_level_vms(lab):
+    graph = render_dot(lab, select(lab, selection_for_view(lab, "zcloud-stack")))
+    around = boxes_around(graph.source)
+    assert around["os-k8s-m-1"] == ["cluster_zcloud", "cluster_os-compute-1"]
+    assert around["os-ctl-1"] == ["cluster_zcloud"]
+
+
+def test_edges_have_ids_styles_and_member_roles(small):
+    source = draw(small).source
+    assert ('"k1" -> "v2" [id="k1->v2:member", style="solid", arrowhead="normal", '
+            'label="control-plane, etcd"];') in source
+    assert '"web" -> "db" [id="web->db:depends_on", style="dashed"' in source
+    assert '"h1" -> "power-a" [id="h1->power-a:in_domain"' in source
+    assert '"v1" -> "h1"' not in source  # placement is nesting, not an edge
+
+
+def test_nodes_have_id_label_tooltip_and_link(small):
+    graph = draw(small, DotOptions(link=lambda i: None if i == "v3" else f"objects.html#{i}"))
+    v1 = node_attrs(graph.source, "v1")
+    assert 'id="v1", label="v1\\n4 vCPU, 16GiB"' in v1
+    assert 'URL="objects.html#v1", target="_top"' in v1
+    assert ('tooltip="kind: vm\\nid: v1\\nruns on: h1\\nplatform: libvirt\\nvCPU: 4\\n'
+            'memory: 16GiB\\nnested virtualization: yes\\naddresses: 10.0.0.11 on net1"') in v1
+    h1 = node_attrs(graph.source, "h1")
+    assert 'label="主机 一\\n16 CPUs, 64GiB"' in h1
+    assert "CPU: 1x8x2 = 16 logical CPUs" in h1
+    assert "URL" not in node_attrs(graph.source, "v3")
+    assert "v2 (host h1)" not in h1
+    assert "runs on: v1 (host h1)" in node_attrs(graph.source, "v2")
+    plain = draw(small, DotOptions(tooltip=False)).source
+    assert "tooltip" not in node_attrs(plain, "v1") and "URL" not in plain
+
+
+def test_font_is_set_on_graph_nodes_and_edges(small):
+    source = draw(small, DotOptions(font="Noto Sans CJK SC")).source
+    for kind in ("graph", "node", "edge"):
+        assert re.search(rf'^  {kind} \[.*fontname="Noto Sans CJK SC"', source, re.MULTILINE)
+    assert source.count(f'fontname="{DEFAULT_FONT}"') == 0
+
+
+def test_themes(small):
+    light, dark = (draw(small, DotOptions(theme=t)).source for t in ("light", "dark"))
+    assert 'bgcolor="#ffffff"' in light and 'bgcolor="#1e2125"' in dark
+    assert light != dark
+    with pytest.raises(ValueError, match="unknown theme 'blue'"):
+        DotOptions(theme="blue")
+    with pytest.raises(ValueError, match="node_budget"):
+        DotOptions(node_budget=0)
+
+
+def test_legend_lists_what_is_drawn(small, lab):
+    source = draw(small).source
+    legend = node_attrs(source, "topodoc:legend")
+    for name in ("host", "VM", "container", "cluster", "member (roles)", "depends on"):
+        assert f">{name}</td>" in legend
+    physical = render_dot(lab, select(lab, selection_for_view(lab, "physical"))).source
+    assert ">VM</td>" not in node_attrs(physical, "topodoc:legend")
+    assert "topodoc:legend" not in draw(small, DotOptions(legend=False)).source
+
+
+def test_title_and_direction(lab):
+    source = render_dot(lab, select(lab, selection_for_view(lab, "services"))).source
+    assert 'label="共享的底层基础服务", labelloc="t"' in source
+    assert 'rankdir="LR"' in draw(lab, direction="LR", layers=("physical",)).source
+
+
+def test_quote_escapes_for_dot():
+    assert quote('say "hi"') == r'"say \"hi\""'
+    assert quote("back\\slash\\") == r'"back\\slash\\"'
+    assert quote("two\nlines\r\nthree") == r'"two\nlines\nthree"'
+    assert quote("<b> & &lt;") == '"<b> &amp; &amp;lt;"'
+    assert quote("bell\x07 tab\t") == '"bell tab "'
+    assert quote("中文") == '"中文"'
+
+
+def test_awkward_names_are_escaped(topology):
+    model = topology("""\
+        version: 1
+        hosts:
+          - id: odd
+            name: 'say "hi" \\n <b> & &lt; C:\\'
+            description: "line one\\nline two"
+        """)
+    source = draw(model).source
+    assert r'label="say \"hi\" \\n <b> &amp; &amp;lt; C:\\"' in node_attrs(source, "odd")
+    assert r"description: line one\nline two" in node_attrs(source, "odd")
+
+
+def test_same_model_same_bytes(lab):
+    selection = select(lab, selection_for_view(lab, "lab"))
+    options = DotOptions(link=lambda i: f"objects.html#{i}")
+    assert render_dot(lab, selection, options).source == render_dot(lab, selection,
+                                                                     options).source
+
+
+def test_independent_of_file_order(write_topology):
+    one = load_valid(write_topology(shuffled_small(False), "one"))
+    two = load_valid(write_topology(shuffled_small(True), "two"))
+    for selection in (Selection(), Selection(root="h1", depth=1)):
+        assert render_dot(one, select(one, selection)).source == \
+            render_dot(two, select(two, selection)).source
+
+
+def test_collapse_keeps_a_big_lab_within_budget(big):
+    graph = draw(big, DotOptions(node_budget=300))
+    nodes, _ = graph_size(graph.source)
+    assert nodes - 1 <= 300  # the legend is not counted
+    summaries = re.findall(r'^\s*"(collapsed:[^"]+)" \[', graph.source, re.MULTILINE)
+    assert len(summaries) == len(graph.collapsed) > 0
+    assert len(graph.nodes) + len(summaries) == nodes - 1
+    assert graph.collapsed[0].startswith("h00: 66 VMs with the same relations (vm-0020, "
+                                         "vm-0040, vm-0080, ...) drawn as one node")
+    # hidden members' edges go to the node standing for them, counted
+    assert '"k00" -> "collapsed:vm-0020" [id="k00->collapsed:vm-0020:member"' in graph.source
+    assert 'label="worker x66"' in graph.source
+    assert boxes_around(graph.source)["collapsed:vm-0020"] == ["cluster_h00"]
+    assert "vm-0020" not in graph.nodes and "h00" in graph.nodes
+    tooltip = node_attrs(graph.source, "collapsed:vm-0020")
+    assert 'label="66 VMs"' in tooltip and ", and 36 more" in tooltip
+
+
+def test_collapse_goes_up_a_level_when_needed(big):
+    graph = draw(big, DotOptions(node_budget=40))
+    nodes, _ = graph_size(graph.source)
+    assert nodes - 1 <= 40
+    assert any("h00: everything inside" in m for m in graph.collapsed)
+    tight = draw(big, DotOptions(node_budget=5))
+    assert tight.collapsed[-1].startswith("top level: ") or "still" in tight.collapsed[-1]
+    assert graph_size(tight.source)[0] - 1 <= 5
+
+
+def test_collapse_reports_when_the_budget_cannot_be_met(small):
+    graph = draw(small, DotOptions(node_budget=1))
+    assert graph.collapsed[-1].startswith("still ")
+    assert "over the node budget of 1" in graph.collapsed[-1]
+
+
+def test_no_collapse_within_budget(lab):
+    graph = draw(lab)
+    assert graph.collapsed == () and "collapsed:" not in graph.source
+    assert len(graph.nodes) == len(lab.objects)
