@@ -27,10 +27,10 @@ def _now() -> str:
     return datetime.now(UTC).replace(microsecond=0).isoformat().replace("+00:00", "Z")
 
 
-def _source_args(parser: argparse.ArgumentParser) -> None:
+def _source_args(parser: argparse.ArgumentParser, *, demo: bool = False) -> None:
     parser.add_argument("path", nargs="?", default=None,
-                        help="topology directory or file (default: topology/; with --demo, "
-                        "the demo's own copy of it)")
+                        help="topology directory or file (default: topology/" + (
+                            "; with --demo, the demo's own copy of it)" if demo else ")"))
     group = parser.add_argument_group(
         "sources", "By default every source in the topology's live part is read. Each flag "
         "overrides one source as [TARGET=]VALUE; TARGET (a hypervisor or cluster id) may be "
@@ -236,7 +236,7 @@ def add_parser(sub) -> None:
         "report where it differs from the topology: missing, unexpected, changed, and "
         "unverifiable when a source cannot be read. Exit 0 in sync, 1 drift, 2 error or "
         "incomplete scan.")
-    _source_args(p)
+    _source_args(p, demo=True)
     mode = p.add_mutually_exclusive_group()
     mode.add_argument("--snapshot", metavar="FILE",
                       help="check against a recording made by 'topodoc snapshot' (offline)")
