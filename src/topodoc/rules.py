@@ -65,7 +65,7 @@ def _p(rule: str, message: str, loc, obj: str | None) -> Problem:
 
 
 def check_references(model: Model, declared: set[str]) -> Iterator[Problem]:
-    ids = sorted(model.objects)
+    ids = sorted(set(model.objects) | declared)  # objects with schema errors too
     for obj in model:
         for source, relation, target, loc in references(obj):
             if relation == "runs_on" and obj.kind in ("vm", "container"):

@@ -741,3 +741,20 @@ def test_exact_sizes_reach_the_model(topo):
     host = load_topology("topo").model.objects["h"]
     assert host.memory == 1_649_267_441_664
     assert [d.size for d in host.disks] == [960_000_000_000, 2_199_023_255_552]
+
+
+def test_did_you_mean_knows_objects_with_schema_errors(topo, run):
+    path = topo({"a.yaml": """\
+        version: 1
+        hosts:
+          - {id: zcloud, nested_virt: yes}
+        vms:
+          - {id: v, runs_on: zclod, platform: libvirt}
+          - {id: w, runs_on: zcloud, platform: libvirt}
+        """})
+    r = run("validate", path)
+    assert [(p["line"], p["rule"], p["message"]) for p in r.problems] == [
+        ("3", "schema", "hosts[0].nested_virt: expected a boolean, got string 'yes'"),
+        ("5", "unknown-ref", "v: runs_on names 'zclod', which is not defined; did you mean "
+                             "'zcloud'?"),
+    ]  # w's reference to the invalid zcloud is not reported a second time
