@@ -6,6 +6,7 @@ they must never appear anywhere, and the servers must see nothing but reads."""
 from __future__ import annotations
 
 import json
+import socket
 import time
 from pathlib import Path
 
@@ -267,3 +268,28 @@ def test_real_process_with_every_source(tmp_path: Path, nova, kube, etcd) -> Non
     assert "reading 6 source(s)" in run.err
     apis.assert_no_secret(run.out, run.err)
     apis.assert_read_only()
+
+
+def test_etcd_alone_with_credentials_in_its_url_and_a_hanging_endpoint(
+        topodoc, tmp_path: Path, nova, kube, etcd) -> None:
+    apis = Apis(tmp_path, nova, kube, etcd)
+    secret = "etcd-SENTINEL-cli-0d4f"
+    port = int(etcd.client_url.rsplit(":", 1)[1])
+    run = topodoc("drift", *apis.args("--only", "etcd",
+                                      "--etcd", f"http://root:{secret}@127.0.0.1:{port}"))
+    assert run.code == 0, run.out + run.err
+    data = apis.report()
+    assert [s["uri"] for s in data["sources"]] == [f"http://root@127.0.0.1:{port}"]
+    assert secret not in run.out + run.err + (apis.out / "drift.json").read_text()
+    # an endpoint that accepts the connection and never answers: cut by the timeout
+    with socket.socket() as silent:
+        silent.bind(("127.0.0.1", 0))
+        silent.listen(8)
+        started = time.monotonic()
+        run = topodoc("drift", *apis.args("--only", "etcd", "--timeout", "1", "--etcd",
+                                          f"http://127.0.0.1:{silent.getsockname()[1]}"))
+        assert time.monotonic() - started < 5
+    assert run.code == 2
+    source = apis.report()["sources"][0]
+    assert source["status"] == "timeout", source
+    assert not_ok(apis.report()) == {("etcd-member:etcd/h1", "unverifiable", None)}

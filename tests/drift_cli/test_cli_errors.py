@@ -160,3 +160,19 @@ def test_json_report_is_written_even_when_the_scan_is_incomplete(
     data = json.loads((tmp_path / "r.json").read_text())
     assert data["summary"]["status"] == "incomplete"
     assert data["summary"]["exit_code"] == 2
+
+
+def test_nothing_to_check_is_not_in_sync(topodoc, tmp_path: Path) -> None:
+    (tmp_path / "lab.yaml").write_text("version: 1\nhosts:\n  - id: h1\n")
+    run = topodoc("drift", tmp_path / "lab.yaml")
+    assert run.code == 2 and run.out == ""
+    assert "nothing to check: the topology's live part names no source" in run.err
+    snapshot = topodoc("snapshot", tmp_path / "lab.yaml", "-o", tmp_path / "s.json")
+    assert snapshot.code == 2 and not (tmp_path / "s.json").exists()
+
+
+def test_only_a_kind_the_topology_lacks(topodoc, lab: Lab) -> None:
+    run = topodoc("drift", lab.topology, "--only", "etcd")
+    assert run.code == 2 and run.out == ""
+    assert ("--only etcd: the topology has no such source (sources: libvirt:compute-1, "
+            "libvirt:h1, libvirt:h2)") in run.err

@@ -114,7 +114,14 @@ def source_specs(model: Model, args: argparse.Namespace) -> list[SourceSpec]:
             extra["kubeconfig"] = args.kubeconfig
         if extra:
             specs[sid] = replace(spec, options={**spec.options, **extra})
-    return [specs[sid] for sid in sorted(specs) if not args.only or specs[sid].kind in args.only]
+    chosen = [specs[sid] for sid in sorted(specs) if not args.only or specs[sid].kind in args.only]
+    if not chosen:  # checking nothing must not read as "in sync"
+        if not specs:
+            raise UsageError("nothing to check: the topology's live part names no source "
+                             "(live: libvirt, openstack, kubernetes, etcd)")
+        raise UsageError(f"--only {' --only '.join(args.only)}: the topology has no such "
+                         f"source (sources: {', '.join(sorted(specs))})")
+    return chosen
 
 
 def _progress(line: str) -> None:
