@@ -6,8 +6,9 @@ import difflib
 from collections.abc import Iterable
 
 
-def unknown_name(what: str, name: str, known: Iterable[str], *, show_known: bool = True) -> str:
-    """``unknown WHAT 'NAME'; did you mean 'X'? (known: A, B, C)``.
+def unknown_name(what: str, name: str, known: Iterable[str], *, show_known: bool = True,
+                 known_as: str = "known") -> str:
+    """``unknown WHAT 'NAME'; did you mean 'X'? (KNOWN_AS: A, B, C)``.
 
     ``show_known=False`` leaves the list out, for long ones such as object ids.
     """
@@ -17,5 +18,5 @@ def unknown_name(what: str, name: str, known: Iterable[str], *, show_known: bool
     if close:
         text += f"; did you mean {close[0]!r}?"
     if show_known:
-        text += f" (known: {', '.join(choices) if choices else 'none'})"
+        text += f" ({known_as}: {', '.join(choices) if choices else 'none'})"
     return text

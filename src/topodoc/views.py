@@ -114,7 +114,7 @@ def selection_for_view(model: Model, view_id: str) -> Selection:
     """The selection of the topology's view ``view_id``."""
     view = model.views.get(view_id)
     if view is None:
-        raise ViewError(unknown_name("view", view_id, model.views).replace("(known:", "(views:"))
+        raise ViewError(unknown_name("view", view_id, model.views, known_as="views"))
     return Selection(layers=view.layers, kinds=view.kinds, tags=view.tags, root=view.root,
                      depth=view.depth, include=view.include, exclude=view.exclude,
                      direction=view.direction, title=view.title)
@@ -161,8 +161,9 @@ def select(model: Model, selection: Selection) -> Selected:
             if value not in model.objects:
                 raise ViewError(unknown_name(f"object (in {name})", value, model.objects,
                                              show_known=False))
-    scope = set(model.objects) if not selection.layers else set().union(
-        *(layer_objects(model, layer) for layer in selection.layers))
+    scope = set(model.objects)
+    if selection.layers:  # members named by clusters of an invalid model may not exist
+        scope &= set().union(*(layer_objects(model, layer) for layer in selection.layers))
     if selection.kinds:
         scope = {i for i in scope if model.objects[i].kind in selection.kinds}
     kept = scope

@@ -257,3 +257,33 @@ def test_every_layer_is_known(lab):
     for layer in LAYERS:
         assert layer_objects(lab, layer) <= set(lab.objects)
     assert Edge("a", "member", "b").label == ""
+
+
+def test_an_invalid_model_still_draws(write_topology):
+    """Sphinx may draw a topology with errors: unknown names are left out, loops are cut."""
+    from topodoc.dot import render_dot
+    from topodoc.load import load_topology
+    from topodoc.tables import TABLES, available_columns, build_table
+
+    loaded = load_topology(write_topology("""\
+        version: 1
+        hosts: [{id: h}]
+        vms:
+          - {id: v, runs_on: nowhere, platform: libvirt}
+          - {id: a, runs_on: b, platform: libvirt}
+          - {id: b, runs_on: a, platform: libvirt}
+        clusters:
+          - {id: k, type: kubernetes, members: [{machine: ghost, roles: [worker]},
+                                                {machine: v, roles: [worker]}]}
+        storage:
+          - {id: st, type: directory, provided_by: ghost, used_by: [ghost2]}
+        """))
+    model = loaded.model
+    assert not loaded.ok
+    assert select(model, Selection(layers=("kubernetes",))).ids == ("k", "v")
+    selected = select(model, Selection())
+    assert selected.parent == {"a": "b"} and selected.ancestors("b") == []
+    assert edges(selected) == {("k", "member", "v")}
+    assert '"a" [' in render_dot(model, selected).source
+    for name in TABLES:
+        build_table(model, name, list(available_columns(name)))
