@@ -283,7 +283,7 @@ def test_an_invalid_model_still_draws(write_topology):
     assert select(model, Selection(layers=("kubernetes",))).ids == ("k", "v")
     selected = select(model, Selection())
     assert selected.parent == {"a": "b"} and selected.ancestors("b") == []
-    assert edges(selected) == {("k", "member", "v")}
+    assert edges(selected) == {("k", "member", "v"), ("b", "runs_on", "a")}  # the cut link
     assert '"a" [' in render_dot(model, selected).source
     for name in TABLES:
         build_table(model, name, list(available_columns(name)))
