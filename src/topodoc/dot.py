@@ -100,7 +100,7 @@ def render_dot(model: Model, selected: Selected, options: DotOptions = DotOption
     if options.legend:
         lines += writer.legend()
     body = "\n".join(lines) + "\n"
-    name = "topodoc_" + hashlib.sha1(body.encode("utf-8")).hexdigest()[:12]
+    name = "topodoc_" + hashlib.sha1(body.encode("utf-8"), usedforsecurity=False).hexdigest()[:12]
     nodes = tuple(sorted(i for i, key in drawing.drawn_as.items() if i == key))
     return DotGraph(f'digraph "{name}" {{\n{body}}}\n', nodes, drawing.messages)
 

@@ -43,11 +43,6 @@ class Plan:
     drawn_as: Mapping[str, str]  # every selected object id -> its own id, or its summary's
     messages: tuple[str, ...]  # one per collapse
 
-    @property
-    def size(self) -> int:
-        """How many nodes are drawn."""
-        return sum(len(keys) for keys in self.children.values())
-
 
 def plan(model: Model, selected: Selected, budget: int) -> Plan:
     """The drawing of ``selected`` in at most ``budget`` nodes, when it can be done."""
