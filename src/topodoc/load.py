@@ -45,6 +45,8 @@ def load_topology(path: str | os.PathLike[str] = "topology") -> Loaded:
     model, problems, broken = build_model(sources)
     declared = broken | set(model.objects)
     kept, silenced = apply_silences(model, run_rules(model, declared))
+    if broken:  # with objects left out, a silence may silence nothing only because of them
+        kept = [p for p in kept if p.rule != "silence-unused"]
     found = sorted(sources.problems + problems + kept, key=Problem.sort_key)
     silenced.sort(key=lambda s: s.problem.sort_key())
     return Loaded(model, tuple(dict.fromkeys(found)), tuple(silenced))

@@ -97,6 +97,8 @@ def check_references(model: Model, declared: set[str]) -> Iterator[Problem]:
         found = model.get(source.target)
         field = "hypervisor" if source.kind == "libvirt" else "cluster"
         if found is None:
+            if source.target in declared:
+                continue  # declared by an object with schema errors, reported there
             yield _p("unknown-ref", f"live.{source.kind}: {field} {source.target!r} is not "
                      "defined", source.at(field), None)
         elif source.kind == "libvirt" and found.kind not in ("host", "vm"):

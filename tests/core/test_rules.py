@@ -758,3 +758,15 @@ def test_did_you_mean_knows_objects_with_schema_errors(topo, run):
         ("5", "unknown-ref", "v: runs_on names 'zclod', which is not defined; did you mean "
                              "'zcloud'?"),
     ]  # w's reference to the invalid zcloud is not reported a second time
+
+
+def test_an_invalid_object_does_not_cascade(topo, run):
+    """References and silences that involve an object left out for schema errors are not
+    reported again: only the schema error is."""
+    path = topo({"a.yaml": HOSTS.replace("memory: 64GiB\n        nested_virt: true",
+                                         "memory: 64Gb\n        nested_virt: true"),
+                 "b.yaml": SILENCED.replace("{machine: h2, roles: [member]}",
+                                            "{machine: h1, roles: [member]}"),
+                 "c.yaml": "version: 1\nlive:\n  libvirt: [{hypervisor: h1, uri: 'qemu:///'}]\n"})
+    r = run("validate", path)
+    assert [(p["file"], p["rule"]) for p in r.problems] == [("topo/a.yaml", "size-format")]
