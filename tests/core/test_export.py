@@ -256,3 +256,15 @@ def test_schema_is_shipped_in_the_package():
 
     shipped = Path(topodoc.__file__).with_name("topology.schema.json")
     assert shipped.read_text(encoding="utf-8") == schema_text()
+
+
+def test_schema_works_with_draft_07_validators_as_editors_use():
+    """Editors' YAML language servers validate with draft-07: the schema must mean the same."""
+    schema = json.loads(schema_text())
+    draft7 = {**schema, "$schema": "http://json-schema.org/draft-07/schema#"}
+    jsonschema.Draft7Validator.check_schema(draft7)
+    validator = jsonschema.Draft7Validator(draft7)
+    for path in sorted(LAB.glob("*.yaml")):
+        assert validator.is_valid(yaml.safe_load(path.read_text(encoding="utf-8"))), path.name
+    assert not validator.is_valid({"version": 1, "hosts": [{"id": "h", "memroy": "1GiB"}]})
+    assert not validator.is_valid({"version": 1, "live": {"timeout": 0}})
