@@ -176,13 +176,13 @@ def check_clusters(model: Model) -> Iterator[Problem]:
     for cluster in model.of_kind("cluster"):
         known = CLUSTER_ROLES[cluster.type]
         for member in cluster.members:
-            for role in member.roles:
+            for index, role in enumerate(member.roles):
                 if known and role not in known:
                     close = difflib.get_close_matches(role, known, n=1)
                     hint = f"; did you mean {close[0]!r}?" if close else ""
                     yield _p("cluster-role", f"{cluster.id}: role {role!r} is not a "
                              f"{cluster.type} role ({', '.join(known)}){hint}",
-                             member.at("roles"), cluster.id)
+                             member.locs.get(f"roles[{index}]", member.at("roles")), cluster.id)
         etcd_members = (cluster.machines("member") if cluster.type == "etcd" else
                         cluster.machines("etcd") if cluster.type == "kubernetes" and
                         cluster.etcd_mode != "external" else ())

@@ -426,7 +426,7 @@ def test_unknown_cluster_role(topo, run):
                         "{machine: h3, roles: [control-plane, wroker]}")
     r = run("validate", topo({"a.yaml": HOSTS, "b.yaml": text}))
     assert r.code == 1
-    assert r.where("cluster-role") == "topo/b.yaml:5:126"
+    assert r.where("cluster-role") == "topo/b.yaml:5:142"  # at the role itself
     assert r.problem("cluster-role")["message"] == \
         "e: role 'wroker' is not a kubernetes role (control-plane, worker, etcd); did you mean " \
         "'worker'?"
