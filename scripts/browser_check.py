@@ -231,7 +231,7 @@ def main(argv: list[str] | None = None) -> int:
     if "error" in report:
         print(f"browser_check: FAILED: {report['error']}", file=sys.stderr)
         return 1
-    print("browser_check: the diagram is displayed")
+    print("browser_check: the diagram is displayed", file=sys.stderr)
     return 0
 
 

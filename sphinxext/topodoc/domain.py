@@ -14,6 +14,7 @@ instance, never in the pickled environment.
 
 from __future__ import annotations
 
+import posixpath
 from collections.abc import Iterable, Set
 from typing import Any, NamedTuple
 
@@ -141,7 +142,10 @@ class TopoDomain(Domain):
         entry = self.objects.get(obj_id)
         if entry is None:
             return None
-        return f"{builder.get_relative_uri(fromdocname, entry.docname)}#{entry.node_id}"
+        uri = builder.get_relative_uri(fromdocname, entry.docname)
+        if not uri:  # this page: named, so the link still works from an SVG in _images/
+            uri = posixpath.basename(builder.get_target_uri(entry.docname)) or "./"
+        return f"{uri}#{entry.node_id}"
 
     def resolve_xref(self, env: BuildEnvironment, fromdocname: str, builder: Builder,
                      typ: str, target: str, node: pending_xref, contnode: nodes.Element

@@ -10,6 +10,7 @@ goes through Sphinx's ``render_dot_latex`` (PDF).
 
 from __future__ import annotations
 
+import re
 from hashlib import sha1
 from html import escape
 from pathlib import Path
@@ -34,6 +35,7 @@ from .nodes import topodoc_graph
 from .warn import verbose, warn
 
 PREFIX = "graphviz"  # sphinx.ext.graphviz's own prefix: one image cache for both
+ATTRIBUTE = re.compile(r'"[^"]*"')
 
 
 def cached_image(translator: SphinxTranslator, node: topodoc_graph, fmt: str
@@ -90,8 +92,10 @@ def html_visit(self: SphinxTranslator, node: topodoc_graph) -> None:
         body.append(f'<object data="{src}" type="image/svg+xml" class="graphviz">'
                     f'<p class="warning">{alt}</p></object>')
     else:
-        image_map = ClickableMapDefinition(f"{outfn}.map", Path(f"{outfn}.map").read_text(
-            encoding="utf-8"), dot=node["code"])
+        # one <area> per line, as ClickableMapDefinition reads it: tooltips span lines
+        text = ATTRIBUTE.sub(lambda m: m[0].replace("\n", "&#10;"),
+                             Path(f"{outfn}.map").read_text(encoding="utf-8"))
+        image_map = ClickableMapDefinition(f"{outfn}.map", text, dot=node["code"])
         usemap = f' usemap="#{image_map.id}"' if image_map.clickable else ""
         body.append(f'<img src="{src}" alt="{alt}" class="graphviz"{usemap} />')
         body.append(image_map.generate_clickable_map())

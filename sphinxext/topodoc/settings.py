@@ -2,11 +2,14 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 from sphinx.config import Config
-from sphinx.errors import ConfigError
+
+from .warn import warn
 
 THEMES = ("light", "dark", "auto")
 FORMATS = ("svg", "png")
@@ -48,32 +51,37 @@ class Settings:
         return ("light", "dark") if self.theme == "auto" else (self.theme,)
 
 
-def _choice(config: Config, name: str, choices: tuple[str, ...]) -> str:
+def _checked(config: Config, name: str, ok: Callable[[Any], bool], hint: str) -> Any:
+    """``config[name]`` when ``ok``; else a ``topodoc.config`` warning and the default."""
     value = config[name]
-    if value not in choices:
-        raise ConfigError(f"{name} = {value!r}: use one of {', '.join(choices)}")
-    return value
+    if ok(value):
+        return value
+    default = CONFIG_VALUES[name][0]
+    warn("config", f"{name} = {value!r} in conf.py: {hint}; using {default!r}")
+    return default
 
 
-def _positive(config: Config, name: str) -> float:
-    value = config[name]
-    if isinstance(value, bool) or not isinstance(value, int | float) or value <= 0:
-        raise ConfigError(f"{name} = {value!r}: use a positive number")
-    return value
+def _positive(value: Any) -> bool:
+    return not isinstance(value, bool) and isinstance(value, int | float) and value > 0
 
 
 def read_settings(config: Config, confdir: Path) -> Settings:
-    """The checked settings; a wrong value is a :class:`ConfigError` naming it."""
-    reference_dir = config.topodoc_reference_dir.strip("/")
-    if ".." in Path(reference_dir).parts:
-        raise ConfigError(f"topodoc_reference_dir = {reference_dir!r}: must stay inside the "
-                          "source directory")
+    """The settings, each value checked: a wrong one is named in a warning and replaced by
+    its default, so that the build goes on (and fails with -W)."""
+    reference_dir = _checked(
+        config, "topodoc_reference_dir", lambda v: ".." not in Path(v).parts,
+        "it must stay inside the source directory").strip("/")
     return Settings(
         topology=(confdir / config.topodoc_topology).resolve(),
-        theme=_choice(config, "topodoc_theme", THEMES),
+        theme=_checked(config, "topodoc_theme", THEMES.__contains__,
+                       f"use one of {', '.join(THEMES)}"),
         font=config.topodoc_font,
-        node_budget=int(_positive(config, "topodoc_node_budget")),
-        layout_timeout=float(_positive(config, "topodoc_layout_timeout")),
-        output_format=_choice(config, "topodoc_output_format", FORMATS),
+        node_budget=int(_checked(config, "topodoc_node_budget",
+                                 lambda v: _positive(v) and int(v) == v,
+                                 "use a whole number >= 1")),
+        layout_timeout=float(_checked(config, "topodoc_layout_timeout", _positive,
+                                      "use a positive number of seconds")),
+        output_format=_checked(config, "topodoc_output_format", FORMATS.__contains__,
+                               f"use one of {', '.join(FORMATS)}"),
         reference_dir=reference_dir,
     )

@@ -12,6 +12,7 @@ logger = logging.getLogger("sphinxext.topodoc")
 
 #: subtype -> when it is emitted (the manual lists these).
 SUBTYPES = {
+    "config": "a configuration value that cannot be used (its default is used instead)",
     "topology": "a problem in the topology, located at its YAML FILE:LINE:COL",
     "directive": "a directive with a bad option value or an unknown view, object or table",
     "ref": "a topo role naming an unknown object, or one of another kind",

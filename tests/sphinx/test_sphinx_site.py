@@ -1,0 +1,129 @@
+"""The lab's documentation site (docs/, conf.py at the root), built once with -W."""
+
+from __future__ import annotations
+
+import json
+import re
+import shutil
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+from sphinx.util.inventory import InventoryFile
+from sphinx_builds import ROOT, Build, anchor_exists, diagram_objects, resolve_link, svg_links
+
+from topodoc.load import load_topology
+
+#: The labels the seed page (../shared/seed/000_0a4d23723a6f9e28.txt) links to with :ref:.
+SEED_LABELS = ("hpe_dl360_gen9", "kvm_nested_virtual", "kvm", "openstack", "cockpit", "stratis",
+               "ovirt", "gluster", "kubernetes", "ha_k8s_external", "libvirt", "ceph", "etcd",
+               "vitess", "rabbitmq", "kafka")
+
+
+def test_site_builds_without_warnings(site: Build) -> None:
+    assert site.returncode == 0, site.stderr[-3000:]
+    assert site.warnings == []
+
+
+def test_every_diagram_is_an_svg_whose_links_reach_existing_anchors(site: Build) -> None:
+    pages = sorted(site.outdir.rglob("*.html"))
+    diagrams = 0
+    for page in pages:
+        for svg in diagram_objects(page):
+            assert svg.is_file(), f"{page}: {svg} is missing"
+            diagrams += 1
+            for href in svg_links(svg):
+                target, fragment = resolve_link(svg, href)
+                assert anchor_exists(target, fragment), f"{svg.name} ({page}): {href}"
+    assert diagrams >= 60  # the seed page's, the manual's, one per reference page, two themes
+    lab = diagram_objects(site.outdir / "architecture.html")[0]
+    links = {resolve_link(lab, h)[1] for h in svg_links(lab)}
+    assert {"topo-zcloud", "topo-z-k8s-m-1", "topo-os-k8s-n-2", "topo-zcloud-openstack"} <= links
+
+
+def test_the_seed_page_labels_resolve(site: Build) -> None:
+    inventory = InventoryFile.loads((site.outdir / "objects.inv").read_bytes(), uri="")
+    labels = inventory.data["std:label"]
+    page = site.outdir / "architecture.html"
+    for label in SEED_LABELS:
+        assert label in labels, label
+        target, fragment = resolve_link(page, labels[label].uri)
+        assert anchor_exists(target, fragment), (label, labels[label].uri)
+    assert labels["hpe_dl360_gen9"].uri == "reference/host/zcloud.html#topo-zcloud"
+    assert labels["kubernetes"].uri == "kubernetes.html#kubernetes"
+    used = re.findall(r"(?<!\w):ref:`([^`]+)`", (ROOT / "docs/architecture.rst").read_text("utf-8"))
+    assert set(SEED_LABELS) <= set(used)
+    std_refs = re.findall(r'<a class="reference internal" href="([^"]+)">'
+                          r'<span class="std std-ref">', page.read_text(encoding="utf-8"))
+    assert len(std_refs) == len(used)
+    for href in std_refs:
+        assert anchor_exists(*resolve_link(page, href)), href
+
+
+def test_the_seed_page_keeps_its_text_and_adds_the_generated_views(site: Build) -> None:
+    html = site.html("architecture.html")
+    text = html.get_text()
+    for sentence in ("2021年10月，我购买了", "在一级虚拟机中运行", "推荐采用",
+                     "单节点故障影响从1/3降低到1/6", "基础服务部署着重于稳定和简洁",
+                     "OpenStack和Kubernetes共同部署在3台物理服务器上，底层的基础服务是共享的"):
+        assert sentence in text, sentence
+    assert "real_cloud.png" not in str(html)
+    # the whole lab, then each section's own view: kubernetes, openstack, services
+    assert len(html.select("div.topodoc-diagram.topodoc-theme-light")) == 4
+    assert len(html.select("div.topodoc-diagram.topodoc-theme-dark")) == 4
+    impact = [t for t in html.select("table.topodoc-impact")]
+    assert len(impact) == 2
+    focus = impact[1].get_text(" ", strip=True)
+    assert focus.count("2/6 (=1/3)") == 3  # each physical server: 1/3 of z-k8s's control plane
+    assert "1/6" in focus  # a control-plane VM alone
+    whole = impact[0].get_text(" ", strip=True)
+    assert "z-k8s 2/6 (=1/3)" in whole
+
+
+def test_reference_pages_for_every_host_cluster_and_service(site: Build) -> None:
+    model = load_topology(ROOT / "topology").model
+    for kind in ("host", "cluster", "service", "vm", "network", "storage"):
+        for obj in model.of_kind(kind):
+            page = site.outdir / "reference" / kind / f"{obj.id}.html"
+            assert anchor_exists(page, f"topo-{obj.id}"), page
+    zcloud = site.html("reference/host/zcloud.html").get_text(" ", strip=True)
+    for fact in ("os-k8s-m-1", "ovirt-engine", "z-etcd", "192.168.6.200", "lab-net"):
+        assert fact in zcloud, fact  # nested VMs, clusters, addresses, networks
+
+
+def test_kubernetes_page_lists_the_kubernetes_clusters(site: Build) -> None:
+    text = site.html("kubernetes.html").get_text(" ", strip=True)
+    for cluster in ("z-k8s", "kvm-k8s", "os-k8s"):
+        assert cluster in text
+
+
+def test_every_configuration_value_and_warning_type_is_documented() -> None:
+    from sphinxext.topodoc.settings import CONFIG_VALUES
+    from sphinxext.topodoc.warn import SUBTYPES
+
+    manual = (ROOT / "docs/manual/configuration.rst").read_text(encoding="utf-8")
+    for name in CONFIG_VALUES:
+        assert f".. confval:: {name}" in manual
+    for subtype in SUBTYPES:
+        assert f"``topodoc.{subtype}``" in manual
+
+
+@pytest.mark.skipif(shutil.which("chromium") is None and not Path("/usr/bin/chromium").exists(),
+                    reason="Chromium is not installed (Debian: apt-get install chromium)")
+@pytest.mark.parametrize("dark", [False, True], ids=["light", "dark"])
+def test_browser_shows_the_architecture_diagram(site: Build, tmp_path: Path,
+                                                dark: bool) -> None:
+    shot = tmp_path / "architecture.png"
+    done = subprocess.run(
+        [sys.executable, str(ROOT / "scripts/browser_check.py"), "--html-dir",
+         str(site.outdir), "--page", "architecture.html", "--screenshot", str(shot), "--json",
+         *(["--dark"] if dark else [])], capture_output=True, text=True, timeout=240)
+    assert done.returncode == 0, done.stdout + done.stderr
+    report = json.loads(done.stdout)
+    shown = [d for d in report["diagrams"] if d["svg"]]
+    assert shown and shown[0]["width"] >= 300 and shown[0]["height"] >= 100
+    assert shown[0]["links"] >= 50
+    assert all(("topodoc-theme-dark" in d["theme"]) == dark for d in shown)
+    assert report["diagram_busy"] > 0.02
+    assert shot.stat().st_size > 10_000
