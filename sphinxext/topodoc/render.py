@@ -36,6 +36,8 @@ from .warn import verbose, warn
 
 PREFIX = "graphviz"  # sphinx.ext.graphviz's own prefix: one image cache for both
 ATTRIBUTE = re.compile(r'"[^"]*"')
+#: The link under each HTML diagram to its image alone, zoomable (by page language).
+FULL_SIZE = {"en": "Open the diagram at full size", "zh": "查看原尺寸的图"}
 
 
 def cached_image(translator: SphinxTranslator, node: topodoc_graph, fmt: str
@@ -79,14 +81,15 @@ def html_visit(self: SphinxTranslator, node: topodoc_graph) -> None:
     fmt = topo_domain(self.builder.env).lab.settings.output_format
     image = cached_image(self, node, fmt)
     alt = escape(node.get("alt", ""))
-    classes = " ".join(["graphviz", "topodoc-diagram", *node.get("classes", [])])
+    align = [f"align-{node['align']}"] if node.get("align") else []
+    classes = " ".join(["graphviz", "topodoc-diagram", *align, *node.get("classes", [])])
     body: list[str] = self.body  # type: ignore[attr-defined]
     if image is None:
         body.append(f'<p class="topodoc-diagram-missing">{alt}</p>\n')
         raise nodes.SkipNode
     src, outfn = image
-    align = node.get("align")
-    body.append(f'<div class="{classes}"' + (f' align="{align}"' if align else "") + ">")
+    ids = "".join(f' id="{i}"' for i in node["ids"][:1])
+    body.append(f'<div class="{classes}"{ids}>')
     if fmt == "svg":
         # <object>, not <img>: the links inside the SVG stay clickable
         body.append(f'<object data="{src}" type="image/svg+xml" class="graphviz">'
@@ -99,7 +102,8 @@ def html_visit(self: SphinxTranslator, node: topodoc_graph) -> None:
         usemap = f' usemap="#{image_map.id}"' if image_map.clickable else ""
         body.append(f'<img src="{src}" alt="{alt}" class="graphviz"{usemap} />')
         body.append(image_map.generate_clickable_map())
-    body.append("</div>\n")
+    label = FULL_SIZE.get((self.builder.config.language or "en")[:2], FULL_SIZE["en"])
+    body.append(f'<a class="topodoc-diagram-full" href="{src}">{label}</a></div>\n')
     raise nodes.SkipNode
 
 
