@@ -5,7 +5,6 @@ from __future__ import annotations
 from docutils import nodes
 
 from topodoc.dot import DotOptions, render_dot
-from topodoc.views import select
 
 from .context import Context
 from .nodes import Placeholder, topodoc_graph
@@ -18,15 +17,18 @@ def diagram_nodes(ctx: Context, node: Placeholder) -> list[nodes.Node]:
     settings = ctx.lab.settings
     html = ctx.builder.format == "html"
     themes = settings.themes if html else ("light",)
-    selected = select(ctx.model, node["selection"])
+    selected = ctx.lab.selected(node["selection"])
     out: list[nodes.Node] = []
     for theme in themes:
         graph = render_dot(ctx.model, selected, DotOptions(
             theme=theme, font=settings.font, node_budget=settings.node_budget,
             legend=node["legend"], link=ctx.link if html else lambda _: None, tooltip=html))
-        if not out:
-            for message in graph.collapsed:
-                warn("collapse", message, node)
+        if not out and graph.collapsed:
+            shown = "; ".join(graph.collapsed[:3])
+            more = len(graph.collapsed) - 3
+            warn("collapse", f"{len(selected.ids)} objects, over the node budget of "
+                 f"{settings.node_budget}: drawn collapsed: {shown}"
+                 + (f"; and {more} more" if more > 0 else ""), node)
         classes = [f"topodoc-theme-{theme}"] if len(themes) > 1 else []
         graph_node = topodoc_graph(code=graph.source, options={"docname": ctx.docname},
                                    alt=node["alt"], classes=classes + node["classes"])

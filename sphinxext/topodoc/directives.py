@@ -18,7 +18,7 @@ from sphinx.util.typing import OptionSpec
 
 from topodoc.model import Model
 from topodoc.tables import TableError, build_table
-from topodoc.views import Selection, ViewError, select, selection_for_view
+from topodoc.views import Selection, ViewError, selection_for_view
 
 from .domain import Entry, TopoDomain, node_id, topo_domain
 from .nodes import (
@@ -120,7 +120,7 @@ class DiagramDirective(TopoDirective):
     def checked(self) -> list[nodes.Node]:
         try:
             selection = self.selection()
-            select(self.model, selection)
+            self.domain.lab.selected(selection)
         except ViewError as exc:
             return self.warn(str(exc))
         node = self.placeholder(diagram_placeholder, selection=selection,

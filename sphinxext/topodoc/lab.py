@@ -3,13 +3,14 @@
 from __future__ import annotations
 
 from collections.abc import Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from functools import cached_property
 
 from topodoc.graph import references
 from topodoc.load import SourceError, load_topology
 from topodoc.model import Live, Model
 from topodoc.problems import Problem, display_path
+from topodoc.views import Selected, Selection, select
 
 from .settings import Settings
 from .warn import verbose, warn
@@ -24,11 +25,19 @@ class Lab:
     settings: Settings
     model: Model
     problems: tuple[Problem, ...] = ()
+    _selected: dict[Selection, Selected] = field(default_factory=dict, repr=False,
+                                                 compare=False)
 
     @property
     def digest(self) -> str:
         """The content hash of the topology's files: it changes when any file does."""
         return self.model.digest
+
+    def selected(self, selection: Selection) -> Selected:
+        """What ``selection`` shows, computed once per build (and process); raises ViewError."""
+        if selection not in self._selected:
+            self._selected[selection] = select(self.model, selection)
+        return self._selected[selection]
 
     @cached_property
     def referrers(self) -> Mapping[str, tuple[tuple[str, str], ...]]:

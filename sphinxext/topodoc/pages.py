@@ -29,8 +29,9 @@ KIND_TABLES = {
     "cluster": ("clusters", None), "service": ("services", None),
     "network": ("networks", None), "storage": ("storage", None),
 }
-#: Kinds whose pages carry a diagram focused on the object.
-DIAGRAM_KINDS = ("host", "vm", "container", "cluster", "service", "network", "storage")
+#: Kinds whose pages carry a diagram focused on the object (a network's would hold every
+#: machine attached to it: its page has their table instead).
+DIAGRAM_KINDS = ("host", "vm", "container", "cluster", "service", "storage")
 
 
 def _escape(text: str) -> str:
@@ -44,7 +45,9 @@ def _heading(text: str, char: str) -> str:
 
 
 def object_page(obj: Obj) -> str:
-    text = HEADER + _heading(obj.title, "=") + f"\n.. topodoc-object:: {obj.id}\n"
+    # an orphan: its kind's page links to it, and the navigation stays small in big labs
+    text = ":orphan:\n\n" + HEADER + _heading(obj.title, "=") + \
+        f"\n.. topodoc-object:: {obj.id}\n"
     if obj.kind in DIAGRAM_KINDS:
         text += f"\n.. topodoc-diagram::\n   :root: {obj.id}\n   :direction: LR\n" \
                 f"   :alt: {_escape(obj.title)}\n"
@@ -63,8 +66,6 @@ def kind_page(kind: str, objects: tuple[Obj, ...]) -> str:
         for obj in objects:
             lines += [f"   * - :topo:{kind}:`{obj.id} <{obj.id}>`",
                       f"     - {_escape(obj.title)}"]
-    lines += ["", ".. toctree::", "   :hidden:", ""]
-    lines += [f"   {kind}/{obj.id}" for obj in objects]
     return "\n".join(lines) + "\n"
 
 
