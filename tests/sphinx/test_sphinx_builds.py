@@ -240,7 +240,7 @@ def test_latex_gets_pdf_diagrams(project: Project) -> None:
     [tex] = build.outdir.glob("*.tex")
     pdfs = re.findall(r"\\sphinxincludegraphics\[\]\{(graphviz-[0-9a-f]+)\.pdf\}",
                       tex.read_text(encoding="utf-8"))
-    assert len(pdfs) >= 8
+    assert pdfs  # the index's diagram (object pages are orphans: not in the PDF)
     for name in pdfs:
         assert (build.outdir / f"{name}.pdf").read_bytes().startswith(b"%PDF")
 
