@@ -23,6 +23,7 @@ from sphinx.addnodes import pending_xref
 from sphinx.builders import Builder
 from sphinx.domains import Domain, Index, IndexEntry, ObjType
 from sphinx.environment import BuildEnvironment
+from sphinx.errors import NoUri
 from sphinx.roles import XRefRole
 from sphinx.util.nodes import make_refnode
 
@@ -142,7 +143,10 @@ class TopoDomain(Domain):
         entry = self.objects.get(obj_id)
         if entry is None:
             return None
-        uri = builder.get_relative_uri(fromdocname, entry.docname)
+        try:
+            uri = builder.get_relative_uri(fromdocname, entry.docname)
+        except NoUri:  # a page the output leaves out (LaTeX: not in the toctree)
+            return None
         if not uri:  # this page: named, so the link still works from an SVG in _images/
             uri = posixpath.basename(builder.get_target_uri(entry.docname)) or "./"
         return f"{uri}#{entry.node_id}"
