@@ -9,12 +9,16 @@ from docutils import nodes
 
 from topodoc.model import Cluster, Host, Machine, Obj
 from topodoc.sizes import format_size
+from topodoc.tables import build_table
 
 from .context import Context
 from .markup import Cell, bullets, fields, joined, para, table
 from .nodes import Placeholder
 
 Fields = list[tuple[str, Cell | list[Cell]]]
+#: What a machine's card shows of the capacity table: its guests' load against what it has.
+CAPACITY = ["guests", "cpus", "vcpus", "cpu_ratio", "cpu_limit", "memory", "memory_allocated",
+            "memory_ratio", "memory_limit", "unsized", "over"]
 Section = tuple[str, nodes.Node]
 
 
@@ -68,34 +72,13 @@ def _os(machine: Host | Obj) -> str:
     return " ".join(filter(None, (os_.get("name"), os_.get("version"))))
 
 
-def _guests_load(ctx: Context, host: Host) -> str:
-    """vCPU and memory given to the guests placed directly on ``host``, against its own."""
-    guests = [ctx.model.get(c) for c in ctx.model.children.get(host.id, ())]
-    vcpu = sum(getattr(g, "vcpu", None) or 0 for g in guests)
-    memory = sum(getattr(g, "memory", None) or 0 for g in guests)
-    parts = []
-    if host.cpu:
-        parts.append(f"{vcpu} vCPU on {host.cpu.logical} logical CPUs "
-                     f"({vcpu / host.cpu.logical:.2f}×)")
-    if host.memory:
-        parts.append(f"{_size(memory) or '0B'} of {_size(host.memory)} memory "
-                     f"({memory / host.memory:.0%})")
-    return "; ".join(parts)
-
-
 def _host_fields(ctx: Context, host: Host) -> Fields:
     fields: Fields = [
         ("Hardware", " ".join(filter(None, (host.vendor, host.model)))),
         ("CPU", _cpu(host)), ("Memory", _size(host.memory)), ("Disks", _disks(host)),
         ("OS", _os(host)),
         ("Nested virtualization", "yes" if host.nested_virt else "no"),
-        ("Guests use", _guests_load(ctx, host)),
     ]
-    if host.overcommit_cpu or host.overcommit_memory:
-        fields.append(("Overcommit", ", ".join(
-            f"{what} {ratio:g}" for what, ratio in (("cpu", host.overcommit_cpu),
-                                                    ("memory", host.overcommit_memory))
-            if ratio)))
     if host.bmc:
         network = host.bmc.get("network")
         fields.append(("BMC", [" ".join(filter(None, (host.bmc.get("type"),
@@ -112,7 +95,7 @@ def _vm_fields(ctx: Context, vm: Obj) -> Fields:
     chain = ctx.model.placement_chain(vm.id)
     fields: Fields = [
         ("Runs on", ctx.ref(vm.runs_on)),
-        ("Placement", joined(_refs(ctx, chain), " → ")),
+        ("Placement", nodes.inline("", "", *joined(_refs(ctx, chain), " → "))),
         ("Platform", vm.platform),
         ("Managed by", ctx.ref(vm.managed_by) if vm.managed_by else ""),
         ("vCPU", str(vm.vcpu or "")), ("Memory", _size(vm.memory)), ("Disks", _disks(vm)),
@@ -229,6 +212,9 @@ def _sections(ctx: Context, obj: Obj) -> Iterator[Section]:
         if clusters := model.clusters_of.get(obj.id):
             yield "Clusters", table(("Cluster", "Type", "Roles"), [
                 (ctx.ref(c), model.get(c).type, _roles(model.get(c), obj.id)) for c in clusters])
+        capacity = build_table(model, "capacity", columns=CAPACITY, filter=f"machine={obj.id}")
+        if capacity.rows:
+            yield "Capacity", table([c.header for c in capacity.columns], capacity.rows)
         if obj.nics:
             yield "Networks and addresses", table(("Interface", "Network", "Address", "Speed"), [
                 (n.name or "", ctx.ref(n.network) if n.network else "", n.address or "",

@@ -36,10 +36,6 @@ def id_list(argument: str | None) -> tuple[str, ...]:
     return tuple(dict.fromkeys(n for n in re.split(r"[\s,]+", argument or "") if n))
 
 
-def on_off(argument: str | None) -> bool:
-    return directives.choice((argument or "").strip().lower(), ("on", "off")) == "on"
-
-
 class TopoDirective(SphinxDirective):
     """What the four directives share: the model, typed warnings, placeholders."""
 
@@ -55,13 +51,6 @@ class TopoDirective(SphinxDirective):
         """Warn at this directive's line; the directive then shows nothing."""
         warn("directive", f"{self.name}: {message}", self.get_location())
         return []
-
-    def unknown(self, ids: tuple[str, ...], option: str) -> str | None:
-        """A message naming the ids of ``option`` that the topology does not have."""
-        missing = [i for i in ids if i not in self.model.objects]
-        if not missing:
-            return None
-        return f":{option}: no object {', '.join(map(repr, missing))} in the topology"
 
     def placeholder(self, cls: type[Placeholder], **attrs: Any) -> Placeholder:
         node = cls(**attrs)
@@ -95,7 +84,8 @@ class DiagramDirective(TopoDirective):
     option_spec: ClassVar[OptionSpec] = {
         "layers": id_list, "kinds": id_list, "tags": id_list, "include": id_list,
         "exclude": id_list, "root": directives.unchanged, "depth": directives.unchanged,
-        "direction": directives.unchanged, "title": directives.unchanged, "legend": on_off,
+        "direction": directives.unchanged, "title": directives.unchanged,
+        "legend": directives.unchanged,
         "caption": directives.unchanged, "alt": directives.unchanged, "align": align_spec,
         "name": directives.unchanged, "class": directives.class_option,
     }
@@ -118,13 +108,15 @@ class DiagramDirective(TopoDirective):
         return dataclasses.replace(base, **given)
 
     def checked(self) -> list[nodes.Node]:
+        legend = self.options.get("legend", "on").strip().lower()
+        if legend not in ("on", "off"):
+            return self.warn(f":legend: must be on or off, not {legend!r}")
         try:
             selection = self.selection()
             self.domain.lab.selected(selection)
         except ViewError as exc:
             return self.warn(str(exc))
-        node = self.placeholder(diagram_placeholder, selection=selection,
-                                legend=self.options.get("legend", True),
+        node = self.placeholder(diagram_placeholder, selection=selection, legend=legend == "on",
                                 alt=self.options.get("alt") or selection.title or
                                 (self.arguments[0] if self.arguments else "topology diagram"))
         if "align" in self.options:
@@ -170,8 +162,9 @@ class ImpactDirective(TopoDirective):
     def checked(self) -> list[nodes.Node]:
         objects = self.options.get("objects", ())
         cluster = (self.options.get("cluster") or "").strip() or None
-        if problem := self.unknown(objects, "objects"):
-            return self.warn(problem)
+        if missing := [i for i in objects if i not in self.model.objects]:
+            return self.warn(f":objects: no object {', '.join(map(repr, missing))} in the "
+                             "topology")
         if cluster and getattr(self.model.get(cluster), "kind", None) != "cluster":
             return self.warn(f":cluster: {cluster!r} is not a cluster in the topology")
         return self.placed(self.placeholder(impact_placeholder, objects=objects, cluster=cluster,

@@ -192,6 +192,9 @@ Bad
 
 .. topodoc-diagram:: all
    :colour: red
+
+.. topodoc-diagram:: all
+   :legend: maybe
 """
 
 
@@ -202,7 +205,7 @@ def test_bad_directives_warn_at_their_line(tmp_path: Path) -> None:
     lines = {int(m.group(1)) for w in build.warnings
              if (m := re.search(r"index\.rst:(\d+): WARNING: topodoc-\w+: .*"
                                 r"\[topodoc\.directive\]$", w))}
-    assert lines == {4, 6, 9, 12, 15, 17, 20, 23, 26, 29}, build.warnings
+    assert lines == {4, 6, 9, 12, 15, 17, 20, 23, 26, 29, 34}, build.warnings
     assert re.search(r'index\.rst:31: ERROR: Error in "topodoc-diagram" directive:\n'
                      r'unknown option: "colour"', build.stderr)  # docutils' own message
     assert "Traceback" not in build.stderr
