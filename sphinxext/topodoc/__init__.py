@@ -8,7 +8,6 @@ asks the core for a model, a view, a table, and hands nodes to Sphinx.
 from __future__ import annotations
 
 from pathlib import Path
-from typing import Any
 
 from docutils import nodes
 from sphinx import addnodes
@@ -19,6 +18,7 @@ from sphinx.util.typing import ExtensionMetadata
 
 from topodoc import __version__
 from topodoc.dot import cjk_font_available
+from topodoc.model import Model
 
 from .directives import DIRECTIVES
 from .domain import TopoDomain, topo_domain
@@ -37,7 +37,7 @@ def add_static_path(app: Sphinx, config: Config) -> None:
     config.html_static_path.append(str(STATIC))
 
 
-def load_topology(app: Sphinx) -> None:
+def read_topology(app: Sphinx) -> None:
     """Read the settings and the topology, once; write the reference pages."""
     settings = read_settings(app.config, Path(app.confdir))
     lab = load_lab(settings)
@@ -51,7 +51,7 @@ def load_topology(app: Sphinx) -> None:
              "shows as empty boxes in PNG and PDF diagrams (Debian: fonts-wqy-microhei)")
 
 
-def _has_cjk(model: Any) -> bool:
+def _has_cjk(model: Model) -> bool:
     return any(not (obj.title + obj.description).isascii() for obj in model)
 
 
@@ -75,8 +75,8 @@ def note_topology_refs(app: Sphinx, doctree: nodes.document) -> None:
 
 def setup(app: Sphinx) -> ExtensionMetadata:
     app.setup_extension("sphinx.ext.graphviz")
-    for name, (default, rebuild, types, _) in CONFIG_VALUES.items():
-        app.add_config_value(name, default, rebuild, types=types)
+    for name, (default, types) in CONFIG_VALUES.items():
+        app.add_config_value(name, default, "env", types=types)
     app.add_domain(TopoDomain)
     for name, directive in DIRECTIVES.items():
         app.add_directive(name, directive)
@@ -88,7 +88,7 @@ def setup(app: Sphinx) -> ExtensionMetadata:
     app.connect("config-inited", add_static_path)
     # 2. builder-inited: settings read and the topology loaded (its problems become
     #    warnings at their YAML FILE:LINE), once; reference pages written as .rst sources.
-    app.connect("builder-inited", load_topology)
+    app.connect("builder-inited", read_topology)
     # 3. env-get-outdated: the topology's content hash changed -> every page showing
     #    topology data is re-read (mtimes are not enough: CI checkouts reset them).
     app.connect("env-get-outdated", outdated_by_topology)

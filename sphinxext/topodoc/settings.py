@@ -15,21 +15,16 @@ THEMES = ("light", "dark", "auto")
 FORMATS = ("svg", "png")
 DEFAULT_FONT = "Noto Sans CJK SC, WenQuanYi Micro Hei, sans-serif"
 
-#: name -> (default, rebuild, types, what it is); documented in docs/manual/configuration.rst.
-CONFIG_VALUES: dict[str, tuple[object, str, tuple[type, ...], str]] = {
-    "topodoc_topology": ("topology", "env", (str,),
-                         "the topology directory or file, relative to the configuration directory"),
-    "topodoc_theme": ("auto", "env", (str,),
-                      "diagram colours: light, dark, or auto (both, following the page theme)"),
-    "topodoc_font": (DEFAULT_FONT, "env", (str,), "the font list written into every diagram"),
-    "topodoc_node_budget": (300, "env", (int,),
-                            "most nodes in one diagram before it is collapsed"),
-    "topodoc_layout_timeout": (60, "env", (int, float),
-                               "seconds one Graphviz layout may take"),
-    "topodoc_output_format": ("svg", "env", (str,), "HTML diagram format: svg or png"),
-    "topodoc_reference_dir": ("reference", "env", (str,),
-                              "where the generated reference pages go, relative to the source "
-                              "directory; empty: no reference pages"),
+#: name -> (default, types); each is described in docs/manual/configuration.rst. Changing
+#: any of them makes Sphinx read every page again.
+CONFIG_VALUES: dict[str, tuple[object, tuple[type, ...]]] = {
+    "topodoc_topology": ("topology", (str,)),  # relative to the configuration directory
+    "topodoc_theme": ("auto", (str,)),  # light, dark, or auto: both, following the page
+    "topodoc_font": (DEFAULT_FONT, (str,)),
+    "topodoc_node_budget": (300, (int,)),
+    "topodoc_layout_timeout": (60, (int, float)),  # seconds
+    "topodoc_output_format": ("svg", (str,)),  # of HTML diagrams: svg or png
+    "topodoc_reference_dir": ("reference", (str,)),  # in the source directory; "": none
 }
 
 
