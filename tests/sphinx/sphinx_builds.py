@@ -113,7 +113,7 @@ class Build:
 
 def sphinx_build(srcdir: Path, outdir: Path, *args: str, confdir: Path | None = None,
                  builder: str = "html", env: dict[str, str] | None = None) -> Build:
-    cmd = [sys.executable, "-m", "sphinx", "-b", builder, "-c", str(confdir or srcdir),
+    cmd = [sys.executable, "-m", "sphinx", "-N", "-b", builder, "-c", str(confdir or srcdir),
            *args, str(srcdir), str(outdir)]
     done = subprocess.run(cmd, capture_output=True, text=True, cwd=srcdir, timeout=300,
                           env={**os.environ, **(env or {})}, check=False)
