@@ -102,6 +102,16 @@ def test_stated_attribute_no_source_reports_is_unverifiable():
     ]
 
 
+def test_attribute_a_source_cannot_see_is_unverifiable_not_changed():
+    """The Kubernetes collector reports etcd servers as None when kube-system is closed."""
+    etcd = Resource("k8s-etcd:k8s", "k8s-etcd", {"servers": ["https://h1:2379"]}, K8S)
+    k8s = SourceResult(K8S, "kubernetes", "lab-admin",
+                       resources=[Resource("k8s-etcd:k8s", "k8s-etcd", {"servers": None}, K8S)])
+    found = run([etcd], k8s)
+    assert [(f.key, f.state, f.attribute, f.hint) for f in found] == [
+        ("k8s-etcd:k8s", "unverifiable", "servers", "no source reported servers")]
+
+
 def test_unverifiable_is_never_missing():
     down = SourceResult(LIBVIRT, "libvirt", "qemu+ssh://zcloud/system", status="refused",
                         error="ssh: connection refused")

@@ -68,12 +68,13 @@ def test_served_objects_are_complete_for_the_typed_client(kubernetes_api, kubern
 
 
 @pytest.mark.parametrize("status", [403, 404])
-def test_etcd_servers_left_out_when_pods_cannot_be_listed(kubernetes_api, kubernetes_spec,
-                                                           status):
+def test_etcd_servers_unknown_when_pods_cannot_be_listed(kubernetes_api, kubernetes_spec,
+                                                          status):
     kubernetes_api.fail(PODS, status)
     result = collect(kubernetes_spec, frozenset())
     assert result.status == "ok"
-    assert {r.kind for r in result.resources} == {"k8s-node"}
+    etcd = [r for r in result.resources if r.kind == "k8s-etcd"]
+    assert [(r.key, r.attrs) for r in etcd] == [("k8s-etcd:z-k8s", {"servers": None})]
 
 
 def test_other_pod_errors_fail_the_source(kubernetes_api, kubernetes_spec):

@@ -4,7 +4,9 @@ One API client per collect (the official client, a kubeconfig and a context), re
 JSON (``_preload_content=False``) with ``limit``/``continue`` pagination. Read-only by
 construction: a guard on the client's REST layer lets only GET out. The etcd servers come
 from the kube-apiserver static pods' ``--etcd-servers=``; where pods in kube-system cannot
-be listed (403/404), the ``k8s-etcd`` resource is left out, the source stays ok.
+be listed (403/404) or none names its etcd servers (a managed control plane), ``k8s-etcd``
+reports ``servers`` as unknown (None): the check says unverifiable, never missing, and the
+source stays ok.
 """
 
 from __future__ import annotations
@@ -142,8 +144,9 @@ def _add_etcd(col: Collection, core: Any) -> None:
         pods = _list_all(col, core.list_namespaced_pod, namespace="kube-system",
                          label_selector="component=kube-apiserver")
     except ApiException as exc:
-        if exc.status in (403, 404):
-            return  # not allowed to look: unknown, not an error of the source
+        if exc.status in (403, 404):  # not allowed to look: unknown, not an error of the source
+            col.add("k8s-etcd", col.spec.target, {"servers": None})
+            return
         raise
     servers = {
         url
@@ -152,5 +155,4 @@ def _add_etcd(col: Collection, core: Any) -> None:
         if arg.startswith(ETCD_SERVERS_ARG)
         for url in arg.removeprefix(ETCD_SERVERS_ARG).split(",") if url
     }
-    if servers:
-        col.add("k8s-etcd", col.spec.target, {"servers": sorted(servers)})
+    col.add("k8s-etcd", col.spec.target, {"servers": sorted(servers) or None})
