@@ -1,4 +1,9 @@
-"""The benchmark figures, each with its floor. ``run.py`` runs them and writes the table."""
+"""The benchmark figures, each with its floor. ``run.py`` runs them and writes the table.
+
+This module holds the core's figures (loading, export, impact, drift, memory, collectors);
+``figures_dot.py`` the DOT generation figure, ``figures_sphinx.py`` the Sphinx build figure.
+:data:`FIGURES` lists them all, in the order they run.
+"""
 
 from __future__ import annotations
 
@@ -6,30 +11,15 @@ import json
 import random
 import subprocess
 import sys
-from collections.abc import Callable
-from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+import figures_dot
+import figures_sphinx
 import yaml
+from harness import ROOT, Context, Figure
 
-ROOT = Path(__file__).resolve().parent.parent
-
-
-@dataclass
-class Context:
-    reps: int
-    work: Path
-    row: Callable[..., Any]
-    median_s: Callable[[Callable[[], object], int], float]
-    lab: Callable[[int], Path]
-
-
-@dataclass(frozen=True)
-class Figure:
-    name: str
-    sizes: tuple[int, ...]
-    run: Callable[[Context, int], list]
+__all__ = ["FIGURES", "Context", "Figure"]
 
 
 def _yaml_files(path: Path) -> list[Path]:
@@ -255,4 +245,6 @@ FIGURES = (
     Figure("drift analyzer", (10_000,), drift_analyzer),
     Figure("memory", (10_000, 50_000), memory),
     Figure("collectors", (10_000,), collectors),
+    *figures_dot.FIGURES,
+    *figures_sphinx.FIGURES,
 )

@@ -1,0 +1,3 @@
+"""Sphinx builds (placeholder)."""
+
+FIGURES = ()
