@@ -20,6 +20,8 @@ topodoc_node_budget = 300
 topodoc_layout_timeout = 60
 topodoc_output_format = "svg"  # links inside the diagrams stay clickable
 topodoc_reference_dir = "reference"  # docs/reference/ is generated at every build
+# the last drift check; README's first command writes the demo lab's report here
+topodoc_drift_report = "_build/drift/demo.json"
 
 root_doc = "index"
 exclude_patterns = ["_build"]

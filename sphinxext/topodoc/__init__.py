@@ -57,8 +57,9 @@ def _has_cjk(model: Model) -> bool:
 
 def outdated_by_topology(app: Sphinx, env: BuildEnvironment, added: set[str],
                          changed: set[str], removed: set[str]) -> list[str]:
-    """Every page showing topology data, when the topology's content hash changed."""
-    return topo_domain(env).outdated_docs(topo_domain(env).lab.digest, removed)
+    """Every page showing topology data, when the topology's content hash changed; every
+    page showing the drift report, when it changed."""
+    return topo_domain(env).outdated_docs(removed)
 
 
 def note_topology_refs(app: Sphinx, doctree: nodes.document) -> None:

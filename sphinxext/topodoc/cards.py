@@ -12,6 +12,7 @@ from topodoc.sizes import format_size
 from topodoc.tables import build_table
 
 from .context import Context
+from .driftnodes import object_drift
 from .markup import Cell, bullets, fields, joined, para, table
 from .nodes import Placeholder
 
@@ -259,3 +260,5 @@ def _sections(ctx: Context, obj: Obj) -> Iterator[Section]:
     if obj.kind in ("site", "failure_domain"):
         if inside := lab.referring(obj.id, "in_domain", "parent"):
             yield "In it", _list(ctx, inside)
+    if (drift := object_drift(ctx, obj.id)) is not None:
+        yield "Last drift check", drift

@@ -1,4 +1,4 @@
-"""The four directives. Each only checks its options against the model, warns at its own
+"""The five directives. Each only checks its options against the model, warns at its own
 line when one is wrong, and leaves a placeholder node that is resolved after all documents
 are read (see :mod:`.resolve`)."""
 
@@ -16,6 +16,7 @@ from sphinx.util.docutils import SphinxDirective
 from sphinx.util.nodes import make_id
 from sphinx.util.typing import OptionSpec
 
+from topodoc.drift.finding import STATES
 from topodoc.model import Model
 from topodoc.tables import TableError, build_table
 from topodoc.views import Selection, ViewError, selection_for_view
@@ -24,6 +25,7 @@ from .domain import Entry, TopoDomain, node_id, topo_domain
 from .nodes import (
     Placeholder,
     diagram_placeholder,
+    drift_placeholder,
     impact_placeholder,
     object_placeholder,
     table_placeholder,
@@ -37,7 +39,7 @@ def id_list(argument: str | None) -> tuple[str, ...]:
 
 
 class TopoDirective(SphinxDirective):
-    """What the four directives share: the model, typed warnings, placeholders."""
+    """What the five directives share: the model, typed warnings, placeholders."""
 
     @property
     def domain(self) -> TopoDomain:
@@ -189,6 +191,7 @@ class ObjectDirective(TopoDirective):
             return self.warn(f"no object {obj_id!r} in the topology")
         node = self.placeholder(object_placeholder, object=obj_id,
                                 classes=self.options.get("class", []))
+        self.domain.note_drift_use(self.env.current_document.docname)  # its last state
         if "no-index" in self.options or "noindex" in self.options:
             return [node]
         docname = self.env.current_document.docname
@@ -205,7 +208,34 @@ class ObjectDirective(TopoDirective):
         return [addnodes.index(entries=entries), node]
 
 
+class DriftDirective(TopoDirective):
+    """``.. topodoc-drift:: [PATH]``: the last drift check (a report saved by ``topodoc drift
+    -o json=FILE``): its summary, findings per object and sources. PATH is relative to this
+    document (or, starting with ``/``, to the source directory); without it, the report of
+    ``topodoc_drift_report``."""
+
+    optional_arguments = 1
+    option_spec: ClassVar[OptionSpec] = {
+        "states": id_list, "name": directives.unchanged, "class": directives.class_option,
+    }
+    #: Findings listed unless :states: says otherwise: all but ok.
+    DEFAULT_STATES = tuple(s for s in STATES if s != "ok")
+
+    def checked(self) -> list[nodes.Node]:
+        states = self.options.get("states") or self.DEFAULT_STATES
+        if unknown := [s for s in states if s not in STATES]:
+            return self.warn(f":states: unknown {', '.join(map(repr, unknown))}; use any of "
+                             f"{', '.join(STATES)}")
+        path = None
+        if self.arguments:
+            _, path = self.env.relfn2path(self.arguments[0])
+            self.env.note_dependency(path)
+        self.domain.note_drift_use(self.env.current_document.docname)
+        return self.placed(self.placeholder(drift_placeholder, path=path, states=states))
+
+
 DIRECTIVES: dict[str, type[TopoDirective]] = {
     "topodoc-diagram": DiagramDirective, "topodoc-table": TableDirective,
     "topodoc-impact": ImpactDirective, "topodoc-object": ObjectDirective,
+    "topodoc-drift": DriftDirective,
 }

@@ -5,7 +5,9 @@ The domain is the only code that touches the extension's data on the Sphinx envi
 
 - ``objects``: object id -> :class:`Entry` (where the object's entry is);
 - ``docs``: the documents that show topology data, re-read when the topology changes;
-- ``digest``: the content hash of the topology these documents were read with.
+- ``digest``: the content hash of the topology these documents were read with;
+- ``drift_docs`` and ``drift_digest``: the same for the documents that show the last drift
+  report (``topodoc-drift`` and the objects' cards), re-read when the report changes.
 
 It is parallel safe: everything is keyed by document, cleared per document and merged from
 the reading processes. The :class:`~.lab.Lab` of the running build lives on the domain
@@ -81,8 +83,9 @@ class TopoDomain(Domain):
     object_types = {kind: ObjType(kind.replace("_", " "), kind, "ref") for kind in KINDS}
     roles = {name: XRefRole(innernodeclass=nodes.inline) for name in ("ref", *KINDS)}
     indices = [TopoIndex]
-    initial_data: dict[str, Any] = {"objects": {}, "docs": {}, "digest": None}
-    data_version = 1
+    initial_data: dict[str, Any] = {"objects": {}, "docs": {}, "digest": None,
+                                    "drift_docs": {}, "drift_digest": None}
+    data_version = 2
 
     #: The topology of the running build (set at builder-inited, never pickled).
     lab: Lab
@@ -110,18 +113,26 @@ class TopoDomain(Domain):
     def note_topology_use(self, docname: str) -> None:
         self.topology_docs[docname] = True
 
-    def outdated_docs(self, digest: str, removed: Set[str]) -> list[str]:
-        """The documents to re-read because the topology's content changed since they were."""
-        if self.data["digest"] == digest:
-            return []
-        self.data["digest"] = digest
-        return sorted(set(self.topology_docs) - set(removed))
+    def note_drift_use(self, docname: str) -> None:
+        self.data["drift_docs"][docname] = True
+
+    def outdated_docs(self, removed: Set[str]) -> list[str]:
+        """The documents to re-read because the topology's content, or the drift report's,
+        changed since they were read."""
+        outdated: set[str] = set()
+        for docs, key, digest in (("docs", "digest", self.lab.digest),
+                                  ("drift_docs", "drift_digest", self.lab.last_check.digest)):
+            if self.data[key] != digest:
+                self.data[key] = digest
+                outdated.update(self.data[docs])
+        return sorted(outdated - set(removed))
 
     def clear_doc(self, docname: str) -> None:
         for obj_id, entry in list(self.objects.items()):
             if entry.docname == docname:
                 del self.objects[obj_id]
         self.topology_docs.pop(docname, None)
+        self.data["drift_docs"].pop(docname, None)
 
     def merge_domaindata(self, docnames: Set[str], otherdata: dict[str, Any]) -> None:
         for obj_id, entry in otherdata["objects"].items():
@@ -134,9 +145,10 @@ class TopoDomain(Domain):
                      entry.docname)
                 continue
             self.objects[obj_id] = entry
-        for docname in otherdata["docs"]:
-            if docname in docnames:
-                self.topology_docs[docname] = True
+        for key in ("docs", "drift_docs"):
+            for docname in otherdata[key]:
+                if docname in docnames:
+                    self.data[key][docname] = True
 
     def entry_link(self, builder: Builder, fromdocname: str, obj_id: str) -> str | None:
         """The URI of ``obj_id``'s entry as seen from ``fromdocname``, if it has one."""

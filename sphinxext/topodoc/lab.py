@@ -5,6 +5,7 @@ from __future__ import annotations
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from functools import cached_property
+from pathlib import Path
 
 from topodoc.graph import references
 from topodoc.load import SourceError, load_topology
@@ -12,8 +13,9 @@ from topodoc.model import Live, Model
 from topodoc.problems import Problem, display_path
 from topodoc.views import Selected, Selection, select
 
+from .lastcheck import LastCheck, read_last_check
 from .settings import Settings
-from .warn import verbose, warn
+from .warn import Location, verbose, warn
 
 EMPTY = Model(objects={}, views={}, live=Live(), files=(), digest="")
 
@@ -25,8 +27,10 @@ class Lab:
     settings: Settings
     model: Model
     problems: tuple[Problem, ...] = ()
+    last_check: LastCheck = LastCheck(None)  # the configured drift report
     _selected: dict[Selection, Selected] = field(default_factory=dict, repr=False,
                                                  compare=False)
+    _reports: dict[Path, LastCheck] = field(default_factory=dict, repr=False, compare=False)
 
     @property
     def digest(self) -> str:
@@ -38,6 +42,14 @@ class Lab:
         if selection not in self._selected:
             self._selected[selection] = select(self.model, selection)
         return self._selected[selection]
+
+    def last_check_at(self, path: Path, location: Location = None) -> LastCheck:
+        """The drift report at ``path`` (a directive's own), read once per build."""
+        if path == self.last_check.path:
+            return self.last_check
+        if path not in self._reports:
+            self._reports[path] = read_last_check(path, self.model, location)
+        return self._reports[path]
 
     @cached_property
     def referrers(self) -> Mapping[str, tuple[tuple[str, str], ...]]:
@@ -64,11 +76,12 @@ def load_lab(settings: Settings) -> Lab:
         loaded = load_topology(settings.topology)
     except SourceError as exc:
         warn("topology", f"{exc} (see topodoc_topology in conf.py)")
-        return Lab(settings, EMPTY)
+        return Lab(settings, EMPTY, last_check=read_last_check(settings.drift_report, EMPTY))
     except Exception as exc:  # the build must survive any topology, and say why it is empty
         warn("topology", f"{where}: cannot load the topology: {type(exc).__name__}: {exc}")
-        return Lab(settings, EMPTY)
-    lab = Lab(settings, loaded.model, loaded.problems)
+        return Lab(settings, EMPTY, last_check=read_last_check(settings.drift_report, EMPTY))
+    lab = Lab(settings, loaded.model, loaded.problems,
+              read_last_check(settings.drift_report, loaded.model))
     for problem in lab.problems:
         warn("topology", f"{problem.severity}: {problem.message} [{problem.rule}]",
              str(problem.loc))

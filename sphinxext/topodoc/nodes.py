@@ -28,6 +28,10 @@ class impact_placeholder(Placeholder):
     """``topodoc-impact``: ``objects``, ``cluster``."""
 
 
+class drift_placeholder(Placeholder):
+    """``topodoc-drift``: ``path`` (None: the configured report), ``states`` listed."""
+
+
 class object_placeholder(Placeholder):
     """``topodoc-object``: ``object``; its ``ids`` hold the entry's anchor unless no-index."""
 

@@ -11,9 +11,11 @@ from .cards import object_card
 from .context import Context
 from .diagrams import diagram_nodes
 from .domain import topo_domain
+from .driftnodes import drift_nodes
 from .nodes import (
     Placeholder,
     diagram_placeholder,
+    drift_placeholder,
     impact_placeholder,
     object_placeholder,
     table_placeholder,
@@ -25,6 +27,7 @@ RESOLVERS: dict[type[Placeholder], Callable[[Context, Placeholder], list[nodes.N
     table_placeholder: table_node,
     impact_placeholder: impact_table_node,
     object_placeholder: object_card,
+    drift_placeholder: drift_nodes,
 }
 
 

@@ -25,6 +25,7 @@ CONFIG_VALUES: dict[str, tuple[object, tuple[type, ...]]] = {
     "topodoc_layout_timeout": (60, (int, float)),  # seconds
     "topodoc_output_format": ("svg", (str,)),  # of HTML diagrams: svg or png
     "topodoc_reference_dir": ("reference", (str,)),  # in the source directory; "": none
+    "topodoc_drift_report": ("", (str,)),  # a saved drift report (JSON); "": none
 }
 
 
@@ -39,6 +40,7 @@ class Settings:
     layout_timeout: float
     output_format: str
     reference_dir: str
+    drift_report: Path | None
 
     @property
     def themes(self) -> tuple[str, ...]:
@@ -79,4 +81,6 @@ def read_settings(config: Config, confdir: Path) -> Settings:
         output_format=_checked(config, "topodoc_output_format", FORMATS.__contains__,
                                f"use one of {', '.join(FORMATS)}"),
         reference_dir=reference_dir,
+        drift_report=(confdir / config.topodoc_drift_report).resolve()
+        if config.topodoc_drift_report else None,
     )

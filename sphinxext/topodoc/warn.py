@@ -22,6 +22,7 @@ SUBTYPES = {
     "dot": "Graphviz failed or is not installed",
     "font": "a PNG or PDF diagram requested without a CJK font installed",
     "pages": "the reference directory holds files the extension did not write",
+    "drift": "a drift report (topodoc_drift_report, topodoc-drift) that cannot be read",
 }
 
 Location = str | nodes.Node | tuple[str, int] | None

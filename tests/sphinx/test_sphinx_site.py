@@ -98,6 +98,44 @@ def test_kubernetes_page_lists_the_kubernetes_clusters(site: Build) -> None:
         assert cluster in text
 
 
+def test_drift_page_embeds_the_demo_report(site: Build, demo_report: Path) -> None:
+    report = json.loads(demo_report.read_text(encoding="utf-8"))
+    page = site.html("drift.html")
+    text = page.get_text(" ", strip=True)
+    assert report["checked_at"] in text and "Incomplete" in text
+    findings = page.select("table.topodoc-drift-findings tbody tr")
+    not_ok = [f for f in report["findings"] if f["state"] != "ok"]
+    assert len(findings) == len(not_ok) > 0
+    shown = {(row.select("td")[1].get_text(strip=True), row.select("td")[2].get_text(strip=True))
+             for row in findings}
+    assert shown == {(f["key"], f["state"]) for f in not_ok}
+    assert {f["state"] for f in not_ok} == {"missing", "unexpected", "changed", "unverifiable"}
+    # a documented resource's row links to its object's entry; an unexpected one to none
+    for row in findings:
+        key, link = row.select("td")[1].get_text(strip=True), row.select("td")[0].find("a")
+        documented = not any(f["key"] == key and f["state"] == "unexpected" for f in not_ok)
+        assert (link is not None) == documented, key
+        if link is not None:
+            target, fragment = resolve_link(site.outdir / "drift.html", link["href"])
+            assert anchor_exists(target, fragment), link["href"]
+
+
+def test_reference_pages_show_each_objects_last_state(site: Build, demo_report: Path) -> None:
+    report = json.loads(demo_report.read_text(encoding="utf-8"))
+    changed = next(f for f in report["findings"]
+                   if f["key"] == "vm:z-k8s-m-2" and f["state"] == "changed")
+    card = site.html("reference/vm/z-k8s-m-2.html").get_text(" ", strip=True)
+    assert "Last drift check" in card and report["checked_at"] in card
+    assert "changed memory 8 GiB 16 GiB" in card, card[card.index("Last drift check"):]
+    assert changed["attribute"] == "memory"
+    in_sync = next(f["key"].partition(":")[2] for f in report["findings"]
+                   if f["kind"] == "vm" and f["state"] == "ok")
+    assert "vm:" + in_sync + " ok" in site.html(f"reference/vm/{in_sync}.html").get_text(
+        " ", strip=True)
+    plain = site.html("reference/network/lab-net.html").get_text(" ", strip=True)
+    assert "Last drift check" not in plain  # no resource of the report is about it
+
+
 def test_every_configuration_value_and_warning_type_is_documented() -> None:
     from sphinxext.topodoc.settings import CONFIG_VALUES
     from sphinxext.topodoc.warn import SUBTYPES
