@@ -70,7 +70,7 @@ def cmd_validate(args: argparse.Namespace) -> int:
     return EXIT_OK if loaded.ok else EXIT_INVALID
 
 
-def _require_valid(loaded: Loaded) -> int | None:
+def require_valid(loaded: Loaded) -> int | None:
     if loaded.ok:
         return None
     _print_problems(loaded, sys.stderr)
@@ -83,7 +83,7 @@ def cmd_export(args: argparse.Namespace) -> int:
     from .export import export_text
 
     loaded = load_or_exit(args.path)
-    if (code := _require_valid(loaded)) is not None:
+    if (code := require_valid(loaded)) is not None:
         return code
     root = args.path if os.path.isdir(args.path) else os.path.dirname(args.path) or "."
     text = export_text(loaded.model, os.path.abspath(root))
@@ -103,7 +103,7 @@ def cmd_impact(args: argparse.Namespace) -> int:
     from .impact_format import impact_json, impact_text
 
     loaded = load_or_exit(args.path)
-    if (code := _require_valid(loaded)) is not None:
+    if (code := require_valid(loaded)) is not None:
         return code
     model = loaded.model
     unknown = [t for t in args.object if t not in model.objects]

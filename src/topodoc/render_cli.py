@@ -9,7 +9,7 @@ from dataclasses import replace
 from pathlib import Path
 
 from .atomic import write_bytes
-from .cli import DEFAULT_PATH, EXIT_OK, UsageError, _require_valid, load_or_exit
+from .cli import DEFAULT_PATH, EXIT_OK, UsageError, require_valid, load_or_exit
 from .dot import DotError, DotOptions, cjk_font_available, render_dot, run_dot
 from .dot_style import THEMES
 from .model import Model
@@ -71,7 +71,7 @@ def cmd_render(args: argparse.Namespace) -> int:
     except ValueError as exc:
         raise UsageError(f"--node-budget: {exc}") from None
     loaded = load_or_exit(args.path)
-    if (code := _require_valid(loaded)) is not None:
+    if (code := require_valid(loaded)) is not None:
         return code
     model = loaded.model
     try:
