@@ -11,18 +11,36 @@ Edges point from the object that states the relation to the one it names:
 from __future__ import annotations
 
 from collections.abc import Iterator
+from typing import NamedTuple
 
 import networkx as nx
 
 from .model import Located, Model, Obj
 from .problems import Location
 
-Ref = tuple[str, str, str, Location]  # (source id, relation, target id, where it is written)
+
+class Written(NamedTuple):
+    """Where a reference is written: field ``name`` (item ``index`` of a list) of ``owner``.
+    The location is worked out only when asked for: most references are never reported."""
+
+    owner: Located
+    name: str
+    index: int | None = None
+
+    @property
+    def loc(self) -> Location:
+        if self.index is not None and (item := self.owner.locs.get(
+                f"{self.name}[{self.index}]")) is not None:
+            return item
+        return self.owner.at(self.name)
 
 
-def _each(obj: Located, name: str, values: tuple[str, ...]) -> Iterator[tuple[str, Location]]:
+Ref = tuple[str, str, str, Written]  # (source id, relation, target id, where it is written)
+
+
+def _each(obj: Located, name: str, values: tuple[str, ...]) -> Iterator[tuple[str, Written]]:
     for index, value in enumerate(values):
-        yield value, obj.locs.get(f"{name}[{index}]", obj.at(name))
+        yield value, Written(obj, name, index)
 
 
 def references(obj: Obj) -> Iterator[Ref]:
@@ -30,41 +48,41 @@ def references(obj: Obj) -> Iterator[Ref]:
     oid = obj.id
     kind = obj.kind
     if kind in ("failure_domain", "host") and obj.site:
-        yield oid, "in_domain", obj.site, obj.at("site")
+        yield oid, "in_domain", obj.site, Written(obj, "site")
     if kind in ("failure_domain", "network") and obj.parent:
-        yield oid, "parent", obj.parent, obj.at("parent")
+        yield oid, "parent", obj.parent, Written(obj, "parent")
     if kind == "host":
-        for fd, loc in _each(obj, "failure_domains", obj.failure_domains):
-            yield oid, "in_domain", fd, loc
+        for fd, where in _each(obj, "failure_domains", obj.failure_domains):
+            yield oid, "in_domain", fd, where
         if obj.bmc.get("network"):
-            yield oid, "attached", obj.bmc["network"], obj.at("bmc")
+            yield oid, "attached", obj.bmc["network"], Written(obj, "bmc")
     if kind in ("vm", "container"):
-        yield oid, "runs_on", obj.runs_on, obj.at("runs_on")
+        yield oid, "runs_on", obj.runs_on, Written(obj, "runs_on")
     if kind == "vm" and obj.managed_by:
-        yield oid, "managed_by", obj.managed_by, obj.at("managed_by")
+        yield oid, "managed_by", obj.managed_by, Written(obj, "managed_by")
     for nic in getattr(obj, "nics", ()):
         if nic.network:
-            yield oid, "attached", nic.network, nic.at("network")
+            yield oid, "attached", nic.network, Written(nic, "network")
     for disk in getattr(obj, "disks", ()):
         if disk.pool:
-            yield oid, "uses", disk.pool, disk.at("pool")
+            yield oid, "uses", disk.pool, Written(disk, "pool")
     if kind == "cluster":
         for member in obj.members:
-            yield oid, "member", member.machine, member.at("machine")
+            yield oid, "member", member.machine, Written(member, "machine")
         if obj.etcd_cluster:
-            yield oid, "etcd", obj.etcd_cluster, obj.at("etcd")
+            yield oid, "etcd", obj.etcd_cluster, Written(obj, "etcd")
     if kind in ("cluster", "service"):
-        for dep, loc in _each(obj, "depends_on", obj.depends_on):
-            yield oid, "depends_on", dep, loc
+        for dep, where in _each(obj, "depends_on", obj.depends_on):
+            yield oid, "depends_on", dep, where
     if kind == "service":
-        for machine, loc in _each(obj, "runs_on", obj.runs_on):
-            yield oid, "runs_on", machine, loc
+        for machine, where in _each(obj, "runs_on", obj.runs_on):
+            yield oid, "runs_on", machine, where
     if kind == "storage":
-        yield oid, "provided_by", obj.provided_by, obj.at("provided_by")
-        for backing, loc in _each(obj, "backing", obj.backing):
-            yield oid, "backing", backing, loc
-        for user, loc in _each(obj, "used_by", obj.used_by):
-            yield oid, "used_by", user, loc
+        yield oid, "provided_by", obj.provided_by, Written(obj, "provided_by")
+        for backing, where in _each(obj, "backing", obj.backing):
+            yield oid, "backing", backing, where
+        for user, where in _each(obj, "used_by", obj.used_by):
+            yield oid, "used_by", user, where
 
 
 def build_graph(model: Model) -> nx.MultiDiGraph:

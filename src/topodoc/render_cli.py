@@ -9,7 +9,7 @@ from dataclasses import replace
 from pathlib import Path
 
 from .atomic import write_bytes
-from .cli import DEFAULT_PATH, EXIT_OK, UsageError, require_valid, load_or_exit
+from .cli import DEFAULT_PATH, EXIT_OK, UsageError, load_or_exit, require_valid
 from .dot import DotError, DotOptions, cjk_font_available, render_dot, run_dot
 from .dot_style import THEMES
 from .model import Model

@@ -67,7 +67,7 @@ def _p(rule: str, message: str, loc, obj: str | None) -> Problem:
 def check_references(model: Model, declared: set[str]) -> Iterator[Problem]:
     ids = sorted(set(model.objects) | declared)  # objects with schema errors too
     for obj in model:
-        for source, relation, target, loc in references(obj):
+        for source, relation, target, written in references(obj):
             if relation == "runs_on" and obj.kind in ("vm", "container"):
                 allowed: tuple[str, ...] | None = ("host", "vm")
             else:
@@ -79,10 +79,11 @@ def check_references(model: Model, declared: set[str]) -> Iterator[Problem]:
                 close = difflib.get_close_matches(target, ids, n=1, cutoff=0.6)
                 hint = f"; did you mean {close[0]!r}?" if close else ""
                 yield _p("unknown-ref", f"{obj.id}: {relation} names {target!r}, which is not "
-                         f"defined{hint}", loc, source)
+                         f"defined{hint}", written.loc, source)
             elif allowed is not None and found.kind not in allowed:
                 yield _p("ref-kind", f"{obj.id}: {relation} must name a "
-                         f"{' or '.join(allowed)}, but {target!r} is a {found.kind}", loc, source)
+                         f"{' or '.join(allowed)}, but {target!r} is a {found.kind}",
+                         written.loc, source)
     for view in model.views.values():
         for name in ("root", "include", "exclude"):
             values = getattr(view, name) or ()
