@@ -13,7 +13,7 @@ from collections.abc import Callable, Iterator
 
 import networkx as nx
 
-from .graph import placement_graph, references
+from .graph import Written, placement_graph, references
 from .model import CLUSTER_ROLES, MACHINE_KINDS, QUORUM_ROLES, Model
 from .problems import Problem, Silenced
 from .sizes import format_size
@@ -261,16 +261,16 @@ def check_addresses(model: Model) -> Iterator[Problem]:
                          net.at("subnet"), net.id)
                 continue
             if net.gateway:
-                yield from _address_in(net.id, net.gateway, subnets[net.id], net.at("gateway"),
-                                       net.id, "gateway")
+                yield from _address_in(net.id, net.gateway, subnets[net.id],
+                                       Written(net, "gateway"), net.id, "gateway")
     used: dict[tuple[str, str], str] = {}
     for obj in model:
         for nic in getattr(obj, "nics", ()):
             if not nic.address:
                 continue
             net = subnets.get(nic.network or "")
-            yield from _address_in(obj.id, nic.address, net, nic.at("address"), nic.network,
-                                   "address")
+            yield from _address_in(obj.id, nic.address, net, Written(nic, "address"),
+                                   nic.network, "address")
             key = (nic.network or "", nic.address)
             if key in used and used[key] != obj.id:
                 yield _p("address-duplicate", f"{obj.id}: address {nic.address} is already "
@@ -279,16 +279,16 @@ def check_addresses(model: Model) -> Iterator[Problem]:
             used.setdefault(key, obj.id)
 
 
-def _address_in(obj_id, address, subnet, loc, network, what) -> Iterator[Problem]:
+def _address_in(obj_id, address, subnet, where: Written, network, what) -> Iterator[Problem]:
     try:
         ip = ipaddress.ip_address(address)
     except ValueError:
         yield _p("address-invalid", f"{obj_id}: {what} {address!r} is not an IP address "
-                 "(write it without a /prefix)", loc, obj_id)
+                 "(write it without a /prefix)", where.loc, obj_id)
         return
     if subnet is not None and ip not in subnet:
         yield _p("address-subnet", f"{obj_id}: {what} {address} is outside {network}'s subnet "
-                 f"{subnet}", loc, obj_id)
+                 f"{subnet}", where.loc, obj_id)
 
 
 CHECKS: tuple[Callable[[Model], Iterator[Problem]], ...] = (
