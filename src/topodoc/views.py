@@ -37,6 +37,7 @@ site. Every other relation between shown objects is an :class:`Edge`.
 
 from __future__ import annotations
 
+import weakref
 from collections.abc import Iterable, Iterator, Mapping
 from dataclasses import dataclass, replace
 
@@ -255,11 +256,32 @@ def _placed_on(model: Model, obj: Obj, relation: str, target: str) -> bool:
     return relation == "in_domain" or (relation == "parent" and obj.kind == "failure_domain")
 
 
-def _neighbourhood(model: Model, root: str, depth: int | None) -> set[str]:
-    placed: dict[str, set[str]] = {}  # machine or group -> what is placed on or in it
-    links: dict[str, set[str]] = {}  # followed both ways, except groups (downwards only)
+@dataclass(frozen=True)
+class _Relations:
+    """The model's relations: each object's references (without their locations), and
+    as :func:`_neighbourhood` follows them."""
+
+    refs: Mapping[str, tuple[tuple[str, str, str], ...]]  # id -> (source, relation, target)
+    placed: Mapping[str, set[str]]  # machine or group -> what is placed on or in it
+    links: Mapping[str, set[str]]  # followed both ways, except groups (downwards only)
+
+
+#: id(model) -> (a weak reference to it, its relations): computed once per model, not once
+#: per diagram (a model is immutable; the entry goes when the model does).
+_RELATIONS: dict[int, tuple[weakref.ref, _Relations]] = {}
+
+
+def _relations(model: Model) -> _Relations:
+    key = id(model)
+    cached = _RELATIONS.get(key)
+    if cached is not None and cached[0]() is model:
+        return cached[1]
+    refs: dict[str, tuple[tuple[str, str, str], ...]] = {}
+    placed: dict[str, set[str]] = {}
+    links: dict[str, set[str]] = {}
     for obj in model:
-        for source, relation, target, _ in references(obj):
+        refs[obj.id] = tuple((s, r, t) for s, r, t, _ in references(obj))
+        for source, relation, target in refs[obj.id]:
             if target not in model.objects:
                 continue
             if _placed_on(model, obj, relation, target):
@@ -267,6 +289,19 @@ def _neighbourhood(model: Model, root: str, depth: int | None) -> set[str]:
             links.setdefault(target, set()).add(source)
             if relation not in ("in_domain", "parent") or obj.kind == "network":
                 links.setdefault(source, set()).add(target)
+    relations = _Relations(refs, placed, links)
+
+    def forget(ref: weakref.ref) -> None:
+        if _RELATIONS.get(key, (None,))[0] is ref:
+            del _RELATIONS[key]
+
+    _RELATIONS[key] = (weakref.ref(model, forget), relations)
+    return relations
+
+
+def _neighbourhood(model: Model, root: str, depth: int | None) -> set[str]:
+    relations = _relations(model)
+    placed, links = relations.placed, relations.links
     if depth is None:
         subtree, todo = {root}, [root]
         while todo:
@@ -357,16 +392,24 @@ def _selected(model: Model, selection: Selection, kept: set[str]) -> Selected:
 def _edges(model: Model, selected: Selected) -> tuple[Edge, ...]:
     """Every relation between shown objects that their nesting does not already show."""
     kept = set(selected.ids)
+    refs = _relations(model).refs
     labels: dict[tuple[str, str, str], list[str]] = {}
     for obj_id in selected.ids:
         obj = model.objects[obj_id]
-        ancestors = set(selected.ancestors(obj_id))
-        for source, relation, target, _ in references(obj):
-            if target not in kept or target == source or (
-                    relation in CONTAINMENT and target in ancestors):
+        ancestors: set[str] | None = None  # computed when needed
+        member_roles: dict[str, list[str]] = {}  # a cluster's machine -> its roles, in order
+        for member in getattr(obj, "members", ()) if obj.kind == "cluster" else ():
+            member_roles.setdefault(member.machine, []).extend(member.roles)
+        for source, relation, target in refs[obj_id]:
+            if target not in kept or target == source:
                 continue
+            if relation in CONTAINMENT:  # drawn by nesting when it is inside the target
+                if ancestors is None:
+                    ancestors = set(selected.ancestors(obj_id))
+                if target in ancestors:
+                    continue
             roles = labels.setdefault((source, target, relation), [])
             if relation == "member":
-                roles += [r for m in obj.members if m.machine == target for r in m.roles]
+                roles += member_roles.get(target, ())
     return tuple(Edge(s, r, t, ", ".join(dict.fromkeys(roles)))
                  for (s, t, r), roles in sorted(labels.items()))
