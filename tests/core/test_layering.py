@@ -29,3 +29,16 @@ def test_every_core_module_imports_without_sphinx() -> None:
                           timeout=120, check=False)
     assert done.returncode == 0, done.stderr
     assert int(done.stdout) > 40  # every module was walked, the drift collectors included
+
+
+def test_the_drift_analyzer_and_reports_import_no_client_library() -> None:
+    script = textwrap.dedent("""
+        import sys
+        import topodoc.drift.analyzer, topodoc.drift.report_outputs, topodoc.drift.expected
+        loaded = sorted(n for n in ("libvirt", "openstack", "kubernetes", "keystoneauth1")
+                        if n in sys.modules)
+        print(",".join(loaded) or "none")
+    """)
+    done = subprocess.run([sys.executable, "-c", script], capture_output=True, text=True,
+                          timeout=120, check=False)
+    assert (done.returncode, done.stdout.strip()) == (0, "none"), done.stderr
