@@ -1,0 +1,78 @@
+"""The benchmark figures run end to end at the smallest size and give well-formed rows.
+
+Timings are not checked (a test machine's load says nothing about topodoc): only that each
+figure runs, and that its rows have the fields ``run.py`` writes, consistent with each other.
+"""
+
+from __future__ import annotations
+
+import shutil
+import sys
+from pathlib import Path
+
+import pytest
+
+BENCHMARKS = Path(__file__).resolve().parents[2] / "benchmarks"
+sys.path.insert(0, str(BENCHMARKS))
+
+import figures  # noqa: E402
+import figures_dot  # noqa: E402
+import figures_sphinx  # noqa: E402
+import run  # noqa: E402
+
+SIZE = 1_000
+
+pytestmark = pytest.mark.skipif(shutil.which("dot") is None, reason="needs Graphviz dot")
+
+
+@pytest.fixture(scope="module")
+def ctx(tmp_path_factory: pytest.TempPathFactory) -> figures.Context:
+    work = tmp_path_factory.mktemp("bench")
+    return figures.Context(reps=1, work=work, row=run.row, median_s=run.median_s,
+                           lab=lambda size: run.lab(size, 1, work))
+
+
+def check_rows(rows: list, names: list[str]) -> None:
+    assert [r.name for r in rows] == names
+    for r in rows:
+        assert isinstance(r, run.Row)
+        assert r.size > 0 and r.value_s is not None and r.value_s >= 0
+        if r.floor_name is not None:
+            assert r.floor_s is not None and r.floor_s > 0
+            assert r.ratio == pytest.approx(r.value_s / r.floor_s, rel=0.05, abs=0.01)
+        assert r.passed in (True, False) and isinstance(r.note, str)
+        assert set(r.to_json()) == {"name", "size", "value_s", "floor_name", "floor_s", "ratio",
+                                    "target_ratio", "target_s", "pass", "note"}
+    assert run.table(rows).count("\n") == len(rows) + 1
+
+
+def test_the_new_figures_are_registered() -> None:
+    names = [f.name for f in figures.FIGURES]
+    assert "DOT generation" in names and "sphinx" in names
+    assert all(10_000 in f.sizes for f in (*figures_dot.FIGURES, *figures_sphinx.FIGURES))
+
+
+def test_dot_generation_rows(ctx: figures.Context) -> None:
+    rows = figures_dot.dot_generation(ctx, SIZE)
+    views = ["kubernetes", "lab", "openstack", "physical", "storage"]
+    check_rows(rows, [f"DOT generation: view {v}" for v in views])
+    assert all(r.target_ratio == 0.05 and "budget 300" in r.note for r in rows)
+
+
+def test_dot_layout_rows_at_50000_check_the_budget(ctx: figures.Context, monkeypatch) -> None:
+    """The 50,000-object rows, on the small lab: the layout row carries the node budget."""
+    monkeypatch.setattr(ctx, "lab", lambda size: run.lab(SIZE, 1, ctx.work))
+    rows = figures_dot.dot_generation(ctx, 50_000)
+    layout = [r for r in rows if r.name.startswith("dot layout")]
+    assert len(layout) == 5 and all(r.target_s == 5.0 and r.floor_s is None for r in layout)
+    assert all(r.passed for r in layout), [r.note for r in layout]  # tiny graphs lay out fast
+
+
+def test_sphinx_rows(ctx: figures.Context) -> None:
+    rows = figures_sphinx.sphinx_builds(ctx, SIZE)
+    check_rows(rows, ["sphinx full build (20 diagrams, 10 tables)", "sphinx rebuild, no change",
+                      "sphinx rebuild, one VM edited"])
+    full, again, edited = rows
+    assert "dot runs 20 vs 20" in full.note and "graphs drawn identical" in full.note
+    assert again.note.startswith("0 diagrams drawn")
+    assert edited.passed, edited.note  # as many diagrams drawn again as show the VM, > 0
