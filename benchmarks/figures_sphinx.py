@@ -307,13 +307,10 @@ def sphinx_builds(ctx: Context, size: int) -> list:
     reps = max(1, ctx.reps)
 
     def full(src: Path, tag: str) -> tuple[float, Path, list[int]]:
-        times, runs, out = [], [], work / f"{tag}-out"
-        for rep in range(reps):
-            out = work / f"{tag}-out-{rep}"
-            seconds, drawn = builder.build(src, out)
-            times.append(seconds)
-            runs.append(drawn)
-        return _median(times), out, runs
+        """The median of ``reps`` builds, each in a new directory; the last one's."""
+        builds = [builder.build(src, work / f"{tag}-out-{rep}") for rep in range(reps)]
+        return _median([s for s, _ in builds]), work / f"{tag}-out-{reps - 1}", \
+            [d for _, d in builds]
 
     topo_full, topo_out, topo_runs = full(topo_src, "topodoc")
     plain_full, plain_out, plain_runs = full(plain_src, "plain")
