@@ -13,7 +13,7 @@ from docutils import nodes
 from sphinx import addnodes
 from sphinx.application import Sphinx
 from sphinx.config import Config
-from sphinx.environment import BuildEnvironment
+from sphinx.environment import CONFIG_OK, BuildEnvironment
 from sphinx.util.typing import ExtensionMetadata
 
 from topodoc import __version__
@@ -22,9 +22,8 @@ from topodoc.model import Model
 
 from .directives import DIRECTIVES
 from .domain import TopoDomain, topo_domain
-from .lab import load_lab
 from .nodes import topodoc_graph
-from .pages import write_reference_pages
+from .pages import reference_pages_in_place, write_reference_pages
 from .render import VISITORS
 from .resolve import resolve_placeholders
 from .settings import CONFIG_VALUES, read_settings
@@ -38,12 +37,17 @@ def add_static_path(app: Sphinx, config: Config) -> None:
 
 
 def read_topology(app: Sphinx) -> None:
-    """Read the settings and the topology, once; write the reference pages."""
+    """Read the settings; when the topology changed, load it and write the reference pages."""
     settings = read_settings(app.config, Path(app.confdir))
-    lab = load_lab(settings)
-    topo_domain(app.env).lab = lab
-    if settings.reference_dir:
-        write_reference_pages(Path(app.srcdir, settings.reference_dir), lab.model)
+    reference_dir = Path(app.srcdir, settings.reference_dir) if settings.reference_dir else None
+    reusable = app.env.config_status == CONFIG_OK and \
+        (reference_dir is None or reference_pages_in_place(reference_dir))
+    domain = topo_domain(app.env)
+    if not domain.start(settings, reusable):
+        return
+    lab = domain.lab
+    if reference_dir:
+        write_reference_pages(reference_dir, lab.model)
     raster = app.builder.format == "latex" or settings.output_format == "png" \
         and app.builder.format == "html"
     if raster and _has_cjk(lab.model) and not cjk_font_available():
@@ -60,6 +64,13 @@ def outdated_by_topology(app: Sphinx, env: BuildEnvironment, added: set[str],
     """Every page showing topology data, when the topology's content hash changed; every
     page showing the drift report, when it changed."""
     return topo_domain(env).outdated_docs(removed)
+
+
+def load_before_reading(app: Sphinx, env: BuildEnvironment, docnames: list[str]) -> None:
+    """Pages are about to be read, maybe by parallel processes: load the topology first, once,
+    in this process (a no-change rebuild reads nothing and never loads it)."""
+    if docnames:
+        topo_domain(env).lab  # noqa: B018  (loads it)
 
 
 def note_topology_refs(app: Sphinx, doctree: nodes.document) -> None:
@@ -87,12 +98,17 @@ def setup(app: Sphinx) -> ExtensionMetadata:
     # Event order of one build:
     # 1. config-inited: the stylesheet's directory joins html_static_path.
     app.connect("config-inited", add_static_path)
-    # 2. builder-inited: settings read and the topology loaded (its problems become
-    #    warnings at their YAML FILE:LINE), once; reference pages written as .rst sources.
+    # 2. builder-inited: settings read; unless the topology's files are byte for byte those
+    #    the pages were read with, it is loaded (its problems become warnings at their YAML
+    #    FILE:LINE), once, and the reference pages are written as .rst sources.
     app.connect("builder-inited", read_topology)
     # 3. env-get-outdated: the topology's content hash changed -> every page showing
-    #    topology data is re-read (mtimes are not enough: CI checkouts reset them).
+    #    topology data is re-read (mtimes are not enough: CI checkouts reset them); the
+    #    same for the drift report and the pages showing it.
     app.connect("env-get-outdated", outdated_by_topology)
+    # 3b. env-before-read-docs: pages to read -> the topology is loaded now, before any
+    #    parallel reader starts, if it was not yet.
+    app.connect("env-before-read-docs", load_before_reading)
     # 4. reading (possibly in parallel): directives check their options against the model
     #    and leave placeholders; the domain records entries and the pages using the
     #    topology (clear_doc on re-read, merge_domaindata from parallel readers).

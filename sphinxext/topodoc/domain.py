@@ -5,13 +5,16 @@ The domain is the only code that touches the extension's data on the Sphinx envi
 
 - ``objects``: object id -> :class:`Entry` (where the object's entry is);
 - ``docs``: the documents that show topology data, re-read when the topology changes;
-- ``digest``: the content hash of the topology these documents were read with;
+- ``digest`` and ``visited``: the content hash of the topology these documents were read
+  with, and the files it was read from (to tell cheaply whether they changed);
 - ``drift_docs`` and ``drift_digest``: the same for the documents that show the last drift
   report (``topodoc-drift`` and the objects' cards), re-read when the report changes.
 
 It is parallel safe: everything is keyed by document, cleared per document and merged from
-the reading processes. The :class:`~.lab.Lab` of the running build lives on the domain
-instance, never in the pickled environment.
+the reading processes. The settings and the :class:`~.lab.Lab` of the running build live on
+the domain instance, never in the pickled environment. The lab is loaded when first needed:
+a rebuild in which no page is read or written, and the topology's files did not change, never
+loads it.
 """
 
 from __future__ import annotations
@@ -30,8 +33,11 @@ from sphinx.roles import XRefRole
 from sphinx.util.nodes import make_refnode
 
 from topodoc.model import KINDS
+from topodoc.sources import unchanged
 
-from .lab import Lab
+from .lab import Lab, load_lab
+from .lastcheck import report_digest
+from .settings import Settings
 from .warn import warn
 
 KIND_TITLES = {
@@ -83,12 +89,37 @@ class TopoDomain(Domain):
     object_types = {kind: ObjType(kind.replace("_", " "), kind, "ref") for kind in KINDS}
     roles = {name: XRefRole(innernodeclass=nodes.inline) for name in ("ref", *KINDS)}
     indices = [TopoIndex]
-    initial_data: dict[str, Any] = {"objects": {}, "docs": {}, "digest": None,
+    initial_data: dict[str, Any] = {"objects": {}, "docs": {}, "digest": None, "visited": [],
                                     "drift_docs": {}, "drift_digest": None}
-    data_version = 2
+    data_version = 3
 
-    #: The topology of the running build (set at builder-inited, never pickled).
-    lab: Lab
+    #: The running build's settings and what it compares with the environment (set by
+    #: :meth:`start`, never pickled).
+    settings: Settings
+    topology_digest: str
+    drift_digest: str
+    _lab: Lab | None = None
+
+    def start(self, settings: Settings, reusable: bool) -> bool:
+        """Begin a build with ``settings``; whether the topology changed since the pages were
+        read. When the environment is ``reusable`` (same configuration, generated pages in
+        place) and the topology's files are the same bytes, it is not loaded now, only when a
+        page is read or written."""
+        self.settings, self._lab = settings, None
+        self.drift_digest = report_digest(settings.drift_report)
+        if reusable and self.data["digest"] and \
+                unchanged(settings.topology, self.data["visited"], self.data["digest"]):
+            self.topology_digest = self.data["digest"]
+            return False
+        self.topology_digest = self.lab.digest
+        return True
+
+    @property
+    def lab(self) -> Lab:
+        """The topology of the running build, loaded (and its problems warned) once."""
+        if self._lab is None:
+            self._lab = load_lab(self.settings)
+        return self._lab
 
     @property
     def objects(self) -> dict[str, Entry]:
@@ -120,11 +151,13 @@ class TopoDomain(Domain):
         """The documents to re-read because the topology's content, or the drift report's,
         changed since they were read."""
         outdated: set[str] = set()
-        for docs, key, digest in (("docs", "digest", self.lab.digest),
-                                  ("drift_docs", "drift_digest", self.lab.last_check.digest)):
+        for docs, key, digest in (("docs", "digest", self.topology_digest),
+                                  ("drift_docs", "drift_digest", self.drift_digest)):
             if self.data[key] != digest:
                 self.data[key] = digest
                 outdated.update(self.data[docs])
+        if self._lab is not None:
+            self.data["visited"] = list(self._lab.model.visited)
         return sorted(outdated - set(removed))
 
     def clear_doc(self, docname: str) -> None:

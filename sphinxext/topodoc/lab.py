@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import time
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from functools import cached_property
@@ -15,7 +16,7 @@ from topodoc.views import Selected, Selection, select
 
 from .lastcheck import LastCheck, read_last_check
 from .settings import Settings
-from .warn import Location, verbose, warn
+from .warn import Location, info, verbose, warn
 
 EMPTY = Model(objects={}, views={}, live=Live(), files=(), digest="")
 
@@ -72,6 +73,7 @@ def load_lab(settings: Settings) -> Lab:
     build goes on and every page naming an object warns where it does.
     """
     where = display_path(str(settings.topology))
+    started = time.perf_counter()
     try:
         loaded = load_topology(settings.topology)
     except SourceError as exc:
@@ -82,6 +84,8 @@ def load_lab(settings: Settings) -> Lab:
         return Lab(settings, EMPTY, last_check=read_last_check(settings.drift_report, EMPTY))
     lab = Lab(settings, loaded.model, loaded.problems,
               read_last_check(settings.drift_report, loaded.model))
+    info(f"topodoc: read {where}: {len(lab.model.objects)} objects in "
+         f"{len(lab.model.files)} files, {time.perf_counter() - started:.2f} s")
     for problem in lab.problems:
         warn("topology", f"{problem.severity}: {problem.message} [{problem.rule}]",
              str(problem.loc))

@@ -40,12 +40,13 @@ class LastCheck:
                 out.setdefault(self.owners[finding.key], []).append(finding)
         return {obj_id: tuple(found) for obj_id, found in out.items()}
 
-    @property
-    def digest(self) -> str:
-        """Changes whenever the report file does (or appears, or goes)."""
-        if self.path is None or not self.path.is_file():
-            return ""
-        return hashlib.sha256(self.path.read_bytes()).hexdigest()
+
+def report_digest(path: Path | None) -> str:
+    """Changes whenever the report file does (or appears, or goes)."""
+    try:
+        return hashlib.sha256(path.read_bytes()).hexdigest() if path else ""
+    except OSError:
+        return ""
 
 
 def read_last_check(path: Path | None, model: Model, location: Location = None) -> LastCheck:

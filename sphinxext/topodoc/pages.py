@@ -89,6 +89,11 @@ def reference_sources(model: Model) -> dict[str, str]:
     return pages
 
 
+def reference_pages_in_place(directory: Path) -> bool:
+    """Whether ``directory`` holds pages this extension wrote (its marker is there)."""
+    return (directory / MARKER).is_file()
+
+
 def write_reference_pages(directory: Path, model: Model) -> None:
     """Bring ``directory`` in line with ``model``: write changed pages, remove stale ones."""
     marker = directory / MARKER

@@ -53,7 +53,7 @@ def cached_image(translator: SphinxTranslator, node: topodoc_graph, fmt: str
     name = f"{PREFIX}-{sha1(key.encode(), usedforsecurity=False).hexdigest()}.{fmt}"
     outfn = Path(builder.outdir, builder.imagedir, name)
     if not outfn.is_file():
-        timeout = topo_domain(builder.env).lab.settings.layout_timeout
+        timeout = topo_domain(builder.env).settings.layout_timeout
         try:
             image = run_dot(code, fmt, timeout_s=timeout)
             image_map = run_dot(code, "cmapx", timeout_s=timeout) if fmt == "png" else None
@@ -78,7 +78,7 @@ def cached_image(translator: SphinxTranslator, node: topodoc_graph, fmt: str
 
 
 def html_visit(self: SphinxTranslator, node: topodoc_graph) -> None:
-    fmt = topo_domain(self.builder.env).lab.settings.output_format
+    fmt = topo_domain(self.builder.env).settings.output_format
     image = cached_image(self, node, fmt)
     alt = escape(node.get("alt", ""))
     align = [f"align-{node['align']}"] if node.get("align") else []

@@ -217,5 +217,6 @@ def build_model(sources: Sources) -> tuple[m.Model, list[Problem], set[str]]:
     model = m.Model(
         objects=dict(sorted(objects.items())), views=dict(sorted(views.items())),
         live=builder.live(lives), files=tuple(sources.documents), digest=sources.digest,
+        visited=tuple(sources.visited),
     )
     return model, problems, broken_ids - set(objects)

@@ -294,6 +294,8 @@ class Model:
     live: Live
     files: tuple[str, ...]
     digest: str
+    #: Every file looked at, in reading order: what :func:`topodoc.sources.unchanged` checks.
+    visited: tuple[str, ...] = ()
 
     def __iter__(self) -> Iterator[Obj]:
         return iter(self.objects.values())

@@ -11,6 +11,7 @@ from pathlib import Path
 import pytest
 from sphinx.util.inventory import InventoryFile
 from sphinx_builds import (
+    PLAIN_RST,
     Build,
     Project,
     anchor_exists,
@@ -100,16 +101,28 @@ def test_incremental_build_follows_the_topology_content(project: Project) -> Non
     assert (second.outdir / "plain.html").stat().st_mtime_ns == plain_before
     assert "topodoc: drew" in second.stdout
 
+    assert "topodoc: read " in second.stdout
     before = _mtimes(second)
     third = project.build("-v")
     assert _updating(third) == (0, 0, 0)
     assert "topodoc: drew" not in third.stdout
+    assert "topodoc: read " not in third.stdout  # same bytes: the topology is not even loaded
     assert _mtimes(third) == before
 
     lab.touch()  # a fresh checkout: new times, same content
     fourth = project.build("-v")
     assert _updating(fourth) == (0, 0, 0)
+    assert "topodoc: read " not in fourth.stdout
     assert _mtimes(fourth) == before
+
+    # a page to read, the topology unchanged: it is loaded then, once, and links resolve
+    project.write("plain.rst", PLAIN_RST + "\nSee :topo:ref:`vm5`.\n")
+    fifth = project.build("-v", "-j", "2")
+    assert fifth.returncode == 0 and fifth.warnings == [], fifth.stderr
+    assert _updating(fifth) == (0, 1, 0)
+    assert fifth.stdout.count("topodoc: read ") == 1
+    link = fifth.html("plain.html").select_one("a.reference.internal[href*='topo-vm5']")
+    assert link is not None and link.get_text() == "vm5"
 
 
 def test_removed_object_loses_its_page_and_links_to_it_warn(project: Project) -> None:
