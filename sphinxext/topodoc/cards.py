@@ -9,7 +9,7 @@ from docutils import nodes
 
 from topodoc.model import Cluster, Host, Machine, Obj
 from topodoc.sizes import format_size
-from topodoc.tables import build_table
+from topodoc.tables import table_columns
 
 from .context import Context
 from .driftnodes import object_drift
@@ -18,8 +18,8 @@ from .nodes import Placeholder
 
 Fields = list[tuple[str, Cell | list[Cell]]]
 #: What a machine's card shows of the capacity table: its guests' load against what it has.
-CAPACITY = ["guests", "cpus", "vcpus", "cpu_ratio", "cpu_limit", "memory", "memory_allocated",
-            "memory_ratio", "memory_limit", "unsized", "over"]
+CAPACITY = ("guests", "cpus", "vcpus", "cpu_ratio", "cpu_limit", "memory", "memory_allocated",
+            "memory_ratio", "memory_limit", "unsized", "over")
 Section = tuple[str, nodes.Node]
 
 
@@ -213,9 +213,9 @@ def _sections(ctx: Context, obj: Obj) -> Iterator[Section]:
         if clusters := model.clusters_of.get(obj.id):
             yield "Clusters", table(("Cluster", "Type", "Roles"), [
                 (ctx.ref(c), model.get(c).type, _roles(model.get(c), obj.id)) for c in clusters])
-        capacity = build_table(model, "capacity", columns=CAPACITY, filter=f"machine={obj.id}")
-        if capacity.rows:
-            yield "Capacity", table([c.header for c in capacity.columns], capacity.rows)
+        if (row := lab.rows_by("capacity", CAPACITY, "machine").get(obj.id)) is not None:
+            headers = {c.key: c.header for c in table_columns("capacity")}
+            yield "Capacity", table([headers[k] for k in CAPACITY], [row])
         if obj.nics:
             yield "Networks and addresses", table(("Interface", "Network", "Address", "Speed"), [
                 (n.name or "", ctx.ref(n.network) if n.network else "", n.address or "",

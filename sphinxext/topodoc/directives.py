@@ -18,7 +18,7 @@ from sphinx.util.typing import OptionSpec
 
 from topodoc.drift.finding import STATES
 from topodoc.model import Model
-from topodoc.tables import TableError, build_table
+from topodoc.tables import TableError
 from topodoc.views import Selection, ViewError, selection_for_view
 
 from .domain import Entry, TopoDomain, node_id, topo_domain
@@ -145,7 +145,7 @@ class TableDirective(TopoDirective):
         columns = list(self.options.get("columns", ())) or None
         table_filter = (self.options.get("filter") or "").strip() or None
         try:
-            build_table(self.model, name, columns=columns, filter=table_filter)
+            self.domain.lab.table(name, columns, table_filter)
         except TableError as exc:
             return self.warn(str(exc))
         return self.placed(self.placeholder(table_placeholder, table=name, columns=columns,

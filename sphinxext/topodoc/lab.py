@@ -12,6 +12,7 @@ from topodoc.graph import references
 from topodoc.load import SourceError, load_topology
 from topodoc.model import Live, Model
 from topodoc.problems import Problem, display_path
+from topodoc.tables import Row, Table, build_table
 from topodoc.views import Selected, Selection, select
 
 from .lastcheck import LastCheck, read_last_check
@@ -32,6 +33,10 @@ class Lab:
     _selected: dict[Selection, Selected] = field(default_factory=dict, repr=False,
                                                  compare=False)
     _reports: dict[Path, LastCheck] = field(default_factory=dict, repr=False, compare=False)
+    _tables: dict[tuple[str, tuple[str, ...] | None, str | None], Table] = field(
+        default_factory=dict, repr=False, compare=False)
+    _indexes: dict[tuple[str, tuple[str, ...], str], dict[str, Row]] = field(
+        default_factory=dict, repr=False, compare=False)
 
     @property
     def digest(self) -> str:
@@ -43,6 +48,23 @@ class Lab:
         if selection not in self._selected:
             self._selected[selection] = select(self.model, selection)
         return self._selected[selection]
+
+    def table(self, name: str, columns: list[str] | None, filter: str | None) -> Table:
+        """The table the directive checked is the one its page shows: built once per build
+        (and process); raises TableError."""
+        key = (name, tuple(columns) if columns is not None else None, filter)
+        if key not in self._tables:
+            self._tables[key] = build_table(self.model, name, columns=columns, filter=filter)
+        return self._tables[key]
+
+    def rows_by(self, name: str, columns: tuple[str, ...], key: str) -> Mapping[str, Row]:
+        """Table ``name``'s rows (``columns``) by their ``key`` cell, built once: a card
+        picks its object's row without building the table again."""
+        if (name, columns, key) not in self._indexes:
+            full = self.table(name, [key, *columns], None)
+            self._indexes[name, columns, key] = {
+                row[key]: Row(tuple(row[c] for c in columns), columns) for row in full.rows}
+        return self._indexes[name, columns, key]
 
     def last_check_at(self, path: Path, location: Location = None) -> LastCheck:
         """The drift report at ``path`` (a directive's own), read once per build."""

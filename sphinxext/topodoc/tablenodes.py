@@ -9,7 +9,6 @@ from docutils import nodes
 from topodoc.impact import Impact, impact_table
 from topodoc.impact_format import COLUMNS, impact_rows
 from topodoc.model import Cluster
-from topodoc.tables import build_table
 
 from .context import Context
 from .markup import Cell, para, table
@@ -31,7 +30,7 @@ def _cell(ctx: Context, key: str, text: str) -> Cell | list[Cell]:
 
 
 def table_node(ctx: Context, node: Placeholder) -> list[nodes.Node]:
-    result = build_table(ctx.model, node["table"], columns=node["columns"], filter=node["filter"])
+    result = ctx.lab.table(node["table"], node["columns"], node["filter"])
     if not result.rows:
         return [para(f"(no rows in table {node['table']!r}"
                      + (f" with filter {node['filter']!r})" if node["filter"] else ")"))]

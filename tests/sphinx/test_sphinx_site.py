@@ -14,6 +14,7 @@ from sphinx.util.inventory import InventoryFile
 from sphinx_builds import ROOT, Build, anchor_exists, diagram_objects, resolve_link, svg_links
 
 from topodoc.load import load_topology
+from topodoc.tables import build_table
 
 #: The labels the seed page (../shared/seed/000_0a4d23723a6f9e28.txt) links to with :ref:.
 SEED_LABELS = ("hpe_dl360_gen9", "kvm_nested_virtual", "kvm", "openstack", "cockpit", "stratis",
@@ -90,6 +91,15 @@ def test_reference_pages_for_every_host_cluster_and_service(site: Build) -> None
     zcloud = site.html("reference/host/zcloud.html").get_text(" ", strip=True)
     for fact in ("os-k8s-m-1", "ovirt-engine", "z-etcd", "192.168.6.200", "lab-net"):
         assert fact in zcloud, fact  # nested VMs, clusters, addresses, networks
+    # the card's capacity is the capacity table's row of that machine
+    from sphinxext.topodoc.cards import CAPACITY
+    for machine in ("zcloud", "os-compute-1"):
+        [row] = build_table(model, "capacity", columns=list(CAPACITY),
+                            filter=f"machine={machine}").rows
+        page = site.html(f"reference/{model.get(machine).kind}/{machine}.html")
+        rubric = next(r for r in page.select("p.rubric") if r.get_text() == "Capacity")
+        cells = [td.get_text(" ", strip=True) for td in rubric.find_next("table").select("td")]
+        assert cells == list(row), machine
 
 
 def test_kubernetes_page_lists_the_kubernetes_clusters(site: Build) -> None:
