@@ -11,12 +11,13 @@ Edges point from the object that states the relation to the one it names:
 from __future__ import annotations
 
 from collections.abc import Iterator
-from typing import NamedTuple
-
-import networkx as nx
+from typing import TYPE_CHECKING, NamedTuple
 
 from .model import Located, Model, Obj
 from .problems import Location
+
+if TYPE_CHECKING:  # networkx takes a tenth of a second to import: only when a graph is built
+    import networkx as nx
 
 
 class Written(NamedTuple):
@@ -87,6 +88,8 @@ def references(obj: Obj) -> Iterator[Ref]:
 
 def build_graph(model: Model) -> nx.MultiDiGraph:
     """The model's graph; edges to ids that do not exist are left out."""
+    import networkx as nx
+
     graph = nx.MultiDiGraph()
     for obj in model:
         graph.add_node(obj.id, kind=obj.kind)
@@ -103,6 +106,8 @@ def build_graph(model: Model) -> nx.MultiDiGraph:
 
 def placement_graph(model: Model) -> nx.DiGraph:
     """Guest -> machine edges only (``runs_on`` of VMs and containers)."""
+    import networkx as nx
+
     graph = nx.DiGraph()
     for obj in model:
         parent = getattr(obj, "runs_on", None)

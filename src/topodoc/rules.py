@@ -11,8 +11,6 @@ import ipaddress
 from collections import Counter, defaultdict
 from collections.abc import Callable, Iterator
 
-import networkx as nx
-
 from .graph import Written, placement_graph, references
 from .model import CLUSTER_ROLES, MACHINE_KINDS, QUORUM_ROLES, Model
 from .problems import Problem, Silenced
@@ -124,6 +122,8 @@ def check_labels(model: Model) -> Iterator[Problem]:
 
 def check_placement(model: Model) -> Iterator[Problem]:
     graph = placement_graph(model)
+    import networkx as nx  # imported with the first graph (topodoc.graph)
+
     for cycle in sorted(sorted(c) for c in nx.simple_cycles(graph)):
         first = cycle[0]
         path = " -> ".join(model.placement_chain(first)[: len(cycle)] + [first])

@@ -7,14 +7,16 @@ import json
 from collections.abc import Callable
 from functools import cache
 from importlib import resources
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import fastjsonschema
-import jsonschema
 
 from .problems import Location, Problem
 from .sizes import SIZE_PATTERN, SizeError, parse_size
 from .yamlpos import YList, YMap
+
+if TYPE_CHECKING:  # jsonschema is only needed for a file the compiled validator rejects
+    import jsonschema
 
 SECTIONS = ("sites", "failure_domains", "hosts", "vms", "containers", "clusters", "services",
             "networks", "storage", "views")
@@ -32,6 +34,8 @@ def schema() -> dict[str, Any]:
 
 @cache
 def _validator() -> jsonschema.protocols.Validator:
+    import jsonschema
+
     cls = jsonschema.validators.validator_for(schema())
     return cls(schema())
 
