@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import difflib
 import json
+import re
 from collections.abc import Callable
 from functools import cache
 from importlib import resources
@@ -40,10 +41,23 @@ def _validator() -> jsonschema.protocols.Validator:
     return cls(schema())
 
 
+#: In fastjsonschema's generated code, the path of every list item is formatted with
+#: ``"...[{x}]".format(**locals())``, a third of the time spent on a valid topology.
+_FORMAT_LOCALS = re.compile(r'"([^"\\]*)"\.format\(\*\*locals\(\)\)')
+
+
 @cache
 def _compiled() -> Callable[[Any], Any]:
-    """The schema compiled to Python by fastjsonschema: about 15x faster, first error only."""
-    return fastjsonschema.compile(schema())
+    """The schema compiled to Python by fastjsonschema: about 15x faster, first error only.
+
+    The generated code's ``"...".format(**locals())`` become the equivalent f-strings (the
+    braces only name local variables), which cost nothing to build until they are used.
+    """
+    code = _FORMAT_LOCALS.sub(r'f"\1"', fastjsonschema.compile_to_code(schema()))
+    namespace: dict[str, Any] = {}
+    exec(compile(code, "<topodoc schema>", "exec"), namespace)  # noqa: S102  (our own schema)
+    entry = re.search(r"^def (\w+)\(", code, re.MULTILINE)  # the schema's root comes first
+    return namespace[entry.group(1)]
 
 
 def validate(doc: YMap) -> list[Problem]:
