@@ -7,8 +7,10 @@ deepest level first, in four passes:
    objects with the same labels: the members of a cluster with one role, say) become one
    node, inside the box they were in;
 2. everything inside a machine's box becomes one node ("12 VMs, 1 container");
-3. objects at the top level become one node per kind;
-4. everything inside a failure domain's or site's box becomes one node.
+3. objects at the top level with nothing drawn inside them become one node per kind;
+4. everything inside a failure domain's or site's box becomes one node, deepest level first
+   (a rack before its site: the boxes of a kind are not all collapsed at once);
+5. objects at the top level, boxes included, become one node per kind.
 """
 
 from __future__ import annotations
@@ -81,6 +83,7 @@ class _Planner:
         passes += [(self._everything_inside, level) for level in machines]
         passes += [(self._by_kind, [TOP])]
         passes += [(self._everything_inside, level) for level in groups]
+        passes += [(self._boxes_by_kind, [TOP])]
         for collapse, candidates in passes:
             for box in sorted(candidates, key=lambda b: (-self._count(b), b)):
                 if self.size <= budget:
@@ -124,10 +127,11 @@ class _Planner:
             self.messages.append(f"{self._where(box)}: everything inside ({summary.label}) "
                                  "drawn as one node")
 
-    def _by_kind(self, box: str, budget: int) -> None:
+    def _by_kind(self, box: str, budget: int, *, boxes: bool = False) -> None:
         groups: dict[str, list[str]] = {}
         for key in self.children.get(box, ()):
-            groups.setdefault(self._kind(key), []).append(key)
+            if boxes or not self.children.get(key):
+                groups.setdefault(self._kind(key), []).append(key)
         for keys in sorted((g for g in groups.values() if len(g) > 1),
                            key=lambda g: (-len(g), g[0])):
             if self.size <= budget:
@@ -135,6 +139,9 @@ class _Planner:
             summary = self._replace(box, keys)
             self.messages.append(f"{self._where(box)}: {summary.label} "
                                  f"({_preview(summary.hidden)}) drawn as one node")
+
+    def _boxes_by_kind(self, box: str, budget: int) -> None:
+        self._by_kind(box, budget, boxes=True)
 
     def _kind(self, key: str) -> str:
         return self.summaries[key].kind if key in self.summaries \

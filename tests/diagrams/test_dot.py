@@ -190,3 +190,28 @@ def test_no_collapse_within_budget(lab):
     graph = draw(lab)
     assert graph.collapsed == () and "collapsed:" not in graph.source
     assert len(graph.nodes) == len(lab.objects)
+
+
+def test_collapse_keeps_the_sites_and_folds_racks_first(topology):
+    """Over budget, racks fold into one node each, deepest level first, until the diagram
+    fits; the sites stay boxes (not all folded into one "2 sites" node)."""
+    lines = ["version: 1", "sites:", "  - {id: site-a}", "  - {id: site-b}",
+             "failure_domains:"]
+    hosts, vms = ["hosts:"], ["vms:"]
+    for site in ("a", "b"):
+        for rack in range(3):
+            lines.append(f"  - {{id: rack-{site}{rack}, type: rack, site: site-{site}}}")
+            for h in range(4):
+                host = f"h-{site}{rack}{h}"
+                hosts.append(f"  - {{id: {host}, site: site-{site}, "
+                             f"failure_domains: [rack-{site}{rack}]}}")
+                vms += [f"  - {{id: {host}-v{v}, runs_on: {host}, platform: libvirt}}"
+                        for v in range(5)]
+    model = topology("\n".join(lines + hosts + vms) + "\n")
+    graph = draw(model, DotOptions(node_budget=30))
+    nodes, _ = graph_size(graph.source)
+    assert nodes - 1 <= 30  # the legend is one more
+    assert 'id="cluster:site-a"' in graph.source and 'id="cluster:site-b"' in graph.source
+    folded = [m for m in graph.collapsed if "rack-" in m and "everything inside" in m]
+    assert 0 < len(folded) < 6, graph.collapsed
+    assert not any(m.startswith("top level: 2 sites") for m in graph.collapsed)
