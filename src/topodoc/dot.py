@@ -11,6 +11,7 @@ byte-identical text: everything is sorted, and every id comes from the model.
 from __future__ import annotations
 
 import hashlib
+import re
 from collections.abc import Callable
 from dataclasses import dataclass
 
@@ -73,14 +74,16 @@ class DotGraph:
     collapsed: tuple[str, ...]
 
 
+_CONTROL = re.compile(r"[\x00-\x09\x0b-\x1f\x7f]")  # control characters but the line feed
+
+
 def quote(text: str) -> str:
     """``text`` as a quoted DOT string that ``dot`` shows exactly as written.
 
     Backslashes and quotes are escaped, line breaks become ``\\n``, other control characters
     are dropped, and ``&`` becomes ``&amp;`` (``dot`` reads entities in labels).
     """
-    text = text.replace("\r\n", "\n").replace("\r", "\n").replace("\t", " ")
-    text = "".join(c for c in text if c == "\n" or (ord(c) >= 32 and ord(c) != 127))
+    text = _CONTROL.sub("", text.replace("\r\n", "\n").replace("\r", "\n").replace("\t", " "))
     text = text.replace("\\", "\\\\").replace('"', '\\"').replace("&", "&amp;")
     return '"' + text.replace("\n", "\\n") + '"'
 

@@ -404,6 +404,8 @@ def _edges(model: Model, selected: Selected) -> tuple[Edge, ...]:
             if target not in kept or target == source:
                 continue
             if relation in CONTAINMENT:  # drawn by nesting when it is inside the target
+                if selected.parent.get(obj_id) == target:
+                    continue  # directly inside it: the common case
                 if ancestors is None:
                     ancestors = set(selected.ancestors(obj_id))
                 if target in ancestors:
