@@ -69,8 +69,8 @@ def row(name: str, size: int, value: float, floor_name: str | None, floor: float
         ok = ok and ratio is not None and ratio <= target_ratio
     if target_s is not None:
         ok = ok and value <= target_s
-    return Row(name, size, round(value, 4), floor_name,
-               None if floor is None else round(floor, 4),
+    return Row(name, size, round(value, 6), floor_name,
+               None if floor is None else round(floor, 6),
                None if ratio is None else round(ratio, 3), target_ratio, target_s, ok, note)
 
 

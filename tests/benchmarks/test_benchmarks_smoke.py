@@ -76,3 +76,21 @@ def test_sphinx_rows(ctx: figures.Context) -> None:
     assert "dot runs 20 vs 20" in full.note and "graphs drawn identical" in full.note
     assert again.note.startswith("0 diagrams drawn")
     assert edited.passed, edited.note  # as many diagrams drawn again as show the VM, > 0
+
+
+def test_the_other_figures_rows(ctx: figures.Context) -> None:
+    """load+validate, export, impact, drift analyzer and memory at 1,000 objects."""
+    check_rows(figures.load_validate(ctx, SIZE), ["load+validate"])
+    check_rows(figures.export_and_impact(ctx, SIZE), ["export", "impact analysis"])
+    [drift] = figures.drift_analyzer(ctx, SIZE)
+    check_rows([drift], ["drift analyzer"])
+    assert "1,000 documented" in drift.note and "drifted" in drift.note
+    check_rows(figures.memory(ctx, SIZE), ["peak RSS validate+export (MiB)"])
+
+
+def test_the_collector_rows(ctx: figures.Context) -> None:
+    pytest.importorskip("libvirt")
+    rows = figures.collectors(ctx, SIZE)
+    check_rows(rows, ["collect OpenStack (2,000 servers)", "collect Kubernetes (1,000 nodes)",
+                      "collect libvirt (50 x 40 domains, parallel)"])
+    assert all(r.floor_name for r in rows)
