@@ -27,6 +27,24 @@ HERE = Path(__file__).resolve().parent
 ROOT = HERE.parent
 sys.path.insert(0, str(HERE))
 
+
+def _project_python() -> None:
+    """Run under the project's virtual environment: ``python benchmarks/run.py`` with a
+    Python that lacks topodoc starts again with ``.venv/bin/python`` (which
+    ``bash scripts/main.sh`` sets up), or says what to do."""
+    try:
+        import topodoc  # noqa: F401
+    except ImportError:
+        venv = ROOT / ".venv" / "bin" / "python"
+        if venv.exists() and Path(sys.prefix).resolve() != venv.parent.parent.resolve():
+            os.execv(venv, [str(venv), __file__, *sys.argv[1:]])
+        sys.exit("benchmarks/run.py: topodoc is not installed for this Python; run "
+                 "`bash scripts/main.sh` first (it sets up .venv/), then run this again")
+
+
+if __name__ == "__main__":
+    _project_python()
+
 import figures  # noqa: E402  (benchmarks/figures.py, beside this file)
 from generate import generate, write  # noqa: E402
 
