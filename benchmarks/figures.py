@@ -48,7 +48,6 @@ def export_and_impact(ctx: Context, size: int) -> list:
     import networkx as nx
 
     from topodoc.export import export, export_text
-    from topodoc.graph import placement_graph
     from topodoc.impact import failure_domains, impact_table
     from topodoc.load import load_topology
 
@@ -60,7 +59,8 @@ def export_and_impact(ctx: Context, size: int) -> list:
     rows = [ctx.row("export", size, value, "json.dumps of the exported data", floor,
                     target_s=1.0 if size == 10_000 else None)]
     domains = failure_domains(model)
-    graph = placement_graph(model).reverse(copy=True)
+    graph = nx.DiGraph((obj.runs_on, obj.id) for obj in model  # machine -> guest
+                       if isinstance(getattr(obj, "runs_on", None), str))
 
     def reach() -> None:  # the floor: what lies on each failure domain, by plain graph search
         for domain in domains:

@@ -1,7 +1,8 @@
-"""The model as a networkx graph: one node per object, one typed edge per relation.
+"""The model's relations: every reference an object makes, typed, with where it is written.
 
-Edges point from the object that states the relation to the one it names:
-``runs_on`` (guest -> machine), ``member`` (cluster -> machine, with ``roles``),
+The rules, the views and the extension's cross-links all walk these (the views index them
+once per model). A relation points from the object that states it to the one it names:
+``runs_on`` (guest -> machine), ``member`` (cluster -> machine),
 ``depends_on``, ``etcd`` (kubernetes -> external etcd cluster), ``managed_by``,
 ``attached`` (machine -> network), ``uses`` (disk -> pool), ``provided_by`` / ``backing`` /
 ``used_by`` (storage -> ...),
@@ -11,13 +12,10 @@ Edges point from the object that states the relation to the one it names:
 from __future__ import annotations
 
 from collections.abc import Iterator
-from typing import TYPE_CHECKING, NamedTuple
+from typing import NamedTuple
 
-from .model import Located, Model, Obj
+from .model import Located, Obj
 from .problems import Location
-
-if TYPE_CHECKING:  # networkx takes a tenth of a second to import: only when a graph is built
-    import networkx as nx
 
 
 class Written(NamedTuple):
@@ -84,33 +82,3 @@ def references(obj: Obj) -> Iterator[Ref]:
             yield oid, "backing", backing, where
         for user, where in _each(obj, "used_by", obj.used_by):
             yield oid, "used_by", user, where
-
-
-def build_graph(model: Model) -> nx.MultiDiGraph:
-    """The model's graph; edges to ids that do not exist are left out."""
-    import networkx as nx
-
-    graph = nx.MultiDiGraph()
-    for obj in model:
-        graph.add_node(obj.id, kind=obj.kind)
-    for obj in model:
-        for source, relation, target, _ in references(obj):
-            if source in model.objects and target in model.objects:
-                attrs = {"rel": relation}
-                if relation == "member":
-                    attrs["roles"] = tuple(r for mb in obj.members if mb.machine == target
-                                           for r in mb.roles)
-                graph.add_edge(source, target, key=relation, **attrs)
-    return graph
-
-
-def placement_graph(model: Model) -> nx.DiGraph:
-    """Guest -> machine edges only (``runs_on`` of VMs and containers)."""
-    import networkx as nx
-
-    graph = nx.DiGraph()
-    for obj in model:
-        parent = getattr(obj, "runs_on", None)
-        if isinstance(parent, str):
-            graph.add_edge(obj.id, parent)
-    return graph

@@ -11,7 +11,7 @@ import ipaddress
 from collections import Counter, defaultdict
 from collections.abc import Callable, Iterator
 
-from .graph import Written, placement_graph, references
+from .graph import Written, references
 from .model import CLUSTER_ROLES, MACHINE_KINDS, QUORUM_ROLES, Model
 from .problems import Problem, Silenced
 from .sizes import format_size
@@ -121,14 +121,32 @@ def check_labels(model: Model) -> Iterator[Problem]:
 
 
 def check_placement(model: Model) -> Iterator[Problem]:
-    graph = placement_graph(model)
-    import networkx as nx  # imported with the first graph (topodoc.graph)
-
-    for cycle in sorted(sorted(c) for c in nx.simple_cycles(graph)):
+    for cycle in sorted(sorted(c) for c in placement_cycles(model)):
         first = cycle[0]
         path = " -> ".join(model.placement_chain(first)[: len(cycle)] + [first])
         yield _p("placement-cycle", f"placement cycle: {path}", model.objects[first].at("runs_on"),
                  first)
+
+
+def placement_cycles(model: Model) -> list[list[str]]:
+    """Every cycle of ``runs_on`` (guest -> machine), each in walking order.
+
+    A guest has one machine, so placement is a function: walking up from each object, in
+    one pass over all of them, either ends or comes back to an object of the same walk."""
+    machine = {obj.id: obj.runs_on for obj in model
+               if isinstance(getattr(obj, "runs_on", None), str)}
+    walk_of: dict[str, str] = {}  # object id -> the object whose walk reached it first
+    cycles = []
+    for start in machine:
+        path: list[str] = []
+        node: str | None = start
+        while node is not None and node not in walk_of:
+            walk_of[node] = start
+            path.append(node)
+            node = machine.get(node)
+        if node is not None and walk_of[node] == start:  # back into this walk: a cycle
+            cycles.append(path[path.index(node):])
+    return cycles
 
 
 def check_nested_virt(model: Model) -> Iterator[Problem]:

@@ -212,10 +212,12 @@ def test_placement_cycle(topo, run):
           - {id: vb, runs_on: vc, platform: libvirt, nested_virt: true}
           - {id: vc, runs_on: va, platform: libvirt, nested_virt: true}
           - {id: vd, runs_on: vd, platform: libvirt, nested_virt: true}
+          - {id: ve, runs_on: vb, platform: libvirt}
+          - {id: vf, runs_on: ve, platform: libvirt}
         """})
     r = run("validate", path)
     assert r.code == 1
-    cycles = [p for p in r.problems if p["rule"] == "placement-cycle"]
+    cycles = [p for p in r.problems if p["rule"] == "placement-cycle"]  # ve, vf: no cycle
     assert [(p["line"], p["col"], p["message"]) for p in cycles] == [
         ("3", "23", "placement cycle: va -> vb -> vc -> va"),
         ("6", "23", "placement cycle: vd -> vd"),
