@@ -5,8 +5,9 @@
 A floor is the cheapest way to do the same essential work with no topodoc code in it (e.g.
 ``yaml.load`` of the same files for loading). Each row records the median of several
 repetitions of the figure and of its floor, their ratio, and whether it meets its target.
-Results go to ``benchmarks/results.json`` and a table on standard output. ``--quick`` runs
-the 10,000-object size only.
+Each figure runs at each size in a fresh interpreter. Results go to
+``benchmarks/results.json`` and a table on standard output. ``--quick`` runs the 10,000-object
+size only.
 """
 
 from __future__ import annotations
@@ -16,6 +17,7 @@ import json
 import os
 import platform
 import statistics
+import subprocess
 import sys
 import tempfile
 import time
@@ -114,6 +116,20 @@ def table(rows: list[Row]) -> str:
     return "\n".join([fmt(header), fmt(tuple("-" * w for w in widths))] + [fmt(x) for x in lines])
 
 
+def measure(figure: figures.Figure, size: int, args: argparse.Namespace, work: Path
+            ) -> list[Row]:
+    """One figure at one size, in a fresh interpreter: what an earlier figure left in the
+    process (its heap, its caches) must not weigh on the next one. The figure and its floor
+    still run in that same process, one after the other."""
+    command = [sys.executable, __file__, "--figure", figure.name, "--size", str(size),
+               "--seed", str(args.seed), "--reps", str(args.reps), "--work", str(work)]
+    done = subprocess.run(command, capture_output=True, text=True, check=False)
+    if done.returncode != 0:
+        sys.exit(f"benchmarks/run.py: {figure.name} @ {size:,} failed:\n{done.stderr}")
+    return [Row(**{("passed" if k == "pass" else k): v for k, v in data.items()})
+            for data in json.loads(done.stdout)]
+
+
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--quick", action="store_true", help="the 10,000-object size only")
@@ -121,12 +137,18 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--reps", type=int, default=3, help="repetitions per figure (median)")
     parser.add_argument("--work", type=Path, help="where generated labs go (default: a temp dir)")
     parser.add_argument("-o", "--output", type=Path, default=HERE / "results.json")
+    parser.add_argument("--figure", help=argparse.SUPPRESS)  # one figure, rows as JSON
+    parser.add_argument("--size", type=int, help=argparse.SUPPRESS)
     args = parser.parse_args(argv)
-    sizes = [10_000] if args.quick else [1_000, 10_000, 50_000]
     work = args.work or Path(tempfile.mkdtemp(prefix="topodoc-bench-"))
     work.mkdir(parents=True, exist_ok=True)
-    ctx = figures.Context(reps=args.reps, work=work, row=row, median_s=median_s,
-                          lab=lambda size: lab(size, args.seed, work))
+    if args.figure:  # the child of measure()
+        ctx = figures.Context(reps=args.reps, work=work, row=row, median_s=median_s,
+                              lab=lambda size: lab(size, args.seed, work))
+        [figure] = [f for f in figures.FIGURES if f.name == args.figure]
+        print(json.dumps([r.to_json() for r in figure.run(ctx, args.size)]))
+        return 0
+    sizes = [10_000] if args.quick else [1_000, 10_000, 50_000]
     rows: list[Row] = []
     started = time.perf_counter()
     for figure in figures.FIGURES:
@@ -134,7 +156,7 @@ def main(argv: list[str] | None = None) -> int:
             if size not in figure.sizes:
                 continue
             print(f"  {figure.name} @ {size:,} ...", file=sys.stderr, flush=True)
-            rows.extend(figure.run(ctx, size))
+            rows.extend(measure(figure, size, args, work))
     elapsed = time.perf_counter() - started
     args.output.write_text(json.dumps([r.to_json() for r in rows], indent=1) + "\n",
                            encoding="utf-8")

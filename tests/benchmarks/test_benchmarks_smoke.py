@@ -94,3 +94,11 @@ def test_the_collector_rows(ctx: figures.Context) -> None:
     check_rows(rows, ["collect OpenStack (2,000 servers)", "collect Kubernetes (1,000 nodes)",
                       "collect libvirt (50 x 40 domains, parallel)"])
     assert all(r.floor_name for r in rows)
+
+
+def test_a_figure_runs_in_its_own_interpreter(ctx: figures.Context) -> None:
+    """run.py measures each figure in a fresh process and reads its rows back."""
+    args = run.argparse.Namespace(seed=1, reps=1)
+    [figure] = [f for f in figures.FIGURES if f.name == "load+validate"]
+    rows = run.measure(figure, SIZE, args, ctx.work)
+    check_rows(rows, ["load+validate"])
