@@ -3,6 +3,11 @@ f-strings) accepts and rejects what jsonschema does, naming the same item."""
 
 from __future__ import annotations
 
+import os
+import subprocess
+import sys
+from pathlib import Path
+
 import fastjsonschema
 import pytest
 
@@ -29,3 +34,35 @@ def test_an_invalid_item_is_named_by_its_path(path: str, bad: dict) -> None:
         _compiled()(doc)
     assert caught.value.name == path
     assert list(_validator().iter_errors(doc))
+
+
+def _validate_in_a_new_process(cache: Path) -> str:
+    """Validate a bad document in a fresh interpreter using ``cache``; the error's path."""
+    code = ("import fastjsonschema\nfrom topodoc.schema import _compiled\n"
+            f"doc = {BAD!r}\n"
+            "try:\n    _compiled()(doc)\nexcept fastjsonschema.JsonSchemaException as e:\n"
+            "    print(e.name)\n")
+    done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True,
+                          env={**os.environ, "TOPODOC_CACHE_DIR": str(cache)}, check=True)
+    return done.stdout.strip()
+
+
+BAD = {**VALID, "vms": [VALID["vms"][0], {**VALID["vms"][1], "vcpu": "two"}]}
+
+
+def test_the_compiled_schema_is_cached_and_a_bad_cache_is_replaced(tmp_path: Path) -> None:
+    cache = tmp_path / "cache"
+    assert _validate_in_a_new_process(cache) == "data.vms[1].vcpu"
+    [entry] = cache.glob("schema-*.marshal")
+    written = entry.read_bytes()
+    assert _validate_in_a_new_process(cache) == "data.vms[1].vcpu"  # from the cache
+    assert entry.read_bytes() == written
+    entry.write_bytes(b"\x00garbage")
+    assert _validate_in_a_new_process(cache) == "data.vms[1].vcpu"
+    assert entry.read_bytes() == written  # generated again
+
+
+def test_an_unusable_cache_only_costs_time(tmp_path: Path) -> None:
+    blocker = tmp_path / "file"
+    blocker.write_text("not a directory")
+    assert _validate_in_a_new_process(blocker / "cache") == "data.vms[1].vcpu"
