@@ -12,7 +12,7 @@ from topodoc.graph import references
 from topodoc.load import SourceError, load_topology
 from topodoc.model import Live, Model
 from topodoc.problems import Problem, display_path
-from topodoc.tables import Row, Table, build_table
+from topodoc.tables import Row, Table, Tables
 from topodoc.views import Selected, Selection, select
 
 from .lastcheck import LastCheck, read_last_check
@@ -49,12 +49,16 @@ class Lab:
             self._selected[selection] = select(self.model, selection)
         return self._selected[selection]
 
+    @cached_property
+    def tables(self) -> Tables:
+        return Tables(self.model)
+
     def table(self, name: str, columns: list[str] | None, filter: str | None) -> Table:
         """The table the directive checked is the one its page shows: built once per build
         (and process); raises TableError."""
         key = (name, tuple(columns) if columns is not None else None, filter)
         if key not in self._tables:
-            self._tables[key] = build_table(self.model, name, columns=columns, filter=filter)
+            self._tables[key] = self.tables.build(name, columns, filter)
         return self._tables[key]
 
     def rows_by(self, name: str, columns: tuple[str, ...], key: str) -> Mapping[str, Row]:

@@ -17,7 +17,7 @@ from .model import Model
 from .suggest import unknown_name
 from .table_rows import SPECS, Column, Spec, Value
 
-__all__ = ["TABLES", "Column", "Row", "Table", "TableError", "available_columns",
+__all__ = ["TABLES", "Column", "Row", "Table", "TableError", "Tables", "available_columns",
            "build_table", "default_columns", "table_columns"]
 
 TABLES = ("hosts", "vms", "clusters", "members", "networks", "addresses", "capacity",
@@ -75,24 +75,40 @@ def default_columns(name: str) -> tuple[str, ...]:
     return _spec(name).default
 
 
+class Tables:
+    """The tables of one model: each table's rows are worked out once, whatever columns and
+    filters are then asked of it (a docs build shows one table several times, filtered)."""
+
+    def __init__(self, model: Model) -> None:
+        self.model = model
+        self._rows: dict[str, list[dict[str, Value]]] = {}
+
+    def build(self, name: str, columns: list[str] | None = None,
+              filter: str | None = None) -> Table:
+        """Table ``name`` with ``columns`` (default: :func:`default_columns`), rows kept by
+        ``filter`` (see the module's docstring)."""
+        spec = _spec(name)
+        by_key = {c.key: c for c in spec.columns}
+        keys = tuple(columns) if columns else spec.default
+        for key in keys:
+            if key not in by_key:
+                raise TableError(f"table {name!r}: {unknown_name('column', key, by_key)}")
+        try:
+            terms = parse_filter(filter or "", tuple(dict.fromkeys((*by_key, *FILTER_KEYS))))
+        except TableError as exc:
+            raise TableError(f"table {name!r}: {exc}") from None
+        if name not in self._rows:
+            self._rows[name] = list(spec.rows(self.model))
+        rows = tuple(Row(tuple(_text(row.get(k)) for k in keys), keys)
+                     for row in self._rows[name]
+                     if all(_matches(row.get(k), pattern) for k, pattern in terms))
+        return Table(name, tuple(by_key[k] for k in keys), rows)
+
+
 def build_table(model: Model, name: str, columns: list[str] | None = None,
                 filter: str | None = None) -> Table:
-    """Table ``name`` with ``columns`` (default: :func:`default_columns`), rows kept by
-    ``filter`` (see the module's docstring)."""
-    spec = _spec(name)
-    by_key = {c.key: c for c in spec.columns}
-    keys = tuple(columns) if columns else spec.default
-    for key in keys:
-        if key not in by_key:
-            raise TableError(f"table {name!r}: {unknown_name('column', key, by_key)}")
-    try:
-        terms = parse_filter(filter or "", tuple(dict.fromkeys((*by_key, *FILTER_KEYS))))
-    except TableError as exc:
-        raise TableError(f"table {name!r}: {exc}") from None
-    rows = tuple(Row(tuple(_text(row.get(k)) for k in keys), keys)
-                 for row in spec.rows(model)
-                 if all(_matches(row.get(k), pattern) for k, pattern in terms))
-    return Table(name, tuple(by_key[k] for k in keys), rows)
+    """One table of ``model``: see :meth:`Tables.build`."""
+    return Tables(model).build(name, columns, filter)
 
 
 def parse_filter(text: str, keys: tuple[str, ...]) -> list[tuple[str, re.Pattern[str]]]:
