@@ -8,6 +8,7 @@ asks the core for a model, a view, a table, and hands nodes to Sphinx.
 from __future__ import annotations
 
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from docutils import nodes
 from sphinx import addnodes
@@ -17,17 +18,18 @@ from sphinx.environment import CONFIG_OK, BuildEnvironment
 from sphinx.util.typing import ExtensionMetadata
 
 from topodoc import __version__
-from topodoc.dot import cjk_font_available
-from topodoc.model import Model
+from topodoc.dot_run import cjk_font_available
 
 from .directives import DIRECTIVES
 from .domain import TopoDomain, topo_domain
 from .nodes import topodoc_graph
 from .pages import reference_pages_in_place, write_reference_pages
 from .render import VISITORS
-from .resolve import resolve_placeholders
 from .settings import CONFIG_VALUES, read_settings
 from .warn import warn
+
+if TYPE_CHECKING:
+    from topodoc.model import Model
 
 STATIC = Path(__file__).parent / "static"
 
@@ -83,6 +85,14 @@ def note_topology_refs(app: Sphinx, doctree: nodes.document) -> None:
                 ref.get("reftype") == "ref" and ref.get("reftarget") in labels:
             domain.note_topology_use(app.env.current_document.docname)
             return
+
+
+def resolve_placeholders(app: Sphinx, doctree: nodes.document, docname: str) -> None:
+    """Placeholders -> content (:mod:`.resolve`, imported with the first page written: a
+    build that writes nothing never imports the diagram and table code)."""
+    from .resolve import resolve_placeholders as resolve
+
+    resolve(app, doctree, docname)
 
 
 def setup(app: Sphinx) -> ExtensionMetadata:

@@ -6,7 +6,7 @@ from __future__ import annotations
 
 import dataclasses
 import re
-from typing import Any, ClassVar
+from typing import TYPE_CHECKING, Any, ClassVar
 
 from docutils import nodes
 from docutils.parsers.rst import directives
@@ -17,9 +17,6 @@ from sphinx.util.nodes import make_id
 from sphinx.util.typing import OptionSpec
 
 from topodoc.drift.finding import STATES
-from topodoc.model import Model
-from topodoc.tables import TableError
-from topodoc.views import Selection, ViewError, selection_for_view
 
 from .domain import Entry, TopoDomain, node_id, topo_domain
 from .nodes import (
@@ -31,6 +28,10 @@ from .nodes import (
     table_placeholder,
 )
 from .warn import warn
+
+if TYPE_CHECKING:  # the model, views and tables load with the first directive read
+    from topodoc.model import Model
+    from topodoc.views import Selection
 
 
 def id_list(argument: str | None) -> tuple[str, ...]:
@@ -94,6 +95,8 @@ class DiagramDirective(TopoDirective):
 
     def selection(self) -> Selection:
         """The view's selection with the inline options applied; raises ViewError."""
+        from topodoc.views import Selection, ViewError, selection_for_view
+
         given: dict[str, Any] = {k: self.options[k] for k in (
             "layers", "kinds", "tags", "include", "exclude", "title") if k in self.options}
         if "root" in self.options:
@@ -110,6 +113,8 @@ class DiagramDirective(TopoDirective):
         return dataclasses.replace(base, **given)
 
     def checked(self) -> list[nodes.Node]:
+        from topodoc.views import ViewError
+
         legend = self.options.get("legend", "on").strip().lower()
         if legend not in ("on", "off"):
             return self.warn(f":legend: must be on or off, not {legend!r}")
@@ -141,6 +146,8 @@ class TableDirective(TopoDirective):
     }
 
     def checked(self) -> list[nodes.Node]:
+        from topodoc.tables import TableError
+
         name = self.arguments[0]
         columns = list(self.options.get("columns", ())) or None
         table_filter = (self.options.get("filter") or "").strip() or None

@@ -21,7 +21,7 @@ from __future__ import annotations
 
 import posixpath
 from collections.abc import Iterable, Set
-from typing import Any, NamedTuple
+from typing import TYPE_CHECKING, Any, NamedTuple
 
 from docutils import nodes
 from sphinx.addnodes import pending_xref
@@ -32,13 +32,14 @@ from sphinx.errors import NoUri
 from sphinx.roles import XRefRole
 from sphinx.util.nodes import make_refnode
 
-from topodoc.model import KINDS
-from topodoc.sources import unchanged
+from topodoc.kinds import KINDS
 
-from .lab import Lab, load_lab
 from .lastcheck import report_digest
 from .settings import Settings
 from .warn import warn
+
+if TYPE_CHECKING:  # the lab (the model, views, tables) loads when first needed
+    from .lab import Lab
 
 KIND_TITLES = {
     "site": "Sites", "failure_domain": "Failure domains", "host": "Physical hosts",
@@ -106,6 +107,8 @@ class TopoDomain(Domain):
         place) and the topology's files are the same bytes, it is not loaded now, only when a
         page is read or written."""
         self.settings, self._lab = settings, None
+        from topodoc.sources import unchanged
+
         self.drift_digest = report_digest(settings.drift_report)
         if reusable and self.data["digest"] and \
                 unchanged(settings.topology, self.data["visited"], self.data["digest"]):
@@ -118,6 +121,8 @@ class TopoDomain(Domain):
     def lab(self) -> Lab:
         """The topology of the running build, loaded (and its problems warned) once."""
         if self._lab is None:
+            from .lab import load_lab
+
             self._lab = load_lab(self.settings)
         return self._lab
 

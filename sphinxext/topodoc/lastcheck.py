@@ -12,14 +12,16 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field
 from functools import cached_property
 from pathlib import Path
+from typing import TYPE_CHECKING
 
-from topodoc.drift.expected import expected_resources
-from topodoc.drift.finding import Finding
-from topodoc.drift.report import Report, ReportError, read_report
-from topodoc.model import Model
 from topodoc.problems import display_path
 
 from .warn import Location, warn
+
+if TYPE_CHECKING:  # the drift code loads with the first report read, not with every build
+    from topodoc.drift.finding import Finding
+    from topodoc.drift.report import Report
+    from topodoc.model import Model
 
 
 @dataclass(frozen=True)
@@ -51,6 +53,8 @@ def report_digest(path: Path | None) -> str:
 
 def read_last_check(path: Path | None, model: Model, location: Location = None) -> LastCheck:
     """The report at ``path`` with its findings filed under the objects they are about."""
+    from topodoc.drift.report import ReportError, read_report
+
     if path is None:
         return LastCheck(None)
     if not path.exists():
@@ -67,6 +71,8 @@ def read_last_check(path: Path | None, model: Model, location: Location = None) 
 def _owners(report: Report, model: Model) -> dict[str, str]:
     """Finding key -> the object it is about: the documented resource's owner, else the
     object the key names (``vm:ID``); undocumented resources belong to no object."""
+    from topodoc.drift.expected import expected_resources
+
     documented = expected_resources(model).owners
     out = {}
     for finding in report.findings:

@@ -28,7 +28,7 @@ from sphinx.ext.graphviz import (
 from sphinx.util.docutils import SphinxTranslator
 
 from topodoc.atomic import write_bytes
-from topodoc.dot import DotError, DotTimeout, run_dot
+from topodoc.dot_run import DotError, DotTimeout, run_dot
 
 from .domain import topo_domain
 from .nodes import topodoc_graph

@@ -29,7 +29,8 @@ from .dot_style import (
     Theme,
 )
 from .facts import facts, summary
-from .model import KINDS, Model, Obj
+from .kinds import KINDS
+from .model import Model, Obj
 from .suggest import unknown_name
 from .views import Selected
 

@@ -20,7 +20,8 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 
 from .dot_style import count_noun
-from .model import KINDS, MACHINE_KINDS, Model
+from .kinds import KINDS, MACHINE_KINDS
+from .model import Model
 from .views import Selected
 
 TOP = ""  # the key of the top level in ``Plan.children``

@@ -11,12 +11,8 @@ from dataclasses import dataclass, field
 from functools import cached_property
 from typing import Any
 
+from .kinds import KINDS
 from .problems import Location
-
-KINDS = ("site", "failure_domain", "host", "vm", "container", "cluster", "service", "network",
-         "storage")
-#: Kinds that are machines: things other things run on and that attach to networks.
-MACHINE_KINDS = ("host", "vm", "container")
 
 #: Roles each cluster type knows; ``generic`` accepts any.
 CLUSTER_ROLES: dict[str, tuple[str, ...]] = {

@@ -12,7 +12,8 @@ from collections import Counter, defaultdict
 from collections.abc import Callable, Iterator
 
 from .graph import Written, references
-from .model import CLUSTER_ROLES, MACHINE_KINDS, QUORUM_ROLES, Model
+from .kinds import MACHINE_KINDS
+from .model import CLUSTER_ROLES, QUORUM_ROLES, Model
 from .problems import Problem, Silenced
 from .sizes import format_size
 

@@ -42,7 +42,8 @@ from collections.abc import Iterable, Iterator, Mapping
 from dataclasses import dataclass, replace
 
 from .graph import references
-from .model import KINDS, MACHINE_KINDS, Cluster, Model, Obj
+from .kinds import KINDS, MACHINE_KINDS
+from .model import Cluster, Model, Obj
 from .suggest import unknown_name
 
 LAYERS = ("physical", "virtualization", "openstack", "kubernetes", "storage", "services",
