@@ -29,7 +29,8 @@ def drift_nodes(ctx: Context, node: Placeholder) -> list[nodes.Node]:
         out += nodes.note("", para(f"No drift report is available: {check.unavailable}."))
         return [out]
     report = check.report
-    out += _summary(report)
+    anchor = f"topodoc-drift-{node.line or 0}"  # a caption's permalink needs an id
+    out += _summary(report, anchor)
     states = node["states"]
     found = [f for f in report.findings if f.state in states]
     if found:
@@ -37,16 +38,14 @@ def drift_nodes(ctx: Context, node: Placeholder) -> list[nodes.Node]:
                       "Severity", "Hint"),
                      [(_owner(ctx, check, f), nodes.literal(f.key, f.key), state_cell(f.state),
                        f.attribute or "", *_values(f), f.severity, f.hint) for f in found],
-                     caption="Findings", classes=["topodoc-drift-findings"])
+                     caption="Findings", classes=["topodoc-drift-findings"],
+                     ids=[f"{anchor}-findings"])
     else:
         out += para(f"No finding is {' or '.join(states)}.")
     out += table(("Source", "Kind", "Status", "Resources", "API calls", "Seconds", "Error"),
                  [(nodes.literal(s.id, s.id), s.kind, state_cell(s.status), str(s.resources),
                    str(s.api_calls), f"{s.duration_s:g}", s.error or "")
-                  for s in report.sources], caption="Sources")
-    for captioned in out.findall(nodes.table):  # a caption gets a permalink: it needs an id
-        name = captioned[0].astext().lower().replace(" ", "-")
-        captioned["ids"].append(f"topodoc-drift-{node.line or 0}-{name}")
+                  for s in report.sources], caption="Sources", ids=[f"{anchor}-sources"])
     return [out]
 
 
@@ -70,7 +69,7 @@ def state_cell(state: str) -> nodes.inline:
     return nodes.inline(state, state, classes=["topodoc-state", f"topodoc-state-{state}"])
 
 
-def _summary(report: Report) -> list[nodes.Node]:
+def _summary(report: Report, anchor: str) -> list[nodes.Node]:
     summary = report.summary()
     verified, documented = report.coverage()
     coverage = f"{verified} of {documented} documented resources verified" + (
@@ -84,7 +83,8 @@ def _summary(report: Report) -> list[nodes.Node]:
         (nodes.literal(kind, kind), *(str(counts[s]) for s in STATES))
         for kind, counts in summary["kinds"].items()]
     kinds.append((nodes.strong("", "all"), *(str(n) for n in summary["states"].values())))
-    return [text, table(("Kind", *STATES), kinds, caption="Findings per kind")]
+    return [text, table(("Kind", *STATES), kinds, caption="Findings per kind",
+                        ids=[f"{anchor}-findings-per-kind"])]
 
 
 def _owner(ctx: Context, check: LastCheck, finding: Finding) -> Cell:

@@ -104,12 +104,11 @@ def load_lab(settings: Settings) -> Lab:
         loaded = load_topology(settings.topology)
     except SourceError as exc:
         warn("topology", f"{exc} (see topodoc_topology in conf.py)")
-        return Lab(settings, EMPTY, last_check=read_last_check(settings.drift_report, EMPTY))
+        return _lab(settings, EMPTY)
     except Exception as exc:  # the build must survive any topology, and say why it is empty
         warn("topology", f"{where}: cannot load the topology: {type(exc).__name__}: {exc}")
-        return Lab(settings, EMPTY, last_check=read_last_check(settings.drift_report, EMPTY))
-    lab = Lab(settings, loaded.model, loaded.problems,
-              read_last_check(settings.drift_report, loaded.model))
+        return _lab(settings, EMPTY)
+    lab = _lab(settings, loaded.model, loaded.problems)
     info(f"topodoc: read {where}: {len(lab.model.objects)} objects in "
          f"{len(lab.model.files)} files, {time.perf_counter() - started:.2f} s")
     for problem in lab.problems:
@@ -119,3 +118,7 @@ def load_lab(settings: Settings) -> Lab:
         verbose(f"{entry.problem.loc}: silenced: {entry.problem.message} "
                 f"[{entry.problem.rule}] -- {entry.reason}")
     return lab
+
+
+def _lab(settings: Settings, model: Model, problems: tuple[Problem, ...] = ()) -> Lab:
+    return Lab(settings, model, problems, read_last_check(settings.drift_report, model))

@@ -48,14 +48,15 @@ def bullets(items: Sequence[nodes.Node | Sequence[nodes.Node]]) -> nodes.bullet_
 
 
 def table(headers: Sequence[str], rows: Sequence[Sequence[Cell | Sequence[Cell]]],
-          caption: str | None = None, classes: Sequence[str] = ()) -> nodes.table:
+          caption: str | None = None, classes: Sequence[str] = (),
+          ids: Sequence[str] = ()) -> nodes.table:
     """A table with a header row; a cell is text, a node or a list of them (comma-joined)."""
     tgroup = nodes.tgroup(cols=len(headers))
     for _ in headers:
         tgroup += nodes.colspec(colwidth=1)
     tgroup += nodes.thead("", _row(headers))
     tgroup += nodes.tbody("", *(_row(r) for r in rows))
-    out = nodes.table("", classes=["topodoc-table", *classes])
+    out = nodes.table("", classes=["topodoc-table", *classes], ids=list(ids))
     if caption:
         out += nodes.title(caption, caption)
     out += tgroup
