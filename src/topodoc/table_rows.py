@@ -1,15 +1,19 @@
-"""The tables' columns (key, header, what each holds) and rows, computed from the model.
+"""The tables' columns (key, header, what each holds, how it is worked out) and their rows.
 
-A row maps column keys to values: text, a number, a tuple of texts (shown joined by ``, ``;
-a filter matches any one of them) or None (empty). Every row also has ``kind`` and ``tag``
-(the tags of the object it is about), for filters.
+A table is a list of items (an object, or a tuple when a row is about a pair: a cluster and a
+member, a NIC) and a getter per column. A cell is worked out only when it is asked for: a
+filtered table reads the filtered columns of every item and the shown columns of the rows
+it keeps. A value is text, a number, a tuple of texts (shown joined by ``, ``; a filter
+matches any one of them) or None (empty). Every table can also be filtered by ``kind`` and
+``tag`` (the tags of the object the row is about).
 """
 
 from __future__ import annotations
 
 import ipaddress
-from collections.abc import Callable, Iterator
-from dataclasses import dataclass
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass, field
+from operator import attrgetter
 from typing import Any
 
 from .facts import cpu_text, disk_text, roles_text
@@ -18,7 +22,7 @@ from .rules import DEFAULT_CPU_OVERCOMMIT, DEFAULT_MEMORY_OVERCOMMIT
 from .sizes import format_size
 
 Value = str | int | tuple[str, ...] | None
-Row = dict[str, Value]
+Getter = Callable[[Model, Any], Value]
 
 
 @dataclass(frozen=True)
@@ -28,15 +32,48 @@ class Column:
     key: str
     header: str
     doc: str = ""
+    get: Getter = field(kw_only=True, repr=False, compare=False)  # (model, item) -> value
 
 
 @dataclass(frozen=True)
 class Spec:
-    """A table: its columns, those shown when none are asked for, and its rows in order."""
+    """A table: its columns, those shown when none are asked for, its items in order, and
+    the ``kind``/``tag`` filter getters; ``order`` sorts its rows when it has one."""
 
     columns: tuple[Column, ...]
     default: tuple[str, ...]
-    rows: Callable[[Model], Iterator[Row]]
+    items: Callable[[Model], Sequence[Any]]
+    kind: Getter
+    tag: Getter
+    order: Callable[[Any], Any] | None = None
+
+    def getters(self) -> dict[str, Getter]:
+        """Column key (and ``kind``, ``tag``) -> its getter; a column wins over a filter key."""
+        return {"kind": self.kind, "tag": self.tag} | {c.key: c.get for c in self.columns}
+
+
+def _attr(name: str) -> Getter:
+    get = attrgetter(name)
+    return lambda model, item: get(item)
+
+
+def _kind(model: Model, obj: Any) -> Value:
+    return obj.kind
+
+
+def _tags(model: Model, obj: Any) -> Value:
+    return obj.tags
+
+
+def _id_name(id_doc: str = "", name_doc: str = "") -> tuple[Column, ...]:
+    """The id and name columns of a table of objects."""
+    return (Column("id", "ID", id_doc, get=_attr("id")),
+            Column("name", "Name", name_doc, get=_attr("name")))
+
+
+def _described() -> tuple[Column, ...]:
+    return (Column("tags", "Tags", get=_tags), Column("description", "Description",
+                                                      get=_attr("description")))
 
 
 def _size(n: int | None) -> str | None:
@@ -47,8 +84,16 @@ def _yes(flag: bool | None) -> str | None:
     return None if flag is None else ("yes" if flag else "no")
 
 
-def _addresses(machine: Machine) -> tuple[str, ...]:
+def _os(obj: Any) -> str | None:
+    return " ".join(v for v in obj.os.values() if v) or None
+
+
+def _addresses(model: Model, machine: Machine) -> tuple[str, ...]:
     return tuple(n.address for n in machine.nics if n.address)
+
+
+def _physical_host(model: Model, obj: Any) -> Value:
+    return model.physical_host(obj.id)
 
 
 def _hosts_under(model: Model, ids: tuple[str, ...]) -> tuple[str, ...]:
@@ -59,11 +104,6 @@ def _hosts_under(model: Model, ids: tuple[str, ...]) -> tuple[str, ...]:
         machines = obj.machines() if isinstance(obj, Cluster) else (obj_id,)
         out += [h for m in machines if (h := model.physical_host(m))]
     return tuple(dict.fromkeys(out))
-
-
-def _about(obj: Any) -> Row:
-    return {"id": obj.id, "name": obj.name, "kind": obj.kind, "tag": obj.tags,
-            "tags": obj.tags, "description": obj.description}
 
 
 def _placed(model: Model, *kinds: str) -> list[Any]:
@@ -79,74 +119,76 @@ def _guests(model: Model, machine_id: str) -> list[Any]:
             if model.objects[c].kind == "vm"]
 
 
+def _of_kind(kind: str) -> Callable[[Model], Sequence[Any]]:
+    return lambda model: model.of_kind(kind)
+
+
 # -- hosts ----------------------------------------------------------------------------------
 
-def _host_rows(model: Model) -> Iterator[Row]:
-    for host in model.of_kind("host"):
-        placed = [model.objects[i].kind for i in model.descendants(host.id)]
-        yield {**_about(host), "site": host.site, "failure_domains": host.failure_domains,
-               "vendor": host.vendor, "model": host.model, "serial": host.serial,
-               "cpu": cpu_text(host.cpu) if host.cpu else None,
-               "cpus": host.cpu.logical if host.cpu else None, "memory": _size(host.memory),
-               "disks": tuple(disk_text(d) for d in host.disks),
-               "disk_total": _size(sum(d.size for d in host.disks)),
-               "addresses": _addresses(host), "bmc": host.bmc.get("address"),
-               "os": " ".join(v for v in host.os.values() if v) or None,
-               "nested_virt": _yes(host.nested_virt), "vms": placed.count("vm"),
-               "containers": placed.count("container")}
+def _placed_count(kind: str) -> Getter:
+    return lambda model, host: sum(model.objects[i].kind == kind
+                                   for i in model.descendants(host.id))
 
 
 HOSTS = Spec((
-    Column("id", "ID", "the host's id"), Column("name", "Name", "display name"),
-    Column("site", "Site"), Column("failure_domains", "Failure domains"),
-    Column("vendor", "Vendor"), Column("model", "Model"), Column("serial", "Serial"),
-    Column("cpu", "CPU", "CPU model, sockets x cores x threads = logical CPUs"),
-    Column("cpus", "CPUs", "logical CPUs"), Column("memory", "Memory", "exact size"),
-    Column("disks", "Disks", "each disk: name, exact size, type"),
-    Column("disk_total", "Disk total", "the disks' sizes added up"),
-    Column("addresses", "Addresses", "NIC addresses"), Column("bmc", "BMC", "BMC address"),
-    Column("os", "OS"), Column("nested_virt", "Nested virt", "yes or no"),
-    Column("vms", "VMs", "VMs placed on it, at any depth"),
-    Column("containers", "Containers", "containers placed on it, at any depth"),
-    Column("tags", "Tags"), Column("description", "Description"),
-), ("id", "name", "model", "cpus", "memory", "disks", "addresses"), _host_rows)
+    *_id_name("the host's id", "display name"), Column("site", "Site", get=_attr("site")),
+    Column("failure_domains", "Failure domains", get=_attr("failure_domains")),
+    Column("vendor", "Vendor", get=_attr("vendor")), Column("model", "Model", get=_attr("model")),
+    Column("serial", "Serial", get=_attr("serial")),
+    Column("cpu", "CPU", "CPU model, sockets x cores x threads = logical CPUs",
+           get=lambda model, h: cpu_text(h.cpu) if h.cpu else None),
+    Column("cpus", "CPUs", "logical CPUs", get=lambda model, h: h.cpu.logical if h.cpu else None),
+    Column("memory", "Memory", "exact size", get=lambda model, h: _size(h.memory)),
+    Column("disks", "Disks", "each disk: name, exact size, type",
+           get=lambda model, h: tuple(disk_text(d) for d in h.disks)),
+    Column("disk_total", "Disk total", "the disks' sizes added up",
+           get=lambda model, h: _size(sum(d.size for d in h.disks))),
+    Column("addresses", "Addresses", "NIC addresses", get=_addresses),
+    Column("bmc", "BMC", "BMC address", get=lambda model, h: h.bmc.get("address")),
+    Column("os", "OS", get=lambda model, h: _os(h)),
+    Column("nested_virt", "Nested virt", "yes or no", get=lambda model, h: _yes(h.nested_virt)),
+    Column("vms", "VMs", "VMs placed on it, at any depth", get=_placed_count("vm")),
+    Column("containers", "Containers", "containers placed on it, at any depth",
+           get=_placed_count("container")),
+    *_described(),
+), ("id", "name", "model", "cpus", "memory", "disks", "addresses"), _of_kind("host"),
+    _kind, _tags)
 
 
 # -- VMs and containers ---------------------------------------------------------------------
 
-def _vm_rows(model: Model) -> Iterator[Row]:
-    for obj in _placed(model, "vm", "container"):
-        is_vm = obj.kind == "vm"
-        yield {**_about(obj), "host": model.physical_host(obj.id), "runs_on": obj.runs_on,
-               "level": len(model.placement_chain(obj.id)) - 1,
-               "platform": obj.platform if is_vm else obj.runtime,
-               "managed_by": obj.managed_by if is_vm else None,
-               "vcpu": obj.vcpu if is_vm else None,
-               "memory": _size(obj.memory) if is_vm else None,
-               "disks": tuple(disk_text(d) for d in obj.disks) if is_vm else (),
-               "flavor": obj.flavor if is_vm else None, "state": obj.state if is_vm else None,
-               "autostart": _yes(obj.autostart) if is_vm else None,
-               "nested_virt": _yes(obj.nested_virt) if is_vm else None,
-               "os": (" ".join(v for v in obj.os.values() if v) or None) if is_vm else None,
-               "image": None if is_vm else obj.image, "addresses": _addresses(obj),
-               "networks": tuple(dict.fromkeys(n.network for n in obj.nics if n.network)),
-               "clusters": model.clusters_of.get(obj.id, ())}
+def _vm_only(get: Callable[[Any], Value], otherwise: Value = None) -> Getter:
+    return lambda model, obj: get(obj) if obj.kind == "vm" else otherwise
 
 
 VMS = Spec((
-    Column("id", "ID"), Column("name", "Name"), Column("kind", "Kind", "vm or container"),
-    Column("host", "Host", "the physical host at the bottom of its placement"),
-    Column("runs_on", "Runs on", "the machine it runs on directly"),
-    Column("level", "Level", "1 on a host, 2 in a VM on a host, ..."),
-    Column("platform", "Platform", "libvirt, ovirt, openstack; a container's runtime"),
-    Column("managed_by", "Managed by"), Column("vcpu", "vCPU"),
-    Column("memory", "Memory", "exact size"), Column("disks", "Disks"),
-    Column("flavor", "Flavor"), Column("state", "State"), Column("autostart", "Autostart"),
-    Column("nested_virt", "Nested virt"), Column("os", "OS"),
-    Column("image", "Image", "a container's image"), Column("addresses", "Addresses"),
-    Column("networks", "Networks"), Column("clusters", "Clusters", "clusters it is a member of"),
-    Column("tags", "Tags"), Column("description", "Description"),
-), ("id", "name", "host", "runs_on", "platform", "vcpu", "memory", "addresses"), _vm_rows)
+    *_id_name(), Column("kind", "Kind", "vm or container", get=_kind),
+    Column("host", "Host", "the physical host at the bottom of its placement", get=_physical_host),
+    Column("runs_on", "Runs on", "the machine it runs on directly", get=_attr("runs_on")),
+    Column("level", "Level", "1 on a host, 2 in a VM on a host, ...",
+           get=lambda model, obj: len(model.placement_chain(obj.id)) - 1),
+    Column("platform", "Platform", "libvirt, ovirt, openstack; a container's runtime",
+           get=lambda model, obj: obj.platform if obj.kind == "vm" else obj.runtime),
+    Column("managed_by", "Managed by", get=_vm_only(attrgetter("managed_by"))),
+    Column("vcpu", "vCPU", get=_vm_only(attrgetter("vcpu"))),
+    Column("memory", "Memory", "exact size", get=_vm_only(lambda vm: _size(vm.memory))),
+    Column("disks", "Disks", get=_vm_only(lambda vm: tuple(disk_text(d) for d in vm.disks),
+                                          ())),
+    Column("flavor", "Flavor", get=_vm_only(attrgetter("flavor"))),
+    Column("state", "State", get=_vm_only(attrgetter("state"))),
+    Column("autostart", "Autostart", get=_vm_only(lambda vm: _yes(vm.autostart))),
+    Column("nested_virt", "Nested virt", get=_vm_only(lambda vm: _yes(vm.nested_virt))),
+    Column("os", "OS", get=_vm_only(_os)),
+    Column("image", "Image", "a container's image",
+           get=lambda model, obj: None if obj.kind == "vm" else obj.image),
+    Column("addresses", "Addresses", get=_addresses),
+    Column("networks", "Networks", get=lambda model, obj: tuple(
+        dict.fromkeys(n.network for n in obj.nics if n.network))),
+    Column("clusters", "Clusters", "clusters it is a member of",
+           get=lambda model, obj: model.clusters_of.get(obj.id, ())),
+    *_described(),
+), ("id", "name", "host", "runs_on", "platform", "vcpu", "memory", "addresses"),
+    lambda model: _placed(model, "vm", "container"), _kind, _tags)
 
 
 # -- clusters and their members -------------------------------------------------------------
@@ -159,195 +201,240 @@ def _voters(model: Model, cluster: Cluster) -> tuple[str, ...]:
     return tuple(dict.fromkeys(cluster.machines(*roles))) if roles else ()
 
 
-def _cluster_rows(model: Model) -> Iterator[Row]:
-    for cluster in model.of_kind("cluster"):
-        machines = tuple(dict.fromkeys(cluster.machines()))
-        voters = _voters(model, cluster)
-        etcd = cluster.etcd_mode or ""
-        if cluster.etcd_cluster:
-            etcd = f"{etcd} ({cluster.etcd_cluster})".strip()
-        yield {**_about(cluster), "type": cluster.type, "version": cluster.version,
-               "members": len(machines), "roles": roles_text([m.roles for m in cluster.members]),
-               "machines": machines, "hosts": _hosts_under(model, machines),
-               "quorum": f"{len(voters)} voters, tolerates {(len(voters) - 1) // 2} down"
-               if voters else None,
-               "etcd": etcd or None, "depends_on": cluster.depends_on}
+def _quorum(model: Model, cluster: Cluster) -> str | None:
+    voters = _voters(model, cluster)
+    return f"{len(voters)} voters, tolerates {(len(voters) - 1) // 2} down" if voters else None
+
+
+def _etcd(model: Model, cluster: Cluster) -> str | None:
+    etcd = cluster.etcd_mode or ""
+    if cluster.etcd_cluster:
+        etcd = f"{etcd} ({cluster.etcd_cluster})".strip()
+    return etcd or None
+
+
+def _machines(model: Model, cluster: Cluster) -> tuple[str, ...]:
+    return tuple(dict.fromkeys(cluster.machines()))
 
 
 CLUSTERS = Spec((
-    Column("id", "ID"), Column("name", "Name"), Column("type", "Type"),
-    Column("version", "Version"), Column("members", "Members", "how many machines"),
-    Column("roles", "Roles", "how many members have each role"),
-    Column("machines", "Machines", "the member machines' ids"),
-    Column("hosts", "Hosts", "the physical hosts under its members"),
-    Column("quorum", "Quorum", "voting members and how many may be down"),
-    Column("etcd", "etcd", "Kubernetes: stacked, or external with its etcd cluster"),
-    Column("depends_on", "Depends on"), Column("tags", "Tags"),
-    Column("description", "Description"),
-), ("id", "name", "type", "version", "members", "roles", "hosts"), _cluster_rows)
+    *_id_name(), Column("type", "Type", get=_attr("type")),
+    Column("version", "Version", get=_attr("version")),
+    Column("members", "Members", "how many machines",
+           get=lambda model, c: len(_machines(model, c))),
+    Column("roles", "Roles", "how many members have each role",
+           get=lambda model, c: roles_text([m.roles for m in c.members])),
+    Column("machines", "Machines", "the member machines' ids", get=_machines),
+    Column("hosts", "Hosts", "the physical hosts under its members",
+           get=lambda model, c: _hosts_under(model, _machines(model, c))),
+    Column("quorum", "Quorum", "voting members and how many may be down", get=_quorum),
+    Column("etcd", "etcd", "Kubernetes: stacked, or external with its etcd cluster", get=_etcd),
+    Column("depends_on", "Depends on", get=_attr("depends_on")), *_described(),
+), ("id", "name", "type", "version", "members", "roles", "hosts"), _of_kind("cluster"),
+    _kind, _tags)
 
 
-def _member_rows(model: Model) -> Iterator[Row]:
-    for cluster in model.of_kind("cluster"):
-        for member in cluster.members:
-            machine = model.get(member.machine)
-            yield {"kind": machine.kind if machine else None, "tag": cluster.tags,
-                   "cluster": cluster.id, "type": cluster.type, "machine": member.machine,
-                   "roles": member.roles, "host": model.physical_host(member.machine),
-                   "addresses": _addresses(machine) if isinstance(machine, Machine) else ()}
+def _member_machine(model: Model, pair: tuple) -> Any:
+    return model.get(pair[1].machine)
 
 
 MEMBERS = Spec((
-    Column("cluster", "Cluster"), Column("type", "Type", "the cluster's type"),
-    Column("machine", "Machine"), Column("kind", "Kind", "the machine's kind"),
-    Column("roles", "Roles"), Column("host", "Host", "the physical host under the machine"),
-    Column("addresses", "Addresses", "the machine's addresses"),
-), ("cluster", "machine", "kind", "roles", "host"), _member_rows)
+    Column("cluster", "Cluster", get=lambda model, pair: pair[0].id),
+    Column("type", "Type", "the cluster's type", get=lambda model, pair: pair[0].type),
+    Column("machine", "Machine", get=lambda model, pair: pair[1].machine),
+    Column("kind", "Kind", "the machine's kind", get=lambda model, pair: getattr(
+        _member_machine(model, pair), "kind", None)),
+    Column("roles", "Roles", get=lambda model, pair: pair[1].roles),
+    Column("host", "Host", "the physical host under the machine",
+           get=lambda model, pair: model.physical_host(pair[1].machine)),
+    Column("addresses", "Addresses", "the machine's addresses", get=lambda model, pair: _addresses(
+        model, m) if isinstance(m := _member_machine(model, pair), Machine) else ()),
+), ("cluster", "machine", "kind", "roles", "host"),
+    lambda model: [(c, m) for c in model.of_kind("cluster") for m in c.members],
+    lambda model, pair: getattr(_member_machine(model, pair), "kind", None),
+    lambda model, pair: pair[0].tags)
 
 
 # -- networks and addresses -----------------------------------------------------------------
 
+#: (machine, NIC name, address, MAC, network)
 Attachment = tuple[Any, str | None, str | None, str | None, str | None]
 
 
-def _attachments(model: Model) -> Iterator[Attachment]:
-    """(machine, NIC name, address, MAC, network) for every NIC, and every host's BMC."""
+def _attachments(model: Model) -> list[Attachment]:
+    """Every NIC of every machine, and every host's BMC (NIC name ``bmc``)."""
+    out: list[Attachment] = []
     for kind in ("host", "vm", "container"):
         for machine in model.of_kind(kind):
-            for nic in machine.nics:
-                yield machine, nic.name, nic.address, nic.mac, nic.network
+            out += [(machine, nic.name, nic.address, nic.mac, nic.network)
+                    for nic in machine.nics]
             if kind == "host" and machine.bmc:
-                yield machine, "bmc", machine.bmc.get("address"), None, machine.bmc.get("network")
+                out.append((machine, "bmc", machine.bmc.get("address"), None,
+                            machine.bmc.get("network")))
+    return out
 
 
-def _network_rows(model: Model) -> Iterator[Row]:
+def _networks(model: Model) -> list[tuple[Any, int]]:
+    """Each network and how many machines attach to it."""
     attached: dict[str, set[str]] = {}
     for machine, *_, network in _attachments(model):
         attached.setdefault(network or "", set()).add(machine.id)
-    for net in model.of_kind("network"):
-        yield {**_about(net), "type": net.type, "subnet": net.subnet, "gateway": net.gateway,
-               "vlan": net.vlan, "bridge": net.bridge, "parent": net.parent,
-               "machines": len(attached.get(net.id, ()))}
+    return [(net, len(attached.get(net.id, ()))) for net in model.of_kind("network")]
+
+
+def _net(name: str) -> Getter:
+    return lambda model, pair: getattr(pair[0], name)
 
 
 NETWORKS = Spec((
-    Column("id", "ID"), Column("name", "Name"), Column("type", "Type"),
-    Column("subnet", "Subnet"), Column("gateway", "Gateway"), Column("vlan", "VLAN"),
-    Column("bridge", "Bridge"), Column("parent", "Parent"),
-    Column("machines", "Machines", "how many machines attach to it"), Column("tags", "Tags"),
-    Column("description", "Description"),
-), ("id", "name", "type", "subnet", "gateway", "vlan", "machines"), _network_rows)
+    Column("id", "ID", get=_net("id")), Column("name", "Name", get=_net("name")),
+    Column("type", "Type", get=_net("type")), Column("subnet", "Subnet", get=_net("subnet")),
+    Column("gateway", "Gateway", get=_net("gateway")), Column("vlan", "VLAN", get=_net("vlan")),
+    Column("bridge", "Bridge", get=_net("bridge")), Column("parent", "Parent", get=_net("parent")),
+    Column("machines", "Machines", "how many machines attach to it",
+           get=lambda model, pair: pair[1]),
+    Column("tags", "Tags", get=_net("tags")),
+    Column("description", "Description", get=_net("description")),
+), ("id", "name", "type", "subnet", "gateway", "vlan", "machines"), _networks,
+    lambda model, pair: pair[0].kind, lambda model, pair: pair[0].tags)
 
 
-def _address_key(row: Row) -> tuple:
+def _address_order(item: Attachment) -> tuple:
+    machine, nic, address, _, network = item
     try:
-        ip: tuple = (0, int(ipaddress.ip_address(str(row["address"]))))
+        ip: tuple = (0, int(ipaddress.ip_address(str(address))))
     except ValueError:
-        ip = (1, str(row["address"] or ""))
-    return (str(row["network"] or ""), ip, row["machine"], str(row["nic"] or ""))
+        ip = (1, str(address or ""))
+    return (str(network or ""), ip, machine.id, str(nic or ""))
 
 
-def _address_rows(model: Model) -> Iterator[Row]:
-    subnets = {n.id: n.subnet for n in model.of_kind("network")}
-    rows: list[Row] = [
-        {"kind": machine.kind, "tag": machine.tags, "address": address, "network": network,
-         "subnet": subnets.get(network or ""), "machine": machine.id, "nic": nic, "mac": mac,
-         "host": model.physical_host(machine.id)}
-        for machine, nic, address, mac, network in _attachments(model)]
-    yield from sorted(rows, key=_address_key)
+def _subnet(model: Model, item: Attachment) -> Value:
+    network = model.objects.get(item[4] or "")
+    return network.subnet if network is not None and network.kind == "network" else None
 
 
 ADDRESSES = Spec((
-    Column("address", "Address"), Column("network", "Network"), Column("subnet", "Subnet"),
-    Column("machine", "Machine"), Column("kind", "Kind", "the machine's kind"),
-    Column("nic", "NIC", "interface name; bmc for a host's BMC"), Column("mac", "MAC"),
-    Column("host", "Host", "the physical host under the machine"),
-), ("address", "network", "machine", "kind", "nic", "host"), _address_rows)
+    Column("address", "Address", get=lambda model, item: item[2]),
+    Column("network", "Network", get=lambda model, item: item[4]),
+    Column("subnet", "Subnet", get=_subnet),
+    Column("machine", "Machine", get=lambda model, item: item[0].id),
+    Column("kind", "Kind", "the machine's kind", get=lambda model, item: item[0].kind),
+    Column("nic", "NIC", "interface name; bmc for a host's BMC", get=lambda model, item: item[1]),
+    Column("mac", "MAC", get=lambda model, item: item[3]),
+    Column("host", "Host", "the physical host under the machine",
+           get=lambda model, item: model.physical_host(item[0].id)),
+), ("address", "network", "machine", "kind", "nic", "host"), _attachments,
+    lambda model, item: item[0].kind, lambda model, item: item[0].tags, _address_order)
 
 
 # -- capacity -------------------------------------------------------------------------------
+
+@dataclass(frozen=True)
+class _Load:
+    """A machine that runs VMs, and the VMs placed directly on it."""
+
+    machine: Any
+    guests: tuple[Any, ...]
+
+    @property
+    def cpus(self) -> int | None:
+        machine = self.machine
+        if machine.kind == "host":
+            return machine.cpu.logical if machine.cpu else None
+        return machine.vcpu
+
+    @property
+    def vcpus(self) -> int:
+        return sum(g.vcpu or 0 for g in self.guests)
+
+    @property
+    def memory(self) -> int:
+        return sum(g.memory or 0 for g in self.guests)
+
+    @property
+    def cpu_limit(self) -> float:
+        return self.machine.overcommit_cpu or DEFAULT_CPU_OVERCOMMIT
+
+    @property
+    def memory_limit(self) -> float:
+        return self.machine.overcommit_memory or DEFAULT_MEMORY_OVERCOMMIT
+
+    def over(self) -> tuple[str, ...]:
+        over = []
+        if self.cpus and self.vcpus > self.cpus * self.cpu_limit:
+            over.append("cpu")
+        if self.machine.memory and self.memory > self.machine.memory * self.memory_limit:
+            over.append("memory")
+        return tuple(over)
+
+
+def _loads(model: Model) -> list[_Load]:
+    machines = [m for h in model.of_kind("host") for m in [h.id, *model.descendants(h.id)]]
+    return [_Load(model.objects[m], tuple(guests)) for m in machines
+            if (guests := _guests(model, m))]
+
 
 def _ratio(used: int, total: int | None) -> str | None:
     return f"{used / total:.2f}" if total else None
 
 
-def _capacity_rows(model: Model) -> Iterator[Row]:
-    machines = [m for h in model.of_kind("host")
-                for m in [h.id, *model.descendants(h.id)] if _guests(model, m)]
-    for machine_id in machines:
-        machine = model.objects[machine_id]
-        guests = _guests(model, machine_id)
-        cpus = (machine.cpu.logical if machine.cpu else None) if machine.kind == "host" \
-            else machine.vcpu
-        vcpus = sum(g.vcpu or 0 for g in guests)
-        memory = sum(g.memory or 0 for g in guests)
-        cpu_limit = machine.overcommit_cpu or DEFAULT_CPU_OVERCOMMIT
-        memory_limit = machine.overcommit_memory or DEFAULT_MEMORY_OVERCOMMIT
-        over = []
-        if cpus and vcpus > cpus * cpu_limit:
-            over.append("cpu")
-        if machine.memory and memory > machine.memory * memory_limit:
-            over.append("memory")
-        yield {"kind": machine.kind, "tag": machine.tags, "machine": machine_id,
-               "host": model.physical_host(machine_id), "guests": len(guests), "cpus": cpus,
-               "vcpus": vcpus, "cpu_ratio": _ratio(vcpus, cpus), "cpu_limit": f"{cpu_limit:g}",
-               "memory": _size(machine.memory), "memory_allocated": format_size(memory),
-               "memory_ratio": _ratio(memory, machine.memory),
-               "memory_limit": f"{memory_limit:g}",
-               "unsized": sum(g.vcpu is None or g.memory is None for g in guests),
-               "over": tuple(over)}
-
-
 CAPACITY = Spec((
-    Column("machine", "Machine", "a host, or a VM that runs VMs"),
-    Column("kind", "Kind"), Column("host", "Host", "the physical host under it"),
-    Column("guests", "Guests", "VMs placed directly on it"),
-    Column("cpus", "CPUs", "a host's logical CPUs, a VM's vCPUs"),
-    Column("vcpus", "vCPU alloc", "the guests' vCPUs added up"),
-    Column("cpu_ratio", "CPU ratio", "vCPU allocated / CPUs"),
-    Column("cpu_limit", "CPU limit", "the allowed CPU overcommit ratio"),
-    Column("memory", "Memory", "its memory, exact"),
-    Column("memory_allocated", "Mem alloc", "the guests' memory added up, exact"),
-    Column("memory_ratio", "Mem ratio", "memory allocated / memory"),
-    Column("memory_limit", "Mem limit", "the allowed memory overcommit ratio"),
-    Column("unsized", "Unsized", "guests without vcpu or memory, not counted"),
-    Column("over", "Over", "cpu and/or memory when past the allowed ratio"),
+    Column("machine", "Machine", "a host, or a VM that runs VMs",
+           get=lambda model, load: load.machine.id),
+    Column("kind", "Kind", get=lambda model, load: load.machine.kind),
+    Column("host", "Host", "the physical host under it",
+           get=lambda model, load: model.physical_host(load.machine.id)),
+    Column("guests", "Guests", "VMs placed directly on it",
+           get=lambda model, load: len(load.guests)),
+    Column("cpus", "CPUs", "a host's logical CPUs, a VM's vCPUs",
+           get=lambda model, load: load.cpus),
+    Column("vcpus", "vCPU alloc", "the guests' vCPUs added up", get=lambda model, load: load.vcpus),
+    Column("cpu_ratio", "CPU ratio", "vCPU allocated / CPUs",
+           get=lambda model, load: _ratio(load.vcpus, load.cpus)),
+    Column("cpu_limit", "CPU limit", "the allowed CPU overcommit ratio",
+           get=lambda model, load: f"{load.cpu_limit:g}"),
+    Column("memory", "Memory", "its memory, exact",
+           get=lambda model, load: _size(load.machine.memory)),
+    Column("memory_allocated", "Mem alloc", "the guests' memory added up, exact",
+           get=lambda model, load: format_size(load.memory)),
+    Column("memory_ratio", "Mem ratio", "memory allocated / memory",
+           get=lambda model, load: _ratio(load.memory, load.machine.memory)),
+    Column("memory_limit", "Mem limit", "the allowed memory overcommit ratio",
+           get=lambda model, load: f"{load.memory_limit:g}"),
+    Column("unsized", "Unsized", "guests without vcpu or memory, not counted",
+           get=lambda model, load: sum(g.vcpu is None or g.memory is None for g in load.guests)),
+    Column("over", "Over", "cpu and/or memory when past the allowed ratio",
+           get=lambda model, load: load.over()),
 ), ("machine", "kind", "guests", "cpus", "vcpus", "cpu_ratio", "memory", "memory_allocated",
-    "memory_ratio", "over"), _capacity_rows)
+    "memory_ratio", "over"), _loads,
+    lambda model, load: load.machine.kind, lambda model, load: load.machine.tags)
 
 
 # -- services and storage -------------------------------------------------------------------
 
-def _service_rows(model: Model) -> Iterator[Row]:
-    for service in model.of_kind("service"):
-        yield {**_about(service), "type": service.type, "version": service.version,
-               "runs_on": service.runs_on, "hosts": _hosts_under(model, service.runs_on),
-               "depends_on": service.depends_on, "url": service.url}
-
-
 SERVICES = Spec((
-    Column("id", "ID"), Column("name", "Name"), Column("type", "Type"),
-    Column("version", "Version"), Column("runs_on", "Runs on", "the machines it runs on"),
-    Column("hosts", "Hosts", "the physical hosts under them"),
-    Column("depends_on", "Depends on"), Column("url", "URL"), Column("tags", "Tags"),
-    Column("description", "Description"),
-), ("id", "name", "type", "version", "runs_on", "depends_on"), _service_rows)
-
-
-def _storage_rows(model: Model) -> Iterator[Row]:
-    for item in model.of_kind("storage"):
-        yield {**_about(item), "type": item.type, "provided_by": item.provided_by,
-               "size": _size(item.size), "replicas": item.replicas, "backing": item.backing,
-               "used_by": item.used_by, "hosts": _hosts_under(model, (item.provided_by,))}
+    *_id_name(), Column("type", "Type", get=_attr("type")),
+    Column("version", "Version", get=_attr("version")),
+    Column("runs_on", "Runs on", "the machines it runs on", get=_attr("runs_on")),
+    Column("hosts", "Hosts", "the physical hosts under them",
+           get=lambda model, s: _hosts_under(model, s.runs_on)),
+    Column("depends_on", "Depends on", get=_attr("depends_on")),
+    Column("url", "URL", get=_attr("url")), *_described(),
+), ("id", "name", "type", "version", "runs_on", "depends_on"), _of_kind("service"),
+    _kind, _tags)
 
 
 STORAGE = Spec((
-    Column("id", "ID"), Column("name", "Name"), Column("type", "Type"),
-    Column("provided_by", "Provided by"), Column("size", "Size", "exact size"),
-    Column("replicas", "Replicas"), Column("backing", "Backing"), Column("used_by", "Used by"),
-    Column("hosts", "Hosts", "the physical hosts under its provider"), Column("tags", "Tags"),
-    Column("description", "Description"),
-), ("id", "name", "type", "provided_by", "size", "replicas", "used_by"), _storage_rows)
+    *_id_name(), Column("type", "Type", get=_attr("type")),
+    Column("provided_by", "Provided by", get=_attr("provided_by")),
+    Column("size", "Size", "exact size", get=lambda model, s: _size(s.size)),
+    Column("replicas", "Replicas", get=_attr("replicas")),
+    Column("backing", "Backing", get=_attr("backing")),
+    Column("used_by", "Used by", get=_attr("used_by")),
+    Column("hosts", "Hosts", "the physical hosts under its provider",
+           get=lambda model, s: _hosts_under(model, (s.provided_by,))), *_described(),
+), ("id", "name", "type", "provided_by", "size", "replicas", "used_by"), _of_kind("storage"),
+    _kind, _tags)
 
 
 SPECS: dict[str, Spec] = {

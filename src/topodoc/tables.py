@@ -10,6 +10,7 @@ text. A list-valued column matches when any one of its items does. Examples:
 from __future__ import annotations
 
 import re
+from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any
 
@@ -76,12 +77,13 @@ def default_columns(name: str) -> tuple[str, ...]:
 
 
 class Tables:
-    """The tables of one model: each table's rows are worked out once, whatever columns and
-    filters are then asked of it (a docs build shows one table several times, filtered)."""
+    """The tables of one model: each table's items are listed once, whatever columns and
+    filters are then asked of it (a docs build shows one table several times, filtered);
+    a cell is worked out only for the columns a filter reads or a row shows."""
 
     def __init__(self, model: Model) -> None:
         self.model = model
-        self._rows: dict[str, list[dict[str, Value]]] = {}
+        self._items: dict[str, Sequence[Any]] = {}
 
     def build(self, name: str, columns: list[str] | None = None,
               filter: str | None = None) -> Table:
@@ -97,11 +99,16 @@ class Tables:
             terms = parse_filter(filter or "", tuple(dict.fromkeys((*by_key, *FILTER_KEYS))))
         except TableError as exc:
             raise TableError(f"table {name!r}: {exc}") from None
-        if name not in self._rows:
-            self._rows[name] = list(spec.rows(self.model))
-        rows = tuple(Row(tuple(_text(row.get(k)) for k in keys), keys)
-                     for row in self._rows[name]
-                     if all(_matches(row.get(k), pattern) for k, pattern in terms))
+        if name not in self._items:
+            self._items[name] = spec.items(self.model)
+        model, get = self.model, spec.getters()
+        kept = [item for item in self._items[name]
+                if all(_matches(get[k](model, item), pattern) for k, pattern in terms)]
+        if spec.order is not None:
+            kept.sort(key=spec.order)
+        shown = [get[k] for k in keys]
+        rows = tuple(Row(tuple(_text(cell(model, item)) for cell in shown), keys)
+                     for item in kept)
         return Table(name, tuple(by_key[k] for k in keys), rows)
 
 
