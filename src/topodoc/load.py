@@ -44,7 +44,7 @@ def load_topology(path: str | os.PathLike[str] = "topology") -> Loaded:
     Every problem is collected, none stops the others: files that cannot be parsed are left
     out, objects with schema errors are left out of the model, and the rules run on the rest.
     """
-    with _cyclic_gc_paused():
+    with _long_lived_allocations():
         sources = read_sources(path)
         model, problems, broken = build_model(sources)
         declared = broken | set(model.objects)
@@ -57,14 +57,22 @@ def load_topology(path: str | os.PathLike[str] = "topology") -> Loaded:
 
 
 @contextmanager
-def _cyclic_gc_paused() -> Iterator[None]:
-    """Loading allocates hundreds of thousands of containers that stay alive, and makes no
-    garbage cycles: the cyclic collector's passes over them cost a quarter of the load time
-    of a 10,000-object lab (benchmarks/). Reference counting still frees everything else."""
+def _long_lived_allocations() -> Iterator[None]:
+    """Loading allocates hundreds of thousands of containers that stay alive as long as the
+    model, and makes no garbage cycles. The cyclic collector would walk them over and over
+    while the model lives: during the load (a quarter of the load time of a 10,000-object
+    lab) and after it (a docs build of such a lab spent a third of its time there; see
+    benchmarks/). So the collector is paused while loading, and what the load allocated is
+    then moved out of its generations (``gc.freeze``). Reference counting still frees all of
+    it when the model is dropped. Garbage cycles made before the load are collected first,
+    so that none is frozen with it."""
     enabled = gc.isenabled()
+    if enabled:
+        gc.collect()
     gc.disable()
     try:
         yield
+        gc.freeze()
     finally:
         if enabled:
             gc.enable()

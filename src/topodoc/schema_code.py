@@ -27,7 +27,11 @@ from .atomic import write_bytes
 #: ``"...[{x}]".format(**locals())``, a third of the time spent on a valid topology; the
 #: equivalent f-strings (the braces only name local variables) cost nothing until used.
 _FORMAT_LOCALS = re.compile(r'"([^"\\]*)"\.format\(\*\*locals\(\)\)')
-_REVISION = "1"  # of what this module does to the generated code
+#: For ``uniqueItems`` it defines a recursive local function on every call: a reference
+#: cycle left for the cyclic collector each time (see ``load._long_lived_allocations``).
+#: The same function is defined once, at the end of the generated module.
+_LOCAL_FN = re.compile(r"^[ \t]+(def fn\(var\): .*)\n", re.MULTILINE)
+_REVISION = "2"  # of what this module does to the generated code
 
 
 def cache_dir() -> Path:
@@ -58,6 +62,9 @@ def compiled_validator(schema_text: str, schema: dict[str, Any]) -> Callable[[An
 
 def _generate(schema: dict[str, Any]) -> tuple[str, Any]:
     source = _FORMAT_LOCALS.sub(r'f"\1"', fastjsonschema.compile_to_code(schema))
+    local_fn = _LOCAL_FN.search(source)
+    if local_fn is not None:
+        source = _LOCAL_FN.sub("", source) + "\n\n" + local_fn.group(1) + "\n"
     entry = re.search(r"^def (\w+)\(", source, re.MULTILINE)  # the schema's root comes first
     if entry is None:
         raise RuntimeError("fastjsonschema generated no validation function")

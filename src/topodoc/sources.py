@@ -187,19 +187,22 @@ def _include_cycles(includes: dict[str, list[tuple[str, Location]]]) -> list[Pro
     """One problem per include that closes a cycle, at the include entry."""
     problems: list[Problem] = []
     state: dict[str, int] = {}  # 1 = on the current path, 2 = done
-
-    def visit(node: str, path: list[str]) -> None:
-        state[node] = 1
-        for target, loc in includes.get(node, []):
-            if state.get(target) == 1:
-                cycle = path[path.index(target):] + [target]
-                names = " -> ".join(os.path.basename(p) for p in cycle)
-                problems.append(Problem("include-cycle", "error", f"include cycle: {names}", loc))
-            elif target not in state:
-                visit(target, path + [target])
-        state[node] = 2
-
     for node in sorted(includes):
         if node not in state:
-            visit(node, [node])
+            _visit(node, [node], includes, state, problems)
     return problems
+
+
+def _visit(node: str, path: list[str], includes: dict[str, list[tuple[str, Location]]],
+           state: dict[str, int], problems: list[Problem]) -> None:
+    """:func:`_include_cycles`' depth-first walk (a function of its own, not a closure: a
+    recursive closure is a reference cycle, see ``load._long_lived_allocations``)."""
+    state[node] = 1
+    for target, loc in includes.get(node, []):
+        if state.get(target) == 1:
+            cycle = path[path.index(target):] + [target]
+            names = " -> ".join(os.path.basename(p) for p in cycle)
+            problems.append(Problem("include-cycle", "error", f"include cycle: {names}", loc))
+        elif target not in state:
+            _visit(target, path + [target], includes, state, problems)
+    state[node] = 2

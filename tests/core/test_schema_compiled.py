@@ -3,6 +3,7 @@ f-strings) accepts and rejects what jsonschema does, naming the same item."""
 
 from __future__ import annotations
 
+import gc
 import os
 import subprocess
 import sys
@@ -66,3 +67,24 @@ def test_an_unusable_cache_only_costs_time(tmp_path: Path) -> None:
     blocker = tmp_path / "file"
     blocker.write_text("not a directory")
     assert _validate_in_a_new_process(blocker / "cache") == "data.vms[1].vcpu"
+
+
+def test_unique_items_are_checked_without_a_function_made_per_call() -> None:
+    """fastjsonschema defines a recursive local function for ``uniqueItems`` on every call
+    (a reference cycle each time); the compiled code defines it once and still checks."""
+    doc = {"version": 1, "views": [{"id": "v", "layers": ["physical", "physical"]}]}
+    with pytest.raises(fastjsonschema.JsonSchemaException) as caught:
+        _compiled()(doc)
+    assert caught.value.name == "data.views[0].layers"
+    assert "unique" in caught.value.message
+    _compiled()({"version": 1, "views": [{"id": "v", "layers": ["physical", "storage"]}]})
+    gc.collect()
+    gc.set_debug(gc.DEBUG_SAVEALL)
+    try:
+        _compiled()({**VALID, "views": [{"id": "v", "layers": ["physical", "storage"]}]})
+        gc.collect()
+        cycles = list(gc.garbage)
+    finally:
+        gc.set_debug(0)
+        gc.garbage.clear()
+    assert cycles == []
