@@ -15,6 +15,7 @@ import re
 from collections.abc import Callable
 from dataclasses import dataclass
 
+from . import collector
 from .dot_collapse import TOP, Plan, Summary, plan
 from .dot_run import FORMATS, DotError, DotTimeout, cjk_font_available, run_dot
 from .dot_style import (
@@ -94,7 +95,13 @@ def _attrs(attrs: dict[str, str]) -> str:
 
 
 def render_dot(model: Model, selected: Selected, options: DotOptions = DotOptions()) -> DotGraph:
-    """The DOT text drawing ``selected``, collapsed to fit ``options.node_budget``."""
+    """The DOT text drawing ``selected``, collapsed to fit ``options.node_budget``; runs with
+    the cyclic collector paused (see :mod:`.collector`)."""
+    with collector.paused():
+        return _render_dot(model, selected, options)
+
+
+def _render_dot(model: Model, selected: Selected, options: DotOptions) -> DotGraph:
     drawing = plan(model, selected, options.node_budget)
     writer = _Writer(model, drawing, options, THEME[options.theme])
     lines = writer.header(selected.selection.title, selected.selection.direction)

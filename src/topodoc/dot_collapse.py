@@ -67,7 +67,20 @@ class _Planner:
                 ("out", edge.relation, edge.target, edge.label))
             self.links.setdefault(edge.target, []).append(
                 ("in", edge.relation, edge.source, edge.label))
-        self.size = len(selected.ids)
+        self.inside = self._inside_counts()  # TOP or drawn key -> nodes drawn inside it
+
+    def _inside_counts(self) -> dict[str, int]:
+        inside = dict.fromkeys(self.children, 0)
+        inside[TOP] = len(self.selected.ids)
+        for obj_id in self.selected.parent:
+            for box in self.selected.ancestors(obj_id):
+                inside[box] += 1
+        return inside
+
+    @property
+    def size(self) -> int:
+        """Nodes drawn."""
+        return self.inside[TOP]
 
     def run(self, budget: int) -> Plan:
         depth = {c: len(self.selected.ancestors(c)) for c in self.selected.children}
@@ -100,7 +113,7 @@ class _Planner:
 
     def _count(self, key: str) -> int:
         """Nodes drawn inside ``key``, at any depth."""
-        return sum(1 + self._count(k) for k in self.children.get(key, ()))
+        return self.inside.get(key, 0)
 
     def _where(self, box: str) -> str:
         return "top level" if box == TOP else box
@@ -156,7 +169,9 @@ class _Planner:
     def _replace(self, box: str, keys: list[str]) -> Summary:
         """Draw ``keys`` (inside ``box``) and everything inside them as one summary node."""
         hidden = sorted(i for k in keys for i in self._hidden(k))
-        self.size -= sum(1 + self._count(k) for k in keys) - 1
+        saved = sum(1 + self._count(k) for k in keys) - 1
+        for outer in (box, *self.selected.ancestors(box), TOP) if box != TOP else (TOP,):
+            self.inside[outer] -= saved
         for key in keys:
             self._drop(key)
         kinds = Counter(self.model.objects[i].kind for i in hidden)
@@ -166,13 +181,15 @@ class _Planner:
         self.summaries[summary.id] = summary
         for item in hidden:
             self.owner[item] = summary.id
-        self.children[box] = [k for k in self.children[box] if k not in keys] + [summary.id]
+        replaced = set(keys)
+        self.children[box] = [k for k in self.children[box] if k not in replaced] + [summary.id]
         return summary
 
     def _drop(self, key: str) -> None:
         for inner in self.children.pop(key, []):
             self._drop(inner)
         self.summaries.pop(key, None)
+        self.inside.pop(key, None)
 
 
 def _preview(ids: tuple[str, ...], count: int = 3) -> str:

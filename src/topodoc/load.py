@@ -2,12 +2,10 @@
 
 from __future__ import annotations
 
-import gc
 import os
-from collections.abc import Iterator
-from contextlib import contextmanager
 from dataclasses import dataclass
 
+from . import collector
 from .build import build_model
 from .model import Model
 from .problems import Problem, Silenced
@@ -43,8 +41,9 @@ def load_topology(path: str | os.PathLike[str] = "topology") -> Loaded:
 
     Every problem is collected, none stops the others: files that cannot be parsed are left
     out, objects with schema errors are left out of the model, and the rules run on the rest.
+    What the load allocates is frozen out of the cyclic collector (see :mod:`.collector`).
     """
-    with _long_lived_allocations():
+    with collector.paused(freeze=True):
         sources = read_sources(path)
         model, problems, broken = build_model(sources)
         declared = broken | set(model.objects)
@@ -54,25 +53,3 @@ def load_topology(path: str | os.PathLike[str] = "topology") -> Loaded:
     found = sorted(sources.problems + problems + kept, key=Problem.sort_key)
     silenced.sort(key=lambda s: s.problem.sort_key())
     return Loaded(model, tuple(dict.fromkeys(found)), tuple(silenced))
-
-
-@contextmanager
-def _long_lived_allocations() -> Iterator[None]:
-    """Loading allocates hundreds of thousands of containers that stay alive as long as the
-    model, and makes no garbage cycles. The cyclic collector would walk them over and over
-    while the model lives: during the load (a quarter of the load time of a 10,000-object
-    lab) and after it (a docs build of such a lab spent a third of its time there; see
-    benchmarks/). So the collector is paused while loading, and what the load allocated is
-    then moved out of its generations (``gc.freeze``). Reference counting still frees all of
-    it when the model is dropped. Garbage cycles made before the load are collected first,
-    so that none is frozen with it."""
-    enabled = gc.isenabled()
-    if enabled:
-        gc.collect()
-    gc.disable()
-    try:
-        yield
-        gc.freeze()
-    finally:
-        if enabled:
-            gc.enable()

@@ -28,7 +28,7 @@ from .atomic import write_bytes
 #: equivalent f-strings (the braces only name local variables) cost nothing until used.
 _FORMAT_LOCALS = re.compile(r'"([^"\\]*)"\.format\(\*\*locals\(\)\)')
 #: For ``uniqueItems`` it defines a recursive local function on every call: a reference
-#: cycle left for the cyclic collector each time (see ``load._long_lived_allocations``).
+#: cycle left for the cyclic collector each time (see :mod:`topodoc.collector`).
 #: The same function is defined once, at the end of the generated module.
 _LOCAL_FN = re.compile(r"^[ \t]+(def fn\(var\): .*)\n", re.MULTILINE)
 _REVISION = "2"  # of what this module does to the generated code

@@ -196,7 +196,7 @@ def _include_cycles(includes: dict[str, list[tuple[str, Location]]]) -> list[Pro
 def _visit(node: str, path: list[str], includes: dict[str, list[tuple[str, Location]]],
            state: dict[str, int], problems: list[Problem]) -> None:
     """:func:`_include_cycles`' depth-first walk (a function of its own, not a closure: a
-    recursive closure is a reference cycle, see ``load._long_lived_allocations``)."""
+    recursive closure is a reference cycle, see :mod:`topodoc.collector`)."""
     state[node] = 1
     for target, loc in includes.get(node, []):
         if state.get(target) == 1:

@@ -40,7 +40,9 @@ from __future__ import annotations
 import weakref
 from collections.abc import Iterable, Iterator, Mapping
 from dataclasses import dataclass, replace
+from typing import NamedTuple
 
+from . import collector
 from .graph import references
 from .kinds import KINDS, MACHINE_KINDS
 from .model import Cluster, Model, Obj
@@ -122,12 +124,11 @@ def selection_for_view(model: Model, view_id: str) -> Selection:
                      direction=view.direction, title=view.title)
 
 
-@dataclass(frozen=True)
-class Edge:
+class Edge(NamedTuple):
     """A relation drawn as an arrow, as the model states it (``source`` names ``target``).
 
     ``relation`` is one of :func:`topodoc.graph.references`' relations; ``label`` holds a
-    member's roles.
+    member's roles. A named tuple: a view of a big lab has a hundred thousand of them.
     """
 
     source: str
@@ -156,7 +157,14 @@ class Selected:
 
 
 def select(model: Model, selection: Selection) -> Selected:
-    """What ``selection`` shows of ``model``; unknown root/include/exclude ids raise ViewError."""
+    """What ``selection`` shows of ``model``; unknown root/include/exclude ids raise ViewError.
+
+    Runs with the cyclic collector paused (see :mod:`.collector`)."""
+    with collector.paused():
+        return _select(model, selection)
+
+
+def _select(model: Model, selection: Selection) -> Selected:
     for name, values in (("root", (selection.root,) if selection.root else ()),
                          ("include", selection.include), ("exclude", selection.exclude)):
         for value in values:

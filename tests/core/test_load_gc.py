@@ -1,4 +1,5 @@
-"""Loading moves what it allocated out of the cyclic collector's generations (``gc.freeze``):
+"""Loading moves what it allocated out of the cyclic collector's generations (``gc.freeze``,
+see ``topodoc.collector``):
 that is only safe because a load makes no reference cycles, so that reference counting
 frees a dropped model entirely. Checked on a valid lab, a generated one, and topologies
 with every kind of error path (schema errors, unknown references, an include cycle)."""
@@ -66,14 +67,3 @@ def test_a_load_makes_no_reference_cycles_and_a_dropped_model_is_freed(topology:
         gc.set_debug(0)
         gc.garbage.clear()
     assert not cycles, f"the load left reference cycles: {cycles.most_common(8)}"
-
-
-def test_the_collector_is_left_as_it_was() -> None:
-    gc.disable()
-    try:
-        load_topology(LAB)
-        assert not gc.isenabled()
-    finally:
-        gc.enable()
-    load_topology(LAB)
-    assert gc.isenabled()
