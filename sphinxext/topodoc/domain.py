@@ -107,7 +107,7 @@ class TopoDomain(Domain):
         place) and the topology's files are the same bytes, it is not loaded now, only when a
         page is read or written."""
         self.settings, self._lab = settings, None
-        from topodoc.sources import unchanged
+        from topodoc.files import unchanged
 
         self.drift_digest = report_digest(settings.drift_report)
         if reusable and self.data["digest"] and \

@@ -7,10 +7,11 @@ from dataclasses import dataclass
 
 from . import collector
 from .build import build_model
+from .files import SourceError
 from .model import Model
 from .problems import Problem, Silenced
 from .rules import apply_silences, run_rules
-from .sources import SourceError, read_sources
+from .sources import read_sources
 
 __all__ = ["Loaded", "SourceError", "load_topology"]
 

@@ -290,7 +290,7 @@ class Model:
     live: Live
     files: tuple[str, ...]
     digest: str
-    #: Every file looked at, in reading order: what :func:`topodoc.sources.unchanged` checks.
+    #: Every file looked at, in reading order: what :func:`topodoc.files.unchanged` checks.
     visited: tuple[str, ...] = ()
 
     def __iter__(self) -> Iterator[Obj]:

@@ -6,24 +6,11 @@ import hashlib
 import os
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
 
 from . import yamlpos
+from .files import hash_file, listing, read_bytes
 from .problems import Location, Problem
 from .yamlpos import YList, YMap
-
-#: Files larger than this are refused before they are read (override: TOPODOC_MAX_FILE_BYTES).
-DEFAULT_MAX_FILE_BYTES = 64 * 2**20
-SUFFIXES = (".yaml", ".yml")
-
-
-def max_file_bytes() -> int:
-    value = os.environ.get("TOPODOC_MAX_FILE_BYTES", "")
-    return int(value) if value.isdigit() else DEFAULT_MAX_FILE_BYTES
-
-
-class SourceError(Exception):
-    """The topology path itself cannot be used (missing, unreadable): an I/O error."""
 
 
 @dataclass
@@ -39,7 +26,7 @@ class Sources:
 
 def read_sources(path: str | os.PathLike[str]) -> Sources:
     """Read the topology at ``path`` (a directory, or one file with its includes)."""
-    root, queue = _listing(path)
+    root, queue = listing(path)
     sources = Sources(root=root)
     includes: dict[str, list[tuple[str, Location]]] = {}
     hasher = hashlib.sha256()
@@ -51,10 +38,10 @@ def read_sources(path: str | os.PathLike[str]) -> Sources:
             continue
         seen.add(key)
         sources.visited.append(key)
-        raw = _read_bytes(file, sources.problems)
+        raw = read_bytes(file, sources.problems)
         if raw is None:
             continue
-        _hash_file(hasher, root, key, raw)
+        hash_file(hasher, root, key, raw)
         doc = _parse(raw, key, sources.problems)
         if doc is None:
             continue
@@ -66,66 +53,6 @@ def read_sources(path: str | os.PathLike[str]) -> Sources:
     sources.digest = hasher.hexdigest()
     sources.documents = dict(sorted(sources.documents.items()))
     return sources
-
-
-def unchanged(path: str | os.PathLike[str], visited: list[str], digest: str) -> bool:
-    """Whether reading ``path`` again would give ``digest``, without parsing anything: the
-    directory lists the same files and every file ``visited`` last time has the same bytes
-    (includes are named inside files, so the same bytes mean the same includes). A few
-    milliseconds where reading takes a second: a docs rebuild with no change skips it."""
-    try:
-        root, queue = _listing(path)
-    except SourceError:
-        return False
-    if [str(p) for p in queue] != visited[:len(queue)]:
-        return False
-    hasher = hashlib.sha256()
-    for key in visited:
-        raw = _read_bytes(Path(key), [])
-        if raw is not None:
-            _hash_file(hasher, root, key, raw)
-    return hasher.hexdigest() == digest
-
-
-def _listing(path: str | os.PathLike[str]) -> tuple[Path, list[Path]]:
-    """The topology's root directory and the files to read first."""
-    start = Path(path)
-    if not start.exists():
-        raise SourceError(f"{path}: no such file or directory")
-    if not start.is_dir():
-        return start.resolve().parent, [start.resolve()]
-    root = start.resolve()
-    queue = sorted(
-        p for p in root.rglob("*")
-        if p.suffix in SUFFIXES and (p.is_file() or p.is_symlink())  # dangling: reported
-        and not any(part.startswith(".") for part in p.relative_to(root).parts)
-    )
-    if not queue:
-        raise SourceError(f"{path}: no *.yaml files in this directory")
-    return root, queue
-
-
-def _hash_file(hasher: Any, root: Path, key: str, raw: bytes) -> None:
-    hasher.update(os.path.relpath(key, root).encode() + b"\0" + raw + b"\0")
-
-
-def _read_bytes(file: Path, problems: list[Problem]) -> bytes | None:
-    where = Location(str(file), 1, 1)
-    try:
-        size = file.stat().st_size
-        limit = max_file_bytes()
-        if size > limit:
-            problems.append(Problem("file-size", "error", f"file is {size:,} bytes, over the "
-                                    f"limit of {limit:,} (TOPODOC_MAX_FILE_BYTES)", where))
-            return None
-        return file.read_bytes()
-    except FileNotFoundError:
-        problems.append(Problem("io", "error", "file not found", where))
-    except IsADirectoryError:
-        problems.append(Problem("io", "error", "is a directory, not a file", where))
-    except OSError as exc:
-        problems.append(Problem("io", "error", f"cannot read: {exc.strerror or exc}", where))
-    return None
 
 
 def _parse(raw: bytes, file: str, problems: list[Problem]) -> YMap | None:

@@ -94,7 +94,7 @@ def test_every_enum_value_is_documented():
 
 
 def test_the_limits_are_the_code_s():
-    from topodoc.sources import DEFAULT_MAX_FILE_BYTES
+    from topodoc.files import DEFAULT_MAX_FILE_BYTES
     from topodoc.yamlpos import MAX_ALIAS_EXPANSION, MAX_DEPTH
 
     limits = TOPOLOGY_RST.split("\nLimits\n")[1]

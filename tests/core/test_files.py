@@ -1,11 +1,11 @@
-"""``sources.unchanged``: the cheap check that lets a docs rebuild skip loading the topology."""
+"""``files.unchanged``: the cheap check that lets a docs rebuild skip loading the topology."""
 
 from __future__ import annotations
 
 from pathlib import Path
 
+from topodoc.files import unchanged
 from topodoc.load import load_topology
-from topodoc.sources import unchanged
 
 HOST = "version: 1\nhosts:\n  - {id: h1, memory: 8GiB}\n"
 
