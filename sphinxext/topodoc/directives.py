@@ -16,7 +16,7 @@ from sphinx.util.docutils import SphinxDirective
 from sphinx.util.nodes import make_id
 from sphinx.util.typing import OptionSpec
 
-from topodoc.drift.finding import STATES
+from topodoc.drift.states import STATES
 
 from .domain import Entry, TopoDomain, node_id, topo_domain
 from .nodes import (

@@ -8,10 +8,11 @@ from pathlib import Path
 
 from docutils import nodes
 
-from topodoc.drift.finding import STATES, Finding
+from topodoc.drift.finding import Finding
 from topodoc.drift.hints import human
 from topodoc.drift.report import Report
 from topodoc.drift.report_markdown import STATUS_TEXT
+from topodoc.drift.states import STATES
 
 from .context import Context
 from .lastcheck import LastCheck

@@ -8,12 +8,6 @@ from typing import Any
 
 from .resources import ATTRIBUTES, LAYERS
 
-#: Finding states, in summary order.
-STATES = ("ok", "missing", "unexpected", "changed", "unverifiable")
-
-#: Drift states: a finding in one of these (not ignored) means the lab has drifted.
-DRIFT_STATES = frozenset({"missing", "unexpected", "changed"})
-
 #: Report layers in order; kinds outside :data:`LAYERS` go to "other".
 LAYER_ORDER = (*dict.fromkeys(LAYERS.values()), "other")
 

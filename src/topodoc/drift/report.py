@@ -17,9 +17,10 @@ from typing import Any
 
 from .. import __version__
 from .analyzer import Ignored
-from .finding import DRIFT_STATES, STATES, Finding
+from .finding import Finding
 from .resources import ATTRIBUTES, SourceResult
 from .severity import level_rank
+from .states import DRIFT_STATES, STATES
 
 FORMAT_VERSION = "1.0"
 

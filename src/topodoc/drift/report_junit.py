@@ -11,8 +11,9 @@ import re
 import xml.etree.ElementTree as ET
 from collections import Counter
 
-from .finding import DRIFT_STATES, LAYER_ORDER, Finding
+from .finding import LAYER_ORDER, Finding
 from .report import Report
+from .states import DRIFT_STATES
 
 #: Characters XML 1.0 cannot carry even escaped (ElementTree would write them as they are).
 NOT_XML = re.compile("[^\t\n\r\x20-\ud7ff\ue000-\ufffd\U00010000-\U0010ffff]")

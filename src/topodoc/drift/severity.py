@@ -6,8 +6,8 @@ import re
 from collections.abc import Iterable, Mapping
 from typing import Any
 
-from .finding import STATES
 from .resources import ATTRIBUTES
+from .states import STATES
 
 #: Severity levels, least to most severe.
 LEVELS = ("info", "warning", "error", "critical")
