@@ -108,8 +108,9 @@ def table(rows: list[Row]) -> str:
     header = ("figure", "size", "value s", "floor", "floor s", "ratio", "target", "pass")
     lines = []
     for r in rows:
+        unit = " MiB" if r.name.endswith("(MiB)") else "s"  # memory rows hold MiB, not s
         target = " ".join(t for t in (f"ratio<={r.target_ratio}" if r.target_ratio else "",
-                                      f"<={r.target_s}s" if r.target_s else "") if t)
+                                      f"<={r.target_s:g}{unit}" if r.target_s else "") if t)
         lines.append((r.name, f"{r.size:,}", "-" if r.value_s is None else f"{r.value_s:.3f}",
                       r.floor_name or "-", "-" if r.floor_s is None else f"{r.floor_s:.3f}",
                       "-" if r.ratio is None else f"{r.ratio:.2f}", target or "-",
