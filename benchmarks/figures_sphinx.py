@@ -11,8 +11,9 @@ their own that the floor does not have), so both draw the same 20 graphs; the fu
 checks that the graph names in the two sets of SVGs (a hash of the DOT) are the same.
 
 Builds are ``python -m sphinx -N -q -b html`` in subprocesses, fresh output directories for
-full builds; the topodoc and the plain builds take turns (full builds and no-change
-rebuilds), so that the machine's speed drifting during the run does not favour one side.
+full builds; the topodoc and the plain builds take turns in alternating order (full builds
+and no-change rebuilds), so that neither the machine's speed drifting during the run nor
+going first favours one side.
 Every ``dot`` run, topodoc's and ``sphinx.ext.graphviz``'s, goes through a wrapper put first
 on ``PATH`` that logs it: the rebuild rows count the diagrams drawn.
 """
@@ -252,12 +253,14 @@ def _median(values: list[float]) -> float:
 
 
 def _interleaved(reps: int, *builds) -> list[tuple[float, list[int]]]:
-    """Each of ``builds`` (rep -> (seconds, dot runs)) ``reps`` times, taking turns, so that
-    a machine that slows down or speeds up during the run weighs on all sides alike; per
-    build, the median seconds and the ``dot`` runs of each repetition."""
+    """Each of ``builds`` (rep -> (seconds, dot runs)) ``reps`` times, taking turns in
+    alternating order (A B, B A, A B, ...), so that neither a machine that slows down or
+    speeds up during the run nor going first or second favours a side; per build, the
+    median seconds and the ``dot`` runs of each repetition."""
     results: list[list[tuple[float, int]]] = [[] for _ in builds]
+    pairs = list(zip(builds, results, strict=True))
     for rep in range(reps):
-        for build, out in zip(builds, results, strict=True):
+        for build, out in pairs if rep % 2 == 0 else reversed(pairs):
             out.append(build(rep))
     return [(_median([s for s, _ in out]), [d for _, d in out]) for out in results]
 
@@ -331,7 +334,7 @@ def sphinx_builds(ctx: Context, size: int) -> list:
                     note=f"{NOTE}; dot runs {topo_runs[0]} vs {plain_runs[0]}; "
                          f"graphs drawn {'identical' if same else 'DIFFER'} (same DOT)")]
 
-    again = 2 * reps + 1  # half a second each: more of them, or noise decides the ratio
+    again = 4 * reps + 1  # under a second each: many of them, or noise decides the ratio
     (topo_again, topo_drawn), (plain_again, _) = _interleaved(
         again, lambda rep: builder.build(topo_src, topo_out),
         lambda rep: builder.build(plain_src, plain_out))
