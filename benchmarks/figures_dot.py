@@ -53,9 +53,9 @@ def dot_generation(ctx: Context, size: int) -> list:
             return render_dot(model, select(model, selection))
 
         graph = generate()  # warm-up, and the DOT text the floor lays out
-        value = ctx.median_s(generate, ctx.reps)
-        layout = ctx.median_s(lambda g=graph: run_dot(g.source, "svg",
-                                                      timeout_s=LAYOUT_TIMEOUT_S), ctx.reps)
+        value, layout = ctx.medians_s(
+            generate, lambda g=graph: run_dot(g.source, "svg", timeout_s=LAYOUT_TIMEOUT_S),
+            ctx.reps)
         shown = len(select(model, selection).ids)
         nodes, edges = graph_size(graph.source)
         drawn = drawn_nodes(graph.source)

@@ -12,13 +12,14 @@ ROOT = Path(__file__).resolve().parent.parent
 
 @dataclass
 class Context:
-    """One run: repetitions per measure, a work directory, the row maker, the median timer
-    and the generated lab of a size (written once per run)."""
+    """One run: repetitions per measure, a work directory, the row maker, the timer of a
+    figure and its floor (medians, the two taking turns) and the generated lab of a size
+    (written once per run)."""
 
     reps: int
     work: Path
     row: Callable[..., Any]
-    median_s: Callable[[Callable[[], object], int], float]
+    medians_s: Callable[[Callable[[], object], Callable[[], object], int], tuple[float, float]]
     lab: Callable[[int], Path]
 
 

@@ -4,7 +4,8 @@
 
 A floor is the cheapest way to do the same essential work with no topodoc code in it (e.g.
 ``yaml.load`` of the same files for loading). Each row records the median of several
-repetitions of the figure and of its floor, their ratio, and whether it meets its target.
+repetitions of the figure and of its floor (the two taking turns, in alternating order),
+their ratio, and whether it meets its target.
 Each figure runs at each size in a fresh interpreter. Results go to
 ``benchmarks/results.json`` and a table on standard output. ``--quick`` runs the 10,000-object
 size only.
@@ -73,14 +74,18 @@ class Row:
         return data
 
 
-def median_s(fn: Callable[[], object], reps: int) -> float:
-    """Median wall time of ``reps`` calls of ``fn``."""
-    times = []
-    for _ in range(reps):
-        start = time.perf_counter()
-        fn()
-        times.append(time.perf_counter() - start)
-    return statistics.median(times)
+def medians_s(figure: Callable[[], object], floor: Callable[[], object], reps: int
+              ) -> tuple[float, float]:
+    """Median wall times of ``reps`` calls of ``figure`` and of ``floor``, taking turns in
+    alternating order (figure floor, floor figure, ...): a machine that slows down or speeds
+    up during the measure, or going first, weighs on both alike."""
+    times: tuple[list[float], list[float]] = ([], [])
+    for rep in range(reps):
+        for index in (0, 1) if rep % 2 == 0 else (1, 0):
+            start = time.perf_counter()
+            (figure, floor)[index]()
+            times[index].append(time.perf_counter() - start)
+    return statistics.median(times[0]), statistics.median(times[1])
 
 
 def row(name: str, size: int, value: float, floor_name: str | None, floor: float | None, *,
@@ -158,7 +163,7 @@ def main(argv: list[str] | None = None) -> int:
     work = args.work or Path(tempfile.mkdtemp(prefix="topodoc-bench-"))
     work.mkdir(parents=True, exist_ok=True)
     if args.figure:  # the child of measure()
-        ctx = figures.Context(reps=args.reps, work=work, row=row, median_s=median_s,
+        ctx = figures.Context(reps=args.reps, work=work, row=row, medians_s=medians_s,
                               lab=lambda size: lab(size, args.seed, work))
         [figure] = [f for f in figures.FIGURES if f.name == args.figure]
         print(json.dumps([r.to_json() for r in figure.run(ctx, args.size)]))

@@ -28,7 +28,7 @@ pytestmark = pytest.mark.skipif(shutil.which("dot") is None, reason="needs Graph
 @pytest.fixture(scope="module")
 def ctx(tmp_path_factory: pytest.TempPathFactory) -> figures.Context:
     work = tmp_path_factory.mktemp("bench")
-    return figures.Context(reps=1, work=work, row=run.row, median_s=run.median_s,
+    return figures.Context(reps=1, work=work, row=run.row, medians_s=run.medians_s,
                            lab=lambda size: run.lab(size, 1, work))
 
 
