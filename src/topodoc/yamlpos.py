@@ -96,6 +96,9 @@ class NodeLocations(Mapping[str, Location]):
 _INT = re.compile(r"[-+]?[0-9]+\Z")
 _INT_OTHER = re.compile(r"0o[0-7]+\Z|0x[0-9a-fA-F]+\Z")
 _FLOAT = re.compile(r"[-+]?(\.[0-9]+|[0-9]+(\.[0-9]*)?)([eE][-+]?[0-9]+)?\Z")
+#: Any of the three: one test turns away the common strings that start like a number
+#: (addresses, sizes such as ``64GiB``).
+_NUMBER = re.compile("|".join(f"(?:{p.pattern})" for p in (_INT, _INT_OTHER, _FLOAT)))
 #: ``.inf`` and ``.nan`` stay strings: no topology value is infinite, and JSON cannot write them.
 _SPECIAL: dict[str, Any] = {
     "": None, "~": None, "null": None, "Null": None, "NULL": None,
@@ -115,6 +118,8 @@ def _plain(value: str) -> Any:
         return value
     if len(value) > _MAX_NUMBER_CHARS:  # a string, that the schema refuses where it wants a
         return value                    # number: never an int Python cannot print
+    if not _NUMBER.match(value):
+        return value
     if _INT.match(value):
         return int(value)
     if _INT_OTHER.match(value):
