@@ -57,12 +57,8 @@ def _attr(name: str) -> Getter:
     return lambda model, item: get(item)
 
 
-def _kind(model: Model, obj: Any) -> Value:
-    return obj.kind
-
-
-def _tags(model: Model, obj: Any) -> Value:
-    return obj.tags
+_kind = _attr("kind")
+_tags = _attr("tags")
 
 
 def _id_name(id_doc: str = "", name_doc: str = "") -> tuple[Column, ...]:
