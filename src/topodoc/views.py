@@ -40,7 +40,6 @@ from __future__ import annotations
 import weakref
 from collections.abc import Iterable, Iterator, Mapping
 from dataclasses import dataclass, replace
-from typing import NamedTuple
 
 from . import collector
 from .graph import references
@@ -124,11 +123,12 @@ def selection_for_view(model: Model, view_id: str) -> Selection:
                      direction=view.direction, title=view.title)
 
 
-class Edge(NamedTuple):
+@dataclass(frozen=True)
+class Edge:
     """A relation drawn as an arrow, as the model states it (``source`` names ``target``).
 
     ``relation`` is one of :func:`topodoc.graph.references`' relations; ``label`` holds a
-    member's roles. A named tuple: a view of a big lab has a hundred thousand of them.
+    member's roles.
     """
 
     source: str
