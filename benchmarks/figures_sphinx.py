@@ -31,7 +31,7 @@ import time
 from dataclasses import dataclass
 from pathlib import Path
 
-from harness import ROOT, Context, Figure
+from harness import ROOT, Context, Figure, in_turns
 
 PAGES = 10
 
@@ -252,17 +252,12 @@ def _median(values: list[float]) -> float:
     return sorted(values)[len(values) // 2]
 
 
-def _interleaved(reps: int, *builds) -> list[tuple[float, list[int]]]:
-    """Each of ``builds`` (rep -> (seconds, dot runs)) ``reps`` times, taking turns in
-    alternating order (A B, B A, A B, ...), so that neither a machine that slows down or
-    speeds up during the run nor going first or second favours a side; per build, the
-    median seconds and the ``dot`` runs of each repetition."""
-    results: list[list[tuple[float, int]]] = [[] for _ in builds]
-    pairs = list(zip(builds, results, strict=True))
-    for rep in range(reps):
-        for build, out in pairs if rep % 2 == 0 else reversed(pairs):
-            out.append(build(rep))
-    return [(_median([s for s, _ in out]), [d for _, d in out]) for out in results]
+def _medians(reps: int, *builds) -> list[tuple[float, list[int]]]:
+    """Each of ``builds`` (rep -> (seconds, dot runs)) ``reps`` times, taking turns
+    (:func:`harness.in_turns`); per build, the median seconds and each repetition's ``dot``
+    runs."""
+    return [(_median([s for s, _ in out]), [d for _, d in out])
+            for out in in_turns(reps, *builds)]
 
 
 def _graphs(out: Path) -> set[str]:
@@ -322,7 +317,7 @@ def sphinx_builds(ctx: Context, size: int) -> list:
     builder = Builder(work)
     reps = max(1, ctx.reps)
 
-    full = _interleaved(reps, lambda rep: builder.build(topo_src, work / f"topodoc-out-{rep}"),
+    full = _medians(reps, lambda rep: builder.build(topo_src, work / f"topodoc-out-{rep}"),
                         lambda rep: builder.build(plain_src, work / f"plain-out-{rep}"))
     (topo_full, topo_runs), (plain_full, plain_runs) = full
     topo_out, plain_out = work / f"topodoc-out-{reps - 1}", work / f"plain-out-{reps - 1}"
@@ -335,7 +330,7 @@ def sphinx_builds(ctx: Context, size: int) -> list:
                          f"graphs drawn {'identical' if same else 'DIFFER'} (same DOT)")]
 
     again = 4 * reps + 1  # under a second each: many of them, or noise decides the ratio
-    (topo_again, topo_drawn), (plain_again, _) = _interleaved(
+    (topo_again, topo_drawn), (plain_again, _) = _medians(
         again, lambda rep: builder.build(topo_src, topo_out),
         lambda rep: builder.build(plain_src, plain_out))
     rows.append(ctx.row("sphinx rebuild, no change", size, topo_again, "same, graphviz pages",

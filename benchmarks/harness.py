@@ -5,9 +5,22 @@ from __future__ import annotations
 from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
+from typing import Any, TypeVar
 
 ROOT = Path(__file__).resolve().parent.parent
+T = TypeVar("T")
+
+
+def in_turns(reps: int, *runs: Callable[[int], T]) -> list[list[T]]:
+    """What each of ``runs`` (given the repetition's number) returns, ``reps`` times, the runs
+    taking turns in alternating order (A B, B A, A B, ...): neither a machine that slows down
+    or speeds up during the measure nor going first favours one of them."""
+    results: list[list[T]] = [[] for _ in runs]
+    order = list(range(len(runs)))
+    for rep in range(reps):
+        for index in order if rep % 2 == 0 else order[::-1]:
+            results[index].append(runs[index](rep))
+    return results
 
 
 @dataclass

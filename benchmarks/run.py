@@ -51,6 +51,7 @@ if __name__ == "__main__":
 
 import figures  # noqa: E402  (benchmarks/figures.py, beside this file)
 from generate import generate, write  # noqa: E402
+from harness import in_turns  # noqa: E402
 
 from topodoc.atomic import write_bytes  # noqa: E402
 
@@ -79,13 +80,15 @@ def medians_s(figure: Callable[[], object], floor: Callable[[], object], reps: i
     """Median wall times of ``reps`` calls of ``figure`` and of ``floor``, taking turns in
     alternating order (figure floor, floor figure, ...): a machine that slows down or speeds
     up during the measure, or going first, weighs on both alike."""
-    times: tuple[list[float], list[float]] = ([], [])
-    for rep in range(reps):
-        for index in (0, 1) if rep % 2 == 0 else (1, 0):
+    def timed(fn: Callable[[], object]) -> Callable[[int], float]:
+        def run(rep: int) -> float:
             start = time.perf_counter()
-            (figure, floor)[index]()
-            times[index].append(time.perf_counter() - start)
-    return statistics.median(times[0]), statistics.median(times[1])
+            fn()
+            return time.perf_counter() - start
+        return run
+
+    values, floors = in_turns(reps, timed(figure), timed(floor))
+    return statistics.median(values), statistics.median(floors)
 
 
 def row(name: str, size: int, value: float, floor_name: str | None, floor: float | None, *,
