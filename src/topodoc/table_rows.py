@@ -13,6 +13,7 @@ from __future__ import annotations
 import ipaddress
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
+from functools import cached_property
 from operator import attrgetter
 from typing import Any
 
@@ -327,23 +328,24 @@ ADDRESSES = Spec((
 
 @dataclass(frozen=True)
 class _Load:
-    """A machine that runs VMs, and the VMs placed directly on it."""
+    """A machine that runs VMs, and the VMs placed directly on it (sums worked out once: a
+    row reads them in several columns)."""
 
     machine: Any
     guests: tuple[Any, ...]
 
-    @property
+    @cached_property
     def cpus(self) -> int | None:
         machine = self.machine
         if machine.kind == "host":
             return machine.cpu.logical if machine.cpu else None
         return machine.vcpu
 
-    @property
+    @cached_property
     def vcpus(self) -> int:
         return sum(g.vcpu or 0 for g in self.guests)
 
-    @property
+    @cached_property
     def memory(self) -> int:
         return sum(g.memory or 0 for g in self.guests)
 
