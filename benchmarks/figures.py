@@ -37,7 +37,7 @@ LOAD_REPS = 5
 
 
 def load_validate(ctx: Context, size: int) -> list:
-    from topodoc.load import load_topology
+    from topodoc.reading.load import load_topology
 
     path = ctx.lab(size)
     loaded = load_topology(path)  # warm-up: imports, compiled schema
@@ -52,9 +52,9 @@ def load_validate(ctx: Context, size: int) -> list:
 def export_and_impact(ctx: Context, size: int) -> list:
     import networkx as nx
 
-    from topodoc.export import export, export_text
-    from topodoc.impact import failure_domains, impact_table
-    from topodoc.load import load_topology
+    from topodoc.analysis.impact import failure_domains, impact_table
+    from topodoc.model.export import export, export_text
+    from topodoc.reading.load import load_topology
 
     path = ctx.lab(size)
     model = load_topology(path).model
@@ -127,7 +127,8 @@ def _peak_rss_mib(code: str) -> float:
 def memory(ctx: Context, size: int) -> list:
     path = ctx.lab(size)
     value = _peak_rss_mib(
-        "from topodoc.load import load_topology\nfrom topodoc.export import export_text\n"
+        "from topodoc.reading.load import load_topology\n"
+        "from topodoc.model.export import export_text\n"
         f"m = load_topology({str(path)!r}).model\nexport_text(m, {str(path)!r})")
     floor = _peak_rss_mib(
         "import yaml, pathlib\n"

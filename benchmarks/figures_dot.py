@@ -14,14 +14,14 @@ from harness import Context, Figure
 
 #: The most nodes a diagram draws by default: ``DotOptions.node_budget``, which the
 #: extension's ``topodoc_node_budget`` defaults to as well (checked in :func:`budget`).
-BUDGET_SOURCE = "topodoc.dot.DotOptions.node_budget"
+BUDGET_SOURCE = "topodoc.diagrams.dot.DotOptions.node_budget"
 #: Layout time limit while measuring: long enough to time a slow layout, not to hang.
 LAYOUT_TIMEOUT_S = 300.0
 
 
 def budget() -> int:
     from sphinxext.topodoc.settings import CONFIG_VALUES
-    from topodoc.dot import DotOptions
+    from topodoc.diagrams.dot import DotOptions
 
     core = DotOptions.node_budget
     assert CONFIG_VALUES["topodoc_node_budget"][0] == core, "extension and core budgets differ"
@@ -30,18 +30,18 @@ def budget() -> int:
 
 def drawn_nodes(source: str) -> int:
     """The nodes a DOT text draws (objects and collapsed groups), not counting the legend."""
-    from topodoc.dot import LEGEND_ID, quote
-    from topodoc.dot_run import graph_size
+    from topodoc.diagrams.dot import LEGEND_ID, quote
+    from topodoc.diagrams.graphviz import graph_size
 
     nodes, _ = graph_size(source)
     return nodes - (f"  {quote(LEGEND_ID)} [" in source)
 
 
 def dot_generation(ctx: Context, size: int) -> list:
-    from topodoc.dot import render_dot
-    from topodoc.dot_run import graph_size, run_dot
-    from topodoc.load import load_topology
-    from topodoc.views import select, selection_for_view
+    from topodoc.diagrams.dot import render_dot
+    from topodoc.diagrams.graphviz import graph_size, run_dot
+    from topodoc.diagrams.views import select, selection_for_view
+    from topodoc.reading.load import load_topology
 
     model = load_topology(ctx.lab(size)).model
     limit = budget()

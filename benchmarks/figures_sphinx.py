@@ -50,7 +50,7 @@ class Diagram:
 
     def selection(self, model):
         """The selection the directive makes of these options."""
-        from topodoc.views import Selection, selection_for_view
+        from topodoc.diagrams.views import Selection, selection_for_view
 
         given: dict[str, object] = {}
         for key, value in self.options:
@@ -162,8 +162,8 @@ def topodoc_pages() -> dict[str, str]:
 
 def dot_sources(model) -> list[str]:
     """The DOT text topodoc's HTML builder generates for each of :data:`DIAGRAMS`."""
-    from topodoc.dot import DotOptions, render_dot
-    from topodoc.views import select
+    from topodoc.diagrams.dot import DotOptions, render_dot
+    from topodoc.diagrams.views import select
 
     out = []
     for diagram in DIAGRAMS:
@@ -175,7 +175,7 @@ def dot_sources(model) -> list[str]:
 
 def _list_table(model, table: Table) -> str:
     from sphinxext.topodoc.tablenodes import ID_COLUMNS
-    from topodoc.tables import build_table
+    from topodoc.tables.table import build_table
 
     result = build_table(model, table.name, filter=table.filter or None)
     lines = [f".. list-table:: {_escape(table.caption)}", "   :header-rows: 1", ""]
@@ -302,7 +302,7 @@ def _set_memory(topology: Path, vm: str, memory: str) -> None:
 
 
 def sphinx_builds(ctx: Context, size: int) -> list:
-    from topodoc.load import load_topology
+    from topodoc.reading.load import load_topology
 
     work = ctx.work / f"sphinx-{size}"
     if work.exists():

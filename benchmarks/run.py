@@ -53,7 +53,7 @@ import figures  # noqa: E402  (benchmarks/figures.py, beside this file)
 from generate import generate, write  # noqa: E402
 from harness import in_turns  # noqa: E402
 
-from topodoc.atomic import write_bytes  # noqa: E402
+from topodoc.util.atomic import write_bytes  # noqa: E402
 
 
 @dataclass

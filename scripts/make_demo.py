@@ -19,11 +19,11 @@ import uuid
 from pathlib import Path
 from xml.sax.saxutils import escape
 
-from topodoc.atomic import write_text
 from topodoc.drift.resources import Resource, SourceResult
 from topodoc.drift.snapshot import write_snapshot
-from topodoc.load import load_topology
-from topodoc.model import VM, Host, Model
+from topodoc.model.objects import VM, Host, Model
+from topodoc.reading.load import load_topology
+from topodoc.util.atomic import write_text
 
 ROOT = Path(__file__).resolve().parent.parent
 OUT = ROOT / "src" / "topodoc" / "demo"

@@ -18,7 +18,7 @@ from sphinx.environment import CONFIG_OK, BuildEnvironment
 from sphinx.util.typing import ExtensionMetadata
 
 from topodoc import __version__
-from topodoc.dot_run import cjk_font_available
+from topodoc.diagrams.graphviz import cjk_font_available
 
 from .directives import DIRECTIVES
 from .domain import TopoDomain, topo_domain
@@ -29,7 +29,7 @@ from .settings import CONFIG_VALUES, read_settings
 from .warn import warn
 
 if TYPE_CHECKING:
-    from topodoc.model import Model
+    from topodoc.model.objects import Model
 
 STATIC = Path(__file__).parent / "static"
 

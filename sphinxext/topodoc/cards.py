@@ -7,9 +7,9 @@ from collections.abc import Callable, Iterator
 
 from docutils import nodes
 
-from topodoc.model import Cluster, Host, Machine, Obj
-from topodoc.sizes import format_size
-from topodoc.tables import table_columns
+from topodoc.model.objects import Cluster, Host, Machine, Obj
+from topodoc.model.sizes import format_size
+from topodoc.tables.table import table_columns
 
 from .context import Context
 from .driftnodes import object_drift

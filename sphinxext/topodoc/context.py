@@ -8,8 +8,8 @@ from dataclasses import dataclass
 from docutils import nodes
 from sphinx.builders import Builder
 
-from topodoc.model import Model, Obj
-from topodoc.problems import Location
+from topodoc.model.objects import Model, Obj
+from topodoc.model.problems import Location
 
 from .domain import TopoDomain
 from .lab import Lab

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from docutils import nodes
 
-from topodoc.dot import DotOptions, render_dot
+from topodoc.diagrams.dot import DotOptions, render_dot
 
 from .context import Context
 from .nodes import Placeholder, topodoc_graph

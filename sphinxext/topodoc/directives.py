@@ -30,8 +30,8 @@ from .nodes import (
 from .warn import warn
 
 if TYPE_CHECKING:  # the model, views and tables load with the first directive read
-    from topodoc.model import Model
-    from topodoc.views import Selection
+    from topodoc.diagrams.views import Selection
+    from topodoc.model.objects import Model
 
 
 def id_list(argument: str | None) -> tuple[str, ...]:
@@ -95,7 +95,7 @@ class DiagramDirective(TopoDirective):
 
     def selection(self) -> Selection:
         """The view's selection with the inline options applied; raises ViewError."""
-        from topodoc.views import Selection, ViewError, selection_for_view
+        from topodoc.diagrams.views import Selection, ViewError, selection_for_view
 
         given: dict[str, Any] = {k: self.options[k] for k in (
             "layers", "kinds", "tags", "include", "exclude", "title") if k in self.options}
@@ -113,7 +113,7 @@ class DiagramDirective(TopoDirective):
         return dataclasses.replace(base, **given)
 
     def checked(self) -> list[nodes.Node]:
-        from topodoc.views import ViewError
+        from topodoc.diagrams.views import ViewError
 
         legend = self.options.get("legend", "on").strip().lower()
         if legend not in ("on", "off"):
@@ -146,7 +146,7 @@ class TableDirective(TopoDirective):
     }
 
     def checked(self) -> list[nodes.Node]:
-        from topodoc.tables import TableError
+        from topodoc.tables.table import TableError
 
         name = self.arguments[0]
         columns = list(self.options.get("columns", ())) or None

@@ -32,7 +32,7 @@ from sphinx.errors import NoUri
 from sphinx.roles import XRefRole
 from sphinx.util.nodes import make_refnode
 
-from topodoc.kinds import KINDS
+from topodoc.model.kinds import KINDS
 
 from .lastcheck import report_digest
 from .settings import Settings
@@ -107,7 +107,7 @@ class TopoDomain(Domain):
         place) and the topology's files are the same bytes, it is not loaded now, only when a
         page is read or written."""
         self.settings, self._lab = settings, None
-        from topodoc.files import unchanged
+        from topodoc.reading.files import unchanged
 
         self.drift_digest = report_digest(settings.drift_report)
         if reusable and self.data["digest"] and \

@@ -10,8 +10,8 @@ from docutils import nodes
 
 from topodoc.drift.finding import Finding
 from topodoc.drift.hints import human
-from topodoc.drift.report import Report
-from topodoc.drift.report_markdown import STATUS_TEXT
+from topodoc.drift.reports.markdown import STATUS_TEXT
+from topodoc.drift.reports.report import Report
 from topodoc.drift.states import STATES
 
 from .context import Context

@@ -8,12 +8,12 @@ from dataclasses import dataclass, field
 from functools import cached_property
 from pathlib import Path
 
-from topodoc.graph import references
-from topodoc.load import SourceError, load_topology
-from topodoc.model import Live, Model
-from topodoc.problems import Problem, display_path
-from topodoc.tables import Row, Table, Tables
-from topodoc.views import Selected, Selection, select
+from topodoc.diagrams.views import Selected, Selection, select
+from topodoc.model.graph import references
+from topodoc.model.objects import Live, Model
+from topodoc.model.problems import Problem, display_path
+from topodoc.reading.load import SourceError, load_topology
+from topodoc.tables.table import Row, Table, Tables
 
 from .lastcheck import LastCheck, read_last_check
 from .settings import Settings

@@ -14,14 +14,14 @@ from functools import cached_property
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from topodoc.problems import display_path
+from topodoc.model.problems import display_path
 
 from .warn import Location, warn
 
 if TYPE_CHECKING:  # the drift code loads with the first report read, not with every build
     from topodoc.drift.finding import Finding
-    from topodoc.drift.report import Report
-    from topodoc.model import Model
+    from topodoc.drift.reports.report import Report
+    from topodoc.model.objects import Model
 
 
 @dataclass(frozen=True)
@@ -53,7 +53,7 @@ def report_digest(path: Path | None) -> str:
 
 def read_last_check(path: Path | None, model: Model, location: Location = None) -> LastCheck:
     """The report at ``path`` with its findings filed under the objects they are about."""
-    from topodoc.drift.report import ReportError, read_report
+    from topodoc.drift.reports.report import ReportError, read_report
 
     if path is None:
         return LastCheck(None)

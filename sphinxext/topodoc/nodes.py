@@ -17,7 +17,8 @@ class Placeholder(nodes.General, nodes.Element):
 
 
 class diagram_placeholder(Placeholder):
-    """``topodoc-diagram``: ``selection`` (a :class:`topodoc.views.Selection`), ``legend``."""
+    """``topodoc-diagram``: ``selection`` (a :class:`~topodoc.diagrams.views.Selection`) and
+    ``legend``."""
 
 
 class table_placeholder(Placeholder):

@@ -2,7 +2,7 @@
 
 Sphinx's ``render_dot`` names each image by a hash of its DOT and options and reuses it when
 the file exists, but runs ``dot`` without a time limit. So an image is first drawn here,
-under that same name, by :func:`topodoc.dot.run_dot` with ``topodoc_layout_timeout``; then
+under that same name, by :func:`topodoc.diagrams.dot.run_dot` with ``topodoc_layout_timeout``; then
 Sphinx's ``render_dot`` finds it in its cache and hands back the paths. SVG links are made
 relative to the image directory by Sphinx's own ``fix_svg_relative_paths``; LaTeX output
 goes through Sphinx's ``render_dot_latex`` (PDF).
@@ -27,8 +27,8 @@ from sphinx.ext.graphviz import (
 )
 from sphinx.util.docutils import SphinxTranslator
 
-from topodoc.atomic import write_bytes
-from topodoc.dot_run import DotError, DotTimeout, run_dot
+from topodoc.diagrams.graphviz import DotError, DotTimeout, run_dot
+from topodoc.util.atomic import write_bytes
 
 from .domain import topo_domain
 from .nodes import topodoc_graph

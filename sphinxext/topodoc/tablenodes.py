@@ -6,9 +6,9 @@ from fractions import Fraction
 
 from docutils import nodes
 
-from topodoc.impact import Impact, impact_table
-from topodoc.impact_format import COLUMNS, impact_rows
-from topodoc.model import Cluster
+from topodoc.analysis.impact import Impact, impact_table
+from topodoc.analysis.impact_text import COLUMNS, impact_rows
+from topodoc.model.objects import Cluster
 
 from .context import Context
 from .markup import Cell, para, table

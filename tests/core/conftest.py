@@ -10,7 +10,7 @@ from pathlib import Path
 
 import pytest
 
-from topodoc.cli import main
+from topodoc.cli.main import main
 
 REPO = Path(__file__).resolve().parents[2]
 LAB = REPO / "topology"

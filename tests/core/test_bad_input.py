@@ -8,7 +8,7 @@ from pathlib import Path
 
 import pytest
 
-from topodoc.yamlpos import MAX_ALIAS_EXPANSION, MAX_DEPTH
+from topodoc.reading.yamlpos import MAX_ALIAS_EXPANSION, MAX_DEPTH
 
 from .conftest import TOPODOC
 
@@ -453,7 +453,7 @@ def test_secrets_in_live_are_rejected(topo, run, kind, entry):
 
 
 def test_secret_values_do_not_reach_the_model(topo):
-    from topodoc.load import load_topology
+    from topodoc.reading.load import load_topology
 
     topo({"a.yaml": """\
         version: 1

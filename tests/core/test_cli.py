@@ -7,7 +7,7 @@ import subprocess
 
 import pytest
 
-from topodoc.cli import build_parser
+from topodoc.cli.main import build_parser
 
 from .conftest import LAB, REPO, TOPODOC
 
@@ -122,7 +122,7 @@ def test_version(run):
 
 
 def test_internal_errors_are_reported_without_a_traceback(run, monkeypatch, capsys):
-    from topodoc import cli
+    from topodoc.cli import main as cli
 
     def boom(path):
         raise RuntimeError("simulated bug")

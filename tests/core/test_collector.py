@@ -7,10 +7,10 @@ import gc
 
 import pytest
 
-from topodoc import collector
-from topodoc.dot import render_dot
-from topodoc.load import load_topology
-from topodoc.views import Selection, select
+from topodoc.diagrams.dot import render_dot
+from topodoc.diagrams.views import Selection, select
+from topodoc.reading.load import load_topology
+from topodoc.util import gcpause as collector
 
 from .conftest import LAB
 

@@ -9,8 +9,8 @@ from pathlib import Path
 
 import pytest
 
-from topodoc.rules import RULES, SILENCEABLE
-from topodoc.schema import schema
+from topodoc.reading.rules import RULES, SILENCEABLE
+from topodoc.reading.schema import schema
 
 from .conftest import LAB, REPO
 
@@ -94,8 +94,8 @@ def test_every_enum_value_is_documented():
 
 
 def test_the_limits_are_the_code_s():
-    from topodoc.files import DEFAULT_MAX_FILE_BYTES
-    from topodoc.yamlpos import MAX_ALIAS_EXPANSION, MAX_DEPTH
+    from topodoc.reading.files import DEFAULT_MAX_FILE_BYTES
+    from topodoc.reading.yamlpos import MAX_ALIAS_EXPANSION, MAX_DEPTH
 
     limits = TOPOLOGY_RST.split("\nLimits\n")[1]
     assert f"{DEFAULT_MAX_FILE_BYTES // 2**20} MiB" in limits

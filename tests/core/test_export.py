@@ -10,8 +10,8 @@ import jsonschema
 import pytest
 import yaml
 
-from topodoc.export import FORMAT_VERSION
-from topodoc.schema import schema_text
+from topodoc.model.export import FORMAT_VERSION
+from topodoc.reading.schema import schema_text
 
 from .conftest import LAB, TOPODOC, write_files
 
@@ -252,9 +252,9 @@ def test_schema_documents_every_section():
 
 
 def test_schema_is_shipped_in_the_package():
-    import topodoc
+    import topodoc.reading
 
-    shipped = Path(topodoc.__file__).with_name("topology.schema.json")
+    shipped = Path(topodoc.reading.__file__).with_name("topology.schema.json")
     assert shipped.read_text(encoding="utf-8") == schema_text()
 
 

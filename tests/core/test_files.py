@@ -4,8 +4,8 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from topodoc.files import unchanged
-from topodoc.load import load_topology
+from topodoc.reading.files import unchanged
+from topodoc.reading.load import load_topology
 
 HOST = "version: 1\nhosts:\n  - {id: h1, memory: 8GiB}\n"
 

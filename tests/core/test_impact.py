@@ -8,8 +8,8 @@ from fractions import Fraction
 
 import pytest
 
-from topodoc.impact import impact_table
-from topodoc.load import load_topology
+from topodoc.analysis.impact import impact_table
+from topodoc.reading.load import load_topology
 
 from .conftest import LAB
 

@@ -34,7 +34,7 @@ def test_every_core_module_imports_without_sphinx() -> None:
 def test_the_drift_analyzer_and_reports_import_no_client_library() -> None:
     script = textwrap.dedent("""
         import sys
-        import topodoc.drift.analyzer, topodoc.drift.report_outputs, topodoc.drift.expected
+        import topodoc.drift.analyzer, topodoc.drift.reports.outputs, topodoc.drift.expected
         loaded = sorted(n for n in ("libvirt", "openstack", "kubernetes", "keystoneauth1")
                         if n in sys.modules)
         print(",".join(loaded) or "none")

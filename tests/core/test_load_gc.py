@@ -1,5 +1,5 @@
 """Loading moves what it allocated out of the cyclic collector's generations (``gc.freeze``,
-see ``topodoc.collector``):
+see ``topodoc.util.gcpause``):
 that is only safe because a load makes no reference cycles, so that reference counting
 frees a dropped model entirely. Checked on a valid lab, a generated one, and topologies
 with every kind of error path (schema errors, unknown references, an include cycle)."""
@@ -15,7 +15,7 @@ from pathlib import Path
 
 import pytest
 
-from topodoc.load import load_topology
+from topodoc.reading.load import load_topology
 
 from .conftest import LAB
 

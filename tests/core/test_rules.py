@@ -6,9 +6,9 @@ import json
 
 import pytest
 
-from topodoc.load import load_topology
-from topodoc.rules import RULES, SILENCEABLE
-from topodoc.sizes import SizeError, format_size, parse_size
+from topodoc.model.sizes import SizeError, format_size, parse_size
+from topodoc.reading.load import load_topology
+from topodoc.reading.rules import RULES, SILENCEABLE
 
 HOSTS = """\
     version: 1

@@ -12,7 +12,7 @@ from pathlib import Path
 import fastjsonschema
 import pytest
 
-from topodoc.schema import _compiled, _validator
+from topodoc.reading.schema import _compiled, _validator
 
 VALID = {"version": 1, "hosts": [{"id": "h1", "memory": "8GiB"}],
          "vms": [{"id": "a", "runs_on": "h1", "platform": "libvirt"},
@@ -39,7 +39,7 @@ def test_an_invalid_item_is_named_by_its_path(path: str, bad: dict) -> None:
 
 def _validate_in_a_new_process(cache: Path) -> str:
     """Validate a bad document in a fresh interpreter using ``cache``; the error's path."""
-    code = ("import fastjsonschema\nfrom topodoc.schema import _compiled\n"
+    code = ("import fastjsonschema\nfrom topodoc.reading.schema import _compiled\n"
             f"doc = {BAD!r}\n"
             "try:\n    _compiled()(doc)\nexcept fastjsonschema.JsonSchemaException as e:\n"
             "    print(e.name)\n")

@@ -7,8 +7,8 @@ import textwrap
 import pytest
 import yaml
 
-from topodoc.problems import Location
-from topodoc.yamlpos import YAMLProblem, YList, YMap, load
+from topodoc.model.problems import Location
+from topodoc.reading.yamlpos import YAMLProblem, YList, YMap, load
 
 from .conftest import LAB
 

@@ -8,7 +8,7 @@ from pathlib import Path
 
 import pytest
 
-from topodoc.model import Model
+from topodoc.model.objects import Model
 
 from .topologies import SMALL, TOPOLOGY, big_yaml, load_valid
 

@@ -6,9 +6,9 @@ import re
 
 import pytest
 
-from topodoc.dot import DEFAULT_FONT, DotOptions, quote, render_dot
-from topodoc.dot_run import graph_size
-from topodoc.views import Selection, select, selection_for_view
+from topodoc.diagrams.dot import DEFAULT_FONT, DotOptions, quote, render_dot
+from topodoc.diagrams.graphviz import graph_size
+from topodoc.diagrams.views import Selection, select, selection_for_view
 
 from .topologies import load_valid, shuffled_small
 

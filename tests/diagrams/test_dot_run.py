@@ -14,15 +14,15 @@ from pathlib import Path
 
 import pytest
 
-from topodoc.dot import DotOptions, render_dot
-from topodoc.dot_run import (
+from topodoc.diagrams.dot import DotOptions, render_dot
+from topodoc.diagrams.graphviz import (
     BIG_GRAPH_FLAGS,
     DotError,
     DotTimeout,
     cjk_font_available,
     run_dot,
 )
-from topodoc.views import Selection, select, selection_for_view
+from topodoc.diagrams.views import Selection, select, selection_for_view
 
 SVG = "{http://www.w3.org/2000/svg}"
 XLINK = "{http://www.w3.org/1999/xlink}"

@@ -1,4 +1,4 @@
-"""``topodoc render`` end to end through ``topodoc.cli.main``: files, warnings, exit codes."""
+"""``topodoc render`` end to end through ``topodoc.cli.main.main``: files, warnings, exit codes."""
 
 from __future__ import annotations
 
@@ -7,10 +7,10 @@ from pathlib import Path
 
 import pytest
 
-from topodoc import render_cli
-from topodoc.cli import main
-from topodoc.dot import DotOptions, render_dot
-from topodoc.views import select, selection_for_view
+from topodoc.cli import render as render_cli
+from topodoc.cli.main import main
+from topodoc.diagrams.dot import DotOptions, render_dot
+from topodoc.diagrams.views import select, selection_for_view
 
 from .topologies import TOPOLOGY, big_yaml
 

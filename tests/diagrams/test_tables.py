@@ -6,8 +6,8 @@ import pickle
 
 import pytest
 
-from topodoc.table_rows import SPECS
-from topodoc.tables import (
+from topodoc.tables.columns import SPECS
+from topodoc.tables.table import (
     TABLES,
     TableError,
     available_columns,

@@ -6,7 +6,7 @@ import dataclasses
 
 import pytest
 
-from topodoc.views import (
+from topodoc.diagrams.views import (
     LAYERS,
     Edge,
     Selection,
@@ -261,9 +261,9 @@ def test_every_layer_is_known(lab):
 
 def test_an_invalid_model_still_draws(write_topology):
     """Sphinx may draw a topology with errors: unknown names are left out, loops are cut."""
-    from topodoc.dot import render_dot
-    from topodoc.load import load_topology
-    from topodoc.tables import TABLES, available_columns, build_table
+    from topodoc.diagrams.dot import render_dot
+    from topodoc.reading.load import load_topology
+    from topodoc.tables.table import TABLES, available_columns, build_table
 
     loaded = load_topology(write_topology("""\
         version: 1

@@ -6,8 +6,8 @@ from pathlib import Path
 
 import yaml
 
-from topodoc.load import load_topology
-from topodoc.model import Model
+from topodoc.model.objects import Model
+from topodoc.reading.load import load_topology
 
 TOPOLOGY = Path(__file__).resolve().parents[2] / "topology"
 

@@ -12,8 +12,8 @@ import pytest
 from topodoc.drift.analyzer import analyze
 from topodoc.drift.finding import Finding, is_secret
 from topodoc.drift.ignore import IgnoreRules
-from topodoc.drift.report import Report, ReportError, exit_code, read_report, render_json
-from topodoc.drift.report_outputs import FORMATS, render, write_outputs
+from topodoc.drift.reports.outputs import FORMATS, render, write_outputs
+from topodoc.drift.reports.report import Report, ReportError, exit_code, read_report, render_json
 from topodoc.drift.resources import ATTRIBUTES, Resource, SourceResult
 from topodoc.drift.severity import Severities
 

@@ -14,8 +14,8 @@ from pathlib import Path
 import pytest
 
 from topodoc.drift.analyzer import analyze
-from topodoc.drift.report import Report
-from topodoc.drift.report_outputs import render
+from topodoc.drift.reports.outputs import render
+from topodoc.drift.reports.report import Report
 
 from .drift_scenario import build_scenario
 

@@ -1,5 +1,5 @@
 """Fixtures of the drift CLI tests: a small libvirt lab, and running ``topodoc`` in-process
-(``topodoc.cli.main``) or as a real subprocess."""
+(``topodoc.cli.main.main``) or as a real subprocess."""
 
 from __future__ import annotations
 
@@ -12,7 +12,7 @@ from pathlib import Path
 
 import pytest
 
-from topodoc.cli import main
+from topodoc.cli.main import main
 
 from .lab import Lab, write_lab
 
@@ -53,7 +53,7 @@ def topodoc(capsys: pytest.CaptureFixture[str]) -> Callable[..., Run]:
 def topodoc_process(*args: object, cwd: Path | None = None, timeout: float = 60) -> Run:
     """Run the installed ``topodoc`` command as a separate process."""
     script = Path(sys.executable).with_name("topodoc")
-    command = [str(script)] if script.exists() else [sys.executable, "-m", "topodoc.cli"]
+    command = [str(script)] if script.exists() else [sys.executable, "-m", "topodoc.cli.main"]
     env = {k: v for k, v in os.environ.items() if k != "TOPODOC_DEBUG"}
     done = subprocess.run([*command, *map(str, args)], cwd=cwd, capture_output=True,
                           text=True, timeout=timeout, env=env)

@@ -8,7 +8,7 @@ from pathlib import Path
 
 import pytest
 
-from topodoc.cli import main
+from topodoc.cli.main import main
 
 from .lab import Lab
 

@@ -8,7 +8,7 @@ import re
 import pytest
 import yaml
 
-from topodoc.cli import main
+from topodoc.cli.main import main
 from topodoc.drift.ignore import IgnoreRules, parse_ignore_text
 
 from .conftest import ROOT

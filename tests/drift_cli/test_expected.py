@@ -12,8 +12,8 @@ from topodoc.drift.expected import Expected, expected_drift_entries, expected_re
 from topodoc.drift.ignore import IgnoreRules
 from topodoc.drift.resources import Resource, SourceResult
 from topodoc.drift.severity import Severities
-from topodoc.load import load_topology
-from topodoc.model import Model
+from topodoc.model.objects import Model
+from topodoc.reading.load import load_topology
 
 GiB = 2**30
 

@@ -19,7 +19,7 @@ def project(tmp_path: Path) -> Project:
 def demo_report(tmp_path_factory: pytest.TempPathFactory) -> Path:
     """The demo lab's drift report, written as the README's first command writes it."""
     report = tmp_path_factory.mktemp("drift") / "demo.json"
-    done = subprocess.run([sys.executable, "-m", "topodoc.cli", "drift", "--demo",
+    done = subprocess.run([sys.executable, "-m", "topodoc.cli.main", "drift", "--demo",
                            "-o", f"json={report}"], capture_output=True, text=True,
                           cwd=ROOT, timeout=120, check=False)
     assert done.returncode == 2 and report.is_file(), done.stderr  # 2: incomplete, on purpose

@@ -9,7 +9,7 @@ from pathlib import Path
 from sphinx_builds import Project, anchor_exists, make_project, resolve_link
 
 from topodoc.drift.finding import Finding
-from topodoc.drift.report import Report, render_json
+from topodoc.drift.reports.report import Report, render_json
 from topodoc.drift.resources import SourceResult
 
 GiB = 2**30

@@ -13,8 +13,8 @@ import pytest
 from sphinx.util.inventory import InventoryFile
 from sphinx_builds import ROOT, Build, anchor_exists, diagram_objects, resolve_link, svg_links
 
-from topodoc.load import load_topology
-from topodoc.tables import build_table
+from topodoc.reading.load import load_topology
+from topodoc.tables.table import build_table
 
 #: The labels the seed page (../shared/seed/000_0a4d23723a6f9e28.txt) links to with :ref:.
 SEED_LABELS = ("hpe_dl360_gen9", "kvm_nested_virtual", "kvm", "openstack", "cockpit", "stratis",

@@ -7,17 +7,17 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from typing import Any
 
-from .finding import Finding
-from .hints import (
+from topodoc.drift.finding import Finding
+from topodoc.drift.hints import (
     changed_hint,
     missing_hint,
     unexpected_hint,
     unreported_hint,
     unverifiable_hint,
 )
-from .ignore import IgnoreRules, Rule
-from .resources import Resource, SourceResult
-from .severity import Severities
+from topodoc.drift.ignore import IgnoreRules, Rule
+from topodoc.drift.resources import Resource, SourceResult
+from topodoc.drift.severity import Severities
 
 #: Kinds whose undocumented members are always reported; others only once the topology
 #: documents at least one resource of that kind.

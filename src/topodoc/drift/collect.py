@@ -13,9 +13,9 @@ from collections import Counter
 from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field
 
-from .collectors import RESOURCE_KINDS, collector
-from .resources import SourceResult
-from .secrets import one_line, safe_uri
+from topodoc.drift.collectors import RESOURCE_KINDS, collector
+from topodoc.drift.resources import SourceResult
+from topodoc.drift.secrets import one_line, safe_uri
 
 
 @dataclass(frozen=True)

@@ -17,9 +17,9 @@ from dataclasses import replace
 from importlib import resources
 from pathlib import Path
 
-from .collect import SourceSpec
-from .ignore import Rule
-from .resources import SourceResult
+from topodoc.drift.collect import SourceSpec
+from topodoc.drift.ignore import Rule
+from topodoc.drift.resources import SourceResult
 
 
 class DemoError(Exception):
@@ -42,7 +42,7 @@ def ignore_file() -> Path:
 def ignore_rules() -> list[Rule]:
     """The demo's ignore rules, their origin named ``demo/topodocignore:LINE`` (not a path of
     this machine: the demo's report is the same wherever it runs)."""
-    from .ignore import parse_ignore_text
+    from topodoc.drift.ignore import parse_ignore_text
 
     return parse_ignore_text(ignore_file().read_text(encoding="utf-8"), "demo/topodocignore")
 
@@ -54,7 +54,7 @@ def results(
     collect: Callable[[list[SourceSpec], frozenset[str], int], list[SourceResult]],
 ) -> list[SourceResult]:
     """libvirt read live from the test driver; the other sources from the recording."""
-    from .snapshot import read_snapshot
+    from topodoc.drift.snapshot import read_snapshot
 
     libvirt_specs = []
     for spec in specs:

@@ -30,8 +30,8 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from typing import Any
 
-from ..model import VM, Cluster, Host, Machine, Model
-from .resources import Resource
+from topodoc.drift.resources import Resource
+from topodoc.model.objects import VM, Cluster, Host, Machine, Model
 
 K8S_NODE_ROLES = ("control-plane", "worker")
 
@@ -75,7 +75,7 @@ def expected_resources(model: Model, sources: Iterable[Any] | None = None) -> Ex
     """Every resource the ``sources`` to be read should observe.
 
     ``sources`` (anything with ``id``, ``kind`` and ``target``: the topology's
-    :class:`~topodoc.model.LiveSource` or a collector's ``SourceSpec``) default to the
+    :class:`~topodoc.model.objects.LiveSource` or a collector's ``SourceSpec``) default to the
     topology's ``live`` part. Which sources are read decides which one expects a resource
     seen by two (an OpenStack VM: its cloud if read, else its hypervisor's libvirt).
     """
@@ -151,7 +151,7 @@ def _kubernetes(model: Model, cluster: Cluster, source_id: str, documented, add)
 def expected_drift_entries(model: Model, expected: Expected) -> list[tuple[str, str, str]]:
     """``(pattern, reason, where)`` for each ``expected_drift`` entry in the model, written
     against every resource key its object is checked as."""
-    from .ignore import expected_drift_pattern
+    from topodoc.drift.ignore import expected_drift_pattern
 
     keys_of: dict[str, list[str]] = {}
     for key, owner in expected.owners.items():

@@ -6,7 +6,7 @@ import re
 from dataclasses import dataclass
 from typing import Any
 
-from .resources import ATTRIBUTES, LAYERS
+from topodoc.drift.resources import ATTRIBUTES, LAYERS
 
 #: Report layers in order; kinds outside :data:`LAYERS` go to "other".
 LAYER_ORDER = (*dict.fromkeys(LAYERS.values()), "other")

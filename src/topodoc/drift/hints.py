@@ -4,8 +4,8 @@ from __future__ import annotations
 
 from typing import Any
 
-from .finding import is_secret
-from .resources import SourceResult
+from topodoc.drift.finding import is_secret
+from topodoc.drift.resources import SourceResult
 
 #: Attributes normalised to bytes.
 BYTE_ATTRIBUTES = frozenset({"memory", "disk"})

@@ -19,11 +19,11 @@ from datetime import date
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from ..atomic import write_text
-from .resources import ATTRIBUTES
+from topodoc.drift.resources import ATTRIBUTES
+from topodoc.util.atomic import write_text
 
 if TYPE_CHECKING:
-    from .finding import Finding
+    from topodoc.drift.finding import Finding
 
 GLOB_CHARS = re.compile(r"[*?\[]")
 

@@ -6,8 +6,8 @@ import re
 from collections.abc import Iterable, Mapping
 from typing import Any
 
-from .resources import ATTRIBUTES
-from .states import STATES
+from topodoc.drift.resources import ATTRIBUTES
+from topodoc.drift.states import STATES
 
 #: Severity levels, least to most severe.
 LEVELS = ("info", "warning", "error", "critical")

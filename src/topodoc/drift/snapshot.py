@@ -11,8 +11,8 @@ import os
 from pathlib import Path
 from typing import Any
 
-from ..atomic import write_text
-from .resources import SOURCE_STATUSES, SourceResult
+from topodoc.drift.resources import SOURCE_STATUSES, SourceResult
+from topodoc.util.atomic import write_text
 
 FORMAT_VERSION = "1.0"
 

@@ -14,11 +14,11 @@ from collections.abc import Callable, Iterable, Set
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, TypeVar
 
-from ..resources import Resource, SourceResult
-from ..secrets import one_line, remember, safe_uri, secret_values
+from topodoc.drift.resources import Resource, SourceResult
+from topodoc.drift.secrets import one_line, remember, safe_uri, secret_values
 
 if TYPE_CHECKING:
-    from ..collect import SourceSpec
+    from topodoc.drift.collect import SourceSpec
 
 #: The resource kinds each source kind can observe.
 RESOURCE_KINDS: dict[str, tuple[str, ...]] = {

@@ -20,12 +20,19 @@ from collections.abc import Mapping, Set
 from typing import TYPE_CHECKING, Any
 from urllib.parse import urlsplit
 
-from ..resources import SourceResult
-from ..secrets import strip_credentials, url_password
-from . import Collection, ReadOnlyViolation, SourceFailure, common_failure, http_failure, run
+from topodoc.drift.collectors import (
+    Collection,
+    ReadOnlyViolation,
+    SourceFailure,
+    common_failure,
+    http_failure,
+    run,
+)
+from topodoc.drift.resources import SourceResult
+from topodoc.drift.secrets import strip_credentials, url_password
 
 if TYPE_CHECKING:
-    from ..collect import SourceSpec
+    from topodoc.drift.collect import SourceSpec
 
 ALLOWED = frozenset({("POST", "/v3/cluster/member/list"), ("GET", "/health")})
 HEALTH_TIMEOUT_S = 5.0

@@ -16,11 +16,11 @@ from collections.abc import Callable, Set
 from typing import TYPE_CHECKING, Any
 from urllib.parse import urlsplit
 
-from ..resources import SourceResult
-from . import Collection, ReadOnlyViolation, config_file_secrets, run
+from topodoc.drift.collectors import Collection, ReadOnlyViolation, config_file_secrets, run
+from topodoc.drift.resources import SourceResult
 
 if TYPE_CHECKING:
-    from ..collect import SourceSpec
+    from topodoc.drift.collect import SourceSpec
 
 PAGE_LIMIT = 500
 ROLE_PREFIX = "node-role.kubernetes.io/"

@@ -12,11 +12,11 @@ import xml.etree.ElementTree as ET
 from collections.abc import Set
 from typing import TYPE_CHECKING, Any
 
-from ..resources import SourceResult
-from . import Collection, run
+from topodoc.drift.collectors import Collection, run
+from topodoc.drift.resources import SourceResult
 
 if TYPE_CHECKING:
-    from ..collect import SourceSpec
+    from topodoc.drift.collect import SourceSpec
 
 NOVA_NS_PREFIX = "{http://openstack.org/xmlns/libvirt/nova/"
 #: virDomainState -> normalised state; everything else is "other". BLOCKED (2) is running.

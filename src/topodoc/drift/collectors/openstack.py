@@ -15,9 +15,7 @@ from collections.abc import Set
 from typing import TYPE_CHECKING, Any
 from urllib.parse import urlencode, urlsplit
 
-from ..resources import SourceResult
-from ..secrets import secret_values
-from . import (
+from topodoc.drift.collectors import (
     Collection,
     ReadOnlyViolation,
     SourceFailure,
@@ -25,9 +23,11 @@ from . import (
     http_failure,
     run,
 )
+from topodoc.drift.resources import SourceResult
+from topodoc.drift.secrets import secret_values
 
 if TYPE_CHECKING:
-    from ..collect import SourceSpec
+    from topodoc.drift.collect import SourceSpec
 
 SERVER_STATES = {"ACTIVE": "running", "SHUTOFF": "shutoff", "PAUSED": "paused"}
 PAGE_LIMIT = 1000

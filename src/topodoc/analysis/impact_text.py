@@ -1,0 +1,72 @@
+"""The failure-impact table as text and as JSON."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from topodoc.analysis.impact import Impact
+from topodoc.model.objects import Model
+
+
+def _fraction(down: int, total: int) -> str:
+    from fractions import Fraction
+
+    if not total:
+        return "-"
+    simple = Fraction(down, total)
+    text = f"{down}/{total}"
+    return text if simple.denominator == total else f"{text} (={simple})"
+
+
+def _down_summary(model: Model, row: Impact) -> str:
+    parts = []
+    for label, kinds in (("hosts", ("host",)), ("VMs", ("vm",)), ("containers", ("container",)),
+                         ("services", ("service",)), ("clusters", ("cluster",)),
+                         ("storage", ("storage",))):
+        n = row.count(model, *kinds)
+        if n:
+            parts.append(f"{n} {label}")
+    return ", ".join(parts) or "nothing else"
+
+
+def impact_rows(model: Model, rows: list[Impact]) -> list[dict[str, str]]:
+    """One display row per failure: what fails, what goes down, quorum and control plane."""
+    out = []
+    for row in rows:
+        quorum = [c.cluster for c in row.clusters if c.quorum_lost]
+        control = [f"{c.cluster} {_fraction(c.control_down, c.control)}"
+                   for c in row.clusters if c.control_down]
+        out.append({
+            "failure": row.failed, "kind": row.kind, "down": _down_summary(model, row),
+            "quorum_lost": ", ".join(quorum) or "-", "control_plane_lost": "; ".join(control)
+            or "-",
+        })
+    return out
+
+
+COLUMNS = (("failure", "FAILURE OF"), ("kind", "KIND"), ("down", "DOWN WITH IT"),
+           ("quorum_lost", "QUORUM LOST"), ("control_plane_lost", "CONTROL PLANE LOST"))
+
+
+def impact_text(model: Model, rows: list[Impact]) -> str:
+    table = impact_rows(model, rows)
+    widths = {k: max([len(t)] + [len(r[k]) for r in table]) for k, t in COLUMNS}
+    lines = ["  ".join(t.ljust(widths[k]) for k, t in COLUMNS).rstrip()]
+    for r in table:
+        lines.append("  ".join(r[k].ljust(widths[k]) for k, _ in COLUMNS).rstrip())
+    return "\n".join(lines) + "\n"
+
+
+def impact_json(model: Model, rows: list[Impact]) -> dict[str, Any]:
+    return {
+        "format_version": "1.0",
+        "impacts": [{
+            "failure": r.failed, "kind": r.kind, "down": list(r.down),
+            "clusters": [{
+                "cluster": c.cluster, "type": c.type, "members_down": c.members_down,
+                "members": c.members, "control_plane_down": c.control_down,
+                "control_plane": c.control, "control_plane_fraction": str(c.control_fraction),
+                "quorum_lost": c.quorum_lost, "down": c.down,
+            } for c in r.clusters],
+        } for r in rows],
+    }

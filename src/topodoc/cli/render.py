@@ -1,0 +1,120 @@
+"""``topodoc render``: a diagram of the topology as SVG, PNG, PDF or DOT, as Sphinx draws it."""
+
+from __future__ import annotations
+
+import argparse
+import re
+import sys
+from dataclasses import replace
+from pathlib import Path
+
+from topodoc.cli.main import DEFAULT_PATH, EXIT_OK, UsageError, load_or_exit, require_valid
+from topodoc.diagrams.dot import DotError, DotOptions, cjk_font_available, render_dot, run_dot
+from topodoc.diagrams.style import THEMES
+from topodoc.diagrams.views import LAYERS, Selection, ViewError, select, selection_for_view
+from topodoc.model.objects import Model
+from topodoc.util.atomic import write_bytes
+
+#: Output file suffix -> format.
+SUFFIXES = {".svg": "svg", ".png": "png", ".pdf": "pdf", ".dot": "dot"}
+_CJK = re.compile("[\u2e80-\u9fff\uac00-\ud7af\uf900-\ufaff\uff00-\uffef]")
+
+
+def add_parser(subparsers: argparse._SubParsersAction) -> None:
+    p = subparsers.add_parser(
+        "render", help="draw a view of the topology (SVG, PNG, PDF or DOT)",
+        description="Draw the topology, or a named view of it (--view), or a selection of it, "
+        "exactly as the Sphinx pages do. The format follows the output's suffix (.svg, .png, "
+        ".pdf, .dot). Selection options change the named view, or select from the whole lab. "
+        "Over the node budget, groups of objects are drawn as one node, with a warning. "
+        "Exit 0 written, 1 the topology has errors, 2 bad options or Graphviz failed.")
+    p.add_argument("path", nargs="?", default=DEFAULT_PATH,
+                   help="topology directory or file (default: topology/)")
+    p.add_argument("-o", "--output", required=True, metavar="FILE",
+                   help="the file to write: FILE.svg, FILE.png, FILE.pdf or FILE.dot")
+    p.add_argument("--view", metavar="NAME", help="a view named in the topology")
+    p.add_argument("--layer", action="append", metavar="LAYER",
+                   help=f"show this layer (repeatable): {', '.join(LAYERS)}")
+    p.add_argument("--kind", action="append", metavar="KIND",
+                   help="only objects of this kind (repeatable)")
+    p.add_argument("--tag", action="append", metavar="TAG",
+                   help="only objects with this tag, and what they run on (repeatable)")
+    p.add_argument("--root", metavar="ID",
+                   help="this object, what is placed on it, and what is related to them")
+    p.add_argument("--depth", metavar="N",
+                   help="with --root: what lies within N relations of it instead")
+    p.add_argument("--include", action="append", metavar="ID", help="add this object")
+    p.add_argument("--exclude", action="append", metavar="ID",
+                   help="leave out this object and what is placed on it")
+    p.add_argument("--direction", metavar="DIR", help="layout direction: TB, LR, BT or RL")
+    p.add_argument("--title", help="the diagram's title")
+    p.add_argument("--theme", choices=THEMES, default="light")
+    p.add_argument("--node-budget", type=int, default=DotOptions.node_budget, metavar="N",
+                   help="draw at most N nodes, collapsing groups beyond (default: "
+                   f"{DotOptions.node_budget})")
+    p.add_argument("--timeout", type=float, default=30.0, metavar="S",
+                   help="stop Graphviz after S seconds (default: 30)")
+    p.add_argument("--no-legend", action="store_true", help="leave the legend out")
+    p.set_defaults(func=cmd_render)
+
+
+def cmd_render(args: argparse.Namespace) -> int:
+    fmt = SUFFIXES.get(Path(args.output).suffix.lower())
+    if fmt is None:
+        raise UsageError(f"-o {args.output}: the name must end in "
+                         f"{', '.join(SUFFIXES)} (the format follows it)")
+    if not args.timeout > 0:
+        raise UsageError(f"--timeout must be more than 0 seconds, not {args.timeout:g}")
+    try:
+        options = DotOptions(theme=args.theme, node_budget=args.node_budget,
+                             legend=not args.no_legend)
+    except ValueError as exc:
+        raise UsageError(f"--node-budget: {exc}") from None
+    loaded = load_or_exit(args.path)
+    if (code := require_valid(loaded)) is not None:
+        return code
+    model = loaded.model
+    try:
+        selected = select(model, _selection(model, args))
+    except ViewError as exc:
+        raise UsageError(str(exc)) from None
+    graph = render_dot(model, selected, options)
+    if graph.collapsed:
+        _warn(f"{len(graph.collapsed)} collapse(s) to keep within the node budget of "
+              f"{options.node_budget} (raise it with --node-budget):")
+        for message in graph.collapsed:
+            _warn(f"  {message}")
+    if fmt in ("png", "pdf") and _CJK.search(graph.source) and not cjk_font_available():
+        _warn("no font for Chinese (CJK) text is installed: it shows as empty boxes in "
+              f"{fmt.upper()} (Debian: apt-get install fonts-wqy-microhei); SVG is not affected")
+    try:
+        data = graph.source.encode("utf-8") if fmt == "dot" else run_dot(
+            graph.source, fmt, timeout_s=args.timeout)
+    except DotError as exc:
+        raise UsageError(str(exc)) from None
+    try:
+        write_bytes(args.output, data)
+    except OSError as exc:
+        raise UsageError(f"cannot write {args.output}: {exc.strerror or exc}") from None
+    print(f"wrote {args.output} ({len(graph.nodes)} objects"
+          f"{', some collapsed' if graph.collapsed else ''})", file=sys.stderr)
+    return EXIT_OK
+
+
+def _selection(model: Model, args: argparse.Namespace) -> Selection:
+    """The named view changed by the options given, or the options alone."""
+    given = Selection.from_options(
+        layers=args.layer, kinds=args.kind, tags=args.tag, root=args.root, depth=args.depth,
+        include=args.include, exclude=args.exclude, direction=args.direction, title=args.title)
+    if not args.view:
+        return given
+    names = {"layer": "layers", "kind": "kinds", "tag": "tags", "root": "root",
+             "depth": "depth", "include": "include", "exclude": "exclude",
+             "direction": "direction", "title": "title"}
+    changed = {field: getattr(given, field) for option, field in names.items()
+               if getattr(args, option) is not None}
+    return replace(selection_for_view(model, args.view), **changed)
+
+
+def _warn(message: str) -> None:
+    print(f"topodoc render: warning: {message}", file=sys.stderr)

@@ -1,0 +1,426 @@
+"""Diagram views: which objects a diagram shows, how they nest, and which relations it draws.
+
+A :class:`Selection` says what to show; :func:`select` turns it into a :class:`Selected`:
+the object ids, the containment tree (drawn as nested boxes) and the edges between them.
+
+Layers (their union is the scope; no layer means the whole lab):
+
+- ``physical``: sites and hosts.
+- ``failure-domains``: sites, failure domains and hosts; hosts are grouped in their domains.
+- ``virtualization``: VMs not run by OpenStack (libvirt, oVirt), containers, oVirt clusters.
+- ``openstack``: OpenStack clusters and the VMs they run (platform or manager ``openstack``).
+- ``kubernetes``: Kubernetes clusters and the etcd clusters they use.
+- ``storage``: storage, Ceph and Gluster clusters, Stratis services.
+- ``services``: services, and clusters other than Kubernetes and OpenStack ones.
+- ``network``: networks; attachments are drawn to the machines the other layers show.
+
+A layer that holds clusters also holds their member machines: a cluster is its members.
+
+Then, in order:
+
+1. ``kinds`` keeps only objects of those kinds.
+2. ``tags`` keeps objects carrying any of them, with what they are drawn in or with (the
+   machines they run on, cluster members, storage providers, sites and failure domains)
+   when that is in scope.
+3. ``root`` keeps the root (always), everything placed on it at any depth and what is
+   directly related to those; with ``depth``, what lies within ``depth`` relations of the
+   root instead, counted in the whole model. Sites and failure domains are only followed
+   downwards, from the group to its members.
+4. ``include`` adds objects whatever the above; ``exclude`` removes objects and everything
+   placed on them.
+
+Containment: a VM or container sits in the nearest shown machine of its placement chain; a
+service running on one machine, and storage a machine provides, sit in that machine; a host
+sits in its deepest shown failure domain (else its site), a failure domain in its parent or
+site. Every other relation between shown objects is an :class:`Edge`.
+"""
+
+from __future__ import annotations
+
+import weakref
+from collections.abc import Iterable, Iterator, Mapping
+from dataclasses import dataclass, replace
+
+from topodoc.model.graph import references
+from topodoc.model.kinds import KINDS, MACHINE_KINDS
+from topodoc.model.objects import Cluster, Model, Obj
+from topodoc.util import gcpause as collector
+from topodoc.util.suggest import unknown_name
+
+LAYERS = ("physical", "virtualization", "openstack", "kubernetes", "storage", "services",
+          "failure-domains", "network")
+DIRECTIONS = ("TB", "LR", "BT", "RL")
+#: Relations from an object to what it is drawn inside of (when that is shown).
+CONTAINMENT = ("runs_on", "provided_by", "in_domain", "parent")
+
+
+class ViewError(ValueError):
+    """A view or selection that cannot be drawn: unknown view, layer, kind or object."""
+
+
+@dataclass(frozen=True)
+class Selection:
+    """What a diagram shows; invalid layers, kinds, direction or depth raise :class:`ViewError`."""
+
+    layers: tuple[str, ...] = ()
+    kinds: tuple[str, ...] = ()
+    tags: tuple[str, ...] = ()
+    root: str | None = None
+    depth: int | None = None
+    include: tuple[str, ...] = ()
+    exclude: tuple[str, ...] = ()
+    direction: str = "TB"
+    title: str = ""
+
+    def __post_init__(self) -> None:
+        for what, values, known in (("layer", self.layers, LAYERS), ("kind", self.kinds, KINDS)):
+            for value in values:
+                if value not in known:
+                    raise ViewError(unknown_name(what, value, known))
+        if self.direction not in DIRECTIONS:
+            raise ViewError(unknown_name("direction", self.direction, DIRECTIONS))
+        if self.depth is not None and (type(self.depth) is not int or self.depth < 0):
+            raise ViewError(f"depth must be a whole number >= 0, not {self.depth!r}")
+
+    @classmethod
+    def from_options(cls, *, layers: str | Iterable[str] | None = None,
+                     kinds: str | Iterable[str] | None = None,
+                     tags: str | Iterable[str] | None = None, root: str | None = None,
+                     depth: int | str | None = None, include: str | Iterable[str] | None = None,
+                     exclude: str | Iterable[str] | None = None, direction: str | None = None,
+                     title: str | None = None) -> Selection:
+        """A selection from loosely typed options (a directive's, a command line's).
+
+        Lists may be strings separated by commas or spaces; ``depth`` may be a string;
+        ``direction`` is case-insensitive. Empty values mean "not given".
+        """
+        if isinstance(depth, str):
+            try:
+                depth = int(depth.strip()) if depth.strip() else None
+            except ValueError:
+                raise ViewError(f"depth must be a whole number >= 0, not {depth!r}") from None
+        return cls(layers=_names(layers), kinds=_names(kinds), tags=_names(tags),
+                   root=(root or "").strip() or None, depth=depth, include=_names(include),
+                   exclude=_names(exclude), direction=(direction or "TB").strip().upper(),
+                   title=title or "")
+
+
+def _names(value: str | Iterable[str] | None) -> tuple[str, ...]:
+    if value is None:
+        return ()
+    if isinstance(value, str):
+        value = value.replace(",", " ").split()
+    return tuple(dict.fromkeys(v.strip() for v in value if v.strip()))
+
+
+def selection_for_view(model: Model, view_id: str) -> Selection:
+    """The selection of the topology's view ``view_id``."""
+    view = model.views.get(view_id)
+    if view is None:
+        raise ViewError(unknown_name("view", view_id, model.views, known_as="views"))
+    return Selection(layers=view.layers, kinds=view.kinds, tags=view.tags, root=view.root,
+                     depth=view.depth, include=view.include, exclude=view.exclude,
+                     direction=view.direction, title=view.title)
+
+
+@dataclass(frozen=True)
+class Edge:
+    """A relation drawn as an arrow, as the model states it (``source`` names ``target``).
+
+    ``relation`` is one of :func:`topodoc.model.graph.references`' relations; ``label`` holds a
+    member's roles.
+    """
+
+    source: str
+    relation: str
+    target: str
+    label: str = ""
+
+
+@dataclass(frozen=True)
+class Selected:
+    """The objects a diagram shows (sorted ids), how they nest, and the edges between them."""
+
+    selection: Selection
+    ids: tuple[str, ...]
+    parent: Mapping[str, str]  # object id -> the shown object it is drawn inside of
+    children: Mapping[str, tuple[str, ...]]  # the inverse, sorted
+    roots: tuple[str, ...]  # shown objects inside of nothing, sorted
+    edges: tuple[Edge, ...]  # sorted by source, target, relation
+
+    def ancestors(self, obj_id: str) -> list[str]:
+        """The boxes ``obj_id`` is drawn inside of, innermost first."""
+        out: list[str] = []
+        while (obj_id := self.parent.get(obj_id, "")) and obj_id not in out:
+            out.append(obj_id)
+        return out
+
+
+def select(model: Model, selection: Selection) -> Selected:
+    """What ``selection`` shows of ``model``; unknown root/include/exclude ids raise ViewError.
+
+    Runs with the cyclic collector paused (see :mod:`.collector`)."""
+    with collector.paused():
+        return _select(model, selection)
+
+
+def _select(model: Model, selection: Selection) -> Selected:
+    for name, values in (("root", (selection.root,) if selection.root else ()),
+                         ("include", selection.include), ("exclude", selection.exclude)):
+        for value in values:
+            if value not in model.objects:
+                raise ViewError(unknown_name(f"object (in {name})", value, model.objects,
+                                             show_known=False))
+    scope = set(model.objects)
+    if selection.layers:  # members named by clusters of an invalid model may not exist
+        scope &= set().union(*(layer_objects(model, layer) for layer in selection.layers))
+    if selection.kinds:
+        scope = {i for i in scope if model.objects[i].kind in selection.kinds}
+    kept = scope
+    if selection.tags:
+        wanted = set(selection.tags)
+        kept = _with_anchors(model, {i for i in scope if wanted & set(model.objects[i].tags)},
+                             scope)
+    if selection.root:
+        kept = (kept & _neighbourhood(model, selection.root, selection.depth)) | {selection.root}
+    kept |= set(selection.include)
+    for excluded in selection.exclude:
+        kept -= {excluded, *model.descendants(excluded)}
+    return _selected(model, selection, kept)
+
+
+def layer_objects(model: Model, layer: str) -> set[str]:
+    """The ids of ``layer``'s objects (see the module's docstring)."""
+    def ids(*kinds: str) -> set[str]:
+        return {o.id for kind in kinds for o in model.of_kind(kind)}
+
+    clusters: tuple[Cluster, ...] = model.of_kind("cluster")
+    if layer == "physical":
+        return ids("site", "host")
+    if layer == "failure-domains":
+        return ids("site", "failure_domain", "host")
+    if layer == "virtualization":
+        return ({v.id for v in model.of_kind("vm") if not _openstack_vm(model, v)}
+                | ids("container") | _with_members([c for c in clusters if c.type == "ovirt"]))
+    if layer == "openstack":
+        return ({v.id for v in model.of_kind("vm") if _openstack_vm(model, v)}
+                | _with_members([c for c in clusters if c.type == "openstack"]))
+    if layer == "kubernetes":
+        k8s = [c for c in clusters if c.type == "kubernetes"]
+        etcd = [e for c in k8s if isinstance(e := model.get(c.etcd_cluster or ""), Cluster)]
+        return _with_members(k8s + etcd)
+    if layer == "storage":
+        return (ids("storage") | {s.id for s in model.of_kind("service") if s.type == "stratis"}
+                | _with_members([c for c in clusters if c.type in ("ceph", "gluster")]))
+    if layer == "services":
+        return ids("service") | _with_members(
+            [c for c in clusters if c.type not in ("kubernetes", "openstack")])
+    if layer == "network":
+        return ids("network")
+    raise ViewError(unknown_name("layer", layer, LAYERS))
+
+
+def _openstack_vm(model: Model, vm) -> bool:
+    manager = model.get(vm.managed_by or "")
+    return vm.platform == "openstack" or (isinstance(manager, Cluster)
+                                          and manager.type == "openstack")
+
+
+def _with_members(clusters: list[Cluster]) -> set[str]:
+    return {c.id for c in clusters} | {m for c in clusters for m in c.machines()}
+
+
+def _anchors(obj: Obj) -> Iterator[str]:
+    """What ``obj`` is drawn in or with: machines it runs on, members, providers, groups."""
+    runs_on = getattr(obj, "runs_on", None)
+    if isinstance(runs_on, str):
+        yield runs_on
+    elif isinstance(runs_on, tuple):
+        yield from runs_on
+    if isinstance(obj, Cluster):
+        yield from obj.machines()
+    for name in ("provided_by", "site", "parent"):
+        value = getattr(obj, name, None)
+        if isinstance(value, str):
+            yield value
+    yield from getattr(obj, "failure_domains", ())
+
+
+def _with_anchors(model: Model, ids: set[str], scope: set[str]) -> set[str]:
+    out, todo = set(ids), list(ids)
+    while todo:
+        for anchor in _anchors(model.objects[todo.pop()]):
+            if anchor in scope and anchor not in out:
+                out.add(anchor)
+                todo.append(anchor)
+    return out
+
+
+def _placed_on(model: Model, obj: Obj, relation: str, target: str) -> bool:
+    """Whether ``obj`` is placed on (or grouped under) ``target`` by this relation."""
+    if relation == "runs_on":
+        return obj.kind in ("vm", "container") or len(getattr(obj, "runs_on", ())) == 1
+    if relation == "provided_by":
+        return model.objects[target].kind in MACHINE_KINDS
+    return relation == "in_domain" or (relation == "parent" and obj.kind == "failure_domain")
+
+
+@dataclass(frozen=True)
+class _Relations:
+    """The model's relations: each object's references (without their locations), and
+    as :func:`_neighbourhood` follows them."""
+
+    refs: Mapping[str, tuple[tuple[str, str, str], ...]]  # id -> (source, relation, target)
+    placed: Mapping[str, set[str]]  # machine or group -> what is placed on or in it
+    links: Mapping[str, set[str]]  # followed both ways, except groups (downwards only)
+
+
+#: id(model) -> (a weak reference to it, its relations): computed once per model, not once
+#: per diagram (a model is immutable; the entry goes when the model does).
+_RELATIONS: dict[int, tuple[weakref.ref, _Relations]] = {}
+
+
+def _relations(model: Model) -> _Relations:
+    key = id(model)
+    cached = _RELATIONS.get(key)
+    if cached is not None and cached[0]() is model:
+        return cached[1]
+    refs: dict[str, tuple[tuple[str, str, str], ...]] = {}
+    placed: dict[str, set[str]] = {}
+    links: dict[str, set[str]] = {}
+    for obj in model:
+        refs[obj.id] = tuple((s, r, t) for s, r, t, _ in references(obj))
+        for source, relation, target in refs[obj.id]:
+            if target not in model.objects:
+                continue
+            if _placed_on(model, obj, relation, target):
+                placed.setdefault(target, set()).add(source)
+            links.setdefault(target, set()).add(source)
+            if relation not in ("in_domain", "parent") or obj.kind == "network":
+                links.setdefault(source, set()).add(target)
+    relations = _Relations(refs, placed, links)
+
+    def forget(ref: weakref.ref) -> None:
+        if _RELATIONS.get(key, (None,))[0] is ref:
+            del _RELATIONS[key]
+
+    _RELATIONS[key] = (weakref.ref(model, forget), relations)
+    return relations
+
+
+def _neighbourhood(model: Model, root: str, depth: int | None) -> set[str]:
+    relations = _relations(model)
+    placed, links = relations.placed, relations.links
+    if depth is None:
+        subtree, todo = {root}, [root]
+        while todo:
+            for item in placed.get(todo.pop(), ()):
+                if item not in subtree:
+                    subtree.add(item)
+                    todo.append(item)
+        return subtree.union(*(links.get(i, ()) for i in subtree))
+    seen, frontier = {root}, {root}
+    for _ in range(depth):
+        frontier = {n for i in frontier for n in links.get(i, ()) if n not in seen}
+        seen |= frontier
+    return seen
+
+
+def _container(model: Model, obj: Obj, kept: set[str]) -> str | None:
+    """The shown object ``obj`` is drawn inside of (see the module's docstring)."""
+    def nearest(chain: list[str]) -> str | None:
+        return next((m for m in chain if m in kept), None)
+
+    if obj.kind in ("vm", "container"):
+        return nearest(model.placement_chain(obj.id)[1:])
+    if obj.kind == "service" and len(obj.runs_on) == 1:
+        return nearest(model.placement_chain(obj.runs_on[0]))
+    if obj.kind == "storage" and model.get(obj.provided_by) is not None \
+            and model.objects[obj.provided_by].kind in MACHINE_KINDS:
+        return nearest(model.placement_chain(obj.provided_by))
+    if obj.kind == "host":
+        found = []  # (depth of the shown domain, -position in the host's list, its id)
+        for index, domain in enumerate(obj.failure_domains):
+            chain = _domain_chain(model, domain)
+            shown = [d for d in chain if d in kept]
+            if shown:
+                found.append((len(chain) - chain.index(shown[0]), -index, shown[0]))
+        if found:
+            return max(found)[2]
+        sites = [obj.site] + [_domain_site(model, d) for d in obj.failure_domains]
+        return nearest([s for s in sites if s])
+    if obj.kind == "failure_domain":
+        site = _domain_site(model, obj.id)
+        return nearest(_domain_chain(model, obj.id)[1:] + ([site] if site else []))
+    return None
+
+
+def _domain_chain(model: Model, domain: str) -> list[str]:
+    """``domain`` and the failure domains above it, innermost first."""
+    chain: list[str] = []
+    current = model.get(domain)
+    while current is not None and current.kind == "failure_domain" and current.id not in chain:
+        chain.append(current.id)
+        current = model.get(current.parent or "")
+    return chain
+
+
+def _domain_site(model: Model, domain: str) -> str | None:
+    """The site a failure domain is in, directly or through the domains above it."""
+    for item in _domain_chain(model, domain):
+        fd = model.objects[item]
+        for name in (fd.site, fd.parent):
+            if name and getattr(model.get(name), "kind", None) == "site":
+                return name
+    return None
+
+
+def _selected(model: Model, selection: Selection, kept: set[str]) -> Selected:
+    ids = tuple(sorted(kept))
+    parent: dict[str, str] = {}
+    for obj_id in ids:
+        container = _container(model, model.objects[obj_id], kept)
+        if container and container != obj_id:
+            parent[obj_id] = container
+    for obj_id in ids:  # an invalid model may place things in a loop: cut it where found
+        seen = [obj_id]
+        while (up := parent.get(seen[-1])) is not None:
+            if up in seen:
+                del parent[seen[-1]]
+                break
+            seen.append(up)
+    children: dict[str, list[str]] = {}
+    for obj_id in ids:
+        if obj_id in parent:
+            children.setdefault(parent[obj_id], []).append(obj_id)
+    selected = Selected(selection, ids, parent, {k: tuple(v) for k, v in children.items()},
+                        tuple(i for i in ids if i not in parent), ())
+    return replace(selected, edges=_edges(model, selected))
+
+
+def _edges(model: Model, selected: Selected) -> tuple[Edge, ...]:
+    """Every relation between shown objects that their nesting does not already show."""
+    kept = set(selected.ids)
+    refs = _relations(model).refs
+    labels: dict[tuple[str, str, str], list[str]] = {}
+    for obj_id in selected.ids:
+        obj = model.objects[obj_id]
+        ancestors: set[str] | None = None  # computed when needed
+        member_roles: dict[str, list[str]] = {}  # a cluster's machine -> its roles, in order
+        for member in getattr(obj, "members", ()) if obj.kind == "cluster" else ():
+            member_roles.setdefault(member.machine, []).extend(member.roles)
+        for source, relation, target in refs[obj_id]:
+            if target not in kept or target == source:
+                continue
+            if relation in CONTAINMENT:  # drawn by nesting when it is inside the target
+                if selected.parent.get(obj_id) == target:
+                    continue  # directly inside it: the common case
+                if ancestors is None:
+                    ancestors = set(selected.ancestors(obj_id))
+                if target in ancestors:
+                    continue
+            roles = labels.setdefault((source, target, relation), [])
+            if relation == "member":
+                roles += member_roles.get(target, ())
+    return tuple(Edge(s, r, t, ", ".join(dict.fromkeys(roles)))
+                 for (s, t, r), roles in sorted(labels.items()))

@@ -1,0 +1,66 @@
+"""Writing a report in several formats at once: ``-o json=drift.json -o console=-``."""
+
+from __future__ import annotations
+
+import sys
+from typing import TextIO
+
+from topodoc.drift.reports.console import render_console
+from topodoc.drift.reports.junit import render_junit
+from topodoc.drift.reports.markdown import render_markdown
+from topodoc.drift.reports.report import Report, ReportError, render_json
+from topodoc.util.atomic import write_text
+
+FORMATS = ("console", "json", "junit", "markdown")
+
+
+def parse_output(spec: str) -> tuple[str, str]:
+    """``FORMAT=PATH`` (``-`` for standard output) -> (format, path)."""
+    fmt, sep, path = spec.partition("=")
+    fmt = fmt.strip()
+    if not sep or not fmt or not path.strip():
+        raise ReportError(f"output {spec!r}: expected FORMAT=PATH, e.g. json=drift.json or "
+                          "console=- for standard output")
+    if fmt not in FORMATS:
+        raise ReportError(f"output {spec!r}: unknown format {fmt!r} "
+                          f"(known: {', '.join(FORMATS)})")
+    return fmt, path.strip()
+
+
+def render(report: Report, fmt: str, *, color: bool = False, verbose: bool = False) -> str:
+    """``report`` in format ``fmt``; ``color`` and ``verbose`` only affect the console."""
+    if fmt == "console":
+        return render_console(report, color=color, verbose=verbose)
+    if fmt == "json":
+        return render_json(report)
+    if fmt == "junit":
+        return render_junit(report)
+    return render_markdown(report)
+
+
+def write_outputs(
+    report: Report,
+    specs: list[str],
+    *,
+    color: bool = False,
+    verbose: bool = False,
+    stdout: TextIO | None = None,
+) -> None:
+    """Write ``report`` once per ``FORMAT=PATH`` spec; every spec is checked before any write.
+
+    Files are replaced atomically; ``-`` writes to ``stdout`` (the only place colour goes).
+    """
+    outputs = [parse_output(spec) for spec in specs]
+    paths = [path for _, path in outputs]
+    for path in paths:
+        if paths.count(path) > 1:
+            raise ReportError(f"output {path!r} is named more than once")
+    for (fmt, path), spec in zip(outputs, specs, strict=True):
+        if path == "-":
+            (stdout or sys.stdout).write(render(report, fmt, color=color, verbose=verbose))
+            continue
+        try:
+            write_text(path, render(report, fmt, verbose=verbose))
+        except OSError as exc:
+            raise ReportError(f"output {spec!r}: cannot write {path}: "
+                              f"{exc.strerror or exc}") from None

@@ -1,0 +1,207 @@
+"""The drift report: findings, ignored findings and sources of one check, as JSON.
+
+The JSON form is a contract (``format_version``: minor = additive, major = breaking); the
+console, JUnit and Markdown writers render the same :class:`Report`. ``checked_at`` is the
+only field that changes between two runs over the same lab.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+from collections import Counter
+from collections.abc import Iterable
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from topodoc import __version__
+from topodoc.drift.analyzer import Ignored
+from topodoc.drift.finding import Finding
+from topodoc.drift.resources import ATTRIBUTES, SourceResult
+from topodoc.drift.severity import level_rank
+from topodoc.drift.states import DRIFT_STATES, STATES
+
+FORMAT_VERSION = "1.0"
+
+#: Exit codes: in sync, drift found, check incomplete (a source failed or something unverifiable).
+EXIT_CODES = {"in_sync": 0, "drift": 1, "incomplete": 2}
+
+#: Source statuses that do not make a check incomplete by themselves.
+COMPLETE_STATUSES = frozenset({"ok", "skipped"})
+
+
+class ReportError(Exception):
+    """A report cannot be read or written; the message names the file."""
+
+
+@dataclass(frozen=True, slots=True)
+class SourceSummary:
+    """A source as a report shows it: its outcome and how many resources it gave."""
+
+    id: str
+    kind: str
+    uri: str
+    status: str
+    error: str | None
+    duration_s: float
+    api_calls: int
+    resources: int
+
+    @classmethod
+    def of(cls, result: SourceResult) -> SourceSummary:
+        return cls(result.id, result.kind, result.uri, result.status, result.error,
+                   round(result.duration_s, 3), result.api_calls, len(result.resources))
+
+    def to_json(self) -> dict[str, Any]:
+        return {
+            "id": self.id, "kind": self.kind, "uri": self.uri, "status": self.status,
+            "error": self.error, "duration_s": self.duration_s, "api_calls": self.api_calls,
+            "resources": self.resources,
+        }
+
+    @classmethod
+    def from_json(cls, data: dict[str, Any]) -> SourceSummary:
+        return cls(data["id"], data["kind"], data["uri"], data["status"], data.get("error"),
+                   float(data["duration_s"]), int(data["api_calls"]), int(data["resources"]))
+
+
+@dataclass(frozen=True, slots=True)
+class Report:
+    """One drift check, ready to render."""
+
+    findings: tuple[Finding, ...]
+    ignored: tuple[Ignored, ...]
+    sources: tuple[SourceSummary, ...]
+    topology: str
+    checked_at: str
+    tool_version: str
+
+    @classmethod
+    def build(
+        cls,
+        findings: Iterable[Finding],
+        sources: Iterable[SourceResult],
+        *,
+        topology: str,
+        checked_at: str,
+        tool_version: str = __version__,
+        ignored: Iterable[Ignored] | None = None,
+    ) -> Report:
+        """A report of ``analyze()``'s findings; ``ignored`` defaults to ``findings.ignored``."""
+        if ignored is None:
+            ignored = getattr(findings, "ignored", ())
+        return cls(
+            tuple(findings), tuple(ignored),
+            tuple(SourceSummary.of(s) for s in sorted(sources, key=lambda s: s.id)),
+            topology, checked_at, tool_version,
+        )
+
+    @property
+    def status(self) -> str:
+        """``in_sync``, ``drift`` or ``incomplete`` (which wins over drift)."""
+        if any(s.status not in COMPLETE_STATUSES for s in self.sources) or any(
+            f.state == "unverifiable" for f in self.findings
+        ):
+            return "incomplete"
+        if any(f.state in DRIFT_STATES for f in self.findings):
+            return "drift"
+        return "in_sync"
+
+    def counts(self) -> dict[str, int]:
+        """Reported findings per state, every state present."""
+        counted = Counter(f.state for f in self.findings)
+        return {state: counted[state] for state in STATES}
+
+    def coverage(self) -> tuple[int, int]:
+        """(verified, documented): documented resources that were seen by their source.
+
+        Ignored findings count too; an unverifiable attribute means its resource was seen.
+        """
+        everything = [*self.findings, *(i.finding for i in self.ignored)]
+        documented = {f.key for f in everything if f.state != "unexpected"}
+        verified = {
+            f.key for f in everything
+            if f.state in ("ok", "changed") or (f.state == "unverifiable" and f.attribute)
+        }
+        return len(verified), len(documented)
+
+    def summary(self) -> dict[str, Any]:
+        per_kind: dict[str, Counter[str]] = {}
+        for finding in self.findings:
+            per_kind.setdefault(finding.kind, Counter())[finding.state] += 1
+        kind_order = list(ATTRIBUTES)
+        kinds = sorted(per_kind, key=lambda k: (kind_order.index(k) if k in kind_order
+                                                else len(kind_order), k))
+        levels = [f.severity for f in self.findings if f.state != "ok"]
+        verified, documented = self.coverage()
+        return {
+            "status": self.status,
+            "exit_code": EXIT_CODES[self.status],
+            "max_severity": max(levels, key=level_rank) if levels else None,
+            "states": self.counts(),
+            "kinds": {k: {s: per_kind[k][s] for s in STATES} for k in kinds},
+            "ignored": len(self.ignored),
+            "coverage": {
+                "verified": verified, "documented": documented,
+                "ratio": round(verified / documented, 4) if documented else None,
+            },
+        }
+
+    def to_json(self) -> dict[str, Any]:
+        """The report as JSON data, secret values masked."""
+        return {
+            "format_version": FORMAT_VERSION,
+            "tool_version": self.tool_version,
+            "checked_at": self.checked_at,
+            "topology": self.topology,
+            "summary": self.summary(),
+            "findings": [f.to_json() for f in self.findings],
+            "ignored": [i.to_json() for i in self.ignored],
+            "sources": [s.to_json() for s in self.sources],
+        }
+
+    @classmethod
+    def from_json(cls, data: dict[str, Any]) -> Report:
+        return cls(
+            tuple(Finding.from_json(f) for f in data["findings"]),
+            tuple(Ignored.from_json(i) for i in data["ignored"]),
+            tuple(SourceSummary.from_json(s) for s in data["sources"]),
+            data["topology"], data["checked_at"], data["tool_version"],
+        )
+
+
+def exit_code(report: Report) -> int:
+    """0 in sync, 1 drift, 2 incomplete (a source not ok, or unverifiable findings)."""
+    return EXIT_CODES[report.status]
+
+
+def render_json(report: Report) -> str:
+    return json.dumps(report.to_json(), indent=2, ensure_ascii=False) + "\n"
+
+
+def read_report(path: str | os.PathLike[str]) -> Report:
+    """Load a report saved as JSON; :class:`ReportError` says what is wrong with the file."""
+    name = os.fspath(path)
+    try:
+        data = json.loads(Path(path).read_text(encoding="utf-8"))
+    except FileNotFoundError:
+        raise ReportError(f"{name}: no such drift report") from None
+    except OSError as exc:
+        raise ReportError(f"{name}: cannot read drift report: {exc.strerror}") from None
+    except UnicodeDecodeError:
+        raise ReportError(f"{name}: not a drift report: not UTF-8 text") from None
+    except json.JSONDecodeError as exc:
+        raise ReportError(f"{name}:{exc.lineno}:{exc.colno}: not valid JSON: {exc.msg}") from None
+    if not isinstance(data, dict) or "format_version" not in data:
+        raise ReportError(f"{name}: not a topodoc drift report (no format_version)")
+    version = str(data["format_version"])
+    if version.split(".")[0] != FORMAT_VERSION.split(".")[0]:
+        raise ReportError(
+            f"{name}: drift report format_version {version} is not supported "
+            f"(topodoc {__version__} reads {FORMAT_VERSION.split('.')[0]}.x)"
+        )
+    try:
+        return Report.from_json(data)
+    except (KeyError, TypeError, ValueError, AttributeError) as exc:
+        raise ReportError(f"{name}: malformed drift report: {type(exc).__name__}: {exc}") from None

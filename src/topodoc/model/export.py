@@ -1,0 +1,56 @@
+"""The resolved model as versioned, deterministic JSON."""
+
+from __future__ import annotations
+
+import dataclasses
+import json
+import os
+from typing import Any
+
+from topodoc import __version__
+from topodoc.model.objects import Located, Model
+
+#: The export's contract: a minor bump only adds fields; a major bump breaks readers.
+FORMAT_VERSION = "1.0"
+
+
+def _plain(value: Any, root: str) -> Any:
+    if isinstance(value, Located):
+        out = {f.name: _plain(getattr(value, f.name), root)
+               for f in dataclasses.fields(value) if f.name not in ("loc", "locs")}
+        out = {k: v for k, v in out.items() if v not in (None, "", (), [], {})}
+        kind = getattr(type(value), "kind", None)
+        if isinstance(kind, str):
+            out = {"kind": kind, **out}
+        if "id" in out:
+            out["defined_at"] = _where(value, root)
+        return out
+    if isinstance(value, (tuple, list)):
+        return [_plain(v, root) for v in value]
+    if isinstance(value, dict) or hasattr(value, "items"):
+        return {k: _plain(v, root) for k, v in sorted(value.items())}
+    return value
+
+
+def _where(value: Located, root: str) -> str:
+    return f"{os.path.relpath(value.loc.file, root)}:{value.loc.line}"
+
+
+def export(model: Model, root: str) -> dict[str, Any]:
+    """The model as JSON-ready data; ``root`` makes file names relative (and stable)."""
+    return {
+        "format_version": FORMAT_VERSION,
+        "generator": f"topodoc {__version__}",
+        "digest": model.digest,
+        "objects": [_plain(obj, root) for obj in model],
+        "views": [_plain(view, root) for view in model.views.values()],
+        "live": {
+            "timeout": model.live.timeout_s,
+            "severity": list(model.live.severity),
+            "sources": [{"id": s.id, **_plain(s, root)} for s in model.live.sources],
+        },
+    }
+
+
+def export_text(model: Model, root: str) -> str:
+    return json.dumps(export(model, root), indent=2, ensure_ascii=False, sort_keys=False) + "\n"
