@@ -7,9 +7,8 @@ import subprocess
 
 import pytest
 
+from tests.support.paths import LAB, REPO, TOPODOC
 from topodoc.cli.main import build_parser
-
-from .conftest import LAB, REPO, TOPODOC
 
 
 def commands() -> list[str]:

@@ -8,10 +8,9 @@ from fractions import Fraction
 
 import pytest
 
+from tests.support.paths import LAB
 from topodoc.analysis.impact import impact_table
 from topodoc.reading.load import load_topology
-
-from .conftest import LAB
 
 
 def servers(n: int) -> str:

@@ -15,9 +15,8 @@ from pathlib import Path
 
 import pytest
 
+from tests.support.paths import LAB
 from topodoc.reading.load import load_topology
-
-from .conftest import LAB
 
 BENCHMARKS = Path(__file__).resolve().parents[2] / "benchmarks"
 
