@@ -32,7 +32,6 @@ from topodoc.diagrams.views import Selected
 from topodoc.model.facts import facts, summary
 from topodoc.model.kinds import KINDS
 from topodoc.model.objects import Model, Obj
-from topodoc.util import gcpause as collector
 from topodoc.util.suggest import unknown_name
 
 __all__ = ["FORMATS", "DotError", "DotGraph", "DotOptions", "DotTimeout", "cjk_font_available",
@@ -95,13 +94,7 @@ def _attrs(attrs: dict[str, str]) -> str:
 
 
 def render_dot(model: Model, selected: Selected, options: DotOptions = DotOptions()) -> DotGraph:
-    """The DOT text drawing ``selected``, collapsed to fit ``options.node_budget``; runs with
-    the cyclic collector paused (see :mod:`.collector`)."""
-    with collector.paused():
-        return _render_dot(model, selected, options)
-
-
-def _render_dot(model: Model, selected: Selected, options: DotOptions) -> DotGraph:
+    """The DOT text drawing ``selected``, collapsed to fit ``options.node_budget``."""
     drawing = plan(model, selected, options.node_budget)
     writer = _Writer(model, drawing, options, THEME[options.theme])
     lines = writer.header(selected.selection.title, selected.selection.direction)
