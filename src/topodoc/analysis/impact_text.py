@@ -5,7 +5,11 @@ from __future__ import annotations
 from typing import Any
 
 from topodoc.analysis.impact import Impact
+from topodoc.model.kinds import count_noun
 from topodoc.model.objects import Model
+
+#: What a failure's summary counts, in this order.
+SUMMARY_KINDS = ("host", "vm", "container", "service", "cluster", "storage")
 
 
 def _fraction(down: int, total: int) -> str:
@@ -19,14 +23,8 @@ def _fraction(down: int, total: int) -> str:
 
 
 def _down_summary(model: Model, row: Impact) -> str:
-    parts = []
-    for label, kinds in (("hosts", ("host",)), ("VMs", ("vm",)), ("containers", ("container",)),
-                         ("services", ("service",)), ("clusters", ("cluster",)),
-                         ("storage", ("storage",))):
-        n = row.count(model, *kinds)
-        if n:
-            parts.append(f"{n} {label}")
-    return ", ".join(parts) or "nothing else"
+    counts = ((kind, row.count(model, kind)) for kind in SUMMARY_KINDS)
+    return ", ".join(count_noun(n, kind) for kind, n in counts if n) or "nothing else"
 
 
 def impact_rows(model: Model, rows: list[Impact]) -> list[dict[str, str]]:

@@ -19,9 +19,8 @@ from collections import Counter
 from collections.abc import Mapping
 from dataclasses import dataclass
 
-from topodoc.diagrams.style import count_noun
 from topodoc.diagrams.views import Selected
-from topodoc.model.kinds import KINDS, MACHINE_KINDS
+from topodoc.model.kinds import KINDS, MACHINE_KINDS, count_noun
 from topodoc.model.objects import Model
 
 TOP = ""  # the key of the top level in ``Plan.children``

@@ -21,7 +21,6 @@ from topodoc.diagrams.style import (
     COLLAPSED,
     LINE_SAMPLES,
     LOOSE,
-    NOUNS,
     RELATIONS,
     SHAPES,
     THEME,
@@ -30,7 +29,7 @@ from topodoc.diagrams.style import (
 )
 from topodoc.diagrams.views import Selected
 from topodoc.model.facts import facts, summary
-from topodoc.model.kinds import KINDS
+from topodoc.model.kinds import BY_NAME, KINDS
 from topodoc.model.objects import Model, Obj
 from topodoc.util.suggest import unknown_name
 
@@ -211,7 +210,7 @@ class _Writer:
         for kind in (*KINDS, COLLAPSED):
             if kind in self.kinds:
                 colours = self.theme.kinds[kind]
-                name = "collapsed objects" if kind == COLLAPSED else NOUNS[kind][0]
+                name = "collapsed objects" if kind == COLLAPSED else BY_NAME[kind].singular
                 rows.append(f'<tr><td bgcolor="{colours.fill}" color="{colours.line}" '
                             f'border="1" width="28"></td><td align="left">{name}</td></tr>')
         for relation, (name, style, _, kind) in RELATIONS.items():

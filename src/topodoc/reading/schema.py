@@ -11,6 +11,7 @@ from typing import TYPE_CHECKING, Any
 
 import fastjsonschema
 
+from topodoc.model.kinds import REGISTRY
 from topodoc.model.problems import Location, Problem
 from topodoc.model.sizes import SIZE_PATTERN, SizeError, parse_size
 from topodoc.reading.schema_code import compiled_validator
@@ -19,8 +20,8 @@ from topodoc.reading.yamlpos import YList, YMap
 if TYPE_CHECKING:  # jsonschema is only needed for a file the compiled validator rejects
     import jsonschema
 
-SECTIONS = ("sites", "failure_domains", "hosts", "vms", "containers", "clusters", "services",
-            "networks", "storage", "views")
+#: The lists of a topology file that hold objects (one per kind) or views.
+SECTIONS = (*(kind.section for kind in REGISTRY), "views")
 
 
 def schema_text() -> str:
