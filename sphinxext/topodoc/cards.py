@@ -7,6 +7,7 @@ from collections.abc import Callable, Iterator
 
 from docutils import nodes
 
+from topodoc.model.facts import cpu_text, disk_text, os_text
 from topodoc.model.objects import Cluster, Host, Machine, Obj
 from topodoc.model.sizes import format_size
 from topodoc.tables.table import table_columns
@@ -55,29 +56,16 @@ def _common_fields(ctx: Context, obj: Obj) -> Fields:
     return fields
 
 
-def _cpu(host: Host) -> str:
-    if host.cpu is None:
-        return ""
-    cpu = host.cpu
-    text = f"{cpu.sockets} × {cpu.cores} cores × {cpu.threads} threads = {cpu.logical} logical"
-    return f"{text} ({cpu.model})" if cpu.model else text
-
-
 def _disks(machine: Host | Obj) -> str:
-    return ", ".join(" ".join(filter(None, (d.name, _size(d.size), d.type)))
-                     for d in getattr(machine, "disks", ()))
-
-
-def _os(machine: Host | Obj) -> str:
-    os_ = getattr(machine, "os", {})
-    return " ".join(filter(None, (os_.get("name"), os_.get("version"))))
+    return ", ".join(disk_text(d) for d in getattr(machine, "disks", ()))
 
 
 def _host_fields(ctx: Context, host: Host) -> Fields:
     fields: Fields = [
         ("Hardware", " ".join(filter(None, (host.vendor, host.model)))),
-        ("CPU", _cpu(host)), ("Memory", _size(host.memory)), ("Disks", _disks(host)),
-        ("OS", _os(host)),
+        ("CPU", cpu_text(host.cpu) if host.cpu else ""), ("Memory", _size(host.memory)),
+        ("Disks", _disks(host)),
+        ("OS", os_text(host)),
         ("Nested virtualization", "yes" if host.nested_virt else "no"),
     ]
     if host.bmc:
@@ -102,7 +90,7 @@ def _vm_fields(ctx: Context, vm: Obj) -> Fields:
         ("vCPU", str(vm.vcpu or "")), ("Memory", _size(vm.memory)), ("Disks", _disks(vm)),
         ("Flavor", vm.flavor or ""), ("State", vm.state or ""),
         ("Autostart", "" if vm.autostart is None else "yes" if vm.autostart else "no"),
-        ("Nested virtualization", "yes" if vm.nested_virt else ""), ("OS", _os(vm)),
+        ("Nested virtualization", "yes" if vm.nested_virt else ""), ("OS", os_text(vm)),
     ]
     return [f for f in fields if f[1]]
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from fractions import Fraction
 from typing import Any
 
 from topodoc.analysis.impact import Impact
@@ -12,9 +13,8 @@ from topodoc.model.objects import Model
 SUMMARY_KINDS = ("host", "vm", "container", "service", "cluster", "storage")
 
 
-def _fraction(down: int, total: int) -> str:
-    from fractions import Fraction
-
+def fraction_text(down: int, total: int) -> str:
+    """``2/6 (=1/3)``: the lowest terms only where they differ; ``-`` for no total."""
     if not total:
         return "-"
     simple = Fraction(down, total)
@@ -32,7 +32,7 @@ def impact_rows(model: Model, rows: list[Impact]) -> list[dict[str, str]]:
     out = []
     for row in rows:
         quorum = [c.cluster for c in row.clusters if c.quorum_lost]
-        control = [f"{c.cluster} {_fraction(c.control_down, c.control)}"
+        control = [f"{c.cluster} {fraction_text(c.control_down, c.control)}"
                    for c in row.clusters if c.control_down]
         out.append({
             "failure": row.failed, "kind": row.kind, "down": _down_summary(model, row),

@@ -21,6 +21,12 @@ def disk_text(disk: Disk) -> str:
     return f"{text} (pool {disk.pool})" if disk.pool else text
 
 
+def os_text(machine: Obj) -> str:
+    """``Debian 12``: the operating system's name and version, as written."""
+    os_ = getattr(machine, "os", None) or {}
+    return " ".join(v for v in (os_.get("name"), os_.get("version")) if v)
+
+
 def nic_text(nic: Nic) -> str:
     """``eno1 192.168.6.200 on lab-net, 1Gbps``."""
     text = " ".join(p for p in (nic.name, nic.address or nic.mac) if p) or "nic"
