@@ -6,8 +6,9 @@ import re
 
 import pytest
 
-from topodoc.diagrams.dot import DEFAULT_FONT, DotOptions, quote, render_dot
+from topodoc.diagrams.dot import DotOptions, quote, render_dot
 from topodoc.diagrams.graphviz import graph_size
+from topodoc.diagrams.style import DEFAULT_FONT
 from topodoc.diagrams.views import Selection, select, selection_for_view
 
 from .topologies import load_valid, shuffled_small

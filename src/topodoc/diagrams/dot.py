@@ -19,6 +19,7 @@ from topodoc.diagrams.collapse import TOP, Plan, Summary, plan
 from topodoc.diagrams.graphviz import FORMATS, DotError, DotTimeout, cjk_font_available, run_dot
 from topodoc.diagrams.style import (
     COLLAPSED,
+    DEFAULT_FONT,
     LINE_SAMPLES,
     LOOSE,
     RELATIONS,
@@ -36,7 +37,6 @@ from topodoc.util.suggest import unknown_name
 __all__ = ["FORMATS", "DotError", "DotGraph", "DotOptions", "DotTimeout", "cjk_font_available",
            "quote", "render_dot", "run_dot"]
 
-DEFAULT_FONT = "Noto Sans CJK SC, WenQuanYi Micro Hei, sans-serif"
 LEGEND_ID = "topodoc:legend"
 #: How many hidden ids a collapsed node's tooltip names.
 TOOLTIP_IDS = 30

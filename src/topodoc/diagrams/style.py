@@ -7,6 +7,8 @@ from dataclasses import dataclass
 THEMES = ("light", "dark")
 #: The pseudo-kind of a node standing for several collapsed objects.
 COLLAPSED = "collapsed"
+#: The diagrams' font list: a CJK font first, so Chinese text has glyphs in PNG and PDF.
+DEFAULT_FONT = "Noto Sans CJK SC, WenQuanYi Micro Hei, sans-serif"
 
 
 @dataclass(frozen=True)

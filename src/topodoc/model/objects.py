@@ -278,9 +278,6 @@ class Live:
     severity: tuple[str, ...] = ()
 
 
-ObjectT = Site | FailureDomain | Host | VM | Container | Cluster | Service | Network | Storage
-
-
 @dataclass(frozen=True)
 class Model:
     """The resolved topology: objects by id (sorted), views, the live part, and its digest."""
