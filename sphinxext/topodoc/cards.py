@@ -18,8 +18,8 @@ from .nodes import Placeholder
 
 Fields = list[tuple[str, Cell | list[Cell]]]
 #: What a machine's card shows of the capacity table: its guests' load against what it has.
-CAPACITY = ("guests", "cpus", "vcpus", "cpu_ratio", "cpu_limit", "memory", "memory_allocated",
-            "memory_ratio", "memory_limit", "unsized", "over")
+CAPACITY = ("guests", "not_counted", "cpus", "vcpus", "cpu_ratio", "cpu_limit", "memory",
+            "memory_allocated", "memory_ratio", "memory_limit", "unsized", "over")
 Section = tuple[str, nodes.Node]
 
 
@@ -47,6 +47,8 @@ def _common_fields(ctx: Context, obj: Obj) -> Fields:
     fields: Fields = [("Kind", obj.kind.replace("_", " ")), ("ID", nodes.literal(obj.id, obj.id))]
     if obj.name:
         fields.append(("Name", obj.name))
+    if not obj.active:
+        fields.append(("Status", obj.status))
     if obj.label:
         fields.append(("Label", nodes.literal(obj.label, obj.label)))
     if obj.tags:
@@ -101,6 +103,7 @@ def _vm_fields(ctx: Context, vm: Obj) -> Fields:
         ("Managed by", ctx.ref(vm.managed_by) if vm.managed_by else ""),
         ("vCPU", str(vm.vcpu or "")), ("Memory", _size(vm.memory)), ("Disks", _disks(vm)),
         ("Flavor", vm.flavor or ""), ("State", vm.state or ""),
+        ("Template", "yes" if vm.template else ""),
         ("Autostart", "" if vm.autostart is None else "yes" if vm.autostart else "no"),
         ("Nested virtualization", "yes" if vm.nested_virt else ""), ("OS", _os(vm)),
     ]
@@ -167,7 +170,9 @@ FIELDS: dict[str, Callable[[Context, Obj], Fields]] = {
 def _guest_summary(obj: Obj) -> str:
     if obj.kind == "vm":
         parts = ["VM", obj.platform, f"{obj.vcpu} vCPU" if obj.vcpu else "", _size(obj.memory)]
-        if obj.state and obj.state != "running":
+        if obj.not_running:
+            parts.append(f"{obj.not_running}, not counted")
+        elif obj.state and obj.state != "running":
             parts.append(obj.state)
     else:
         parts = ["container", obj.runtime or ""]

@@ -66,6 +66,8 @@ def facts(model: Model, obj: Obj) -> list[tuple[str, str]]:
     out: list[tuple[str, str]] = [("kind", obj.kind), ("id", obj.id)]
     if obj.name:
         out.append(("name", obj.name))
+    if not obj.active:
+        out.append(("status", obj.status))
 
     def add(name: str, value: str | int | tuple[str, ...] | None) -> None:
         if isinstance(value, tuple):
@@ -88,6 +90,7 @@ def facts(model: Model, obj: Obj) -> list[tuple[str, str]]:
         add("flavor", obj.flavor)
         add("vCPU", obj.vcpu)
         add("state", obj.state)
+        add("template", "yes" if obj.template else None)
     if kind in ("host", "vm"):
         add("memory", format_size(obj.memory) if obj.memory else None)
         add("disks", tuple(disk_text(d) for d in obj.disks))

@@ -113,12 +113,17 @@ class Obj(Located):
     label: str | None = None
     silence: tuple[Silence, ...] = ()
     expected_drift: tuple[ExpectedDrift, ...] = ()
+    status: str = "active"  # planned | active | retired
 
     kind = "object"
 
     @property
     def title(self) -> str:
         return self.name or self.id
+
+    @property
+    def active(self) -> bool:
+        return self.status == "active"
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)
@@ -178,10 +183,24 @@ class VM(Machine):
     nested_virt: bool = False
     autostart: bool | None = None
     state: str | None = None
+    template: bool = False
     flavor: str | None = None
     os: Mapping[str, str] = field(default_factory=dict)
     overcommit_cpu: float | None = None
     overcommit_memory: float | None = None
+
+    @property
+    def runs(self) -> bool:
+        """Whether it holds its machine's CPUs and memory: active, not a template, not shut
+        off. Capacity counts only the VMs that run."""
+        return not self.not_running
+
+    @property
+    def not_running(self) -> str:
+        """Why it does not run (``planned``, ``retired``, ``template``, ``shutoff``), or ''."""
+        if not self.active:
+            return self.status
+        return "template" if self.template else "shutoff" if self.state == "shutoff" else ""
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)

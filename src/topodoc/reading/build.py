@@ -47,6 +47,7 @@ class _Builder:
             "expected_drift": tuple(
                 m.ExpectedDrift(pattern=e.get("pattern", "*"), reason=e["reason"], loc=e.loc(),
                                 locs=self.locs(e)) for e in item.get("expected_drift", ())),
+            "status": item.get("status", "active"),
         }
 
     def nics(self, item: YMap) -> tuple[m.Nic, ...]:
@@ -95,7 +96,8 @@ class _Builder:
             platform=item["platform"], managed_by=item.get("managed_by"), vcpu=item.get("vcpu"),
             memory=self.size(item, "memory"), disks=self.disks(item),
             nested_virt=item.get("nested_virt", False), autostart=item.get("autostart"),
-            state=item.get("state"), flavor=item.get("flavor"), os=dict(item.get("os", {})),
+            state=item.get("state"), template=item.get("template", False),
+            flavor=item.get("flavor"), os=dict(item.get("os", {})),
         )
 
     def container(self, item: YMap) -> m.Container:

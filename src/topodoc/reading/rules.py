@@ -42,6 +42,8 @@ RULES: dict[str, tuple[str, str]] = {
     "address-invalid": ("error", "addresses and subnets are valid IP notation"),
     "address-subnet": ("error", "an address lies inside its network's subnet"),
     "address-duplicate": ("error", "an address is used once per network"),
+    "planned-dependency": ("warning", "an active object does not run on, depend on, use or "
+                           "count as a member an object that is only planned"),
     "silence-unknown-rule": ("error", "a silence names a rule that exists"),
     "silence-unused": ("warning", "a silence still silences something"),
 }
@@ -168,9 +170,10 @@ def check_nested_virt(model: Model) -> Iterator[Problem]:
 
 
 def check_capacity(model: Model) -> Iterator[Problem]:
+    """Only the guests that run count: not planned, retired or shut-off VMs, nor templates."""
     for machine in model.of_kind("host") + model.of_kind("vm"):
-        guests = [model.objects[c] for c in model.children.get(machine.id, ())
-                  if model.objects[c].kind == "vm"]
+        guests = [guest for c in model.children.get(machine.id, ())
+                  if (guest := model.objects[c]).kind == "vm" and guest.runs]
         if not guests:
             continue
         cpus = machine.cpu.logical if machine.kind == "host" and machine.cpu else (
@@ -190,6 +193,23 @@ def check_capacity(model: Model) -> Iterator[Problem]:
                               f"{format_size(used)} of memory, over its {limit} "
                               f"({format_size(int(machine.memory * ratio))})",
                               machine.at("memory"), machine.id)
+
+
+#: Relations along which an object needs what it names (``used_by`` points the other way;
+#: ``in_domain`` and ``parent`` place, they do not need).
+NEEDS = ("runs_on", "member", "depends_on", "etcd", "managed_by", "uses", "provided_by",
+         "backing", "attached")
+
+
+def check_planned(model: Model) -> Iterator[Problem]:
+    for obj in model:
+        if not obj.active:
+            continue
+        for source, relation, target, written in references(obj):
+            found = model.get(target)
+            if relation in NEEDS and found is not None and found.status == "planned":
+                yield _p("planned-dependency", f"{obj.id} is active, but {relation} names "
+                         f"{target!r}, which is only planned", written.loc, source)
 
 
 def check_clusters(model: Model) -> Iterator[Problem]:
@@ -311,8 +331,8 @@ def _address_in(obj_id, address, subnet, where: Written, network, what) -> Itera
 
 
 CHECKS: tuple[Callable[[Model], Iterator[Problem]], ...] = (
-    check_labels, check_placement, check_nested_virt, check_capacity, check_clusters,
-    check_addresses,
+    check_labels, check_placement, check_nested_virt, check_capacity, check_planned,
+    check_clusters, check_addresses,
 )
 
 

@@ -69,7 +69,8 @@ def _id_name(id_doc: str = "", name_doc: str = "") -> tuple[Column, ...]:
 
 
 def _described() -> tuple[Column, ...]:
-    return (Column("tags", "Tags", get=_tags), Column("description", "Description",
+    return (Column("status", "Status", "planned, active or retired", get=_attr("status")),
+            Column("tags", "Tags", get=_tags), Column("description", "Description",
                                                       get=_attr("description")))
 
 
@@ -246,6 +247,8 @@ MEMBERS = Spec((
            get=lambda model, pair: model.physical_host(pair[1].machine)),
     Column("addresses", "Addresses", "the machine's addresses", get=lambda model, pair: _addresses(
         model, m) if isinstance(m := _member_machine(model, pair), Machine) else ()),
+    Column("status", "Status", "the machine's status", get=lambda model, pair: getattr(
+        _member_machine(model, pair), "status", None)),
 ), ("cluster", "machine", "kind", "roles", "host"),
     lambda model: [(c, m) for c in model.of_kind("cluster") for m in c.members],
     lambda model, pair: getattr(_member_machine(model, pair), "kind", None),
@@ -290,6 +293,7 @@ NETWORKS = Spec((
     Column("bridge", "Bridge", get=_net("bridge")), Column("parent", "Parent", get=_net("parent")),
     Column("machines", "Machines", "how many machines attach to it",
            get=lambda model, pair: pair[1]),
+    Column("status", "Status", "planned, active or retired", get=_net("status")),
     Column("tags", "Tags", get=_net("tags")),
     Column("description", "Description", get=_net("description")),
 ), ("id", "name", "type", "subnet", "gateway", "vlan", "machines"), _networks,
@@ -320,6 +324,7 @@ ADDRESSES = Spec((
     Column("mac", "MAC", get=lambda model, item: item[3]),
     Column("host", "Host", "the physical host under the machine",
            get=lambda model, item: model.physical_host(item[0].id)),
+    Column("status", "Status", "the machine's status", get=lambda model, item: item[0].status),
 ), ("address", "network", "machine", "kind", "nic", "host"), _attachments,
     lambda model, item: item[0].kind, lambda model, item: item[0].tags, _address_order)
 
@@ -328,11 +333,13 @@ ADDRESSES = Spec((
 
 @dataclass(frozen=True)
 class _Load:
-    """A machine that runs VMs, and the VMs placed directly on it (sums worked out once: a
-    row reads them in several columns)."""
+    """A machine that has VMs: those placed directly on it that run (counted; sums worked out
+    once: a row reads them in several columns) and the others (planned, retired, shut off,
+    templates: listed apart, not counted)."""
 
     machine: Any
     guests: tuple[Any, ...]
+    idle: tuple[Any, ...] = ()
 
     @cached_property
     def cpus(self) -> int | None:
@@ -368,8 +375,9 @@ class _Load:
 
 def _loads(model: Model) -> list[_Load]:
     machines = [m for h in model.of_kind("host") for m in [h.id, *model.descendants(h.id)]]
-    return [_Load(model.objects[m], tuple(guests)) for m in machines
-            if (guests := _guests(model, m))]
+    return [_Load(model.objects[m], tuple(g for g in guests if g.runs),
+                  tuple(g for g in guests if not g.runs))
+            for m in machines if (guests := _guests(model, m))]
 
 
 def _ratio(used: int, total: int | None) -> str | None:
@@ -382,8 +390,11 @@ CAPACITY = Spec((
     Column("kind", "Kind", get=lambda model, load: load.machine.kind),
     Column("host", "Host", "the physical host under it",
            get=lambda model, load: model.physical_host(load.machine.id)),
-    Column("guests", "Guests", "VMs placed directly on it",
+    Column("guests", "Guests", "VMs placed directly on it that run (counted)",
            get=lambda model, load: len(load.guests)),
+    Column("not_counted", "Not counted", "VMs on it that do not run, with why: planned, "
+           "retired, shutoff, template",
+           get=lambda model, load: tuple(f"{g.id} ({g.not_running})" for g in load.idle)),
     Column("cpus", "CPUs", "a host's logical CPUs, a VM's vCPUs",
            get=lambda model, load: load.cpus),
     Column("vcpus", "vCPU alloc", "the guests' vCPUs added up", get=lambda model, load: load.vcpus),
@@ -403,6 +414,8 @@ CAPACITY = Spec((
            get=lambda model, load: sum(g.vcpu is None or g.memory is None for g in load.guests)),
     Column("over", "Over", "cpu and/or memory when past the allowed ratio",
            get=lambda model, load: load.over()),
+    Column("status", "Status", "the machine's status",
+           get=lambda model, load: load.machine.status),
 ), ("machine", "kind", "guests", "cpus", "vcpus", "cpu_ratio", "memory", "memory_allocated",
     "memory_ratio", "over"), _loads,
     lambda model, load: load.machine.kind, lambda model, load: load.machine.tags)
