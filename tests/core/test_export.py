@@ -248,7 +248,7 @@ def test_schema_documents_every_section():
     schema = json.loads(schema_text())
     assert set(schema["properties"]) == {
         "version", "include", "sites", "failure_domains", "hosts", "vms", "containers",
-        "clusters", "services", "networks", "storage", "views", "live"}
+        "clusters", "services", "networks", "storage", "views", "scenarios", "live"}
 
 
 def test_schema_is_shipped_in_the_package():

@@ -176,6 +176,7 @@ class VM(Machine):
     kind = "vm"
     runs_on: str
     platform: str
+    failure_domains: tuple[str, ...] = ()
     managed_by: str | None = None
     vcpu: int | None = None
     memory: int | None = None
@@ -277,6 +278,16 @@ class View(Located):
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)
+class Scenario(Located):
+    """A named combination of failures for the impact analysis (``two of three data VMs``)."""
+
+    id: str
+    name: str = ""
+    description: str = ""
+    fail: tuple[str, ...] = ()
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
 class LiveSource(Located):
     """One way of observing the running lab, as the topology's ``live`` part declares it."""
 
@@ -311,6 +322,7 @@ class Model:
     digest: str
     #: Every file looked at, in reading order: what :func:`topodoc.reading.files.unchanged` checks.
     visited: tuple[str, ...] = ()
+    scenarios: Mapping[str, Scenario] = field(default_factory=dict)
 
     def __iter__(self) -> Iterator[Obj]:
         return iter(self.objects.values())

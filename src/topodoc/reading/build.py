@@ -17,6 +17,8 @@ SECTION_KIND = {
     "containers": "container", "clusters": "cluster", "services": "service",
     "networks": "network", "storage": "storage",
 }
+#: Sections of named things that are not objects: each has ids of its own.
+NAMED = {"views": "view", "scenarios": "scenario"}
 
 
 class _Builder:
@@ -93,7 +95,8 @@ class _Builder:
     def vm(self, item: YMap) -> m.VM:
         return m.VM(
             **self.machine(item), **self.overcommit(item), runs_on=item["runs_on"],
-            platform=item["platform"], managed_by=item.get("managed_by"), vcpu=item.get("vcpu"),
+            platform=item["platform"], failure_domains=tuple(item.get("failure_domains", ())),
+            managed_by=item.get("managed_by"), vcpu=item.get("vcpu"),
             memory=self.size(item, "memory"), disks=self.disks(item),
             nested_virt=item.get("nested_virt", False), autostart=item.get("autostart"),
             state=item.get("state"), template=item.get("template", False),
@@ -137,6 +140,11 @@ class _Builder:
             root=item.get("root"), depth=item.get("depth"), include=tuple(item.get("include", ())),
             exclude=tuple(item.get("exclude", ())), direction=item.get("direction", "TB"),
         )
+
+    def scenario(self, item: YMap) -> m.Scenario:
+        return m.Scenario(loc=item.loc(), locs=self.locs(item), id=item["id"],
+                          name=item.get("name", ""), description=item.get("description", ""),
+                          fail=tuple(item["fail"]))
 
     def live(self, parts: list[tuple[YMap, set[tuple[str, int]]]]) -> m.Live:
         sources: dict[str, m.LiveSource] = {}
@@ -184,7 +192,7 @@ def build_model(sources: Sources) -> tuple[m.Model, list[Problem], set[str]]:
     builder = _Builder()
     problems = builder.problems
     objects: dict[str, m.Obj] = {}
-    views: dict[str, m.View] = {}
+    named: dict[str, dict[str, Any]] = {section: {} for section in NAMED}
     broken_ids: set[str] = set()
     lives: list[YMap] = []
     first_seen: dict[str, Location] = {}
@@ -196,12 +204,13 @@ def build_model(sources: Sources) -> tuple[m.Model, list[Problem], set[str]]:
             items = doc.get(section)
             if not isinstance(items, YList):
                 continue
-            make: Callable[[YMap], Any] = getattr(builder, SECTION_KIND.get(section, "view"))
+            make: Callable[[YMap], Any] = getattr(
+                builder, SECTION_KIND.get(section) or NAMED[section])
             for index, item in enumerate(items):
                 obj_id = item.get("id") if isinstance(item, YMap) else None
                 if not isinstance(obj_id, str):
                     continue
-                seen_key = f"view:{obj_id}" if section == "views" else obj_id
+                seen_key = f"{NAMED[section]}:{obj_id}" if section in NAMED else obj_id
                 if seen_key in first_seen:
                     problems.append(Problem(
                         "duplicate-id", "error", f"id {obj_id!r} is already used at "
@@ -211,14 +220,13 @@ def build_model(sources: Sources) -> tuple[m.Model, list[Problem], set[str]]:
                 if (section, index) in bad:
                     broken_ids.add(obj_id)
                     continue
-                built = make(item)
-                (views if section == "views" else objects)[obj_id] = built
+                (named.get(section, objects))[obj_id] = make(item)
         live = doc.get("live")
         if isinstance(live, YMap):
             lives.append((live, bad))
     model = m.Model(
-        objects=dict(sorted(objects.items())), views=dict(sorted(views.items())),
+        objects=dict(sorted(objects.items())), views=dict(sorted(named["views"].items())),
         live=builder.live(lives), files=tuple(sources.documents), digest=sources.digest,
-        visited=tuple(sources.visited),
+        visited=tuple(sources.visited), scenarios=dict(sorted(named["scenarios"].items())),
     )
     return model, problems, broken_ids - set(objects)

@@ -85,16 +85,18 @@ def check_references(model: Model, declared: set[str]) -> Iterator[Problem]:
                 yield _p("ref-kind", f"{obj.id}: {relation} must name a "
                          f"{' or '.join(allowed)}, but {target!r} is a {found.kind}",
                          written.loc, source)
-    for view in model.views.values():
-        for name in ("root", "include", "exclude"):
-            values = getattr(view, name) or ()
+    named = [("view", view, ("root", "include", "exclude")) for view in model.views.values()]
+    named += [("scenario", s, ("fail",)) for s in model.scenarios.values()]
+    for what, item, fields in named:
+        for name in fields:
+            values = getattr(item, name) or ()
             for index, target in enumerate([values] if isinstance(values, str) else values):
                 if target and target not in model.objects and target not in declared:
                     close = difflib.get_close_matches(target, ids, n=1, cutoff=0.6)
                     hint = f"; did you mean {close[0]!r}?" if close else ""
-                    loc = view.locs.get(f"{name}[{index}]", view.at(name))
-                    yield _p("unknown-ref", f"view {view.id}: {name} names {target!r}, which is "
-                             f"not defined{hint}", loc, None)
+                    loc = item.locs.get(f"{name}[{index}]", item.at(name))
+                    yield _p("unknown-ref", f"{what} {item.id}: {name} names {target!r}, which "
+                             f"is not defined{hint}", loc, None)
     for source in model.live.sources:
         found = model.get(source.target)
         field = "hypervisor" if source.kind == "libvirt" else "cluster"
@@ -277,9 +279,11 @@ def _quorum_domains(model: Model, cluster) -> Iterator[Problem]:
         host_id = model.physical_host(machine)
         if host_id is None:
             continue
-        host = model.objects[host_id]
-        for domain in (host_id, *host.failure_domains):
-            by_domain[domain].add(machine)
+        for level in model.placement_chain(machine):  # the VMs' domains, then the host's
+            obj = model.objects[level]
+            for domain in getattr(obj, "failure_domains", ()):
+                by_domain[domain].add(machine)
+        by_domain[host_id].add(machine)
     for domain, members in sorted(by_domain.items()):
         if len(members) * 2 >= len(voters):
             what = "host" if domain in model.objects and model.objects[domain].kind == "host" \

@@ -20,7 +20,7 @@ if TYPE_CHECKING:  # jsonschema is only needed for a file the compiled validator
     import jsonschema
 
 SECTIONS = ("sites", "failure_domains", "hosts", "vms", "containers", "clusters", "services",
-            "networks", "storage", "views")
+            "networks", "storage", "views", "scenarios")
 
 
 def schema_text() -> str:
