@@ -61,8 +61,10 @@ def _cpu(host: Host) -> str:
     if host.cpu is None:
         return ""
     cpu = host.cpu
-    text = f"{cpu.sockets} × {cpu.cores} cores × {cpu.threads} threads = {cpu.logical} logical"
-    return f"{text} ({cpu.model})" if cpu.model else text
+    text = f"{cpu.logical} logical" if cpu.logical else ""
+    if cpu.shape:
+        text = f"{cpu.sockets} × {cpu.cores} cores × {cpu.threads} threads = {text}"
+    return f"{text} ({cpu.model})" if cpu.model and text else cpu.model or text
 
 
 def _disks(machine: Host | Obj) -> str:

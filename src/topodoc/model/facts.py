@@ -9,14 +9,16 @@ from topodoc.model.sizes import format_size
 
 
 def cpu_text(cpu: Cpu) -> str:
-    """``Intel Xeon E5-2670 v3, 2x12x2 = 48 logical CPUs``."""
-    shape = f"{cpu.sockets}x{cpu.cores}x{cpu.threads} = {cpu.logical} logical CPUs"
-    return f"{cpu.model}, {shape}" if cpu.model else shape
+    """``Intel Xeon E5-2670 v3, 2x12x2 = 48 logical CPUs``; ``48 logical CPUs``."""
+    shape = f"{cpu.sockets}x{cpu.cores}x{cpu.threads} = " if cpu.shape else ""
+    count = f"{shape}{cpu.logical} logical CPUs" if cpu.logical else ""
+    return ", ".join(p for p in (cpu.model, count) if p)
 
 
 def disk_text(disk: Disk) -> str:
-    """``sda 960GB ssd``, ``vda 64GiB (pool zcloud-images)``."""
-    parts = [disk.name or "", format_size(disk.size), disk.type or "", disk.model or ""]
+    """``sda 960GB ssd``, ``vda 64GiB (pool zcloud-images)``, ``sdb size unknown``."""
+    size = format_size(disk.size) if disk.size is not None else "size unknown"
+    parts = [disk.name or "", size, disk.type or "", disk.model or ""]
     text = " ".join(p for p in parts if p)
     return f"{text} (pool {disk.pool})" if disk.pool else text
 
@@ -39,7 +41,7 @@ def summary(obj: Obj) -> str:
     """The one line a diagram node shows under the name: ``4 vCPU, 8GiB``."""
     kind = obj.kind
     if kind == "host":
-        parts = [f"{obj.cpu.logical} CPUs" if obj.cpu else "",
+        parts = [f"{obj.cpu.logical} CPUs" if obj.cpu and obj.cpu.logical else "",
                  format_size(obj.memory) if obj.memory else ""]
     elif kind == "vm":
         parts = [f"{obj.vcpu} vCPU" if obj.vcpu else "",

@@ -73,27 +73,36 @@ class Nic(Located):
     address: str | None = None
     mac: str | None = None
     speed: str | None = None
+    description: str = ""
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)
 class Disk(Located):
-    size: int
+    size: int | None = None  # None: not known
     name: str | None = None
     type: str | None = None
     model: str | None = None
     pool: str | None = None
+    description: str = ""
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)
 class Cpu(Located):
-    sockets: int
-    cores: int
-    threads: int = 1
+    sockets: int | None = None
+    cores: int | None = None  # per socket
+    threads: int = 1  # per core
+    count: int | None = None  # logical CPUs as written (``cpu: 48``)
     model: str | None = None
 
     @property
-    def logical(self) -> int:
-        return self.sockets * self.cores * self.threads
+    def shape(self) -> int | None:
+        """sockets x cores x threads, when sockets and cores are known."""
+        return self.sockets * self.cores * self.threads if self.sockets and self.cores else None
+
+    @property
+    def logical(self) -> int | None:
+        """Logical CPUs: the count as written, else worked out from the shape."""
+        return self.count or self.shape
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)

@@ -55,13 +55,14 @@ class _Builder:
     def nics(self, item: YMap) -> tuple[m.Nic, ...]:
         return tuple(m.Nic(loc=n.loc(), locs=self.locs(n), name=n.get("name"),
                            network=n.get("network"), address=n.get("address"),
-                           mac=n.get("mac"), speed=n.get("speed"))
+                           mac=n.get("mac"), speed=n.get("speed"),
+                           description=n.get("description", "").strip())
                      for n in item.get("nics", ()))
 
     def disks(self, item: YMap) -> tuple[m.Disk, ...]:
-        return tuple(m.Disk(loc=d.loc(), locs=self.locs(d), size=self.size(d, "size") or 0,
+        return tuple(m.Disk(loc=d.loc(), locs=self.locs(d), size=self.size(d, "size"),
                             name=d.get("name"), type=d.get("type"), model=d.get("model"),
-                            pool=d.get("pool"))
+                            pool=d.get("pool"), description=d.get("description", "").strip())
                      for d in item.get("disks", ()))
 
     def machine(self, item: YMap) -> dict[str, Any]:
@@ -78,15 +79,21 @@ class _Builder:
         return m.FailureDomain(**self.common(item), type=item["type"], site=item.get("site"),
                                parent=item.get("parent"))
 
-    def host(self, item: YMap) -> m.Host:
+    def cpu(self, item: YMap) -> m.Cpu | None:
         cpu = item.get("cpu")
+        if isinstance(cpu, int):  # a bare logical CPU count
+            return m.Cpu(loc=item.loc("cpu"), count=cpu)
+        if not cpu:
+            return None
+        return m.Cpu(loc=cpu.loc(), locs=self.locs(cpu), sockets=cpu.get("sockets"),
+                     cores=cpu.get("cores"), threads=cpu.get("threads", 1),
+                     count=cpu.get("count"), model=cpu.get("model"))
+
+    def host(self, item: YMap) -> m.Host:
         return m.Host(
             **self.machine(item), **self.overcommit(item), site=item.get("site"),
             failure_domains=tuple(item.get("failure_domains", ())), vendor=item.get("vendor"),
-            model=item.get("model"), serial=item.get("serial"),
-            cpu=m.Cpu(loc=cpu.loc(), locs=self.locs(cpu), sockets=cpu["sockets"],
-                      cores=cpu["cores"], threads=cpu.get("threads", 1), model=cpu.get("model"))
-            if cpu else None,
+            model=item.get("model"), serial=item.get("serial"), cpu=self.cpu(item),
             memory=self.size(item, "memory"), disks=self.disks(item),
             bmc=dict(item.get("bmc", {})), os=dict(item.get("os", {})),
             nested_virt=item.get("nested_virt", False),

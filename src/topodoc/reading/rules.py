@@ -15,7 +15,7 @@ from topodoc.model.graph import Written, references
 from topodoc.model.kinds import MACHINE_KINDS
 from topodoc.model.objects import CLUSTER_ROLES, QUORUM_ROLES, Model
 from topodoc.model.problems import Problem, Silenced
-from topodoc.model.sizes import format_size
+from topodoc.model.sizes import exceeds, format_size, scaled, total
 
 #: Rule id -> (severity, what it checks). Severity "error" fails validation.
 RULES: dict[str, tuple[str, str]] = {
@@ -31,6 +31,7 @@ RULES: dict[str, tuple[str, str]] = {
     "capacity-memory": ("error", "guest memory stays within the machine's memory (warning past "
                         "an allowed overcommit ratio, error past physical memory when none is "
                         "allowed, the default)"),
+    "cpu-count": ("error", "a CPU count written with sockets and cores is their product"),
     "cluster-role": ("error", "members use the roles their cluster type knows"),
     "etcd-quorum": ("warning", "an etcd quorum has an odd number of members, at least 3"),
     "external-etcd": ("error", "a Kubernetes cluster with external etcd names an etcd cluster "
@@ -186,15 +187,24 @@ def check_capacity(model: Model) -> Iterator[Problem]:
             yield _p("capacity-cpu", f"{machine.id}: guests have {vcpu} vCPUs, over {cpus} CPUs "
                      f"x overcommit {ratio:g} = {cpus * ratio:g}", machine.loc, machine.id)
         if machine.memory:
-            used = sum(g.memory or 0 for g in guests)
+            used = total(g.memory for g in guests)
             ratio = machine.overcommit_memory or DEFAULT_MEMORY_OVERCOMMIT
-            if used > machine.memory * ratio:
+            if exceeds(used, limit := scaled(machine.memory, ratio)):
                 rule_sev = "error" if ratio == 1.0 else "warning"
-                limit = "physical memory" if ratio == 1.0 else f"memory x overcommit {ratio:g}"
+                what = "physical memory" if ratio == 1.0 else f"memory x overcommit {ratio:g}"
                 yield Problem("capacity-memory", rule_sev, f"{machine.id}: guests have "
-                              f"{format_size(used)} of memory, over its {limit} "
-                              f"({format_size(int(machine.memory * ratio))})",
+                              f"{format_size(used)} of memory, over its {what} "
+                              f"({format_size(limit)})",
                               machine.at("memory"), machine.id)
+
+
+def check_cpu(model: Model) -> Iterator[Problem]:
+    for host in model.of_kind("host"):
+        cpu = host.cpu
+        if cpu and cpu.count and cpu.shape and cpu.count != cpu.shape:
+            yield _p("cpu-count", f"{host.id}: cpu count is {cpu.count}, but {cpu.sockets} "
+                     f"sockets x {cpu.cores} cores x {cpu.threads} threads = {cpu.shape}",
+                     cpu.at("count"), host.id)
 
 
 #: Relations along which an object needs what it names (``used_by`` points the other way;
@@ -335,7 +345,7 @@ def _address_in(obj_id, address, subnet, where: Written, network, what) -> Itera
 
 
 CHECKS: tuple[Callable[[Model], Iterator[Problem]], ...] = (
-    check_labels, check_placement, check_nested_virt, check_capacity, check_planned,
+    check_labels, check_placement, check_nested_virt, check_capacity, check_cpu, check_planned,
     check_clusters, check_addresses,
 )
 

@@ -19,7 +19,7 @@ from typing import Any
 
 from topodoc.model.facts import cpu_text, disk_text, roles_text
 from topodoc.model.objects import QUORUM_ROLES, Cluster, Machine, Model
-from topodoc.model.sizes import format_size
+from topodoc.model.sizes import exceeds, format_size, scaled, total
 from topodoc.reading.rules import DEFAULT_CPU_OVERCOMMIT, DEFAULT_MEMORY_OVERCOMMIT
 
 Value = str | int | tuple[str, ...] | None
@@ -140,7 +140,7 @@ HOSTS = Spec((
     Column("disks", "Disks", "each disk: name, exact size, type",
            get=lambda model, h: tuple(disk_text(d) for d in h.disks)),
     Column("disk_total", "Disk total", "the disks' sizes added up",
-           get=lambda model, h: _size(sum(d.size for d in h.disks))),
+           get=lambda model, h: _size(total(d.size for d in h.disks))),
     Column("addresses", "Addresses", "NIC addresses", get=_addresses),
     Column("bmc", "BMC", "BMC address", get=lambda model, h: h.bmc.get("address")),
     Column("os", "OS", get=lambda model, h: _os(h)),
@@ -354,7 +354,7 @@ class _Load:
 
     @cached_property
     def memory(self) -> int:
-        return sum(g.memory or 0 for g in self.guests)
+        return total(g.memory for g in self.guests)
 
     @property
     def cpu_limit(self) -> float:
@@ -368,7 +368,8 @@ class _Load:
         over = []
         if self.cpus and self.vcpus > self.cpus * self.cpu_limit:
             over.append("cpu")
-        if self.machine.memory and self.memory > self.machine.memory * self.memory_limit:
+        memory = self.machine.memory
+        if memory and exceeds(self.memory, scaled(memory, self.memory_limit)):
             over.append("memory")
         return tuple(over)
 
