@@ -7,6 +7,7 @@ from collections.abc import Callable, Iterator
 
 from docutils import nodes
 
+from topodoc.model.facts import passthrough_text
 from topodoc.model.objects import Cluster, Host, Machine, Obj
 from topodoc.model.sizes import format_size
 from topodoc.tables.table import table_columns
@@ -104,6 +105,7 @@ def _vm_fields(ctx: Context, vm: Obj) -> Fields:
         ("Platform", vm.platform),
         ("Managed by", ctx.ref(vm.managed_by) if vm.managed_by else ""),
         ("vCPU", str(vm.vcpu or "")), ("Memory", _size(vm.memory)), ("Disks", _disks(vm)),
+        ("Passthrough", ", ".join(passthrough_text(vm.runs_on, p) for p in vm.passthrough)),
         ("Flavor", vm.flavor or ""), ("State", vm.state or ""),
         ("Template", "yes" if vm.template else ""),
         ("Autostart", "" if vm.autostart is None else "yes" if vm.autostart else "no"),
@@ -199,6 +201,17 @@ def placement_tree(ctx: Context, machine: str, seen: frozenset[str] = frozenset(
     return bullets(items)
 
 
+def _given(ctx: Context, host: str, device: str) -> Cell:
+    """The VMs given ``device`` (with the part each has, and those that do not run)."""
+    parts: list[Cell] = []
+    for vm, item in ctx.model.given.get((host, device), ()):
+        note = ", ".join(p for p in ("" if item.part == "whole" else item.part, vm.not_running)
+                         if p)
+        parts.append(nodes.inline("", "", ctx.ref(vm.id), nodes.Text(f" ({note})" if note
+                                                                       else "")))
+    return nodes.inline("", "", *joined(parts)) if parts else ""
+
+
 def _roles(cluster: Cluster, machine: str) -> str:
     return ", ".join(r for m in cluster.members if m.machine == machine for r in m.roles)
 
@@ -223,6 +236,12 @@ def _sections(ctx: Context, obj: Obj) -> Iterator[Section]:
         if (row := lab.rows_by("capacity", CAPACITY, "machine").get(obj.id)) is not None:
             headers = {c.key: c.header for c in table_columns("capacity")}
             yield "Capacity", table([headers[k] for k in CAPACITY], [row])
+        if devices := getattr(obj, "devices", ()):
+            yield "Devices", table(("Device", "Type", "PCI", "Vendor:device", "Model",
+                                    "VFs / vGPUs", "Given to"), [
+                (d.name, d.type or "", d.pci or "", d.pci_id or "", d.model or "",
+                 " / ".join(str(n or "-") for n in (d.vfs, d.vgpus)) if d.vfs or d.vgpus
+                 else "", _given(ctx, obj.id, d.name)) for d in devices])
         if obj.nics:
             yield "Networks and addresses", table(("Interface", "Network", "Address", "Speed"), [
                 (n.name or "", ctx.ref(n.network) if n.network else "", n.address or "",

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from collections import Counter
 
-from topodoc.model.objects import Cpu, Disk, Machine, Model, Nic, Obj
+from topodoc.model.objects import Cpu, Device, Disk, Machine, Model, Nic, Obj, Passthrough
 from topodoc.model.sizes import format_size
 
 
@@ -21,6 +21,27 @@ def disk_text(disk: Disk) -> str:
     parts = [disk.name or "", size, disk.type or "", disk.model or ""]
     text = " ".join(p for p in parts if p)
     return f"{text} (pool {disk.pool})" if disk.pool else text
+
+
+def device_text(device: Device) -> str:
+    """``gpu0 gpu Tesla T4 [10de:1eb8] at 0000:03:00.0, 4 vGPU slices (nvidia-231)``."""
+    text = " ".join(p for p in (device.name, device.type, device.model,
+                                f"[{device.pci_id}]" if device.pci_id else "",
+                                f"at {device.pci}" if device.pci else "") if p)
+    if device.disk:
+        text += f", disk {device.disk}"
+    if device.vfs:
+        text += f", {device.vfs} VFs"
+    if device.vgpus:
+        text += f", {device.vgpus} vGPU slices" + (f" ({device.vgpu_type})"
+                                                   if device.vgpu_type else "")
+    return text
+
+
+def passthrough_text(host: str, item: Passthrough) -> str:
+    """``zcloud:gpu0`` (the whole device), ``zcloud:ens1f0 VF 3``, ``zcloud:gpu0 1 vGPU slice``."""
+    part = "" if item.part == "whole" else f" {item.part}"
+    return f"{host}:{item.device}{part}"
 
 
 def nic_text(nic: Nic) -> str:
@@ -96,6 +117,10 @@ def facts(model: Model, obj: Obj) -> list[tuple[str, str]]:
     if kind in ("host", "vm"):
         add("memory", format_size(obj.memory) if obj.memory else None)
         add("disks", tuple(disk_text(d) for d in obj.disks))
+    if kind == "host":
+        add("devices", tuple(device_text(d) for d in obj.devices))
+    if kind == "vm":
+        add("passthrough", tuple(passthrough_text(obj.runs_on, p) for p in obj.passthrough))
         add("OS", " ".join(v for v in obj.os.values() if v))
         add("nested virtualization", "yes" if obj.nested_virt else None)
     if kind == "container":

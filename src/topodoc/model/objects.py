@@ -87,6 +87,41 @@ class Disk(Located):
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)
+class Device(Located):
+    """A PCI device of a host that VMs can be given: whole, by SR-IOV VF, or by vGPU slice."""
+
+    name: str
+    type: str | None = None
+    pci: str | None = None  # address, 0000:03:00.0
+    pci_id: str | None = None  # vendor:device, 10de:1eb8
+    model: str | None = None
+    disk: str | None = None  # the host disk on it
+    vfs: int | None = None
+    vgpus: int | None = None
+    vgpu_type: str | None = None
+    description: str = ""
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class Passthrough(Located):
+    """A host device given to a VM: the whole of it, one VF (``vf``) or vGPU slices."""
+
+    device: str
+    vf: int | None = None
+    slices: int | None = None
+    description: str = ""
+
+    @property
+    def part(self) -> str:
+        """``VF 3``, ``2 vGPU slices``, or ``whole``."""
+        if self.vf is not None:
+            return f"VF {self.vf}"
+        if self.slices:
+            return f"{self.slices} vGPU slice{'s' if self.slices > 1 else ''}"
+        return "whole"
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
 class Cpu(Located):
     sockets: int | None = None
     cores: int | None = None  # per socket
@@ -173,6 +208,7 @@ class Host(Machine):
     cpu: Cpu | None = None
     memory: int | None = None
     disks: tuple[Disk, ...] = ()
+    devices: tuple[Device, ...] = ()
     bmc: Mapping[str, str] = field(default_factory=dict)
     os: Mapping[str, str] = field(default_factory=dict)
     nested_virt: bool = False
@@ -190,6 +226,7 @@ class VM(Machine):
     vcpu: int | None = None
     memory: int | None = None
     disks: tuple[Disk, ...] = ()
+    passthrough: tuple[Passthrough, ...] = ()
     nested_virt: bool = False
     autostart: bool | None = None
     state: str | None = None
@@ -407,6 +444,16 @@ class Model:
         for cluster in self.of_kind("cluster"):
             for machine in dict.fromkeys(cluster.machines()):
                 out.setdefault(machine, []).append(cluster.id)
+        return {k: tuple(v) for k, v in out.items()}
+
+    @cached_property
+    def given(self) -> Mapping[tuple[str, str], tuple[tuple[Any, Passthrough], ...]]:
+        """(host id, device name) -> (VM, passthrough) for every VM given that device (or a
+        part of it), running or not, in id order."""
+        out: dict[tuple[str, str], list[tuple[Any, Passthrough]]] = {}
+        for vm in self.of_kind("vm"):
+            for item in vm.passthrough:
+                out.setdefault((vm.runs_on, item.device), []).append((vm, item))
         return {k: tuple(v) for k, v in out.items()}
 
     @cached_property

@@ -65,6 +65,20 @@ class _Builder:
                             pool=d.get("pool"), description=d.get("description", "").strip())
                      for d in item.get("disks", ()))
 
+    def devices(self, item: YMap) -> tuple[m.Device, ...]:
+        return tuple(m.Device(loc=d.loc(), locs=self.locs(d), name=d["name"], type=d.get("type"),
+                              pci=d.get("pci"), pci_id=d.get("pci_id"), model=d.get("model"),
+                              disk=d.get("disk"), vfs=d.get("vfs"), vgpus=d.get("vgpus"),
+                              vgpu_type=d.get("vgpu_type"),
+                              description=d.get("description", "").strip())
+                     for d in item.get("devices", ()))
+
+    def passthrough(self, item: YMap) -> tuple[m.Passthrough, ...]:
+        return tuple(m.Passthrough(loc=p.loc(), locs=self.locs(p), device=p["device"],
+                                   vf=p.get("vf"), slices=p.get("slices"),
+                                   description=p.get("description", "").strip())
+                     for p in item.get("passthrough", ()))
+
     def machine(self, item: YMap) -> dict[str, Any]:
         return {**self.common(item), "hostname": item.get("hostname"), "nics": self.nics(item)}
 
@@ -95,7 +109,7 @@ class _Builder:
             failure_domains=tuple(item.get("failure_domains", ())), vendor=item.get("vendor"),
             model=item.get("model"), serial=item.get("serial"), cpu=self.cpu(item),
             memory=self.size(item, "memory"), disks=self.disks(item),
-            bmc=dict(item.get("bmc", {})), os=dict(item.get("os", {})),
+            devices=self.devices(item), bmc=dict(item.get("bmc", {})), os=dict(item.get("os", {})),
             nested_virt=item.get("nested_virt", False),
         )
 
@@ -105,6 +119,7 @@ class _Builder:
             platform=item["platform"], failure_domains=tuple(item.get("failure_domains", ())),
             managed_by=item.get("managed_by"), vcpu=item.get("vcpu"),
             memory=self.size(item, "memory"), disks=self.disks(item),
+            passthrough=self.passthrough(item),
             nested_virt=item.get("nested_virt", False), autostart=item.get("autostart"),
             state=item.get("state"), template=item.get("template", False),
             flavor=item.get("flavor"), os=dict(item.get("os", {})),

@@ -32,6 +32,12 @@ RULES: dict[str, tuple[str, str]] = {
                         "an allowed overcommit ratio, error past physical memory when none is "
                         "allowed, the default)"),
     "cpu-count": ("error", "a CPU count written with sockets and cores is their product"),
+    "passthrough": ("error", "a VM is given a device of the host it runs on (device names are "
+                    "unique per host), and only a part the device has: a VF below its vfs, "
+                    "vGPU slices of a device split into vgpus"),
+    "device-shared": ("error", "a passed-through device belongs to one guest at a time: among "
+                      "the VMs that run, a whole device or one VF goes to one VM, and vGPU "
+                      "slices stay within the device's"),
     "cluster-role": ("error", "members use the roles their cluster type knows"),
     "etcd-quorum": ("warning", "an etcd quorum has an odd number of members, at least 3"),
     "external-etcd": ("error", "a Kubernetes cluster with external etcd names an etcd cluster "
@@ -207,6 +213,66 @@ def check_cpu(model: Model) -> Iterator[Problem]:
                      cpu.at("count"), host.id)
 
 
+def check_passthrough(model: Model) -> Iterator[Problem]:
+    for host in model.of_kind("host"):
+        names: dict[str, object] = {}
+        for device in host.devices:
+            if device.name in names:
+                yield _p("passthrough", f"{host.id}: device name {device.name!r} is used "
+                         "twice", device.at("name"), host.id)
+            names.setdefault(device.name, device)
+    for vm in model.of_kind("vm"):
+        machine = model.get(vm.runs_on)
+        devices = {d.name: d for d in getattr(machine, "devices", ())}
+        for item in vm.passthrough:
+            device = devices.get(item.device)
+            if machine is None:
+                continue  # reported by the reference rules
+            if device is None:
+                close = difflib.get_close_matches(item.device, sorted(devices), n=1)
+                hint = f"; did you mean {close[0]!r}?" if close else ""
+                yield _p("passthrough", f"{vm.id}: {vm.runs_on} has no device "
+                         f"{item.device!r}{hint}", item.at("device"), vm.id)
+            elif item.vf is not None and (device.vfs is None or item.vf >= device.vfs):
+                has = f"has {device.vfs} VFs (0-{device.vfs - 1})" if device.vfs else \
+                    "has no SR-IOV VFs (set vfs)"
+                yield _p("passthrough", f"{vm.id}: VF {item.vf} of {vm.runs_on}:{device.name}, "
+                         f"which {has}", item.at("vf"), vm.id)
+            elif item.slices and not device.vgpus:
+                yield _p("passthrough", f"{vm.id}: vGPU slices of {vm.runs_on}:{device.name}, "
+                         "which is not split into vGPUs (set vgpus)", item.at("slices"), vm.id)
+
+
+def check_device_sharing(model: Model) -> Iterator[Problem]:
+    for (host_id, name), holders in model.given.items():
+        host = model.get(host_id)
+        device = next((d for d in getattr(host, "devices", ()) if d.name == name), None)
+        running = [(vm, item) for vm, item in holders if vm.runs]
+        if device is None or not running:
+            continue
+        what = f"{host_id}:{name}"
+        whole = [vm.id for vm, item in running if item.part == "whole"]
+        by_vf: dict[int, list[str]] = defaultdict(list)
+        for vm, item in running:
+            if item.vf is not None:
+                by_vf[item.vf].append(vm.id)
+        slices = sum(item.slices or 0 for _, item in running)
+        one_at_a_time = ": a device belongs to one guest at a time"
+        if whole and len(running) > 1:
+            others = [vm.id for vm, _ in running if vm.id != whole[0]]
+            clash = f"is given whole to {whole[0]} and also to {', '.join(others)}{one_at_a_time}"
+        elif shared := next(((vf, vms) for vf, vms in sorted(by_vf.items()) if len(vms) > 1),
+                            None):
+            clash = f"VF {shared[0]} is given to {', '.join(shared[1])}{one_at_a_time}"
+        elif device.vgpus and slices > device.vgpus:
+            clash = f"is split into {device.vgpus} vGPU slices, but the VMs that run are given " \
+                f"{slices}"
+        else:
+            continue
+        last = running[-1]
+        yield _p("device-shared", f"{what} {clash}", last[1].loc, last[0].id)
+
+
 #: Relations along which an object needs what it names (``used_by`` points the other way;
 #: ``in_domain`` and ``parent`` place, they do not need).
 NEEDS = ("runs_on", "member", "depends_on", "etcd", "managed_by", "uses", "provided_by",
@@ -346,7 +412,7 @@ def _address_in(obj_id, address, subnet, where: Written, network, what) -> Itera
 
 CHECKS: tuple[Callable[[Model], Iterator[Problem]], ...] = (
     check_labels, check_placement, check_nested_virt, check_capacity, check_cpu, check_planned,
-    check_clusters, check_addresses,
+    check_passthrough, check_device_sharing, check_clusters, check_addresses,
 )
 
 

@@ -17,7 +17,8 @@ from functools import cached_property
 from operator import attrgetter
 from typing import Any
 
-from topodoc.model.facts import cpu_text, disk_text, roles_text
+from topodoc.model.devices import passed_disks
+from topodoc.model.facts import cpu_text, device_text, disk_text, passthrough_text, roles_text
 from topodoc.model.objects import QUORUM_ROLES, Cluster, Machine, Model
 from topodoc.model.sizes import exceeds, format_size, scaled, total
 from topodoc.reading.rules import DEFAULT_CPU_OVERCOMMIT, DEFAULT_MEMORY_OVERCOMMIT
@@ -139,8 +140,11 @@ HOSTS = Spec((
     Column("memory", "Memory", "exact size", get=lambda model, h: _size(h.memory)),
     Column("disks", "Disks", "each disk: name, exact size, type",
            get=lambda model, h: tuple(disk_text(d) for d in h.disks)),
-    Column("disk_total", "Disk total", "the disks' sizes added up",
-           get=lambda model, h: _size(total(d.size for d in h.disks))),
+    Column("disk_total", "Disk total", "the disks' sizes added up, but for those on a device "
+           "passed through to a VM that runs", get=lambda model, h: _size(total(
+               d.size for d in h.disks if d.name not in passed_disks(model, h)))),
+    Column("devices", "Devices", "PCI devices VMs can be given, with their VFs and vGPUs",
+           get=lambda model, h: tuple(device_text(d) for d in h.devices)),
     Column("addresses", "Addresses", "NIC addresses", get=_addresses),
     Column("bmc", "BMC", "BMC address", get=lambda model, h: h.bmc.get("address")),
     Column("os", "OS", get=lambda model, h: _os(h)),
@@ -172,6 +176,9 @@ VMS = Spec((
     Column("memory", "Memory", "exact size", get=_vm_only(lambda vm: _size(vm.memory))),
     Column("disks", "Disks", get=_vm_only(lambda vm: tuple(disk_text(d) for d in vm.disks),
                                           ())),
+    Column("passthrough", "Passthrough", "host devices given to it: HOST:DEVICE [VF n | n vGPU "
+           "slices]", get=_vm_only(lambda vm: tuple(
+               passthrough_text(vm.runs_on, p) for p in vm.passthrough), ())),
     Column("flavor", "Flavor", get=_vm_only(attrgetter("flavor"))),
     Column("state", "State", get=_vm_only(attrgetter("state"))),
     Column("autostart", "Autostart", get=_vm_only(lambda vm: _yes(vm.autostart))),
