@@ -7,7 +7,7 @@ from collections.abc import Callable, Iterator
 
 from docutils import nodes
 
-from topodoc.model.facts import cpu_text, disk_text, os_text
+from topodoc.model.facts import cpu_text, disk_text, os_text, passthrough_text
 from topodoc.model.objects import Cluster, Host, Machine, Obj
 from topodoc.model.sizes import format_size
 from topodoc.tables.table import table_columns
@@ -19,8 +19,8 @@ from .nodes import Placeholder
 
 Fields = list[tuple[str, Cell | list[Cell]]]
 #: What a machine's card shows of the capacity table: its guests' load against what it has.
-CAPACITY = ("guests", "cpus", "vcpus", "cpu_ratio", "cpu_limit", "memory", "memory_allocated",
-            "memory_ratio", "memory_limit", "unsized", "over")
+CAPACITY = ("guests", "not_counted", "cpus", "vcpus", "cpu_ratio", "cpu_limit", "memory",
+            "memory_allocated", "memory_ratio", "memory_limit", "unsized", "over")
 Section = tuple[str, nodes.Node]
 
 
@@ -48,6 +48,8 @@ def _common_fields(ctx: Context, obj: Obj) -> Fields:
     fields: Fields = [("Kind", obj.kind.replace("_", " ")), ("ID", nodes.literal(obj.id, obj.id))]
     if obj.name:
         fields.append(("Name", obj.name))
+    if not obj.active:
+        fields.append(("Status", obj.status))
     if obj.label:
         fields.append(("Label", nodes.literal(obj.label, obj.label)))
     if obj.tags:
@@ -88,7 +90,9 @@ def _vm_fields(ctx: Context, vm: Obj) -> Fields:
         ("Platform", vm.platform),
         ("Managed by", ctx.ref(vm.managed_by) if vm.managed_by else ""),
         ("vCPU", str(vm.vcpu or "")), ("Memory", _size(vm.memory)), ("Disks", _disks(vm)),
+        ("Passthrough", ", ".join(passthrough_text(vm.runs_on, p) for p in vm.passthrough)),
         ("Flavor", vm.flavor or ""), ("State", vm.state or ""),
+        ("Template", "yes" if vm.template else ""),
         ("Autostart", "" if vm.autostart is None else "yes" if vm.autostart else "no"),
         ("Nested virtualization", "yes" if vm.nested_virt else ""), ("OS", os_text(vm)),
     ]
@@ -155,7 +159,9 @@ FIELDS: dict[str, Callable[[Context, Obj], Fields]] = {
 def _guest_summary(obj: Obj) -> str:
     if obj.kind == "vm":
         parts = ["VM", obj.platform, f"{obj.vcpu} vCPU" if obj.vcpu else "", _size(obj.memory)]
-        if obj.state and obj.state != "running":
+        if obj.not_running:
+            parts.append(f"{obj.not_running}, not counted")
+        elif obj.state and obj.state != "running":
             parts.append(obj.state)
     else:
         parts = ["container", obj.runtime or ""]
@@ -178,6 +184,17 @@ def placement_tree(ctx: Context, machine: str, seen: frozenset[str] = frozenset(
         nested = placement_tree(ctx, child, seen | {machine, child})
         items.append(item + ([nested] if nested else []))
     return bullets(items)
+
+
+def _given(ctx: Context, host: str, device: str) -> Cell:
+    """The VMs given ``device`` (with the part each has, and those that do not run)."""
+    parts: list[Cell] = []
+    for vm, item in ctx.model.given.get((host, device), ()):
+        note = ", ".join(p for p in ("" if item.part == "whole" else item.part, vm.not_running)
+                         if p)
+        parts.append(nodes.inline("", "", ctx.ref(vm.id), nodes.Text(f" ({note})" if note
+                                                                       else "")))
+    return nodes.inline("", "", *joined(parts)) if parts else ""
 
 
 def _roles(cluster: Cluster, machine: str) -> str:
@@ -204,6 +221,12 @@ def _sections(ctx: Context, obj: Obj) -> Iterator[Section]:
         if (row := lab.rows_by("capacity", CAPACITY, "machine").get(obj.id)) is not None:
             headers = {c.key: c.header for c in table_columns("capacity")}
             yield "Capacity", table([headers[k] for k in CAPACITY], [row])
+        if devices := getattr(obj, "devices", ()):
+            yield "Devices", table(("Device", "Type", "PCI", "Vendor:device", "Model",
+                                    "VFs / vGPUs", "Given to"), [
+                (d.name, d.type or "", d.pci or "", d.pci_id or "", d.model or "",
+                 " / ".join(str(n or "-") for n in (d.vfs, d.vgpus)) if d.vfs or d.vgpus
+                 else "", _given(ctx, obj.id, d.name)) for d in devices])
         if obj.nics:
             yield "Networks and addresses", table(("Interface", "Network", "Address", "Speed"), [
                 (n.name or "", ctx.ref(n.network) if n.network else "", n.address or "",

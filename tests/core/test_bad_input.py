@@ -151,7 +151,7 @@ def test_unknown_key_without_a_close_match_lists_the_allowed_ones(topo, run):
     assert r.where("unknown-key") == "topo/a.yaml:3:14"
     assert r.problem("unknown-key")["message"] == (
         "unknown key 'zzz' in sites[0] (allowed: description, expected_drift, id, label, "
-        "location, name, silence, tags)")
+        "location, name, silence, status, tags)")
 
 
 def test_unknown_top_level_section(topo, run):

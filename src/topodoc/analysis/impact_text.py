@@ -57,9 +57,10 @@ def impact_text(model: Model, rows: list[Impact]) -> str:
 
 def impact_json(model: Model, rows: list[Impact]) -> dict[str, Any]:
     return {
-        "format_version": "1.0",
+        "format_version": "1.1",
         "impacts": [{
-            "failure": r.failed, "kind": r.kind, "down": list(r.down),
+            "failure": r.failed, "kind": r.kind, "objects": list(r.objects),
+            "down": list(r.down),
             "clusters": [{
                 "cluster": c.cluster, "type": c.type, "members_down": c.members_down,
                 "members": c.members, "control_plane_down": c.control_down,

@@ -72,10 +72,15 @@ def cmd_impact(args: argparse.Namespace) -> int:
     from topodoc.analysis.impact_text import impact_json, impact_text
 
     model = load_valid(args.path).model
-    unknown = [t for t in args.object if t not in model.objects]
-    if unknown:
-        raise UsageError(f"--object: no object {', '.join(map(repr, unknown))} in {args.path}")
-    rows = impact_table(model, args.object or None)
+    for option, ids, known, what in (
+            ("--object", args.object, model.objects, "object"),
+            ("--together", [i for group in args.together for i in group], model.objects,
+             "object"),
+            ("--scenario", args.scenario, model.scenarios, "scenario")):
+        if unknown := [t for t in ids if t not in known]:
+            raise UsageError(f"{option}: no {what} {', '.join(map(repr, unknown))} in "
+                             f"{args.path}")
+    rows = impact_table(model, args.object, args.together, args.scenario)
     if args.format == "json":
         print(json.dumps(impact_json(model, rows), indent=2, ensure_ascii=False))
     else:
@@ -113,12 +118,17 @@ def build_parser() -> argparse.ArgumentParser:
     p.set_defaults(func=cmd_export)
 
     p = sub.add_parser("impact", help="what fails with each host or failure domain",
-                       description="For each physical host, failure domain and site (or the "
-                       "objects given with --object): what goes down with it, which clusters "
-                       "lose quorum, and what fraction of each control plane is lost.")
+                       description="For each physical host, failure domain, site and named "
+                       "scenario (or what --object, --together and --scenario ask for): what "
+                       "goes down with it, which clusters lose quorum, and what fraction of "
+                       "each control plane is lost.")
     add_path_arg(p)
     p.add_argument("--object", action="append", default=[], metavar="ID",
-                   help="analyse this object instead (repeatable)")
+                   help="analyse this object failing alone (repeatable: one row each)")
+    p.add_argument("--together", action="append", nargs="+", default=[], metavar="ID",
+                   help="analyse these objects failing at once (one row; repeatable)")
+    p.add_argument("--scenario", action="append", default=[], metavar="ID",
+                   help="analyse this scenario of the topology (repeatable)")
     p.add_argument("--format", choices=("text", "json"), default="text")
     p.set_defaults(func=cmd_impact)
 

@@ -20,8 +20,8 @@ from topodoc.util.suggest import did_you_mean
 if TYPE_CHECKING:  # jsonschema is only needed for a file the compiled validator rejects
     import jsonschema
 
-#: The lists of a topology file that hold objects (one per kind) or views.
-SECTIONS = (*(kind.section for kind in REGISTRY), "views")
+#: The lists of a topology file that hold objects (one per kind), views or scenarios.
+SECTIONS = (*(kind.section for kind in REGISTRY), "views", "scenarios")
 
 
 def schema_text() -> str:
