@@ -38,13 +38,23 @@ KIND_TABLES = {
 DIAGRAM_KINDS = ("host", "vm", "container", "cluster", "service", "storage")
 
 
+def _one_line(text: str) -> str:
+    """``text`` with every run of white space (line breaks too) as one space."""
+    return " ".join(text.split())
+
+
 def _escape(text: str) -> str:
-    """``text`` as literal reStructuredText inline text."""
-    return "".join("\\" + c if c in "\\*`_|[]<>:" else c for c in text)
+    """``text`` (a name, a description: user text) as reStructuredText that reads as that text
+    alone, on one line: every inline markup character is escaped, and so is the first
+    character, so that no line starts a list, a comment, a directive or a table
+    (``- spare``, ``1. x``, ``.. note::``)."""
+    text = _one_line(text)
+    escaped = "".join("\\" + c if c in "\\*`_|[]<>:" else c for c in text)
+    return escaped if not text or escaped.startswith("\\") else "\\" + escaped
 
 
 def _heading(text: str, char: str) -> str:
-    text = _escape(" ".join(text.split()))
+    text = _escape(text)
     return f"{text}\n{char * max(column_width(text), 3)}\n"
 
 
@@ -54,7 +64,7 @@ def object_page(obj: Obj) -> str:
         f"\n.. topodoc-object:: {obj.id}\n"
     if obj.kind in DIAGRAM_KINDS:
         text += f"\n.. topodoc-diagram::\n   :root: {obj.id}\n   :direction: LR\n" \
-                f"   :alt: {_escape(obj.title)}\n"
+                f"   :alt: {_one_line(obj.title)}\n"
     return text
 
 

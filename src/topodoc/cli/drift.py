@@ -13,6 +13,7 @@ from datetime import UTC, datetime
 from pathlib import Path
 
 from topodoc.cli.main import DEFAULT_PATH, EXIT_ERROR, UsageError, load_or_exit
+from topodoc.cli.options import seconds
 from topodoc.drift.collect import SourceSpec
 from topodoc.drift.resources import SOURCE_KINDS, SourceResult
 from topodoc.drift.secrets import safe_uri
@@ -43,20 +44,11 @@ def _source_args(parser: argparse.ArgumentParser, *, demo: bool = False) -> None
     group.add_argument("--only", action="append", choices=SOURCE_KINDS, default=[],
                        metavar="KIND", help="read only sources of this kind (repeatable: "
                        f"{', '.join(SOURCE_KINDS)})")
-    group.add_argument("--timeout", type=_positive, metavar="SECONDS",
-                       help="per-source timeout (default: the topology's live.timeout, 30)")
+    group.add_argument("--timeout", type=seconds, metavar="SECONDS",
+                       help="per-source timeout, at most 3600 (default: the topology's "
+                       "live.timeout, 30)")
     group.add_argument("--jobs", type=int, default=8, metavar="N",
                        help="sources read at once (default 8)")
-
-
-def _positive(text: str) -> float:
-    try:
-        value = float(text)
-    except ValueError:
-        value = 0.0
-    if not value > 0:
-        raise argparse.ArgumentTypeError(f"{text!r} is not a positive number of seconds")
-    return value
 
 
 #: The model object kind (and cluster type) each source kind observes.
@@ -142,7 +134,7 @@ def cmd_drift(args: argparse.Namespace) -> int:
     from topodoc.drift.analyzer import analyze
     from topodoc.drift.expected import expected_drift_entries, expected_resources
     from topodoc.drift.ignore import IgnoreError, IgnoreRules, write_ignore_file
-    from topodoc.drift.reports.outputs import parse_output, write_outputs
+    from topodoc.drift.reports.outputs import check_outputs, write_outputs
     from topodoc.drift.reports.report import Report, ReportError, exit_code
     from topodoc.drift.severity import Severities, SeverityError
     from topodoc.drift.snapshot import SnapshotError, read_snapshot
@@ -158,10 +150,7 @@ def cmd_drift(args: argparse.Namespace) -> int:
         return EXIT_ERROR
     model = loaded.model
     try:
-        outputs = [parse_output(spec)[1] for spec in args.output]
-        for output in outputs:
-            if outputs.count(output) > 1:
-                raise ReportError(f"output {output!r} is named more than once")
+        check_outputs(args.output)  # before the scan, which may take minutes
         specs = source_specs(model, args)
         wanted = {s.id for s in specs}
         expected = expected_resources(model, specs)

@@ -9,6 +9,7 @@ from dataclasses import replace
 from pathlib import Path
 
 from topodoc.cli.main import DEFAULT_PATH, EXIT_OK, UsageError, load_or_exit, require_valid
+from topodoc.cli.options import seconds_problem
 from topodoc.diagrams.dot import DotError, DotOptions, cjk_font_available, render_dot, run_dot
 from topodoc.diagrams.style import THEMES
 from topodoc.diagrams.views import LAYERS, Selection, ViewError, select, selection_for_view
@@ -53,7 +54,7 @@ def add_parser(subparsers: argparse._SubParsersAction) -> None:
                    help="draw at most N nodes, collapsing groups beyond (default: "
                    f"{DotOptions.node_budget})")
     p.add_argument("--timeout", type=float, default=30.0, metavar="S",
-                   help="stop Graphviz after S seconds (default: 30)")
+                   help="stop Graphviz after S seconds, at most 3600 (default: 30)")
     p.add_argument("--no-legend", action="store_true", help="leave the legend out")
     p.set_defaults(func=cmd_render)
 
@@ -63,8 +64,8 @@ def cmd_render(args: argparse.Namespace) -> int:
     if fmt is None:
         raise UsageError(f"-o {args.output}: the name must end in "
                          f"{', '.join(SUFFIXES)} (the format follows it)")
-    if not args.timeout > 0:
-        raise UsageError(f"--timeout must be more than 0 seconds, not {args.timeout:g}")
+    if problem := seconds_problem(args.timeout):
+        raise UsageError(f"--timeout {problem}")
     try:
         options = DotOptions(theme=args.theme, node_budget=args.node_budget,
                              legend=not args.no_legend)
