@@ -219,7 +219,8 @@ def build_model(sources: Sources) -> tuple[m.Model, list[Problem], set[str]]:
     problems.extend(deep_problems)
     broken_ids |= deep
     model = m.Model(
-        objects=dict(sorted((k, v) for k, v in objects.items() if k not in deep)), views=dict(sorted(views.items())),
+        objects=dict(sorted((k, v) for k, v in objects.items() if k not in deep)),
+        views=dict(sorted(views.items())),
         live=builder.live(lives), files=tuple(sources.documents), digest=sources.digest,
         visited=tuple(sources.visited),
     )
