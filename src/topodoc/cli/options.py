@@ -23,6 +23,7 @@ def seconds(text: str) -> float:
         value = float(text)
     except ValueError:
         value = math.nan
-    if problem := seconds_problem(value):
-        raise argparse.ArgumentTypeError(problem.replace("nan", repr(text)))
+    if seconds_problem(value):
+        raise argparse.ArgumentTypeError(f"{text!r} is not a positive number of seconds up to "
+                                         f"{MAX_TIMEOUT_S}")
     return value
