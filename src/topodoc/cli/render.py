@@ -114,7 +114,7 @@ def cmd_render(args: argparse.Namespace) -> int:
         write_bytes(args.output, data)
     except OSError as exc:
         raise UsageError(f"cannot write {args.output}: {exc.strerror or exc}") from None
-    print(f"wrote {args.output} ({len(graph.nodes)} objects"
+    print(f"wrote {args.output} ({plural(len(graph.nodes), 'object')}"
           f"{', some collapsed' if graph.collapsed else ''})", file=sys.stderr)
     return EXIT_OK
 
