@@ -19,7 +19,6 @@ from topodoc.util.atomic import write_text
 
 from .conftest import LAB
 
-
 # --- full-match patterns: ids, labels and tags with a trailing line break ---------------------
 
 def test_a_trailing_line_break_in_an_id_label_or_tag_is_a_located_error(topo, run):
