@@ -228,7 +228,7 @@ def build_parser() -> argparse.ArgumentParser:
 
     p = sub.add_parser("schema", help="print the topology's JSON Schema",
                        description="Print the JSON Schema of one topology file, for editors "
-                       "and other tools.", epilog=exit_codes("0  printed"),
+                       "and other tools.", epilog=exit_codes("0  printed", "2  usage error"),
                        formatter_class=raw)
     p.set_defaults(func=cmd_schema)
 
