@@ -264,3 +264,17 @@ def test_every_line_of_a_multi_line_silence_reason_has_the_location(topo, run):
         "failure (use 3 or 5) [etcd-quorum] -- two members for now",
         "topo/a.yaml:6:14: silenced:   a third is on order",
     ]
+
+
+def test_the_documented_limits_are_the_code_s():
+    from topodoc.cli.options import MAX_TIMEOUT_S
+    from topodoc.diagrams.dot import MAX_TEXT
+    from topodoc.reading.schema import schema
+
+    manual = (Path(__file__).resolve().parents[2] / "docs" / "manual" / "topology.rst")
+    limits = manual.read_text(encoding="utf-8").split("\nLimits\n")[1]
+    assert f"Placement depth\n     - {MAX_DEPTH} levels" in limits
+    assert f"at most {MAX_TIMEOUT_S} seconds" in limits
+    assert f"longer than {MAX_TEXT:,} characters" in limits
+    live = schema()["$defs"]["live"]["properties"]["timeout"]
+    assert live["maximum"] == MAX_TIMEOUT_S
