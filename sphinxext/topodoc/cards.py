@@ -14,7 +14,7 @@ from topodoc.tables.table import table_columns
 
 from .context import Context
 from .driftnodes import object_drift
-from .markup import Cell, bullets, fields, joined, para, table
+from .markup import Cell, bullets, fields, joined, para, table, url_cell
 from .nodes import Placeholder
 
 Fields = list[tuple[str, Cell | list[Cell]]]
@@ -117,7 +117,7 @@ def _cluster_fields(ctx: Context, cluster: Cluster) -> Fields:
 def _service_fields(ctx: Context, service: Obj) -> Fields:
     fields: Fields = [("Type", service.type or ""), ("Version", service.version or "")]
     if service.url:
-        fields.append(("URL", nodes.reference(service.url, service.url, refuri=service.url)))
+        fields.append(("URL", url_cell(service.url)))
     return [f for f in fields if f[1]]
 
 

@@ -164,7 +164,7 @@ def test_impact_refuses_an_invalid_topology(topo, run):
     assert r.code == 1
     assert r.out == ""
     assert "topo/a.yaml:2:37: error: vms[0].platform: 'kvm' is not one of" in r.err
-    assert "the topology has 1 error(s); fix them first" in r.err
+    assert "the topology has 1 error; fix them first" in r.err
 
 
 def test_impact_unknown_object_is_a_usage_error(run):

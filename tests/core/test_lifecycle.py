@@ -91,7 +91,7 @@ def test_an_active_object_needing_a_planned_one_is_warned(topo, run):
 def test_planned_dependency_can_be_silenced(topo, run):
     path = topo({"lab.yaml": NEEDS_PLANNED.replace(
         "SILENCE", "silence: [{rule: planned-dependency, reason: built with the host}]")})
-    r = run("validate", path)
+    r = run("validate", path, "--show-silenced")
     assert r.problems == []
     assert "silenced: v1 is active, but runs_on names 'h1'" in r.out
 

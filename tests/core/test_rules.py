@@ -601,7 +601,7 @@ SILENCED = """\
 
 
 def test_silence_is_applied_and_listed(topo, run):
-    r = run("validate", topo({"a.yaml": HOSTS, "b.yaml": SILENCED}))
+    r = run("validate", topo({"a.yaml": HOSTS, "b.yaml": SILENCED}), "--show-silenced")
     assert r.code == 0
     assert r.problems == []
     assert r.out.splitlines() == [
@@ -612,7 +612,7 @@ def test_silence_is_applied_and_listed(topo, run):
         "topo/b.yaml:5:14: silenced: e: 1 of 2 quorum members (member) share host 'h2': losing "
         "it loses quorum [quorum-failure-domain] -- accepted",
     ]
-    assert "0 error(s), 0 warning(s), 3 silenced" in r.err
+    assert "0 errors, 0 warnings, 3 silenced" in r.err
     data = json.loads(run("validate", topo({}), "--format", "json").out)
     assert [(s["rule"], s["reason"], s["silenced_at"]) for s in data["silenced"]] == [
         ("etcd-quorum", "a lab; two members are enough here", "topo/b.yaml:7:9"),

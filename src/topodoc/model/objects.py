@@ -6,7 +6,7 @@ expectations) is computed from a :class:`Model`; nothing downstream reads YAML.
 
 from __future__ import annotations
 
-from collections.abc import Iterator, Mapping
+from collections.abc import Iterator, Mapping, Set
 from dataclasses import dataclass, field
 from functools import cached_property
 from typing import ClassVar, Literal, overload
@@ -445,12 +445,15 @@ class Model:
             current = self.objects.get(parent) if isinstance(parent, str) else None
         return None
 
-    def placement_chain(self, obj_id: str) -> list[str]:
-        """``obj_id`` and every machine below it, down to the physical host."""
+    def placement_chain(self, obj_id: str, stop: Set[str] = frozenset()) -> list[str]:
+        """``obj_id`` and every machine below it, down to the physical host (or to the first
+        machine in ``stop``, left out)."""
         chain: list[str] = []
+        seen: set[str] = set()  # a cycle ends the chain; a set keeps a deep chain linear
         current = self.objects.get(obj_id)
-        while current is not None and current.id not in chain:
+        while current is not None and current.id not in seen and current.id not in stop:
             chain.append(current.id)
+            seen.add(current.id)
             parent = getattr(current, "runs_on", None)
             current = self.objects.get(parent) if isinstance(parent, str) else None
         return chain

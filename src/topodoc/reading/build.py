@@ -9,6 +9,7 @@ from topodoc.model import objects as m
 from topodoc.model.kinds import REGISTRY
 from topodoc.model.problems import Location, Problem
 from topodoc.model.sizes import SizeError, parse_size
+from topodoc.reading.depth import too_deep
 from topodoc.reading.schema import SECTIONS, invalid_items, validate
 from topodoc.reading.sources import Sources
 from topodoc.reading.yamlpos import NodeLocations, YList, YMap
@@ -243,9 +244,13 @@ def build_model(sources: Sources) -> tuple[m.Model, list[Problem], set[str]]:
         live = doc.get("live")
         if isinstance(live, YMap):
             lives.append((live, bad))
+    deep, deep_problems = too_deep(objects)
+    problems.extend(deep_problems)
+    broken_ids |= deep
     model = m.Model(
-        objects=dict(sorted(objects.items())), views=dict(sorted(named["views"].items())),
+        objects=dict(sorted((k, v) for k, v in objects.items() if k not in deep)),
+        views=dict(sorted(named["views"].items())),
         live=builder.live(lives), files=tuple(sources.documents), digest=sources.digest,
         visited=tuple(sources.visited), scenarios=dict(sorted(named["scenarios"].items())),
     )
-    return model, problems, broken_ids - set(objects)
+    return model, problems, broken_ids - set(model.objects)

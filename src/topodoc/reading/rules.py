@@ -160,14 +160,14 @@ def placement_cycles(model: Model) -> list[list[str]]:
 
 
 def check_nested_virt(model: Model) -> Iterator[Problem]:
-    reported: set[str] = set()
+    checked: set[str] = set()  # levels already walked, and with them all below: linear
     for vm in model.of_kind("vm"):
         if not any(model.objects[c].kind == "vm" for c in model.children.get(vm.id, ())):
             continue
-        for level in model.placement_chain(vm.id):
+        for level in model.placement_chain(vm.id, stop=checked):
+            checked.add(level)
             obj = model.objects[level]
-            if obj.kind in ("vm", "host") and not obj.nested_virt and level not in reported:
-                reported.add(level)
+            if obj.kind in ("vm", "host") and not obj.nested_virt:
                 guests = [c for c in model.children.get(vm.id, ())
                           if model.objects[c].kind == "vm"]
                 what = "it" if level == vm.id else f"{vm.id}, which runs on it,"
