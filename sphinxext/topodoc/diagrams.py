@@ -7,6 +7,7 @@ from docutils import nodes
 from topodoc.diagrams.dot import DotOptions, render_dot
 
 from .context import Context
+from .i18n import _
 from .nodes import Placeholder, topodoc_graph
 from .warn import warn
 
@@ -22,7 +23,8 @@ def diagram_nodes(ctx: Context, node: Placeholder) -> list[nodes.Node]:
     for theme in themes:
         graph = render_dot(ctx.model, selected, DotOptions(
             theme=theme, font=settings.font, node_budget=settings.node_budget,
-            legend=node["legend"], link=ctx.link if html else lambda _: None, tooltip=html))
+            legend=node["legend"], link=ctx.link if html else lambda _id: None, tooltip=html,
+            translate=_))
         if not out and graph.collapsed:
             shown = "; ".join(graph.collapsed[:3])
             more = len(graph.collapsed) - 3

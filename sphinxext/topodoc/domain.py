@@ -34,6 +34,7 @@ from sphinx.util.nodes import make_refnode
 
 from topodoc.model.kinds import KINDS
 
+from .i18n import _, lazy
 from .lastcheck import report_digest
 from .settings import Settings
 from .warn import warn
@@ -66,7 +67,7 @@ class TopoIndex(Index):
     """Every object with an entry, grouped by kind."""
 
     name = "objects"
-    localname = "Topology objects"
+    localname = lazy("Topology objects")
     shortname = "objects"
 
     def generate(self, docnames: Iterable[str] | None = None
@@ -78,7 +79,7 @@ class TopoIndex(Index):
             if wanted is None or entry.docname in wanted:
                 groups.setdefault(entry.kind, []).append(IndexEntry(
                     obj_id, 0, entry.docname, entry.node_id, "", "", entry.title))
-        content = [(KIND_TITLES[kind], groups[kind]) for kind in KINDS if kind in groups]
+        content = [(_(KIND_TITLES[kind]), groups[kind]) for kind in KINDS if kind in groups]
         return content, False
 
 

@@ -20,6 +20,7 @@ from topodoc.model.kinds import KINDS
 from topodoc.util.atomic import write_text
 
 from .domain import KIND_TITLES
+from .i18n import _
 from .warn import warn
 
 if TYPE_CHECKING:
@@ -59,14 +60,15 @@ def object_page(obj: Obj) -> str:
 
 
 def kind_page(kind: str, objects: tuple[Obj, ...]) -> str:
-    lines = [HEADER + _heading(KIND_TITLES[kind], "=")]
+    lines = [HEADER + _heading(_(KIND_TITLES[kind]), "=")]
     if kind in KIND_TABLES:
         table, table_filter = KIND_TABLES[kind]
         lines += [f".. topodoc-table:: {table}"]
         lines += [f"   :filter: {table_filter}"] if table_filter else []
     else:
+        id_header, name_header = _escape(_("ID")), _escape(_("Name"))
         lines += [".. list-table::", "   :header-rows: 1", "   :class: topodoc-table", "",
-                  "   * - ID", "     - Name"]
+                  f"   * - {id_header}", f"     - {name_header}"]
         for obj in objects:
             lines += [f"   * - :topo:{kind}:`{obj.id} <{obj.id}>`",
                       f"     - {_escape(obj.title)}"]
@@ -74,8 +76,8 @@ def kind_page(kind: str, objects: tuple[Obj, ...]) -> str:
 
 
 def index_page(kinds: list[str]) -> str:
-    lines = [HEADER + _heading("Topology reference", "="),
-             "One page per object of the topology, generated at every build.", "",
+    lines = [HEADER + _heading(_("Topology reference"), "="),
+             _escape(_("One page per object of the topology, generated at every build.")), "",
              ".. toctree::", "   :maxdepth: 1", ""]
     lines += [f"   {kind}" for kind in kinds]
     return "\n".join(lines) + "\n"

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import Any
 
 from topodoc.analysis.impact import Impact
@@ -18,26 +19,31 @@ def _fraction(down: int, total: int) -> str:
     return text if simple.denominator == total else f"{text} (={simple})"
 
 
-def _down_summary(model: Model, row: Impact) -> str:
+#: What "down with it" counts, by the kind it counts.
+DOWN_LABELS = {"hosts": "host", "VMs": "vm", "containers": "container", "services": "service",
+               "clusters": "cluster", "storage": "storage"}
+
+
+def _down_summary(model: Model, row: Impact, translate: Callable[[str], str]) -> str:
     parts = []
-    for label, kinds in (("hosts", ("host",)), ("VMs", ("vm",)), ("containers", ("container",)),
-                         ("services", ("service",)), ("clusters", ("cluster",)),
-                         ("storage", ("storage",))):
-        n = row.count(model, *kinds)
+    for label, kind in DOWN_LABELS.items():
+        n = row.count(model, kind)
         if n:
-            parts.append(f"{n} {label}")
-    return ", ".join(parts) or "nothing else"
+            parts.append(f"{n} {translate(label)}")
+    return ", ".join(parts) or translate("nothing else")
 
 
-def impact_rows(model: Model, rows: list[Impact]) -> list[dict[str, str]]:
-    """One display row per failure: what fails, what goes down, quorum and control plane."""
+def impact_rows(model: Model, rows: list[Impact],
+                translate: Callable[[str], str] = str) -> list[dict[str, str]]:
+    """One display row per failure: what fails, what goes down, quorum and control plane;
+    the words of "what goes down" passed through ``translate`` (the Sphinx extension's)."""
     out = []
     for row in rows:
         quorum = [c.cluster for c in row.clusters if c.quorum_lost]
         control = [f"{c.cluster} {_fraction(c.control_down, c.control)}"
                    for c in row.clusters if c.control_down]
         out.append({
-            "failure": row.failed, "kind": row.kind, "down": _down_summary(model, row),
+            "failure": row.failed, "kind": row.kind, "down": _down_summary(model, row, translate),
             "quorum_lost": ", ".join(quorum) or "-", "control_plane_lost": "; ".join(control)
             or "-",
         })

@@ -1,0 +1,60 @@
+"""The words the extension writes, in the site's language (Sphinx's ``language``).
+
+They go through Sphinx's own message catalogs: ``locale/<lang>/LC_MESSAGES/topodoc.mo``
+next to this file, registered by ``setup()`` with ``app.add_message_catalog``. English is
+the default: a language without a catalog, or a word missing from it, stays English.
+
+:func:`_` translates the extension's own words (literal arguments: the catalog's template is
+extracted from them) and the words the core wrote (table headers, legend words, drift
+states; listed in :data:`CORE_WORDS`). The core never imports Sphinx: it is handed :func:`_`
+where it writes words.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from sphinx.locale import get_translation
+
+CATALOG = "topodoc"
+LOCALE_DIR = Path(__file__).parent / "locale"
+
+_translation = get_translation(CATALOG)
+#: For class attributes (read before the language is known): translated when shown.
+lazy = _translation
+
+
+def _(message: str) -> str:
+    """``message`` in the site's language: a string, not Sphinx's lazy proxy; the empty
+    string stays empty (gettext would give the catalog's header)."""
+    return str(_translation(message)) if message else message
+
+
+def kind_word(kind: str) -> str:
+    """An object kind as a word: ``failure_domain`` -> "failure domain", translated."""
+    return _(kind.replace("_", " "))
+
+
+def core_words() -> set[str]:
+    """Every word the core writes that the extension shows through :func:`_`: table headers,
+    kinds and their titles, legend words, impact words, drift states, statuses and levels
+    (``scripts/catalog.py`` puts them in the catalog's template)."""
+    from topodoc.analysis.impact_text import COLUMNS, DOWN_LABELS
+    from topodoc.diagrams.style import NOUNS, RELATIONS
+    from topodoc.drift.reports.markdown import STATUS_TEXT
+    from topodoc.drift.resources import SOURCE_STATUSES
+    from topodoc.drift.severity import LEVELS
+    from topodoc.drift.states import STATES
+    from topodoc.model.kinds import KINDS
+    from topodoc.tables.table import TABLES, table_columns
+
+    from .domain import KIND_TITLES
+
+    return {
+        *(c.header for name in TABLES for c in table_columns(name)),
+        *(header.capitalize() for _key, header in COLUMNS), *DOWN_LABELS, "nothing else",
+        *(kind.replace("_", " ") for kind in KINDS), *KIND_TITLES.values(),
+        *(singular for singular, _plural in NOUNS.values()), "collapsed objects", "Legend",
+        *(name for name, *_style in RELATIONS.values()),
+        *STATUS_TEXT.values(), *STATES, *SOURCE_STATUSES, *LEVELS, "yes", "no",
+    }
