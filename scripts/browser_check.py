@@ -402,7 +402,9 @@ def pan_zoom(tab: Tab) -> tuple[dict, list[str]]:
 
 def follow_link(tab: Tab) -> tuple[dict, list[str]]:
     """Click a node (no drag) and see its page open."""
-    tab.run(FIRST)
+    tab.run('document.querySelector("[data-topodoc-check]").removeAttribute('
+            '"data-topodoc-check")')
+    tab.run(FIRST)  # in view again
     link = tab.run(LINK)
     if link is None:
         return {}, ["no node link of the first diagram can be clicked"]
@@ -457,8 +459,10 @@ def check_page(browser: Chromium, base: str, page: str, width: int, scheme: str,
             if report["diagram_busy"] < 0.02:
                 problems.append(f"the first diagram is nearly blank "
                                 f"({report['diagram_busy']:.1%} drawn)")
-            report["pan_zoom"], found = pan_zoom(tab)
-            problems += found
+            if shown["diagrams"][0]["buttons"] == 4:  # else a problem already
+                report["pan_zoom"], found = pan_zoom(tab)
+                problems += found
+        tab.run('window.scrollTo({top: 0, behavior: "instant"})')  # the header at the top
         height = min(tab.run("document.scrollingElement.scrollHeight"), FULL_PAGE_MAX)
         tab.screenshot(shots / f"{name}-page.png",
                        {"x": 0, "y": 0, "width": width, "height": height})

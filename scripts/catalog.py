@@ -76,11 +76,12 @@ def mo_messages(path: Path) -> dict[str, str]:
     return {k: v for k, v in found.items() if k}
 
 
-def catalogs() -> dict[Path, tuple[Catalog, Callable[[Path], dict[str, str]], bytes]]:
+def catalogs(locale: Path) -> dict[Path, tuple[Catalog, Callable[[Path], dict[str, str]],
+                                               bytes]]:
     """Every catalog file: what it should hold, how to read what it holds, and its bytes."""
     pot = template()
-    files = {LOCALE / f"{DOMAIN}.pot": (pot, _po_messages, po_bytes(pot))}
-    for po_path in sorted(LOCALE.glob(f"*/LC_MESSAGES/{DOMAIN}.po")):
+    files = {locale / f"{DOMAIN}.pot": (pot, _po_messages, po_bytes(pot))}
+    for po_path in sorted(locale.glob(f"*/LC_MESSAGES/{DOMAIN}.po")):
         with po_path.open("rb") as f:
             catalog = read_po(f, locale=po_path.parents[1].name, domain=DOMAIN)
         catalog.update(pot, no_fuzzy_matching=True, update_creation_date=False)
@@ -99,8 +100,8 @@ def _po_messages(path: Path) -> dict[str, str]:
         return messages(read_po(f))
 
 
-def add_language(lang: str) -> Path:
-    path = LOCALE / lang / "LC_MESSAGES" / f"{DOMAIN}.po"
+def add_language(locale: Path, lang: str) -> Path:
+    path = locale / lang / "LC_MESSAGES" / f"{DOMAIN}.po"
     if path.exists():
         raise SystemExit(f"catalog.py: {path} exists")
     catalog = Catalog(locale=lang, project="topodoc", domain=DOMAIN, creation_date=DATE,
@@ -114,21 +115,22 @@ def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--check", action="store_true", help="change nothing; report")
     parser.add_argument("--add", metavar="LANG", help="start a language's catalog")
+    parser.add_argument("--locale-dir", type=Path, default=LOCALE, help=argparse.SUPPRESS)
     args = parser.parse_args(argv)
     if args.add:
-        print(f"catalog.py: started {add_language(args.add).relative_to(ROOT)}")
-    files = catalogs()
+        print(f"catalog.py: started {add_language(args.locale_dir, args.add)}")
+    files = catalogs(args.locale_dir)
     stale = [p for p, (catalog, read, _) in files.items()
              if not p.is_file() or read(p) != messages(catalog)]
     if args.check:
         for path in stale:
-            print(f"catalog.py: {path.relative_to(ROOT)} is not current: run "
+            print(f"catalog.py: {path} is not current: run "
                   "scripts/catalog.py", file=sys.stderr)
     else:
         for path in stale:
             write_bytes(path, files[path][2])
-            print(f"catalog.py: wrote {path.relative_to(ROOT)}")
-    missing = [f"{path.relative_to(ROOT)}: {word!r} has no translation"
+            print(f"catalog.py: wrote {path}")
+    missing = [f"{path}: {word!r} has no translation"
                for path, (catalog, _, _) in files.items() if path.suffix == ".po"
                for word, text in messages(catalog).items() if not text]
     for line in missing:

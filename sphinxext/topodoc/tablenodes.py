@@ -33,9 +33,9 @@ def _cell(ctx: Context, key: str, text: str) -> Cell | list[Cell]:
 def table_node(ctx: Context, node: Placeholder) -> list[nodes.Node]:
     result = ctx.lab.table(node["table"], node["columns"], node["filter"])
     if not result.rows:
-        return [para(_("(no rows in table {table!r} with filter {filter!r})") if node["filter"]
-                     else _("(no rows in table {table!r})")).format(table=node["table"],
-                                                                    filter=node["filter"])]
+        text = _("(no rows in table {table!r} with filter {filter!r})") if node["filter"] \
+            else _("(no rows in table {table!r})")
+        return [para(text.format(table=node["table"], filter=node["filter"]))]
     return [table([_(c.header) for c in result.columns],
                   [[_cell(ctx, c.key, row[c.key]) for c in result.columns]
                    for row in result.rows],
