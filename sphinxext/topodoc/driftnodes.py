@@ -15,7 +15,7 @@ from topodoc.drift.reports.report import Report
 from topodoc.drift.states import STATES
 
 from .context import Context
-from .i18n import _
+from .i18n import _, value
 from .lastcheck import LastCheck
 from .markup import Cell, para, table
 from .nodes import Placeholder
@@ -105,5 +105,5 @@ def _values(finding: Finding) -> tuple[str, str]:
     """Expected and actual, for people, secret values masked."""
     shown = finding.to_json()
     return tuple(  # type: ignore[return-value]
-        "" if shown[side] is None else human(finding.attribute, shown[side])
+        "" if shown[side] is None else value(human(finding.attribute, shown[side]))
         for side in ("expected", "actual"))

@@ -35,6 +35,15 @@ def kind_word(kind: str) -> str:
     return _(kind.replace("_", " "))
 
 
+#: Values the core writes as words (in table cells, drift values), shown translated.
+VALUE_WORDS = frozenset({"yes", "no", "(none)", "(empty)"})
+
+
+def value(text: str) -> str:
+    """A cell's text: translated when it is one of :data:`VALUE_WORDS`, else as it is."""
+    return _(text) if text in VALUE_WORDS else text
+
+
 def core_words() -> set[str]:
     """Every word the core writes that the extension shows through :func:`_`: table headers,
     kinds and their titles, legend words, impact words, drift states, statuses and levels
@@ -56,5 +65,5 @@ def core_words() -> set[str]:
         *(kind.replace("_", " ") for kind in KINDS), *KIND_TITLES.values(),
         *(singular for singular, _plural in NOUNS.values()), "collapsed objects", "Legend",
         *(name for name, *_style in RELATIONS.values()),
-        *STATUS_TEXT.values(), *STATES, *SOURCE_STATUSES, *LEVELS, "yes", "no",
+        *STATUS_TEXT.values(), *STATES, *SOURCE_STATUSES, *LEVELS, *VALUE_WORDS,
     }

@@ -11,7 +11,7 @@ from topodoc.analysis.impact_text import COLUMNS, impact_rows
 from topodoc.model.objects import Cluster
 
 from .context import Context
-from .i18n import _, kind_word
+from .i18n import _, kind_word, value
 from .markup import Cell, para, table
 from .nodes import Placeholder
 
@@ -27,7 +27,7 @@ def _cell(ctx: Context, key: str, text: str) -> Cell | list[Cell]:
     parts = [p.strip() for p in text.split(",")]
     if key in ID_COLUMNS and text and all(p in ctx.model.objects for p in parts):
         return [ctx.ref(p) for p in parts]
-    return _(text) if text in ("yes", "no") else text
+    return value(text)
 
 
 def table_node(ctx: Context, node: Placeholder) -> list[nodes.Node]:
