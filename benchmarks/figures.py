@@ -37,13 +37,13 @@ LOAD_REPS = 5
 
 
 def load_validate(ctx: Context, size: int) -> list:
-    from topodoc.reading.load import load_topology
+    from topodoc.cli.common import load  # as a command loads: collector paused, model frozen
 
     path = ctx.lab(size)
-    loaded = load_topology(path)  # warm-up: imports, compiled schema
+    loaded = load(str(path))  # warm-up: imports, compiled schema
     assert loaded.ok, loaded.errors[:3]
     reps = max(ctx.reps, LOAD_REPS)
-    value, floor = ctx.medians_s(lambda: load_topology(path), lambda: _yaml_floor(path), reps)
+    value, floor = ctx.medians_s(lambda: load(str(path)), lambda: _yaml_floor(path), reps)
     targets = {10_000: {"target_ratio": 2.0, "target_s": 1.0}, 50_000: {"target_s": 5.0}}
     return [ctx.row("load+validate", size, value, "yaml.load CSafeLoader", floor,
                     **targets.get(size, {}))]

@@ -42,6 +42,7 @@ def dot_generation(ctx: Context, size: int) -> list:
     from topodoc.diagrams.graphviz import graph_size, run_dot
     from topodoc.diagrams.views import select, selection_for_view
     from topodoc.reading.load import load_topology
+    from topodoc.util import gcpause
 
     model = load_topology(ctx.lab(size)).model
     limit = budget()
@@ -50,7 +51,8 @@ def dot_generation(ctx: Context, size: int) -> list:
         selection = selection_for_view(model, view)
 
         def generate(selection=selection):
-            return render_dot(model, select(model, selection))
+            with gcpause.paused():  # as the command line and the extension draw
+                return render_dot(model, select(model, selection))
 
         graph = generate()  # warm-up, and the DOT text the floor lays out
         value, layout = ctx.medians_s(

@@ -7,6 +7,7 @@ from collections.abc import Callable, Iterator
 
 from docutils import nodes
 
+from topodoc.model.facts import cpu_text, disk_text, os_text
 from topodoc.model.objects import Cluster, Host, Machine, Obj
 from topodoc.model.sizes import format_size
 from topodoc.tables.table import table_columns
@@ -57,30 +58,15 @@ def _common_fields(ctx: Context, obj: Obj) -> Fields:
     return fields
 
 
-def _cpu(host: Host) -> str:
-    if host.cpu is None:
-        return ""
-    cpu = host.cpu
-    text = _("{sockets} × {cores} cores × {threads} threads = {logical} logical").format(
-        sockets=cpu.sockets, cores=cpu.cores, threads=cpu.threads, logical=cpu.logical)
-    return f"{text} ({cpu.model})" if cpu.model else text
-
-
 def _disks(machine: Host | Obj) -> str:
-    return ", ".join(" ".join(filter(None, (d.name, _size(d.size), d.type)))
-                     for d in getattr(machine, "disks", ()))
-
-
-def _os(machine: Host | Obj) -> str:
-    os_ = getattr(machine, "os", {})
-    return " ".join(filter(None, (os_.get("name"), os_.get("version"))))
+    return ", ".join(disk_text(d, _) for d in getattr(machine, "disks", ()))
 
 
 def _host_fields(ctx: Context, host: Host) -> Fields:
     fields: Fields = [
         (_("Hardware"), " ".join(filter(None, (host.vendor, host.model)))),
-        (_("CPU"), _cpu(host)), (_("Memory"), _size(host.memory)), (_("Disks"), _disks(host)),
-        (_("OS"), _os(host)),
+        (_("CPU"), cpu_text(host.cpu, _) if host.cpu else ""), (_("Memory"), _size(host.memory)),
+        (_("Disks"), _disks(host)), (_("OS"), os_text(host)),
         (_("Nested virtualization"), _("yes") if host.nested_virt else _("no")),
     ]
     if host.bmc:
@@ -105,7 +91,7 @@ def _vm_fields(ctx: Context, vm: Obj) -> Fields:
         (_("vCPU"), str(vm.vcpu or "")), (_("Memory"), _size(vm.memory)), (_("Disks"), _disks(vm)),
         (_("Flavor"), vm.flavor or ""), (_("State"), vm.state or ""),
         (_("Autostart"), "" if vm.autostart is None else _("yes") if vm.autostart else _("no")),
-        (_("Nested virtualization"), _("yes") if vm.nested_virt else ""), (_("OS"), _os(vm)),
+        (_("Nested virtualization"), _("yes") if vm.nested_virt else ""), (_("OS"), os_text(vm)),
     ]
     return [f for f in fields if f[1]]
 

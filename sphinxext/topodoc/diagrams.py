@@ -5,6 +5,7 @@ from __future__ import annotations
 from docutils import nodes
 
 from topodoc.diagrams.dot import DotOptions, render_dot
+from topodoc.util import gcpause
 
 from .context import Context
 from .i18n import _
@@ -21,10 +22,11 @@ def diagram_nodes(ctx: Context, node: Placeholder) -> list[nodes.Node]:
     selected = ctx.lab.selected(node["selection"])
     out: list[nodes.Node] = []
     for theme in themes:
-        graph = render_dot(ctx.model, selected, DotOptions(
-            theme=theme, font=settings.font, node_budget=settings.node_budget,
-            legend=node["legend"], link=ctx.link if html else lambda _id: None, tooltip=html,
-            translate=_))
+        with gcpause.paused():  # allocates much, makes no reference cycles
+            graph = render_dot(ctx.model, selected, DotOptions(
+                theme=theme, font=settings.font, node_budget=settings.node_budget,
+                legend=node["legend"], link=ctx.link if html else lambda _id: None,
+                tooltip=html, translate=_))
         if not out and graph.collapsed:
             shown = "; ".join(graph.collapsed[:3])
             more = len(graph.collapsed) - 3

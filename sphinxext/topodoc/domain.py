@@ -32,7 +32,7 @@ from sphinx.errors import NoUri
 from sphinx.roles import XRefRole
 from sphinx.util.nodes import make_refnode
 
-from topodoc.model.kinds import KINDS
+from topodoc.model.kinds import BY_NAME, KINDS
 
 from .i18n import _, lazy
 from .lastcheck import report_digest
@@ -42,11 +42,6 @@ from .warn import warn
 if TYPE_CHECKING:  # the lab (the model, views, tables) loads when first needed
     from .lab import Lab
 
-KIND_TITLES = {
-    "site": "Sites", "failure_domain": "Failure domains", "host": "Physical hosts",
-    "vm": "Virtual machines", "container": "Containers", "cluster": "Clusters",
-    "service": "Services", "network": "Networks", "storage": "Storage",
-}
 
 
 class Entry(NamedTuple):
@@ -79,7 +74,7 @@ class TopoIndex(Index):
             if wanted is None or entry.docname in wanted:
                 groups.setdefault(entry.kind, []).append(IndexEntry(
                     obj_id, 0, entry.docname, entry.node_id, "", "", entry.title))
-        content = [(_(KIND_TITLES[kind]), groups[kind]) for kind in KINDS if kind in groups]
+        content = [(_(BY_NAME[kind].title), groups[kind]) for kind in KINDS if kind in groups]
         return content, False
 
 

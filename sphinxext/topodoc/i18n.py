@@ -46,24 +46,24 @@ def value(text: str) -> str:
 
 def core_words() -> set[str]:
     """Every word the core writes that the extension shows through :func:`_`: table headers,
-    kinds and their titles, legend words, impact words, drift states, statuses and levels
-    (``scripts/catalog.py`` puts them in the catalog's template)."""
-    from topodoc.analysis.impact_text import COLUMNS, DOWN_LABELS
-    from topodoc.diagrams.style import NOUNS, RELATIONS
+    kinds and their titles and nouns, legend words, impact words, CPU and disk templates,
+    drift states, statuses and levels (``scripts/catalog.py`` puts them in the catalog)."""
+    from topodoc.analysis.impact_text import COLUMNS
+    from topodoc.diagrams.style import RELATIONS
     from topodoc.drift.reports.markdown import STATUS_TEXT
     from topodoc.drift.resources import SOURCE_STATUSES
     from topodoc.drift.severity import LEVELS
     from topodoc.drift.states import STATES
-    from topodoc.model.kinds import KINDS
+    from topodoc.model.facts import CPU_SHAPE, IN_POOL
+    from topodoc.model.kinds import REGISTRY
     from topodoc.tables.table import TABLES, table_columns
-
-    from .domain import KIND_TITLES
 
     return {
         *(c.header for name in TABLES for c in table_columns(name)),
-        *(header.capitalize() for _key, header in COLUMNS), *DOWN_LABELS, "nothing else",
-        *(kind.replace("_", " ") for kind in KINDS), *KIND_TITLES.values(),
-        *(singular for singular, _plural in NOUNS.values()), "collapsed objects", "Legend",
-        *(name for name, *_style in RELATIONS.values()),
+        *(header.capitalize() for _key, header in COLUMNS), "nothing else",
+        *(word for kind in REGISTRY
+          for word in (kind.name.replace("_", " "), kind.title, kind.singular, kind.plural)),
+        "collapsed objects", "Legend", *(name for name, *_style in RELATIONS.values()),
+        CPU_SHAPE, IN_POOL,
         *STATUS_TEXT.values(), *STATES, *SOURCE_STATUSES, *LEVELS, *VALUE_WORDS,
     }

@@ -14,6 +14,7 @@ from topodoc.model.objects import Live, Model
 from topodoc.model.problems import Problem, display_path
 from topodoc.reading.load import SourceError, load_topology
 from topodoc.tables.table import Row, Table, Tables
+from topodoc.util import gcpause
 
 from .lastcheck import LastCheck, read_last_check
 from .settings import Settings
@@ -46,7 +47,8 @@ class Lab:
     def selected(self, selection: Selection) -> Selected:
         """What ``selection`` shows, computed once per build (and process); raises ViewError."""
         if selection not in self._selected:
-            self._selected[selection] = select(self.model, selection)
+            with gcpause.paused():  # allocates much, makes no reference cycles
+                self._selected[selection] = select(self.model, selection)
         return self._selected[selection]
 
     @cached_property
@@ -101,7 +103,8 @@ def load_lab(settings: Settings) -> Lab:
     where = display_path(str(settings.topology))
     started = time.perf_counter()
     try:
-        loaded = load_topology(settings.topology)
+        with gcpause.paused(freeze=True):  # the model lives as long as the build
+            loaded = load_topology(settings.topology)
     except SourceError as exc:
         warn("topology", f"{exc} (see topodoc_topology in conf.py)")
         return _lab(settings, EMPTY)

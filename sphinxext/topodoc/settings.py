@@ -9,11 +9,12 @@ from typing import Any
 
 from sphinx.config import Config
 
+from topodoc.diagrams.style import DEFAULT_FONT
+
 from .warn import warn
 
 THEMES = ("light", "dark", "auto")
 FORMATS = ("svg", "png")
-DEFAULT_FONT = "Noto Sans CJK SC, WenQuanYi Micro Hei, sans-serif"
 
 #: name -> (default, types); each is described in docs/manual/configuration.rst. Changing
 #: any of them makes Sphinx read every page again.

@@ -2,12 +2,10 @@
 
 from __future__ import annotations
 
-from fractions import Fraction
-
 from docutils import nodes
 
 from topodoc.analysis.impact import Impact, impact_table
-from topodoc.analysis.impact_text import COLUMNS, impact_rows
+from topodoc.analysis.impact_text import COLUMNS, fraction_text, impact_rows
 from topodoc.model.objects import Cluster
 
 from .context import Context
@@ -42,14 +40,6 @@ def table_node(ctx: Context, node: Placeholder) -> list[nodes.Node]:
                   node["caption"], node["classes"])]
 
 
-def _fraction(down: int, total: int) -> str:
-    """``2/6 (=1/3)``, as ``topodoc impact`` writes it."""
-    if not total:
-        return "-"
-    lowest = Fraction(down, total)
-    return f"{down}/{total}" if lowest.denominator == total else f"{down}/{total} (={lowest})"
-
-
 def _run(parts: list[Cell], sep: str) -> Cell:
     """``parts`` as one line, separated by ``sep``; ``-`` when there are none."""
     if not parts:
@@ -72,7 +62,7 @@ def impact_table_node(ctx: Context, node: Placeholder) -> list[nodes.Node]:
         quorum: list[Cell] = [ctx.ref(c.cluster) for c in impact.clusters if c.quorum_lost]
         control: list[Cell] = [
             nodes.inline("", "", ctx.ref(c.cluster),
-                         nodes.Text(f" {_fraction(c.control_down, c.control)}"))
+                         nodes.Text(f" {fraction_text(c.control_down, c.control)}"))
             for c in impact.clusters if c.control_down]
         cells.append([ctx.ref(impact.failed), kind_word(shown["kind"]), shown["down"],
                       _run(quorum, ", "), _run(control, "; ")])
@@ -90,7 +80,7 @@ def _cluster_impact(ctx: Context, rows: list[Impact], cluster: Cluster,
         cells.append([
             ctx.ref(impact.failed), kind_word(impact.kind),
             _("{down} of {total}").format(down=hit.members_down if hit else 0, total=members),
-            _fraction(hit.control_down, hit.control) if hit else "0",
+            fraction_text(hit.control_down, hit.control) if hit else "0",
             _("lost") if hit and hit.quorum_lost else _("kept"),
             _("down") if hit and hit.down else _("up"),
         ])

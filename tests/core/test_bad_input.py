@@ -8,9 +8,8 @@ from pathlib import Path
 
 import pytest
 
+from tests.support.paths import TOPODOC
 from topodoc.reading.yamlpos import MAX_ALIAS_EXPANSION, MAX_DEPTH
-
-from .conftest import TOPODOC
 
 SITE = """\
     version: 1

@@ -7,9 +7,8 @@ import subprocess
 
 import pytest
 
+from tests.support.paths import LAB, REPO, TOPODOC
 from topodoc.cli.main import build_parser
-
-from .conftest import LAB, REPO, TOPODOC
 
 
 def commands() -> list[str]:
@@ -122,12 +121,13 @@ def test_version(run):
 
 
 def test_internal_errors_are_reported_without_a_traceback(run, monkeypatch, capsys):
+    from topodoc.cli import common
     from topodoc.cli import main as cli
 
     def boom(path):
         raise RuntimeError("simulated bug")
 
-    monkeypatch.setattr(cli, "load_topology", boom)
+    monkeypatch.setattr(common, "load_topology", boom)
     code = cli.main(["validate", str(LAB)])
     err = capsys.readouterr().err
     assert code == 2

@@ -7,12 +7,11 @@ import gc
 
 import pytest
 
+from tests.support.paths import LAB
 from topodoc.diagrams.dot import render_dot
 from topodoc.diagrams.views import Selection, select
 from topodoc.reading.load import load_topology
 from topodoc.util import gcpause as collector
-
-from .conftest import LAB
 
 
 @pytest.fixture

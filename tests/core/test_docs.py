@@ -9,10 +9,9 @@ from pathlib import Path
 
 import pytest
 
+from tests.support.paths import EXAMPLE, REPO
 from topodoc.reading.rules import RULES, SILENCEABLE
 from topodoc.reading.schema import schema
-
-from .conftest import LAB, REPO
 
 MANUAL = REPO / "docs" / "manual"
 TOPOLOGY_RST = (MANUAL / "topology.rst").read_text(encoding="utf-8")
@@ -116,7 +115,7 @@ def test_the_first_example_validates_as_shown(tmp_path, run, monkeypatch):
 
 def test_the_error_examples_are_real(tmp_path, run, monkeypatch):
     """The size and secret examples: the lab with 64Gb for zcloud's memory and a password."""
-    shutil.copytree(LAB, tmp_path / "topology")
+    shutil.copytree(EXAMPLE, tmp_path / "topology")
     hosts = tmp_path / "topology" / "hosts.yaml"
     hosts.write_text(hosts.read_text().replace("    memory: 256GiB ", "    memory: 64Gb   "))
     live = tmp_path / "topology" / "live.yaml"
@@ -182,7 +181,7 @@ def test_cli_validate_lab_example(run, monkeypatch):
     "export topology/ -o lab.json",
 ])
 def test_cli_lab_examples(run, monkeypatch, tmp_path, command):
-    shutil.copytree(LAB, tmp_path / "topology")
+    shutil.copytree(EXAMPLE, tmp_path / "topology")
     monkeypatch.chdir(tmp_path)
     r = run(*command.split())
     assert r.code == 0
@@ -192,6 +191,6 @@ def test_cli_lab_examples(run, monkeypatch, tmp_path, command):
 
 def test_cli_export_object_example(run):
     [shown] = [b for b in blocks(CLI_RST, "json") if '"id": "z-k8s-m-2"' in b]
-    exported = json.loads(run("export", LAB).out)
+    exported = json.loads(run("export", EXAMPLE).out)
     [real] = [o for o in exported["objects"] if o["id"] == "z-k8s-m-2"]
     assert json.loads(shown) == real

@@ -10,10 +10,10 @@ import jsonschema
 import pytest
 import yaml
 
+from tests.support.files import write_files
+from tests.support.paths import LAB, TOPODOC
 from topodoc.model.export import FORMAT_VERSION
 from topodoc.reading.schema import schema_text
-
-from .conftest import LAB, TOPODOC, write_files
 
 
 def export(run, path, *extra) -> str:

@@ -8,10 +8,9 @@ from fractions import Fraction
 
 import pytest
 
+from tests.support.paths import LAB
 from topodoc.analysis.impact import impact_table
 from topodoc.reading.load import load_topology
-
-from .conftest import LAB
 
 
 def servers(n: int) -> str:
@@ -120,9 +119,9 @@ def test_impact_command_on_the_hybrid_design(topo, run):
     assert r.code == 0
     assert r.out.splitlines() == [
         "FAILURE OF  KIND  DOWN WITH IT  QUORUM LOST  CONTROL PLANE LOST",
-        "s1          host  1 VMs         -            e 1/3; k 2/6 (=1/3)",
-        "s2          host  1 VMs         -            e 1/3; k 2/6 (=1/3)",
-        "s3          host  1 VMs         -            e 1/3; k 2/6 (=1/3)",
+        "s1          host  1 VM          -            e 1/3; k 2/6 (=1/3)",
+        "s2          host  1 VM          -            e 1/3; k 2/6 (=1/3)",
+        "s3          host  1 VM          -            e 1/3; k 2/6 (=1/3)",
     ]
     r = run("impact", path, "--object", "cp2", "--object", "e", "--format", "json")
     data = json.loads(r.out)
@@ -198,7 +197,7 @@ THIRDS = "z-etcd 1/3; z-gluster 1/3; z-k8s 2/6 (=1/3); z-kafka 1/3; z-rabbitmq 1
 ALL = ("kvm-k8s 6/6 (=1); os-k8s 6/6 (=1); z-ceph 5/5 (=1); z-etcd 3/3 (=1); z-gluster 3/3 (=1); "
        "z-k8s 6/6 (=1); z-kafka 3/3 (=1); z-rabbitmq 3/3 (=1); z-vitess 1/1; "
        "zcloud-openstack 3/3 (=1); zcloud-ovirt 1/1")
-EVERYTHING = "3 hosts, 19 VMs, 1 containers, 6 services, 11 clusters, 7 storage"
+EVERYTHING = "3 hosts, 19 VMs, 1 container, 6 services, 11 clusters, 7 storage objects"
 QUORUM_ALL = ("kvm-k8s, os-k8s, z-ceph, z-etcd, z-gluster, z-k8s, z-kafka, z-rabbitmq, "
               "zcloud-openstack, zcloud-ovirt")
 
@@ -209,12 +208,12 @@ def test_seed_lab_impact_table_matches_the_hand_count(run):
     rows = [re.split(r"\s{2,}", line) for line in r.out.splitlines()]
     assert rows == [
         ["FAILURE OF", "KIND", "DOWN WITH IT", "QUORUM LOST", "CONTROL PLANE LOST"],
-        ["zcloud", "host", "17 VMs, 1 containers, 4 services, 4 clusters, 2 storage",
+        ["zcloud", "host", "17 VMs, 1 container, 4 services, 4 clusters, 2 storage objects",
          "kvm-k8s, os-k8s, zcloud-openstack, zcloud-ovirt",
          "kvm-k8s 6/6 (=1); os-k8s 6/6 (=1); z-ceph 2/5; " + THIRDS + "; z-vitess 1/1; "
          "zcloud-openstack 3/3 (=1); zcloud-ovirt 1/1"],
-        ["zcloud-2", "host", "1 VMs", "-", "z-ceph 2/5; " + THIRDS],
-        ["zcloud-3", "host", "1 VMs", "-", "z-ceph 1/5; " + THIRDS],
+        ["zcloud-2", "host", "1 VM", "-", "z-ceph 2/5; " + THIRDS],
+        ["zcloud-3", "host", "1 VM", "-", "z-ceph 1/5; " + THIRDS],
         ["home-power", "failure_domain", EVERYTHING, QUORUM_ALL, ALL],
         ["home-rack", "failure_domain", EVERYTHING, QUORUM_ALL, ALL],
         ["home-lab", "site", EVERYTHING, QUORUM_ALL, ALL],
@@ -255,6 +254,6 @@ def test_seed_lab_objects(run):
         ["os-compute-1", "vm", "2 VMs", "-", "os-k8s 2/6 (=1/3)"],
         # z-k8s uses z-etcd; z-vitess and zcloud-openstack depend on it, os-k8s and terraform
         # on zcloud-openstack
-        ["z-etcd", "cluster", "1 services, 4 clusters", "z-etcd, z-k8s", "-"],
+        ["z-etcd", "cluster", "1 service, 4 clusters", "z-etcd, z-k8s", "-"],
         ["lab-net", "network", "nothing else", "-", "-"],
     ]

@@ -1,5 +1,5 @@
-"""Loading moves what it allocated out of the cyclic collector's generations (``gc.freeze``,
-see ``topodoc.util.gcpause``):
+"""A command's load (the program's edge, ``topodoc.cli.common.load``) moves what it allocated
+out of the cyclic collector's generations (``gc.freeze``, see ``topodoc.util.gcpause``):
 that is only safe because a load makes no reference cycles, so that reference counting
 frees a dropped model entirely. Checked on a valid lab, a generated one, and topologies
 with every kind of error path (schema errors, unknown references, an include cycle)."""
@@ -15,9 +15,9 @@ from pathlib import Path
 
 import pytest
 
+from tests.support.paths import LAB
+from topodoc.cli.common import load
 from topodoc.reading.load import load_topology
-
-from .conftest import LAB
 
 BENCHMARKS = Path(__file__).resolve().parents[2] / "benchmarks"
 
@@ -53,7 +53,7 @@ def test_a_load_makes_no_reference_cycles_and_a_dropped_model_is_freed(topology:
     gc.unfreeze()
     gc.collect()
     frozen = gc.get_freeze_count()
-    loaded = load_topology(topology)
+    loaded = load(str(topology))
     assert gc.get_freeze_count() >= frozen + len(loaded.model.objects)
     model = weakref.ref(loaded.model)
     del loaded
@@ -67,3 +67,18 @@ def test_a_load_makes_no_reference_cycles_and_a_dropped_model_is_freed(topology:
         gc.set_debug(0)
         gc.garbage.clear()
     assert not cycles, f"the load left reference cycles: {cycles.most_common(8)}"
+
+
+def test_the_library_leaves_the_collector_alone(topology: Path) -> None:
+    """Only the program's edges tune the collector: ``load_topology`` inside Sphinx's
+    process (or anyone's) neither pauses it nor freezes anything."""
+    load_topology(topology)
+    gc.unfreeze()
+    was = gc.isenabled()
+    gc.enable()
+    try:
+        loaded = load_topology(topology)
+        assert gc.get_freeze_count() == 0 and gc.isenabled() and loaded.model is not None
+    finally:
+        if not was:
+            gc.disable()

@@ -7,10 +7,9 @@ import textwrap
 import pytest
 import yaml
 
+from tests.support.paths import LAB
 from topodoc.model.problems import Location
 from topodoc.reading.yamlpos import YAMLProblem, YList, YMap, load
-
-from .conftest import LAB
 
 
 def parse(text: str):

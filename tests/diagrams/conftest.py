@@ -2,33 +2,28 @@
 
 from __future__ import annotations
 
-import textwrap
 from collections.abc import Callable
 from pathlib import Path
 
 import pytest
 
+from tests.support.files import write_files
+from tests.support.paths import LAB
 from topodoc.model.objects import Model
 
-from .topologies import SMALL, TOPOLOGY, big_yaml, load_valid
+from .topologies import SMALL, big_yaml, load_valid
 
 
 @pytest.fixture(scope="session")
 def lab() -> Model:
-    """The real topology in topology/."""
-    return load_valid(TOPOLOGY)
+    """The frozen copy of the example lab."""
+    return load_valid(LAB)
 
 
 @pytest.fixture
 def write_topology(tmp_path: Path) -> Callable[..., Path]:
-    """Writes YAML files (name -> text) to a fresh directory and returns it."""
-    def write(files: dict[str, str] | str, name: str = "topo") -> Path:
-        folder = tmp_path / name
-        folder.mkdir()
-        for file, text in ({"lab.yaml": files} if isinstance(files, str) else files).items():
-            (folder / file).write_text(textwrap.dedent(text), encoding="utf-8")
-        return folder
-    return write
+    """Writes YAML files (name -> text, or one text as ``lab.yaml``) to a directory."""
+    return lambda files, name="topo": write_files(tmp_path / name, files)
 
 
 @pytest.fixture

@@ -7,12 +7,13 @@ from pathlib import Path
 
 import pytest
 
+from tests.support.paths import LAB as TOPOLOGY
 from topodoc.cli import render as render_cli
 from topodoc.cli.main import main
 from topodoc.diagrams.dot import DotOptions, render_dot
 from topodoc.diagrams.views import select, selection_for_view
 
-from .topologies import TOPOLOGY, big_yaml
+from .topologies import big_yaml
 
 
 def render(capsys, *args: str) -> tuple[int, str, str]:

@@ -9,8 +9,6 @@ import yaml
 from topodoc.model.objects import Model
 from topodoc.reading.load import load_topology
 
-TOPOLOGY = Path(__file__).resolve().parents[2] / "topology"
-
 #: Two hosts in a site (one rack, one power feed), a VM with a nested VM, a container, two
 #: clusters, a service, storage and a network. Chinese in one name.
 SMALL = """\

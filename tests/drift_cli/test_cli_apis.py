@@ -21,8 +21,8 @@ from tests.servers.openstack_api import (
     hypervisor,
     server,
 )
+from tests.support.cli import run_process as topodoc_process
 
-from .conftest import topodoc_process
 from .lab import Lab, write_lab
 
 pytest.importorskip("libvirt")

@@ -9,7 +9,8 @@ from pathlib import Path
 
 import pytest
 
-from .conftest import topodoc_process
+from tests.support.cli import run_process as topodoc_process
+
 from .lab import Lab, write_lab
 
 #: Drift in every libvirt layer: a VM gone from h1, an undocumented one on h2, compute-1

@@ -9,9 +9,9 @@ import subprocess
 import sys
 from pathlib import Path
 
+from tests.support.cli import run_process as topodoc_process
+from tests.support.paths import REPO as ROOT
 from topodoc.drift import demo
-
-from .conftest import ROOT, topodoc_process
 
 #: The demo's deliberate drift (src/topodoc/demo/DRIFT.json) as findings.
 DELIBERATE = {

@@ -8,10 +8,9 @@ import re
 import pytest
 import yaml
 
+from tests.support.paths import REPO as ROOT
 from topodoc.cli.main import main
 from topodoc.drift.ignore import IgnoreRules, parse_ignore_text
-
-from .conftest import ROOT
 
 DOC = ROOT / "docs" / "manual" / "drift.rst"
 

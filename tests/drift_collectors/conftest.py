@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import sys
 from pathlib import Path
 
 import pytest
@@ -18,10 +17,6 @@ from collector_lab import (
 
 from topodoc.drift.collect import SourceSpec
 
-ROOT = Path(__file__).resolve().parents[2]
-if str(ROOT) not in sys.path:
-    sys.path.insert(0, str(ROOT))  # for tests.servers
-
 
 @pytest.fixture(scope="session")
 def libvirt_uris(tmp_path_factory: pytest.TempPathFactory) -> dict[str, str]:
@@ -34,7 +29,6 @@ def libvirt_uris(tmp_path_factory: pytest.TempPathFactory) -> dict[str, str]:
         uris[name] = f"test://{path}"
     return uris
 
-
 @pytest.fixture
 def openstack_api():
     """7 servers over 3 hypervisors; pages of 3 so every list paginates."""
@@ -44,13 +38,11 @@ def openstack_api():
                       page_size=3) as api:
         yield api
 
-
 @pytest.fixture
 def openstack_spec(openstack_api, tmp_path):
     clouds = write_clouds_yaml(tmp_path, f"{openstack_api.url}/identity/v3")
     return SourceSpec("openstack:zc-os", "openstack", "zc-os", "zc",
                       {"clouds_yaml": str(clouds), "region": "RegionOne"}, timeout_s=5.0)
-
 
 @pytest.fixture
 def kubernetes_api():
@@ -61,13 +53,11 @@ def kubernetes_api():
                        page_size=2) as api:
         yield api
 
-
 @pytest.fixture
 def kubernetes_spec(kubernetes_api, tmp_path):
     kubeconfig = write_kubeconfig(tmp_path, kubernetes_api.url)
     return SourceSpec("kubernetes:z-k8s", "kubernetes", "z-k8s", "z-k8s-admin",
                       {"kubeconfig": str(kubeconfig)}, timeout_s=5.0)
-
 
 @pytest.fixture(scope="session")
 def etcd(tmp_path_factory):
@@ -78,7 +68,6 @@ def etcd(tmp_path_factory):
         pytest.skip(f"{ETCD} is absent (Debian: apt-get install etcd-server)")
     with EtcdServer(tmp_path_factory.mktemp("etcd")) as server:
         yield server
-
 
 @pytest.fixture(scope="session")
 def etcd_tls(tmp_path_factory):

@@ -1,0 +1,2 @@
+"""Analyses of the model: failure impact (what goes down with an object).
+"""

@@ -23,7 +23,8 @@ from dataclasses import dataclass
 from fractions import Fraction
 from typing import Any
 
-from topodoc.model.objects import CONTROL_ROLES, QUORUM_ROLES, Cluster, Model
+from topodoc.model.objects import CONTROL_ROLES, Cluster, Model
+from topodoc.model.roles import quorum_voters
 
 
 @dataclass(frozen=True)
@@ -65,7 +66,7 @@ class ImpactAnalysis:
         clusters = model.of_kind("cluster")
         self.members = {c.id: list(dict.fromkeys(c.machines())) for c in clusters}
         self.control = {c.id: self._control(c) for c in clusters}
-        self.voters = {c.id: self._voters(c) for c in clusters}
+        self.voters = {c.id: quorum_voters(model, c) for c in clusters}
         for obj in model:
             for dep in getattr(obj, "depends_on", ()):
                 self.dependents[dep].add(obj.id)
@@ -110,13 +111,6 @@ class ImpactAnalysis:
             if isinstance(etcd, Cluster):
                 out += list(etcd.machines())
         return out
-
-    def _voters(self, cluster: Cluster) -> list[str]:
-        if cluster.type == "kubernetes" and cluster.etcd_mode == "external":
-            etcd = self.model.get(cluster.etcd_cluster or "")
-            return list(etcd.machines()) if isinstance(etcd, Cluster) else []
-        roles = QUORUM_ROLES[cluster.type]
-        return list(dict.fromkeys(cluster.machines(*roles))) if roles else []
 
     def _fails(self, obj: Any, down: set[str]) -> bool:
         """Whether ``obj`` goes down, given what is down already."""

@@ -3,15 +3,19 @@
 from __future__ import annotations
 
 from collections.abc import Callable
+from fractions import Fraction
 from typing import Any
 
 from topodoc.analysis.impact import Impact
+from topodoc.model.kinds import count_noun
 from topodoc.model.objects import Model
 
+#: What a failure's summary counts, in this order.
+SUMMARY_KINDS = ("host", "vm", "container", "service", "cluster", "storage")
 
-def _fraction(down: int, total: int) -> str:
-    from fractions import Fraction
 
+def fraction_text(down: int, total: int) -> str:
+    """``2/6 (=1/3)``: the lowest terms only where they differ; ``-`` for no total."""
     if not total:
         return "-"
     simple = Fraction(down, total)
@@ -19,18 +23,10 @@ def _fraction(down: int, total: int) -> str:
     return text if simple.denominator == total else f"{text} (={simple})"
 
 
-#: What "down with it" counts, by the kind it counts.
-DOWN_LABELS = {"hosts": "host", "VMs": "vm", "containers": "container", "services": "service",
-               "clusters": "cluster", "storage": "storage"}
-
-
 def _down_summary(model: Model, row: Impact, translate: Callable[[str], str]) -> str:
-    parts = []
-    for label, kind in DOWN_LABELS.items():
-        n = row.count(model, kind)
-        if n:
-            parts.append(f"{n} {translate(label)}")
-    return ", ".join(parts) or translate("nothing else")
+    counts = ((kind, row.count(model, kind)) for kind in SUMMARY_KINDS)
+    return ", ".join(count_noun(n, kind, translate) for kind, n in counts if n) \
+        or translate("nothing else")
 
 
 def impact_rows(model: Model, rows: list[Impact],
@@ -40,7 +36,7 @@ def impact_rows(model: Model, rows: list[Impact],
     out = []
     for row in rows:
         quorum = [c.cluster for c in row.clusters if c.quorum_lost]
-        control = [f"{c.cluster} {_fraction(c.control_down, c.control)}"
+        control = [f"{c.cluster} {fraction_text(c.control_down, c.control)}"
                    for c in row.clusters if c.control_down]
         out.append({
             "failure": row.failed, "kind": row.kind, "down": _down_summary(model, row, translate),

@@ -12,7 +12,7 @@ from dataclasses import replace
 from datetime import UTC, datetime
 from pathlib import Path
 
-from topodoc.cli.main import DEFAULT_PATH, EXIT_ERROR, UsageError, load_or_exit
+from topodoc.cli.common import DEFAULT_PATH, EXIT_ERROR, UsageError, load
 from topodoc.drift.collect import SourceSpec
 from topodoc.drift.resources import SOURCE_KINDS, SourceResult
 from topodoc.drift.secrets import safe_uri
@@ -149,7 +149,7 @@ def cmd_drift(args: argparse.Namespace) -> int:
 
     path = args.path or (str(demo.topology_dir()) if args.demo else DEFAULT_PATH)
     label = args.path or ("topodoc demo" if args.demo else DEFAULT_PATH)
-    loaded = load_or_exit(path)
+    loaded = load(path)
     if not loaded.ok:
         for problem in loaded.errors:
             print(problem, file=sys.stderr)
@@ -218,7 +218,7 @@ def _write_baseline(path: str, findings, in_use, write_ignore_file) -> None:
 def cmd_snapshot(args: argparse.Namespace) -> int:
     from topodoc.drift.snapshot import write_snapshot
 
-    loaded = load_or_exit(args.path or DEFAULT_PATH)
+    loaded = load(args.path or DEFAULT_PATH)
     if not loaded.ok:
         for problem in loaded.errors:
             print(problem, file=sys.stderr)

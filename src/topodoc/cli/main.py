@@ -11,43 +11,26 @@ import json
 import os
 import sys
 from collections.abc import Callable
-from importlib import import_module
 
 from topodoc import __version__
-from topodoc.reading.load import Loaded, SourceError, load_topology
-from topodoc.util.atomic import write_text
-
-EXIT_OK, EXIT_INVALID, EXIT_ERROR = 0, 1, 2
-DEFAULT_PATH = "topology"
-
-#: Modules that add their own subcommands with ``add_parser(subparsers)``.
-COMMAND_MODULES = ("topodoc.cli.render", "topodoc.cli.drift")
-
-
-class UsageError(Exception):
-    """A mistake on the command line or in a file named on it: exit 2 with a message."""
-
-
-def _path_arg(parser: argparse.ArgumentParser) -> None:
-    parser.add_argument("path", nargs="?", default=DEFAULT_PATH,
-                        help="topology directory or file (default: topology/)")
-
-
-def load_or_exit(path: str) -> Loaded:
-    """The loaded topology; an unusable path is a :class:`UsageError`."""
-    try:
-        return load_topology(path)
-    except SourceError as exc:
-        raise UsageError(str(exc)) from None
-
-
-def _print_problems(loaded: Loaded, out) -> None:
-    for problem in loaded.problems:
-        print(problem, file=out)
+from topodoc.cli import drift, render
+from topodoc.cli.common import (
+    EXIT_ERROR,
+    EXIT_INVALID,
+    EXIT_OK,
+    InvalidTopology,
+    UsageError,
+    add_path_arg,
+    load,
+    load_valid,
+    print_problems,
+    write_output,
+)
+from topodoc.errors import TopodocError
 
 
 def cmd_validate(args: argparse.Namespace) -> int:
-    loaded = load_or_exit(args.path)
+    loaded = load(args.path)
     model = loaded.model
     io_failure = any(p.rule == "io" for p in loaded.problems)
     if args.format == "json":
@@ -58,7 +41,7 @@ def cmd_validate(args: argparse.Namespace) -> int:
             "silenced": [s.to_json() for s in loaded.silenced],
         }, indent=2, ensure_ascii=False))
     else:
-        _print_problems(loaded, sys.stdout)
+        print_problems(loaded, sys.stdout)
         for entry in loaded.silenced:
             print(f"{entry.problem.loc}: silenced: {entry.problem.message} "
                   f"[{entry.problem.rule}] -- {entry.reason}")
@@ -70,30 +53,16 @@ def cmd_validate(args: argparse.Namespace) -> int:
     return EXIT_OK if loaded.ok else EXIT_INVALID
 
 
-def require_valid(loaded: Loaded) -> int | None:
-    if loaded.ok:
-        return None
-    _print_problems(loaded, sys.stderr)
-    print(f"topodoc: the topology has {len(loaded.errors)} error(s); fix them first "
-          "(topodoc validate)", file=sys.stderr)
-    return EXIT_ERROR if any(p.rule == "io" for p in loaded.errors) else EXIT_INVALID
-
-
 def cmd_export(args: argparse.Namespace) -> int:
     from topodoc.model.export import export_text
 
-    loaded = load_or_exit(args.path)
-    if (code := require_valid(loaded)) is not None:
-        return code
+    loaded = load_valid(args.path)
     root = args.path if os.path.isdir(args.path) else os.path.dirname(args.path) or "."
     text = export_text(loaded.model, os.path.abspath(root))
     if args.output in (None, "-"):
         sys.stdout.write(text)
     else:
-        try:
-            write_text(args.output, text)
-        except OSError as exc:
-            raise UsageError(f"cannot write {args.output}: {exc.strerror or exc}") from None
+        write_output(args.output, text)
         print(f"wrote {args.output}", file=sys.stderr)
     return EXIT_OK
 
@@ -102,10 +71,7 @@ def cmd_impact(args: argparse.Namespace) -> int:
     from topodoc.analysis.impact import impact_table
     from topodoc.analysis.impact_text import impact_json, impact_text
 
-    loaded = load_or_exit(args.path)
-    if (code := require_valid(loaded)) is not None:
-        return code
-    model = loaded.model
+    model = load_valid(args.path).model
     unknown = [t for t in args.object if t not in model.objects]
     if unknown:
         raise UsageError(f"--object: no object {', '.join(map(repr, unknown))} in {args.path}")
@@ -135,14 +101,14 @@ def build_parser() -> argparse.ArgumentParser:
                        description="Check the topology: YAML, schema and semantic rules. "
                        "Prints FILE:LINE:COL: SEVERITY: MESSAGE [RULE] per problem, then what "
                        "the topology silenced and why. Exit 0 valid, 1 errors, 2 I/O error.")
-    _path_arg(p)
+    add_path_arg(p)
     p.add_argument("--format", choices=("text", "json"), default="text")
     p.set_defaults(func=cmd_validate)
 
     p = sub.add_parser("export", help="write the resolved model as versioned JSON",
                        description="Write the resolved model as JSON with a format_version. "
                        "The same topology always gives the same bytes.")
-    _path_arg(p)
+    add_path_arg(p)
     p.add_argument("-o", "--output", help="output file (default: standard output)")
     p.set_defaults(func=cmd_export)
 
@@ -150,7 +116,7 @@ def build_parser() -> argparse.ArgumentParser:
                        description="For each physical host, failure domain and site (or the "
                        "objects given with --object): what goes down with it, which clusters "
                        "lose quorum, and what fraction of each control plane is lost.")
-    _path_arg(p)
+    add_path_arg(p)
     p.add_argument("--object", action="append", default=[], metavar="ID",
                    help="analyse this object instead (repeatable)")
     p.add_argument("--format", choices=("text", "json"), default="text")
@@ -161,14 +127,8 @@ def build_parser() -> argparse.ArgumentParser:
                        "and other tools.")
     p.set_defaults(func=cmd_schema)
 
-    for name in COMMAND_MODULES:
-        try:
-            module = import_module(name)
-        except ModuleNotFoundError as exc:
-            if exc.name != name:
-                raise
-            continue
-        module.add_parser(sub)
+    render.add_parser(sub)
+    drift.add_parser(sub)
     return parser
 
 
@@ -178,7 +138,10 @@ def main(argv: list[str] | None = None) -> int:
     func: Callable[[argparse.Namespace], int] = args.func
     try:
         return func(args)
-    except UsageError as exc:
+    except InvalidTopology as exc:
+        print(f"topodoc: {exc}", file=sys.stderr)
+        return exc.code
+    except TopodocError as exc:
         print(f"topodoc {args.command}: error: {exc}", file=sys.stderr)
         return EXIT_ERROR
     except KeyboardInterrupt:

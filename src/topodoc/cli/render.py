@@ -8,12 +8,12 @@ import sys
 from dataclasses import replace
 from pathlib import Path
 
-from topodoc.cli.main import DEFAULT_PATH, EXIT_OK, UsageError, load_or_exit, require_valid
-from topodoc.diagrams.dot import DotError, DotOptions, cjk_font_available, render_dot, run_dot
+from topodoc.cli.common import DEFAULT_PATH, EXIT_OK, UsageError, load_valid, write_output
+from topodoc.diagrams.dot import DotOptions, cjk_font_available, render_dot, run_dot
 from topodoc.diagrams.style import THEMES
-from topodoc.diagrams.views import LAYERS, Selection, ViewError, select, selection_for_view
+from topodoc.diagrams.views import LAYERS, Selection, select, selection_for_view
 from topodoc.model.objects import Model
-from topodoc.util.atomic import write_bytes
+from topodoc.util import gcpause
 
 #: Output file suffix -> format.
 SUFFIXES = {".svg": "svg", ".png": "png", ".pdf": "pdf", ".dot": "dot"}
@@ -70,15 +70,10 @@ def cmd_render(args: argparse.Namespace) -> int:
                              legend=not args.no_legend)
     except ValueError as exc:
         raise UsageError(f"--node-budget: {exc}") from None
-    loaded = load_or_exit(args.path)
-    if (code := require_valid(loaded)) is not None:
-        return code
-    model = loaded.model
-    try:
+    model = load_valid(args.path).model
+    with gcpause.paused():  # allocates much, makes no reference cycles
         selected = select(model, _selection(model, args))
-    except ViewError as exc:
-        raise UsageError(str(exc)) from None
-    graph = render_dot(model, selected, options)
+        graph = render_dot(model, selected, options)
     if graph.collapsed:
         _warn(f"{len(graph.collapsed)} collapse(s) to keep within the node budget of "
               f"{options.node_budget} (raise it with --node-budget):")
@@ -87,15 +82,9 @@ def cmd_render(args: argparse.Namespace) -> int:
     if fmt in ("png", "pdf") and _CJK.search(graph.source) and not cjk_font_available():
         _warn("no font for Chinese (CJK) text is installed: it shows as empty boxes in "
               f"{fmt.upper()} (Debian: apt-get install fonts-wqy-microhei); SVG is not affected")
-    try:
-        data = graph.source.encode("utf-8") if fmt == "dot" else run_dot(
-            graph.source, fmt, timeout_s=args.timeout)
-    except DotError as exc:
-        raise UsageError(str(exc)) from None
-    try:
-        write_bytes(args.output, data)
-    except OSError as exc:
-        raise UsageError(f"cannot write {args.output}: {exc.strerror or exc}") from None
+    data = graph.source.encode("utf-8") if fmt == "dot" else run_dot(
+        graph.source, fmt, timeout_s=args.timeout)
+    write_output(args.output, data)
     print(f"wrote {args.output} ({len(graph.nodes)} objects"
           f"{', some collapsed' if graph.collapsed else ''})", file=sys.stderr)
     return EXIT_OK

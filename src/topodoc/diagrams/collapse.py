@@ -1,7 +1,7 @@
 """Keeping a diagram within its node budget by drawing groups of objects as one node.
 
 Collapses happen only while the diagram is over budget, biggest saving first within a level,
-deepest level first, in four passes:
+deepest level first, in five passes:
 
 1. objects with nothing inside them and the same relations (kind, and edges to the same
    objects with the same labels: the members of a cluster with one role, say) become one
@@ -19,9 +19,8 @@ from collections import Counter
 from collections.abc import Mapping
 from dataclasses import dataclass
 
-from topodoc.diagrams.style import count_noun
 from topodoc.diagrams.views import Selected
-from topodoc.model.kinds import KINDS, MACHINE_KINDS
+from topodoc.model.kinds import KINDS, MACHINE_KINDS, count_noun
 from topodoc.model.objects import Model
 
 TOP = ""  # the key of the top level in ``Plan.children``

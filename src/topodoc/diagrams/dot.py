@@ -19,9 +19,9 @@ from topodoc.diagrams.collapse import TOP, Plan, Summary, plan
 from topodoc.diagrams.graphviz import FORMATS, DotError, DotTimeout, cjk_font_available, run_dot
 from topodoc.diagrams.style import (
     COLLAPSED,
+    DEFAULT_FONT,
     LINE_SAMPLES,
     LOOSE,
-    NOUNS,
     RELATIONS,
     SHAPES,
     THEME,
@@ -30,15 +30,13 @@ from topodoc.diagrams.style import (
 )
 from topodoc.diagrams.views import Selected
 from topodoc.model.facts import facts, summary
-from topodoc.model.kinds import KINDS
+from topodoc.model.kinds import BY_NAME, KINDS
 from topodoc.model.objects import Model, Obj
-from topodoc.util import gcpause as collector
 from topodoc.util.suggest import unknown_name
 
 __all__ = ["FORMATS", "DotError", "DotGraph", "DotOptions", "DotTimeout", "cjk_font_available",
            "quote", "render_dot", "run_dot"]
 
-DEFAULT_FONT = "Noto Sans CJK SC, WenQuanYi Micro Hei, sans-serif"
 LEGEND_ID = "topodoc:legend"
 #: How many hidden ids a collapsed node's tooltip names.
 TOOLTIP_IDS = 30
@@ -97,13 +95,7 @@ def _attrs(attrs: dict[str, str]) -> str:
 
 
 def render_dot(model: Model, selected: Selected, options: DotOptions = DotOptions()) -> DotGraph:
-    """The DOT text drawing ``selected``, collapsed to fit ``options.node_budget``; runs with
-    the cyclic collector paused (see :mod:`.collector`)."""
-    with collector.paused():
-        return _render_dot(model, selected, options)
-
-
-def _render_dot(model: Model, selected: Selected, options: DotOptions) -> DotGraph:
+    """The DOT text drawing ``selected``, collapsed to fit ``options.node_budget``."""
     drawing = plan(model, selected, options.node_budget)
     writer = _Writer(model, drawing, options, THEME[options.theme])
     lines = writer.header(selected.selection.title, selected.selection.direction)
@@ -221,7 +213,7 @@ class _Writer:
             if kind in self.kinds:
                 colours = self.theme.kinds[kind]
                 name = self.options.translate(
-                    "collapsed objects" if kind == COLLAPSED else NOUNS[kind][0])
+                    "collapsed objects" if kind == COLLAPSED else BY_NAME[kind].singular)
                 rows.append(f'<tr><td bgcolor="{colours.fill}" color="{colours.line}" '
                             f'border="1" width="28"></td><td align="left">{name}</td></tr>')
         for relation, (name, style, _, kind) in RELATIONS.items():

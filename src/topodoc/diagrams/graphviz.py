@@ -6,6 +6,8 @@ import re
 import shutil
 import subprocess
 
+from topodoc.errors import TopodocError
+
 FORMATS = ("svg", "png", "pdf", "cmapx")
 #: Above this many nodes, or edges, ``dot`` trades some layout quality for time.
 BIG_GRAPH_NODES = 1000
@@ -17,7 +19,7 @@ INSTALL_HINT = ("install Graphviz (Debian/Ubuntu: apt-get install graphviz; Fedo
 _QUOTED = re.compile(r'"(?:[^"\\]|\\.)*"')
 
 
-class DotError(Exception):
+class DotError(TopodocError):
     """``dot`` is missing or failed; the message says which, with its error output."""
 
 

@@ -7,6 +7,8 @@ from dataclasses import dataclass
 THEMES = ("light", "dark")
 #: The pseudo-kind of a node standing for several collapsed objects.
 COLLAPSED = "collapsed"
+#: The diagrams' font list: a CJK font first, so Chinese text has glyphs in PNG and PDF.
+DEFAULT_FONT = "Noto Sans CJK SC, WenQuanYi Micro Hei, sans-serif"
 
 
 @dataclass(frozen=True)
@@ -86,15 +88,3 @@ LOOSE = ("managed_by",)
 #: Line styles as the legend draws them.
 LINE_SAMPLES = {"solid": "────", "dashed": "─ ─ ─", "dotted": "· · · ·", "bold": "━━━━"}
 
-NOUNS: dict[str, tuple[str, str]] = {
-    "site": ("site", "sites"), "failure_domain": ("failure domain", "failure domains"),
-    "host": ("host", "hosts"), "vm": ("VM", "VMs"), "container": ("container", "containers"),
-    "cluster": ("cluster", "clusters"), "service": ("service", "services"),
-    "network": ("network", "networks"), "storage": ("storage object", "storage objects"),
-}
-
-
-def count_noun(count: int, kind: str) -> str:
-    """``3 VMs``, ``1 host``."""
-    singular, plural = NOUNS[kind]
-    return f"{count} {singular if count == 1 else plural}"

@@ -41,10 +41,10 @@ import weakref
 from collections.abc import Iterable, Iterator, Mapping
 from dataclasses import dataclass, replace
 
+from topodoc.errors import TopodocError
 from topodoc.model.graph import references
 from topodoc.model.kinds import KINDS, MACHINE_KINDS
 from topodoc.model.objects import Cluster, Model, Obj
-from topodoc.util import gcpause as collector
 from topodoc.util.suggest import unknown_name
 
 LAYERS = ("physical", "virtualization", "openstack", "kubernetes", "storage", "services",
@@ -54,7 +54,7 @@ DIRECTIONS = ("TB", "LR", "BT", "RL")
 CONTAINMENT = ("runs_on", "provided_by", "in_domain", "parent")
 
 
-class ViewError(ValueError):
+class ViewError(TopodocError, ValueError):
     """A view or selection that cannot be drawn: unknown view, layer, kind or object."""
 
 
@@ -157,14 +157,7 @@ class Selected:
 
 
 def select(model: Model, selection: Selection) -> Selected:
-    """What ``selection`` shows of ``model``; unknown root/include/exclude ids raise ViewError.
-
-    Runs with the cyclic collector paused (see :mod:`.collector`)."""
-    with collector.paused():
-        return _select(model, selection)
-
-
-def _select(model: Model, selection: Selection) -> Selected:
+    """What ``selection`` shows of ``model``; unknown root/include/exclude ids raise ViewError."""
     for name, values in (("root", (selection.root,) if selection.root else ()),
                          ("include", selection.include), ("exclude", selection.exclude)):
         for value in values:

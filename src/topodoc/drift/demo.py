@@ -20,9 +20,10 @@ from pathlib import Path
 from topodoc.drift.collect import SourceSpec
 from topodoc.drift.ignore import Rule
 from topodoc.drift.resources import SourceResult
+from topodoc.errors import TopodocError
 
 
-class DemoError(Exception):
+class DemoError(TopodocError):
     """The demo cannot run for this topology."""
 
 

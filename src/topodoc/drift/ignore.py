@@ -20,6 +20,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from topodoc.drift.resources import ATTRIBUTES
+from topodoc.errors import TopodocError
 from topodoc.util.atomic import write_text
 
 if TYPE_CHECKING:
@@ -28,7 +29,7 @@ if TYPE_CHECKING:
 GLOB_CHARS = re.compile(r"[*?\[]")
 
 
-class IgnoreError(ValueError):
+class IgnoreError(TopodocError, ValueError):
     """An ignore pattern or file the user wrote is malformed; the message says where."""
 
 

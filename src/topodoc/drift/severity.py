@@ -8,6 +8,7 @@ from typing import Any
 
 from topodoc.drift.resources import ATTRIBUTES
 from topodoc.drift.states import STATES
+from topodoc.errors import TopodocError
 
 #: Severity levels, least to most severe.
 LEVELS = ("info", "warning", "error", "critical")
@@ -23,7 +24,7 @@ OVERRIDE = re.compile(
 )
 
 
-class SeverityError(ValueError):
+class SeverityError(TopodocError, ValueError):
     """A severity override the user wrote is malformed."""
 
 

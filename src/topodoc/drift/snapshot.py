@@ -12,12 +12,13 @@ from pathlib import Path
 from typing import Any
 
 from topodoc.drift.resources import SOURCE_STATUSES, SourceResult
+from topodoc.errors import TopodocError
 from topodoc.util.atomic import write_text
 
 FORMAT_VERSION = "1.0"
 
 
-class SnapshotError(Exception):
+class SnapshotError(TopodocError):
     """A snapshot file that cannot be read: the message names the file and what is wrong."""
 
 

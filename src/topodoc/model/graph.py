@@ -19,18 +19,18 @@ from topodoc.model.problems import Location
 
 
 class Written(NamedTuple):
-    """Where a reference is written: field ``name`` (item ``index`` of a list) of ``owner``.
+    """Where a reference is written: field ``name`` (item ``item`` of a list) of ``owner``.
     The location is worked out only when asked for: most references are never reported."""
 
     owner: Located
     name: str
-    index: int | None = None
+    item: int | None = None
 
     @property
     def loc(self) -> Location:
-        if self.index is not None and (item := self.owner.locs.get(
-                f"{self.name}[{self.index}]")) is not None:
-            return item
+        if self.item is not None and (where := self.owner.locs.get(
+                f"{self.name}[{self.item}]")) is not None:
+            return where
         return self.owner.at(self.name)
 
 

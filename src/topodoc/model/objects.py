@@ -9,7 +9,7 @@ from __future__ import annotations
 from collections.abc import Iterator, Mapping
 from dataclasses import dataclass, field
 from functools import cached_property
-from typing import Any
+from typing import ClassVar, Literal, overload
 
 from topodoc.model.kinds import KINDS
 from topodoc.model.problems import Location
@@ -114,7 +114,7 @@ class Obj(Located):
     silence: tuple[Silence, ...] = ()
     expected_drift: tuple[ExpectedDrift, ...] = ()
 
-    kind = "object"
+    kind: ClassVar[str] = "object"
 
     @property
     def title(self) -> str:
@@ -123,13 +123,13 @@ class Obj(Located):
 
 @dataclass(frozen=True, slots=True, kw_only=True)
 class Site(Obj):
-    kind = "site"
+    kind: ClassVar[Literal["site"]] = "site"
     location: str | None = None
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)
 class FailureDomain(Obj):
-    kind = "failure_domain"
+    kind: ClassVar[Literal["failure_domain"]] = "failure_domain"
     type: str
     site: str | None = None
     parent: str | None = None
@@ -150,7 +150,7 @@ class Machine(Obj):
 
 @dataclass(frozen=True, slots=True, kw_only=True)
 class Host(Machine):
-    kind = "host"
+    kind: ClassVar[Literal["host"]] = "host"
     site: str | None = None
     failure_domains: tuple[str, ...] = ()
     vendor: str | None = None
@@ -168,7 +168,7 @@ class Host(Machine):
 
 @dataclass(frozen=True, slots=True, kw_only=True)
 class VM(Machine):
-    kind = "vm"
+    kind: ClassVar[Literal["vm"]] = "vm"
     runs_on: str
     platform: str
     managed_by: str | None = None
@@ -186,7 +186,7 @@ class VM(Machine):
 
 @dataclass(frozen=True, slots=True, kw_only=True)
 class Container(Machine):
-    kind = "container"
+    kind: ClassVar[Literal["container"]] = "container"
     runs_on: str
     runtime: str | None = None
     image: str | None = None
@@ -194,7 +194,7 @@ class Container(Machine):
 
 @dataclass(frozen=True, slots=True, kw_only=True)
 class Cluster(Obj):
-    kind = "cluster"
+    kind: ClassVar[Literal["cluster"]] = "cluster"
     type: str
     members: tuple[Member, ...] = ()
     version: str | None = None
@@ -210,7 +210,7 @@ class Cluster(Obj):
 
 @dataclass(frozen=True, slots=True, kw_only=True)
 class Service(Obj):
-    kind = "service"
+    kind: ClassVar[Literal["service"]] = "service"
     runs_on: tuple[str, ...]
     type: str | None = None
     depends_on: tuple[str, ...] = ()
@@ -220,7 +220,7 @@ class Service(Obj):
 
 @dataclass(frozen=True, slots=True, kw_only=True)
 class Network(Obj):
-    kind = "network"
+    kind: ClassVar[Literal["network"]] = "network"
     type: str
     subnet: str | None = None
     gateway: str | None = None
@@ -231,7 +231,7 @@ class Network(Obj):
 
 @dataclass(frozen=True, slots=True, kw_only=True)
 class Storage(Obj):
-    kind = "storage"
+    kind: ClassVar[Literal["storage"]] = "storage"
     type: str
     provided_by: str
     size: int | None = None
@@ -278,14 +278,15 @@ class Live:
     severity: tuple[str, ...] = ()
 
 
-ObjectT = Site | FailureDomain | Host | VM | Container | Cluster | Service | Network | Storage
+#: Any object of the model; ``obj.kind == "host"`` narrows it to a :class:`Host`.
+AnyObj = Site | FailureDomain | Host | VM | Container | Cluster | Service | Network | Storage
 
 
 @dataclass(frozen=True)
 class Model:
     """The resolved topology: objects by id (sorted), views, the live part, and its digest."""
 
-    objects: Mapping[str, Obj]
+    objects: Mapping[str, AnyObj]
     views: Mapping[str, View]
     live: Live
     files: tuple[str, ...]
@@ -293,20 +294,42 @@ class Model:
     #: Every file looked at, in reading order: what :func:`topodoc.reading.files.unchanged` checks.
     visited: tuple[str, ...] = ()
 
-    def __iter__(self) -> Iterator[Obj]:
+    def __iter__(self) -> Iterator[AnyObj]:
         return iter(self.objects.values())
 
-    def get(self, obj_id: str) -> Any:
+    def get(self, obj_id: str) -> AnyObj | None:
         return self.objects.get(obj_id)
 
     @cached_property
-    def by_kind(self) -> Mapping[str, tuple[Any, ...]]:
-        out: dict[str, list[Obj]] = {kind: [] for kind in KINDS}
+    def by_kind(self) -> Mapping[str, tuple[AnyObj, ...]]:
+        out: dict[str, list[AnyObj]] = {kind: [] for kind in KINDS}
         for obj in self.objects.values():
             out[obj.kind].append(obj)
         return {kind: tuple(items) for kind, items in out.items()}
 
-    def of_kind(self, kind: str) -> tuple[Any, ...]:
+    @overload
+    def of_kind(self, kind: Literal["site"]) -> tuple[Site, ...]: ...
+    @overload
+    def of_kind(self, kind: Literal["failure_domain"]) -> tuple[FailureDomain, ...]: ...
+    @overload
+    def of_kind(self, kind: Literal["host"]) -> tuple[Host, ...]: ...
+    @overload
+    def of_kind(self, kind: Literal["vm"]) -> tuple[VM, ...]: ...
+    @overload
+    def of_kind(self, kind: Literal["container"]) -> tuple[Container, ...]: ...
+    @overload
+    def of_kind(self, kind: Literal["cluster"]) -> tuple[Cluster, ...]: ...
+    @overload
+    def of_kind(self, kind: Literal["service"]) -> tuple[Service, ...]: ...
+    @overload
+    def of_kind(self, kind: Literal["network"]) -> tuple[Network, ...]: ...
+    @overload
+    def of_kind(self, kind: Literal["storage"]) -> tuple[Storage, ...]: ...
+    @overload
+    def of_kind(self, kind: str) -> tuple[AnyObj, ...]: ...
+
+    def of_kind(self, kind: str) -> tuple[AnyObj, ...]:
+        """The objects of ``kind``, in id order (typed by kind for a literal one)."""
         return self.by_kind.get(kind, ())
 
     @cached_property

@@ -27,9 +27,6 @@ def display_path(path: str) -> str:
     return path if rel.startswith("..") else rel
 
 
-SEVERITIES = ("error", "warning")
-
-
 @dataclass(frozen=True, slots=True)
 class Problem:
     """One finding about the topology: a rule id, a severity, a message and a location."""

@@ -5,6 +5,8 @@ from __future__ import annotations
 import re
 from fractions import Fraction
 
+from topodoc.errors import TopodocError
+
 UNITS: dict[str, int] = {
     "B": 1,
     "KB": 10**3, "MB": 10**6, "GB": 10**9, "TB": 10**12, "PB": 10**15,
@@ -17,7 +19,7 @@ _AMBIGUOUS = {"K": "KiB", "M": "MiB", "G": "GiB", "T": "TiB", "P": "PiB",
               "k": "KiB", "Ki": "KiB", "Mi": "MiB", "Gi": "GiB", "Ti": "TiB", "Pi": "PiB"}
 
 
-class SizeError(ValueError):
+class SizeError(TopodocError, ValueError):
     """A size that cannot be read exactly."""
 
 

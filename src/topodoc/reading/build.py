@@ -6,17 +6,14 @@ from collections.abc import Callable
 from typing import Any
 
 from topodoc.model import objects as m
+from topodoc.model.kinds import REGISTRY
 from topodoc.model.problems import Location, Problem
 from topodoc.model.sizes import SizeError, parse_size
 from topodoc.reading.schema import SECTIONS, invalid_items, validate
 from topodoc.reading.sources import Sources
 from topodoc.reading.yamlpos import NodeLocations, YList, YMap
 
-SECTION_KIND = {
-    "sites": "site", "failure_domains": "failure_domain", "hosts": "host", "vms": "vm",
-    "containers": "container", "clusters": "cluster", "services": "service",
-    "networks": "network", "storage": "storage",
-}
+SECTION_KIND = {kind.section: kind.name for kind in REGISTRY}
 
 
 class _Builder:

@@ -11,6 +11,7 @@ import os
 from pathlib import Path
 from typing import Any
 
+from topodoc.errors import TopodocError
 from topodoc.model.problems import Location, Problem
 
 #: Files larger than this are refused before they are read (override: TOPODOC_MAX_FILE_BYTES).
@@ -23,7 +24,7 @@ def max_file_bytes() -> int:
     return int(value) if value.isdigit() else DEFAULT_MAX_FILE_BYTES
 
 
-class SourceError(Exception):
+class SourceError(TopodocError):
     """The topology path itself cannot be used (missing, unreadable): an I/O error."""
 
 

@@ -11,7 +11,6 @@ from topodoc.reading.build import build_model
 from topodoc.reading.files import SourceError
 from topodoc.reading.rules import apply_silences, run_rules
 from topodoc.reading.sources import read_sources
-from topodoc.util import gcpause as collector
 
 __all__ = ["Loaded", "SourceError", "load_topology"]
 
@@ -42,13 +41,13 @@ def load_topology(path: str | os.PathLike[str] = "topology") -> Loaded:
 
     Every problem is collected, none stops the others: files that cannot be parsed are left
     out, objects with schema errors are left out of the model, and the rules run on the rest.
-    What the load allocates is frozen out of the cyclic collector (see :mod:`.collector`).
+    A load makes no reference cycles: a program may run it with the cyclic collector paused
+    and freeze what it made (:func:`topodoc.util.gcpause.paused`).
     """
-    with collector.paused(freeze=True):
-        sources = read_sources(path)
-        model, problems, broken = build_model(sources)
-        declared = broken | set(model.objects)
-        kept, silenced = apply_silences(model, run_rules(model, declared))
+    sources = read_sources(path)
+    model, problems, broken = build_model(sources)
+    declared = broken | set(model.objects)
+    kept, silenced = apply_silences(model, run_rules(model, declared))
     if broken:  # with objects left out, a silence may silence nothing only because of them
         kept = [p for p in kept if p.rule != "silence-unused"]
     found = sorted(sources.problems + problems + kept, key=Problem.sort_key)

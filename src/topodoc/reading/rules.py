@@ -6,7 +6,6 @@ about. An object silences one rule for itself with ``silence: [{rule: ID, reason
 
 from __future__ import annotations
 
-import difflib
 import ipaddress
 from collections import Counter, defaultdict
 from collections.abc import Callable, Iterator
@@ -16,6 +15,7 @@ from topodoc.model.kinds import MACHINE_KINDS
 from topodoc.model.objects import CLUSTER_ROLES, QUORUM_ROLES, Model
 from topodoc.model.problems import Problem, Silenced
 from topodoc.model.sizes import format_size
+from topodoc.util.suggest import did_you_mean
 
 #: Rule id -> (severity, what it checks). Severity "error" fails validation.
 RULES: dict[str, tuple[str, str]] = {
@@ -75,8 +75,7 @@ def check_references(model: Model, declared: set[str]) -> Iterator[Problem]:
             if found is None:
                 if target in declared:
                     continue  # declared by an object with schema errors, reported there
-                close = difflib.get_close_matches(target, ids, n=1, cutoff=0.6)
-                hint = f"; did you mean {close[0]!r}?" if close else ""
+                hint = did_you_mean(target, ids)
                 yield _p("unknown-ref", f"{obj.id}: {relation} names {target!r}, which is not "
                          f"defined{hint}", written.loc, source)
             elif allowed is not None and found.kind not in allowed:
@@ -88,8 +87,7 @@ def check_references(model: Model, declared: set[str]) -> Iterator[Problem]:
             values = getattr(view, name) or ()
             for index, target in enumerate([values] if isinstance(values, str) else values):
                 if target and target not in model.objects and target not in declared:
-                    close = difflib.get_close_matches(target, ids, n=1, cutoff=0.6)
-                    hint = f"; did you mean {close[0]!r}?" if close else ""
+                    hint = did_you_mean(target, ids)
                     loc = view.locs.get(f"{name}[{index}]", view.at(name))
                     yield _p("unknown-ref", f"view {view.id}: {name} names {target!r}, which is "
                              f"not defined{hint}", loc, None)
@@ -198,8 +196,7 @@ def check_clusters(model: Model) -> Iterator[Problem]:
         for member in cluster.members:
             for index, role in enumerate(member.roles):
                 if known and role not in known:
-                    close = difflib.get_close_matches(role, known, n=1)
-                    hint = f"; did you mean {close[0]!r}?" if close else ""
+                    hint = did_you_mean(role, known)
                     yield _p("cluster-role", f"{cluster.id}: role {role!r} is not a "
                              f"{cluster.type} role ({', '.join(known)}){hint}",
                              member.locs.get(f"roles[{index}]", member.at("roles")), cluster.id)
@@ -340,8 +337,7 @@ def apply_silences(model: Model, problems: list[Problem]):
     for obj in model:
         for entry in obj.silence:
             if entry.rule not in SILENCEABLE:
-                close = difflib.get_close_matches(entry.rule, sorted(SILENCEABLE), n=1)
-                hint = f"; did you mean {close[0]!r}?" if close else ""
+                hint = did_you_mean(entry.rule, sorted(SILENCEABLE))
                 kept.append(_p("silence-unknown-rule", f"{obj.id}: cannot silence "
                                f"{entry.rule!r}: no such silenceable rule{hint}",
                                entry.at("rule"), obj.id))

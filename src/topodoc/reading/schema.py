@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import difflib
 import json
 from collections.abc import Callable
 from functools import cache
@@ -11,16 +10,18 @@ from typing import TYPE_CHECKING, Any
 
 import fastjsonschema
 
+from topodoc.model.kinds import REGISTRY
 from topodoc.model.problems import Location, Problem
 from topodoc.model.sizes import SIZE_PATTERN, SizeError, parse_size
 from topodoc.reading.schema_code import compiled_validator
 from topodoc.reading.yamlpos import YList, YMap
+from topodoc.util.suggest import did_you_mean
 
 if TYPE_CHECKING:  # jsonschema is only needed for a file the compiled validator rejects
     import jsonschema
 
-SECTIONS = ("sites", "failure_domains", "hosts", "vms", "containers", "clusters", "services",
-            "networks", "storage", "views")
+#: The lists of a topology file that hold objects (one per kind) or views.
+SECTIONS = (*(kind.section for kind in REGISTRY), "views")
 
 
 def schema_text() -> str:
@@ -111,8 +112,7 @@ def _problems(error: jsonschema.ValidationError, doc: YMap) -> list[Problem]:
         allowed = sorted(error.schema.get("properties", {}))
         out = []
         for key in sorted(set(node) - set(allowed), key=str):
-            close = difflib.get_close_matches(str(key), allowed, n=1, cutoff=0.6)
-            hint = f"; did you mean {close[0]!r}?" if close else f" (allowed: {', '.join(allowed)})"
+            hint = did_you_mean(str(key), allowed) or f" (allowed: {', '.join(allowed)})"
             secret = " — secrets never go in the topology" if _looks_secret(str(key)) else ""
             out.append(Problem("unknown-key", "error", f"unknown key {key!r} in {where}"
                                f"{secret}{hint}", node.loc(key, of_key=True)))
@@ -133,8 +133,7 @@ def _problems(error: jsonschema.ValidationError, doc: YMap) -> list[Problem]:
                         f"{_describe(node)}{hint}", loc)]
     if kind in ("enum", "const"):
         choices = error.validator_value if kind == "enum" else [error.validator_value]
-        close = difflib.get_close_matches(str(node), [str(c) for c in choices], n=1)
-        hint = f"; did you mean {close[0]!r}?" if close else ""
+        hint = did_you_mean(str(node), [str(c) for c in choices])
         return [Problem("schema", "error", f"{where}: {node!r} is not one of "
                         f"{', '.join(repr(c) for c in choices)}{hint}", loc)]
     if kind == "pattern":

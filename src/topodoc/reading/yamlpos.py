@@ -19,6 +19,7 @@ from typing import Any
 
 import yaml
 
+from topodoc.errors import TopodocError
 from topodoc.model.problems import Location
 
 # libyaml's parser is about 10x faster than the pure-Python one; only its events are used.
@@ -30,7 +31,7 @@ MAX_ALIAS_EXPANSION = 100_000
 Pos = tuple[int, int]  # (line, col), 1-based
 
 
-class YAMLProblem(Exception):
+class YAMLProblem(TopodocError):
     """A YAML file that cannot be read as a topology document."""
 
     def __init__(self, rule: str, message: str, loc: Location):

@@ -17,8 +17,9 @@ from functools import cached_property
 from operator import attrgetter
 from typing import Any
 
-from topodoc.model.facts import cpu_text, disk_text, roles_text
-from topodoc.model.objects import QUORUM_ROLES, Cluster, Machine, Model
+from topodoc.model.facts import cpu_text, disk_text, os_text, roles_text
+from topodoc.model.objects import Cluster, Machine, Model
+from topodoc.model.roles import quorum_voters
 from topodoc.model.sizes import format_size
 from topodoc.reading.rules import DEFAULT_CPU_OVERCOMMIT, DEFAULT_MEMORY_OVERCOMMIT
 
@@ -81,10 +82,6 @@ def _yes(flag: bool | None) -> str | None:
     return None if flag is None else ("yes" if flag else "no")
 
 
-def _os(obj: Any) -> str | None:
-    return " ".join(v for v in obj.os.values() if v) or None
-
-
 def _addresses(model: Model, machine: Machine) -> tuple[str, ...]:
     return tuple(n.address for n in machine.nics if n.address)
 
@@ -142,7 +139,7 @@ HOSTS = Spec((
            get=lambda model, h: _size(sum(d.size for d in h.disks))),
     Column("addresses", "Addresses", "NIC addresses", get=_addresses),
     Column("bmc", "BMC", "BMC address", get=lambda model, h: h.bmc.get("address")),
-    Column("os", "OS", get=lambda model, h: _os(h)),
+    Column("os", "OS", get=lambda model, h: os_text(h) or None),
     Column("nested_virt", "Nested virt", "yes or no", get=lambda model, h: _yes(h.nested_virt)),
     Column("vms", "VMs", "VMs placed on it, at any depth", get=_placed_count("vm")),
     Column("containers", "Containers", "containers placed on it, at any depth",
@@ -175,7 +172,7 @@ VMS = Spec((
     Column("state", "State", get=_vm_only(attrgetter("state"))),
     Column("autostart", "Autostart", get=_vm_only(lambda vm: _yes(vm.autostart))),
     Column("nested_virt", "Nested virt", get=_vm_only(lambda vm: _yes(vm.nested_virt))),
-    Column("os", "OS", get=_vm_only(_os)),
+    Column("os", "OS", get=_vm_only(lambda vm: os_text(vm) or None)),
     Column("image", "Image", "a container's image",
            get=lambda model, obj: None if obj.kind == "vm" else obj.image),
     Column("addresses", "Addresses", get=_addresses),
@@ -190,16 +187,8 @@ VMS = Spec((
 
 # -- clusters and their members -------------------------------------------------------------
 
-def _voters(model: Model, cluster: Cluster) -> tuple[str, ...]:
-    if cluster.type == "kubernetes" and cluster.etcd_mode == "external":
-        etcd = model.get(cluster.etcd_cluster or "")
-        return tuple(dict.fromkeys(etcd.machines())) if isinstance(etcd, Cluster) else ()
-    roles = QUORUM_ROLES.get(cluster.type, ())
-    return tuple(dict.fromkeys(cluster.machines(*roles))) if roles else ()
-
-
 def _quorum(model: Model, cluster: Cluster) -> str | None:
-    voters = _voters(model, cluster)
+    voters = quorum_voters(model, cluster)
     return f"{len(voters)} voters, tolerates {(len(voters) - 1) // 2} down" if voters else None
 
 

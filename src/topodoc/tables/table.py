@@ -14,6 +14,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any
 
+from topodoc.errors import TopodocError
 from topodoc.model.objects import Model
 from topodoc.tables.columns import SPECS, Column, Spec, Value
 from topodoc.util.suggest import unknown_name
@@ -27,7 +28,7 @@ TABLES = ("hosts", "vms", "clusters", "members", "networks", "addresses", "capac
 FILTER_KEYS = ("kind", "tag")
 
 
-class TableError(ValueError):
+class TableError(TopodocError, ValueError):
     """An unknown table, column or filter key, or a filter that cannot be read."""
 
 

@@ -16,6 +16,7 @@ from typing import TYPE_CHECKING, Any, TypeVar
 
 from topodoc.drift.resources import Resource, SourceResult
 from topodoc.drift.secrets import one_line, remember, safe_uri, secret_values
+from topodoc.errors import TopodocError
 
 if TYPE_CHECKING:
     from topodoc.drift.collect import SourceSpec
@@ -33,7 +34,7 @@ T = TypeVar("T")
 Classifier = Callable[[Exception], "tuple[str, str] | None"]
 
 
-class SourceFailure(Exception):
+class SourceFailure(TopodocError):
     """A failure of the whole source, with its status (one of SOURCE_STATUSES)."""
 
     def __init__(self, status: str, message: str) -> None:

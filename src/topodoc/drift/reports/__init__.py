@@ -1,0 +1,2 @@
+"""The forms of a drift report: JSON (the contract), console, JUnit XML, Markdown.
+"""

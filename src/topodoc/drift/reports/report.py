@@ -21,6 +21,7 @@ from topodoc.drift.finding import Finding
 from topodoc.drift.resources import ATTRIBUTES, SourceResult
 from topodoc.drift.severity import level_rank
 from topodoc.drift.states import DRIFT_STATES, STATES
+from topodoc.errors import TopodocError
 
 FORMAT_VERSION = "1.0"
 
@@ -31,7 +32,7 @@ EXIT_CODES = {"in_sync": 0, "drift": 1, "incomplete": 2}
 COMPLETE_STATUSES = frozenset({"ok", "skipped"})
 
 
-class ReportError(Exception):
+class ReportError(TopodocError):
     """A report cannot be read or written; the message names the file."""
 
 

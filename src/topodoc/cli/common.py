@@ -1,0 +1,74 @@
+"""What every ``topodoc`` command shares: exit codes, the topology argument, loading a
+topology (the program's edge, where the cyclic collector is tuned), writing an output."""
+
+from __future__ import annotations
+
+import argparse
+import os
+import sys
+
+from topodoc.errors import TopodocError
+from topodoc.reading.load import Loaded, SourceError, load_topology
+from topodoc.util import gcpause
+from topodoc.util.atomic import write_bytes, write_text
+
+EXIT_OK, EXIT_INVALID, EXIT_ERROR = 0, 1, 2
+DEFAULT_PATH = "topology"
+
+
+class UsageError(TopodocError):
+    """A mistake on the command line or in a file named on it: exit 2 with a message."""
+
+
+class InvalidTopology(TopodocError):
+    """The topology has errors (already printed); the command cannot go on."""
+
+    def __init__(self, errors: int, code: int) -> None:
+        super().__init__(f"the topology has {errors} error(s); fix them first "
+                         "(topodoc validate)")
+        self.code = code
+
+
+def add_path_arg(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument("path", nargs="?", default=DEFAULT_PATH,
+                        help="topology directory or file (default: topology/)")
+
+
+def load(path: str) -> Loaded:
+    """The loaded topology; an unusable path is a :class:`UsageError`.
+
+    A command loads one topology and keeps it to the end, so the load runs with the cyclic
+    collector paused and what it made is frozen (see :mod:`topodoc.util.gcpause`).
+    """
+    try:
+        with gcpause.paused(freeze=True):
+            return load_topology(path)
+    except SourceError as exc:
+        raise UsageError(str(exc)) from None
+
+
+def load_valid(path: str) -> Loaded:
+    """The loaded topology, which has no errors; else its problems are printed and
+    :class:`InvalidTopology` is raised."""
+    loaded = load(path)
+    if not loaded.ok:
+        print_problems(loaded, sys.stderr)
+        io_failure = any(p.rule == "io" for p in loaded.errors)
+        raise InvalidTopology(len(loaded.errors), EXIT_ERROR if io_failure else EXIT_INVALID)
+    return loaded
+
+
+def print_problems(loaded: Loaded, out) -> None:  # noqa: ANN001 (a text stream)
+    for problem in loaded.problems:
+        print(problem, file=out)
+
+
+def write_output(path: str | os.PathLike[str], data: str | bytes) -> None:
+    """``data`` written to ``path`` whole or not at all; a failure is a :class:`UsageError`."""
+    try:
+        if isinstance(data, bytes):
+            write_bytes(path, data)
+        else:
+            write_text(path, data)
+    except OSError as exc:
+        raise UsageError(f"cannot write {path}: {exc.strerror or exc}") from None
