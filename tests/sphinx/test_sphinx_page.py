@@ -113,6 +113,20 @@ def test_a_zh_cn_site_shows_every_generated_word_in_chinese(project: Project) ->
         assert [w for w in english if w in text] == [], page
 
 
+def test_the_package_ships_the_viewer_and_the_catalogs() -> None:
+    """What the extension loads at run time is package data: a wheel has it too."""
+    import tomllib
+
+    setuptools = tomllib.loads((ROOT / "pyproject.toml").read_text(encoding="utf-8"))["tool"][
+        "setuptools"]
+    package = ROOT / "sphinxext/topodoc"
+    shipped = {p for pattern in setuptools["package-data"]["sphinxext.topodoc"]
+               for p in package.glob(pattern)}
+    needed = {*(package / "static").iterdir(), *package.glob("locale/*/LC_MESSAGES/*.mo")}
+    assert {p.name for p in needed} >= {"topodoc.css", "topodoc.js", "topodoc.mo"}
+    assert needed <= shipped
+
+
 def _catalog_check(*args: str) -> subprocess.CompletedProcess[str]:
     return subprocess.run([sys.executable, str(ROOT / "scripts/catalog.py"), "--check", *args],
                           capture_output=True, text=True, timeout=120, check=False)

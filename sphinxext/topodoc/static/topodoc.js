@@ -137,8 +137,8 @@
     viewers.push(reset);
   }
 
-  const start = () => document.querySelectorAll("div.topodoc-diagram").forEach(viewer);
-  if (document.readyState === "loading") document.addEventListener("DOMContentLoaded", start);
-  else start();
+  const init = () => document.querySelectorAll("div.topodoc-diagram").forEach(viewer);
+  if (document.readyState === "loading") document.addEventListener("DOMContentLoaded", init);
+  else init();
   window.addEventListener("beforeprint", () => viewers.forEach((reset) => reset()));
 })();
