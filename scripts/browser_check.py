@@ -11,6 +11,7 @@ page and zcloud's reference page, 1400 and 390 px, light and dark). For each it 
 - the page does not scroll sideways (``document.scrollingElement.scrollWidth <= innerWidth``);
 - each diagram shown (the other theme's copy is hidden) has an SVG with links, drawn (its
   pixels are not all background), and its box fits its column; so does each table's box;
+- each drift state's colour has a contrast of at least 4.5:1 against what is behind it;
 - pan and zoom work with real input: the zoom-in button, the ``+`` key, Ctrl + wheel and a
   drag each change the SVG's transform, reset brings it back, the full-screen button enters
   and leaves full screen;
@@ -57,8 +58,8 @@ WIDTHS = (1400, 390)
 HEIGHT = 900
 FULL_PAGE_MAX = 8000
 
-#: What the page shows, measured in the page: sideways scrolling, diagrams and tables.
-MEASURE = """(() => {
+#: What the page shows, measured in the page: sideways scrolling, diagrams, tables, states.
+MEASURE = r"""(() => {
   const box = (e) => { const r = e.getBoundingClientRect();
     return {left: r.left, right: r.right, width: r.width, height: r.height}; };
   const column = (e) => box(e.closest("article") || document.body);
@@ -72,8 +73,22 @@ MEASURE = """(() => {
     });
   const tables = [...document.querySelectorAll("div.topodoc-table-wrapper")]
     .filter((t) => t.offsetParent !== null).map((t) => ({box: box(t), column: column(t)}));
+  // WCAG contrast of each drift state's colour against what is behind it
+  const rgb = (c) => c.match(/[\d.]+/g).map(Number);
+  const luminance = ([r, g, b]) => [r, g, b].map((v) => { v /= 255;
+    return v <= 0.03928 ? v / 12.92 : ((v + 0.055) / 1.055) ** 2.4; })
+    .reduce((sum, v, i) => sum + v * [0.2126, 0.7152, 0.0722][i], 0);
+  const behind = (e) => { for (; e; e = e.parentElement) {
+    const c = rgb(getComputedStyle(e).backgroundColor);
+    if (c.length < 4 || c[3] > 0) return c; } return [255, 255, 255]; };
+  const states = [...document.querySelectorAll("span.topodoc-state")]
+    .filter((s) => s.offsetParent !== null).map((s) => {
+      const [a, b] = [luminance(rgb(getComputedStyle(s).color)), luminance(behind(s))];
+      return {state: s.className, contrast: (Math.max(a, b) + 0.05) / (Math.min(a, b) + 0.05)};
+    });
   return {scrollWidth: document.scrollingElement.scrollWidth, innerWidth: innerWidth,
-          bodyTheme: document.body.dataset.theme || "", diagrams, tables};
+          bodyTheme: document.body.dataset.theme || "", diagrams, tables, states,
+          anyDiagram: document.querySelector("div.topodoc-diagram") !== null};
 })()"""
 
 #: The first shown diagram (marked on the first call), scrolled so that its bar of buttons
@@ -325,7 +340,7 @@ def layout_problems(shown: dict) -> list[str]:
     if shown["scrollWidth"] > shown["innerWidth"]:
         problems.append(f"the page scrolls sideways: {shown['scrollWidth']} px of content in "
                         f"a {shown['innerWidth']} px window")
-    if not shown["diagrams"]:
+    if shown["anyDiagram"] and not shown["diagrams"]:
         problems.append("no diagram shown")
     for d in shown["diagrams"]:
         pane, column, svg = d["pane"], d["column"], d["svg"]
@@ -336,6 +351,9 @@ def layout_problems(shown: dict) -> list[str]:
             problems.append(f"{d['image']}: no SVG with links fitting its box")
         if d["buttons"] != 4:
             problems.append(f"{d['image']}: {d['buttons']} of 4 pan/zoom buttons shown")
+    for state in shown["states"]:
+        if state["contrast"] < 4.5:
+            problems.append(f"{state['state']}: contrast {state['contrast']:.2f}:1, under 4.5:1")
     for t in shown["tables"]:
         if t["box"]["right"] > t["column"]["right"] + 1:
             problems.append(f"a table's box ends at {t['box']['right']:.0f} px, past its column "
@@ -439,7 +457,7 @@ def check_page(browser: Chromium, base: str, page: str, width: int, scheme: str,
     name = f"{Path(page).with_suffix('').as_posix().replace('/', '-')}-{width}-{scheme}"
     tab = Tab(browser, width, scheme)
     report: dict[str, Any] = {"page": page, "width": width, "scheme": scheme,
-                              "diagrams": [], "tables": []}
+                              "diagrams": [], "tables": [], "states": []}
     problems: list[str] = []
     try:
         tab.open(base + page)

@@ -201,6 +201,21 @@ def test_browser_check_of_the_architecture_and_a_reference_page(site: Build) -> 
 
 
 @CHROMIUM
+def test_browser_check_of_the_drift_page_on_a_phone(site: Build, tmp_path: Path) -> None:
+    """Wide tables scroll in their boxes, and every state's colour reads in both schemes."""
+    code, reports, stderr = _browser_check(site.outdir, "--page", "drift.html", "--width",
+                                           "390", "--screenshots", str(SCREENSHOTS))
+    assert code == 0, stderr
+    assert [r["scheme"] for r in reports] == ["light", "dark"]
+    for r in reports:
+        assert r["scrollWidth"] <= r["innerWidth"] == 390 and len(r["tables"]) >= 3
+        assert {s["state"].split()[-1] for s in r["states"]} >= {
+            "topodoc-state-missing", "topodoc-state-changed", "topodoc-state-unexpected",
+            "topodoc-state-unverifiable", "topodoc-state-ok"}
+        assert min(s["contrast"] for s in r["states"]) >= 4.5
+
+
+@CHROMIUM
 def test_browser_check_finds_a_page_that_scrolls_sideways_and_diagrams_that_do_not_zoom(
         site: Build, tmp_path: Path) -> None:
     broken = tmp_path / "html"
