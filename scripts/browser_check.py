@@ -20,8 +20,9 @@ page and zcloud's reference page, 1400 and 390 px, light and dark). For each it 
 Screenshots (the first diagram in its page, and the whole page up to 8000 px) are saved as
 ``PAGE-WIDTH-THEME.png`` and ``PAGE-WIDTH-THEME-page.png`` in the screenshots directory.
 
-The site is served from 127.0.0.1 on an ephemeral port; Chromium is driven through the
-DevTools protocol over a pipe (``--remote-debugging-pipe``): no driver, no extra package.
+The site is served from 127.0.0.1 on an ephemeral port (``--file-urls``: opened from
+``file://``, as a reader without a server does); Chromium is driven through the DevTools
+protocol over a pipe (``--remote-debugging-pipe``): no driver, no extra package.
 
 Exit status: 0 all checks pass, 1 one failed (each is named), 2 Chromium or a page is missing.
 """
@@ -505,6 +506,9 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--theme", action="append", choices=("light", "dark"),
                         help="colour scheme (default: both)")
     parser.add_argument("--screenshots", type=Path, default=Path("_build/screenshots"))
+    parser.add_argument("--file-urls", action="store_true",
+                        help="open the pages as file:// URLs (as offline readers do), not "
+                             "from a local server")
     parser.add_argument("--chromium", default="chromium")
     parser.add_argument("--timeout", type=float, default=60, help="seconds per step")
     parser.add_argument("--json", action="store_true", help="print the report as JSON")
@@ -522,8 +526,9 @@ def main(argv: list[str] | None = None) -> int:
               "first)", file=sys.stderr)
         return 2
     reports = []
-    with serving(args.html_dir.resolve()) as base, \
+    with serving(args.html_dir.resolve()) as served, \
             tempfile.TemporaryDirectory(prefix="topodoc-chromium-") as profile:
+        base = args.html_dir.resolve().as_uri() + "/" if args.file_urls else served
         browser = Chromium(chromium, Path(profile), args.timeout)
         try:
             for page in pages:

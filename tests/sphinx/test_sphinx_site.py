@@ -201,6 +201,18 @@ def test_browser_check_of_the_architecture_and_a_reference_page(site: Build) -> 
 
 
 @CHROMIUM
+def test_pan_zoom_and_node_links_work_offline_from_file_urls(site: Build, tmp_path: Path) -> None:
+    """No server, no network: the viewer and the links work from file://."""
+    code, [report], stderr = _browser_check(site.outdir, "--file-urls", "--page",
+                                            "architecture.html", "--width", "390", "--theme",
+                                            "dark", "--screenshots", str(tmp_path))
+    assert code == 0, stderr
+    assert report["link"]["opened"].startswith(site.outdir.as_uri() + "/reference/")
+    assert report["link"]["opened"] == report["link"]["expected"]
+    assert report["pan_zoom"]["wheel"] != report["pan_zoom"]["before"]
+
+
+@CHROMIUM
 def test_browser_check_of_the_drift_page_on_a_phone(site: Build, tmp_path: Path) -> None:
     """Wide tables scroll in their boxes, and every state's colour reads in both schemes."""
     code, reports, stderr = _browser_check(site.outdir, "--page", "drift.html", "--width",
