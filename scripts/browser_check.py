@@ -12,9 +12,10 @@ page and zcloud's reference page, 1400 and 390 px, light and dark). For each it 
 - each diagram shown (the other theme's copy is hidden) has an SVG with links, drawn (its
   pixels are not all background), and its box fits its column; so does each table's box;
 - each drift state's colour has a contrast of at least 4.5:1 against what is behind it;
-- pan and zoom work with real input: the zoom-in button, the ``+`` key, Ctrl + wheel and a
-  drag each change the SVG's transform, reset brings it back, the full-screen button enters
-  and leaves full screen;
+- pan and zoom work with real input: the zoom-in button, Ctrl + wheel, the ``+`` key, the
+  wheel over the focused diagram and a drag each change the SVG's transform (the wheel over
+  a diagram without the focus does not: it scrolls the page, and a hint shows); reset
+  brings it back; the full-screen button enters and leaves full screen;
 - a click on a node (no drag) opens the node's page.
 
 Screenshots (the first diagram in its page, and the whole page up to 8000 px) are saved as
@@ -371,22 +372,36 @@ def scale_of(transform: str) -> float:
 
 
 def pan_zoom(tab: Tab) -> tuple[dict, list[str]]:
-    """Zoom with the button, the + key and Ctrl + wheel, drag, reset, full screen."""
+    """Zoom with the button, the wheel (plain, with Ctrl, with the focus), the + key; drag,
+    reset, full screen. Each step reads where the diagram is now."""
     problems, seen = [], {}
+    settle = "new Promise((r) => setTimeout(r, 100))"
+
+    def wheel(ctrl: bool) -> None:
+        pane = tab.run(FIRST)["pane"]
+        tab.mouse("mouseWheel", pane["x"], pane["y"], deltaX=0, deltaY=-240,
+                  modifiers=2 if ctrl else 0)
+        tab.run(settle)
+
     first = tab.run(FIRST)
     seen["before"] = first["transform"]
     tab.click(first["buttons"]["in"])
     seen["button"] = tab.run(FIRST)["transform"]
     page = tab.run("location.href")
+    wheel(ctrl=False)  # the diagram has not the focus: the page scrolls, a hint shows
+    seen["plain_wheel"] = tab.run(FIRST)["transform"]
+    seen["hint"] = tab.run('!document.querySelector("[data-topodoc-check] .topodoc-hint")'
+                           '.hidden')
+    wheel(ctrl=True)
+    seen["ctrl_wheel"] = tab.run(FIRST)["transform"]
     tab.run('document.querySelector("[data-topodoc-check] .topodoc-viewport")'
             '.focus({preventScroll: true})')
     tab.key("+")
     seen["key"] = tab.run(FIRST)["transform"]
-    tab.mouse("mouseWheel", first["pane"]["x"], first["pane"]["y"], deltaX=0, deltaY=-240,
-              modifiers=2)
-    tab.run("new Promise((r) => setTimeout(r, 50))")
-    seen["wheel"] = tab.run(FIRST)["transform"]
-    x, y = first["pane"]["x"], first["pane"]["y"]
+    wheel(ctrl=False)  # with the focus: the wheel zooms
+    seen["focused_wheel"] = tab.run(FIRST)["transform"]
+    pane = tab.run(FIRST)["pane"]
+    x, y = pane["x"], pane["y"]
     tab.mouse("mousePressed", x, y, button="left", clickCount=1)
     for step in range(1, 6):
         tab.mouse("mouseMoved", x - 12 * step, y, button="left", buttons=1)
@@ -397,14 +412,17 @@ def pan_zoom(tab: Tab) -> tuple[dict, list[str]]:
     seen["drag"] = tab.run(FIRST)["transform"]
     tab.click(tab.run(FIRST)["buttons"]["reset"])
     seen["reset"] = tab.run(FIRST)["transform"]
-    scales = {k: scale_of(v) for k, v in seen.items()}
-    if not scales["button"] > scales["before"]:
-        problems.append(f"the zoom-in button did not zoom: {seen['button']!r}")
-    if not scales["key"] > scales["button"]:
-        problems.append(f"the + key did not zoom: {seen['key']!r}")
-    if not scales["wheel"] > scales["key"]:
-        problems.append(f"Ctrl + wheel did not zoom: {seen['wheel']!r}")
-    if seen["drag"] == seen["wheel"] or scales["drag"] != scales["wheel"]:
+    scales = {k: scale_of(v) for k, v in seen.items() if isinstance(v, str)}
+    steps = (("button", "before", "the zoom-in button"),
+             ("ctrl_wheel", "plain_wheel", "Ctrl + wheel"), ("key", "ctrl_wheel", "the + key"),
+             ("focused_wheel", "key", "the wheel over the focused diagram"))
+    for step, previous, what in steps:
+        if not scales[step] > scales[previous]:
+            problems.append(f"{what} did not zoom: {seen[step]!r}")
+    if seen["plain_wheel"] != seen["button"] or not seen["hint"]:
+        problems.append("the wheel over a diagram without the focus zoomed it, or no hint "
+                        "said how to zoom")
+    if seen["drag"] == seen["focused_wheel"] or scales["drag"] != scales["focused_wheel"]:
         problems.append(f"a drag did not pan: {seen['drag']!r}")
     if scales["reset"] != 1.0:
         problems.append(f"reset did not bring the zoom back: {seen['reset']!r}")

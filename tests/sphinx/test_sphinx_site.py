@@ -189,7 +189,9 @@ def test_browser_check_of_the_architecture_and_a_reference_page(site: Build) -> 
             d["column"]["left"] - 1 <= d["pane"]["left"] <= d["pane"]["right"] <=
             d["column"]["right"] + 1 and d["links"] > 0 for d in r["diagrams"]), r["diagrams"]
         zoom = r["pan_zoom"]
-        assert zoom["before"] != zoom["button"] != zoom["key"] != zoom["wheel"] != zoom["drag"]
+        assert zoom["before"] != zoom["button"] != zoom["ctrl_wheel"] != zoom["key"] != \
+            zoom["focused_wheel"] != zoom["drag"]
+        assert zoom["plain_wheel"] == zoom["button"] and zoom["hint"] is True
         assert "scale(1)" in zoom["reset"] and zoom["full"] is True
         link = r["link"]
         assert link["opened"] == link["expected"] and "/reference/" in link["opened"]
@@ -209,7 +211,7 @@ def test_pan_zoom_and_node_links_work_offline_from_file_urls(site: Build, tmp_pa
     assert code == 0, stderr
     assert report["link"]["opened"].startswith(site.outdir.as_uri() + "/reference/")
     assert report["link"]["opened"] == report["link"]["expected"]
-    assert report["pan_zoom"]["wheel"] != report["pan_zoom"]["before"]
+    assert report["pan_zoom"]["ctrl_wheel"] != report["pan_zoom"]["before"]
 
 
 @CHROMIUM
