@@ -12,10 +12,12 @@ page and zcloud's reference page, 1400 and 390 px, light and dark). For each it 
 - each diagram shown (the other theme's copy is hidden) has an SVG with links, drawn (its
   pixels are not all background), and its box fits its column; so does each table's box;
 - each drift state's colour has a contrast of at least 4.5:1 against what is behind it;
-- pan and zoom work with real input: the zoom-in button, Ctrl + wheel, the ``+`` key, the
-  wheel over the focused diagram and a drag each change the SVG's transform (the wheel over
+- pan and zoom work with real input: the zoom-in button, Ctrl + wheel, Tab to the zoom-in
+  button and Enter, Tab on to the diagram's box and ``+``, the wheel over the focused
+  diagram and a drag each change the SVG's transform (the wheel over
   a diagram without the focus does not: it scrolls the page, and a hint shows); reset
   brings it back; the full-screen button enters and leaves full screen;
+- printed (print media), the diagram is there and its buttons are not;
 - a click on a node (no drag) opens the node's page.
 
 Screenshots (the first diagram in its page, and the whole page up to 8000 px) are saved as
@@ -94,7 +96,8 @@ MEASURE = r"""(() => {
 })()"""
 
 #: The first shown diagram (marked on the first call), scrolled so that its bar of buttons
-#: is in view: its transform, its controls' centres, a point of its box in view.
+#: is in view (on every call): its transform, its controls' centres, a point of its box in
+#: view.
 FIRST = """(() => {
   let d = document.querySelector("[data-topodoc-check]");
   if (!d) {
@@ -102,6 +105,10 @@ FIRST = """(() => {
     d.dataset.topodocCheck = "1";
     d.scrollIntoView({block: "start", behavior: "instant"});
     window.scrollBy({top: -80, behavior: "instant"});  // below furo's header on phones
+  }
+  const bar = d.querySelector(".topodoc-controls").getBoundingClientRect();
+  if (bar.top < 60 || bar.bottom > innerHeight) {  // its buttons back in view
+    window.scrollBy({top: bar.top - 80, behavior: "instant"});
   }
   const pane = d.querySelector(".topodoc-viewport");
   const centre = (e) => { const r = e.getBoundingClientRect();
@@ -131,6 +138,14 @@ LINK = """(() => {
     return {x, y, href: new URL(a.href.baseVal, location.href).href};
   }
   return null;
+})()"""
+
+
+#: The first diagram as printed: its bar of buttons and its drawing.
+PRINTED = """(() => {
+  const d = document.querySelector("[data-topodoc-check]");
+  return {controls: getComputedStyle(d.querySelector(".topodoc-controls")).display,
+          width: d.querySelector(".topodoc-viewport > *").getBoundingClientRect().width};
 })()"""
 
 
@@ -238,8 +253,13 @@ class Tab:
         self.call("Page.enable")
         self.call("Emulation.setDeviceMetricsOverride", width=width, height=HEIGHT,
                   deviceScaleFactor=1, mobile=width < 600)
-        self.call("Emulation.setEmulatedMedia",
-                  features=[{"name": "prefers-color-scheme", "value": scheme}])
+        self.scheme = scheme
+        self.media()
+
+    def media(self, media: str = "") -> None:
+        """Screen (or ``print``) in the tab's colour scheme."""
+        self.call("Emulation.setEmulatedMedia", media=media,
+                  features=[{"name": "prefers-color-scheme", "value": self.scheme}])
 
     def call(self, method: str, **params: Any) -> dict:
         return self.browser.call(method, self.session, **params)
@@ -268,9 +288,17 @@ class Tab:
             self.mouse(kind, point["x"], point["y"],
                        **({"button": "left", "clickCount": 1} if kind != "mouseMoved" else {}))
 
+    #: key -> (code, Windows key code, text typed)
+    KEYS = {"Tab": ("Tab", 9, ""), "Enter": ("Enter", 13, "\r"), "+": ("Equal", 187, "+"),
+            "Escape": ("Escape", 27, "")}
+
     def key(self, key: str) -> None:
-        self.call("Input.dispatchKeyEvent", type="keyDown", key=key)
-        self.call("Input.dispatchKeyEvent", type="keyUp", key=key)
+        code, number, text = self.KEYS[key]
+        which = {"key": key, "code": code, "windowsVirtualKeyCode": number,
+                 "nativeVirtualKeyCode": number}
+        self.call("Input.dispatchKeyEvent", type="keyDown", **which,
+                  **({"text": text} if text else {}))
+        self.call("Input.dispatchKeyEvent", type="keyUp", **which)
 
     def screenshot(self, path: Path, clip: dict | None = None) -> bytes:
         params: dict[str, Any] = {"format": "png"}
@@ -394,8 +422,18 @@ def pan_zoom(tab: Tab) -> tuple[dict, list[str]]:
                            '.hidden')
     wheel(ctrl=True)
     seen["ctrl_wheel"] = tab.run(FIRST)["transform"]
-    tab.run('document.querySelector("[data-topodoc-check] .topodoc-viewport")'
-            '.focus({preventScroll: true})')
+    # the keyboard: Tab from just before the diagram reaches its buttons, then its box
+    tab.run('(() => { const a = document.createElement("a"); a.href = "#"; a.textContent = "."; '
+            'document.querySelector("[data-topodoc-check]").before(a); '
+            'a.focus({preventScroll: true}); })()')
+    focused = "document.activeElement.dataset.topodoc || document.activeElement.className"
+    tab.key("Tab")
+    seen["tab"] = [tab.run(focused)]
+    tab.key("Enter")  # zoom in, from the keyboard
+    seen["enter"] = tab.run(FIRST)["transform"]
+    for _ in range(5):
+        tab.key("Tab")
+        seen["tab"].append(tab.run(focused))
     tab.key("+")
     seen["key"] = tab.run(FIRST)["transform"]
     wheel(ctrl=False)  # with the focus: the wheel zooms
@@ -414,11 +452,15 @@ def pan_zoom(tab: Tab) -> tuple[dict, list[str]]:
     seen["reset"] = tab.run(FIRST)["transform"]
     scales = {k: scale_of(v) for k, v in seen.items() if isinstance(v, str)}
     steps = (("button", "before", "the zoom-in button"),
-             ("ctrl_wheel", "plain_wheel", "Ctrl + wheel"), ("key", "ctrl_wheel", "the + key"),
+             ("ctrl_wheel", "plain_wheel", "Ctrl + wheel"),
+             ("enter", "ctrl_wheel", "Enter on the zoom-in button"),
+             ("key", "enter", "the + key"),
              ("focused_wheel", "key", "the wheel over the focused diagram"))
     for step, previous, what in steps:
         if not scales[step] > scales[previous]:
             problems.append(f"{what} did not zoom: {seen[step]!r}")
+    if seen["tab"] != ["in", "out", "reset", "full", "topodoc-diagram-full", "topodoc-viewport"]:
+        problems.append(f"Tab does not go through the buttons to the diagram: {seen['tab']}")
     if seen["plain_wheel"] != seen["button"] or not seen["hint"]:
         problems.append("the wheel over a diagram without the focus zoomed it, or no hint "
                         "said how to zoom")
@@ -499,6 +541,12 @@ def check_page(browser: Chromium, base: str, page: str, width: int, scheme: str,
             if shown["diagrams"][0]["buttons"] == 4:  # else a problem already
                 report["pan_zoom"], found = pan_zoom(tab)
                 problems += found
+            tab.media("print")
+            report["printed"] = tab.run(PRINTED)
+            tab.media()
+            if report["printed"]["controls"] != "none" or report["printed"]["width"] < 100:
+                problems.append(f"printed, the diagram is not shown without its buttons: "
+                                f"{report['printed']}")
         tab.run('window.scrollTo({top: 0, behavior: "instant"})')  # the header at the top
         height = min(tab.run("document.scrollingElement.scrollHeight"), FULL_PAGE_MAX)
         tab.screenshot(shots / f"{name}-page.png",

@@ -189,10 +189,13 @@ def test_browser_check_of_the_architecture_and_a_reference_page(site: Build) -> 
             d["column"]["left"] - 1 <= d["pane"]["left"] <= d["pane"]["right"] <=
             d["column"]["right"] + 1 and d["links"] > 0 for d in r["diagrams"]), r["diagrams"]
         zoom = r["pan_zoom"]
-        assert zoom["before"] != zoom["button"] != zoom["ctrl_wheel"] != zoom["key"] != \
-            zoom["focused_wheel"] != zoom["drag"]
+        assert zoom["before"] != zoom["button"] != zoom["ctrl_wheel"] != zoom["enter"] != \
+            zoom["key"] != zoom["focused_wheel"] != zoom["drag"]
+        assert zoom["tab"] == ["in", "out", "reset", "full", "topodoc-diagram-full",
+                               "topodoc-viewport"]  # keyboard reachable, in this order
         assert zoom["plain_wheel"] == zoom["button"] and zoom["hint"] is True
         assert "scale(1)" in zoom["reset"] and zoom["full"] is True
+        assert r["printed"]["controls"] == "none" and r["printed"]["width"] > 100
         link = r["link"]
         assert link["opened"] == link["expected"] and "/reference/" in link["opened"]
         assert r["diagram_busy"] > 0.02
