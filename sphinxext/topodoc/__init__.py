@@ -22,6 +22,7 @@ from topodoc.diagrams.graphviz import cjk_font_available
 
 from .directives import DIRECTIVES
 from .domain import TopoDomain, topo_domain
+from .i18n import CATALOG, LOCALE_DIR
 from .nodes import topodoc_graph
 from .pages import reference_pages_in_place, write_reference_pages
 from .render import VISITORS
@@ -104,9 +105,12 @@ def setup(app: Sphinx) -> ExtensionMetadata:
         app.add_directive(name, directive)
     app.add_node(topodoc_graph, **VISITORS)
     app.add_css_file("topodoc.css")
+    app.add_js_file("topodoc.js", defer="defer")  # pan, zoom, full screen
+    app.add_message_catalog(CATALOG, str(LOCALE_DIR))  # the words it writes, translated
 
     # Event order of one build:
-    # 1. config-inited: the stylesheet's directory joins html_static_path.
+    # 1. config-inited: the static files' directory (topodoc.css, topodoc.js) joins
+    #    html_static_path: Sphinx copies them, from wherever the package is installed.
     app.connect("config-inited", add_static_path)
     # 2. builder-inited: settings read; unless the topology's files are byte for byte those
     #    the pages were read with, it is loaded (its problems become warnings at their YAML

@@ -14,6 +14,7 @@ from topodoc.tables.table import table_columns
 
 from .context import Context
 from .driftnodes import object_drift
+from .i18n import _, kind_word
 from .markup import Cell, bullets, fields, joined, para, table, url_cell
 from .nodes import Placeholder
 
@@ -45,68 +46,68 @@ def _size(value: int | None) -> str:
 
 
 def _common_fields(ctx: Context, obj: Obj) -> Fields:
-    fields: Fields = [("Kind", obj.kind.replace("_", " ")), ("ID", nodes.literal(obj.id, obj.id))]
+    fields: Fields = [(_("Kind"), kind_word(obj.kind)),
+                      (_("ID"), nodes.literal(obj.id, obj.id))]
     if obj.name:
-        fields.append(("Name", obj.name))
+        fields.append((_("Name"), obj.name))
     if not obj.active:
-        fields.append(("Status", obj.status))
+        fields.append((_("Status"), obj.status))
     if obj.label:
-        fields.append(("Label", nodes.literal(obj.label, obj.label)))
+        fields.append((_("Label"), nodes.literal(obj.label, obj.label)))
     if obj.tags:
-        fields.append(("Tags", list(obj.tags)))
-    fields.append(("Defined in", nodes.literal("", ctx.where(obj.loc))))
+        fields.append((_("Tags"), list(obj.tags)))
+    fields.append((_("Defined in"), nodes.literal("", ctx.where(obj.loc))))
     return fields
 
 
 def _disks(machine: Host | Obj) -> str:
-    return ", ".join(disk_text(d) for d in getattr(machine, "disks", ()))
+    return ", ".join(disk_text(d, _) for d in getattr(machine, "disks", ()))
 
 
 def _host_fields(ctx: Context, host: Host) -> Fields:
     fields: Fields = [
-        ("Hardware", " ".join(filter(None, (host.vendor, host.model)))),
-        ("CPU", cpu_text(host.cpu) if host.cpu else ""), ("Memory", _size(host.memory)),
-        ("Disks", _disks(host)),
-        ("OS", os_text(host)),
-        ("Nested virtualization", "yes" if host.nested_virt else "no"),
+        (_("Hardware"), " ".join(filter(None, (host.vendor, host.model)))),
+        (_("CPU"), cpu_text(host.cpu, _) if host.cpu else ""), (_("Memory"), _size(host.memory)),
+        (_("Disks"), _disks(host)), (_("OS"), os_text(host)),
+        (_("Nested virtualization"), _("yes") if host.nested_virt else _("no")),
     ]
     if host.bmc:
         network = host.bmc.get("network")
-        fields.append(("BMC", [" ".join(filter(None, (host.bmc.get("type"),
+        fields.append((_("BMC"), [" ".join(filter(None, (host.bmc.get("type"),
                                                       host.bmc.get("address")))),
                                *([ctx.ref(network)] if network else [])]))
     if host.site:
-        fields.append(("Site", ctx.ref(host.site)))
+        fields.append((_("Site"), ctx.ref(host.site)))
     if host.failure_domains:
-        fields.append(("Failure domains", _refs(ctx, host.failure_domains)))
+        fields.append((_("Failure domains"), _refs(ctx, host.failure_domains)))
     return [f for f in fields if f[1]]
 
 
 def _vm_fields(ctx: Context, vm: Obj) -> Fields:
     chain = ctx.model.placement_chain(vm.id)
     fields: Fields = [
-        ("Runs on", ctx.ref(vm.runs_on)),
-        ("Placement", nodes.inline("", "", *joined(_refs(ctx, chain), " → "))),
-        ("Platform", vm.platform),
-        ("Managed by", ctx.ref(vm.managed_by) if vm.managed_by else ""),
-        ("vCPU", str(vm.vcpu or "")), ("Memory", _size(vm.memory)), ("Disks", _disks(vm)),
-        ("Passthrough", ", ".join(passthrough_text(vm.runs_on, p) for p in vm.passthrough)),
-        ("Flavor", vm.flavor or ""), ("State", vm.state or ""),
-        ("Template", "yes" if vm.template else ""),
-        ("Autostart", "" if vm.autostart is None else "yes" if vm.autostart else "no"),
-        ("Nested virtualization", "yes" if vm.nested_virt else ""), ("OS", os_text(vm)),
+        (_("Runs on"), ctx.ref(vm.runs_on)),
+        (_("Placement"), nodes.inline("", "", *joined(_refs(ctx, chain), " → "))),
+        (_("Platform"), vm.platform),
+        (_("Managed by"), ctx.ref(vm.managed_by) if vm.managed_by else ""),
+        (_("vCPU"), str(vm.vcpu or "")), (_("Memory"), _size(vm.memory)), (_("Disks"), _disks(vm)),
+        (_("Passthrough"), ", ".join(passthrough_text(vm.runs_on, p) for p in vm.passthrough)),
+        (_("Flavor"), vm.flavor or ""), (_("State"), vm.state or ""),
+        (_("Template"), _("yes") if vm.template else ""),
+        (_("Autostart"), "" if vm.autostart is None else _("yes") if vm.autostart else _("no")),
+        (_("Nested virtualization"), _("yes") if vm.nested_virt else ""), (_("OS"), os_text(vm)),
     ]
     return [f for f in fields if f[1]]
 
 
 def _container_fields(ctx: Context, container: Obj) -> Fields:
-    fields: Fields = [("Runs on", ctx.ref(container.runs_on)),
-                      ("Runtime", container.runtime or ""), ("Image", container.image or "")]
+    fields: Fields = [(_("Runs on"), ctx.ref(container.runs_on)),
+                      (_("Runtime"), container.runtime or ""), (_("Image"), container.image or "")]
     return [f for f in fields if f[1]]
 
 
 def _cluster_fields(ctx: Context, cluster: Cluster) -> Fields:
-    fields: Fields = [("Type", cluster.type), ("Version", cluster.version or "")]
+    fields: Fields = [(_("Type"), cluster.type), (_("Version"), cluster.version or "")]
     if cluster.etcd_mode:
         fields.append(("etcd", [cluster.etcd_mode,
                                 *([ctx.ref(cluster.etcd_cluster)] if cluster.etcd_cluster
@@ -115,36 +116,36 @@ def _cluster_fields(ctx: Context, cluster: Cluster) -> Fields:
 
 
 def _service_fields(ctx: Context, service: Obj) -> Fields:
-    fields: Fields = [("Type", service.type or ""), ("Version", service.version or "")]
+    fields: Fields = [(_("Type"), service.type or ""), (_("Version"), service.version or "")]
     if service.url:
-        fields.append(("URL", url_cell(service.url)))
+        fields.append((_("URL"), url_cell(service.url)))
     return [f for f in fields if f[1]]
 
 
 def _network_fields(ctx: Context, network: Obj) -> Fields:
-    fields: Fields = [("Type", network.type), ("Subnet", network.subnet or ""),
-                      ("Gateway", network.gateway or ""),
-                      ("VLAN", "" if network.vlan is None else str(network.vlan)),
-                      ("Bridge", network.bridge or ""),
-                      ("Parent", ctx.ref(network.parent) if network.parent else "")]
+    fields: Fields = [(_("Type"), network.type), (_("Subnet"), network.subnet or ""),
+                      (_("Gateway"), network.gateway or ""),
+                      (_("VLAN"), "" if network.vlan is None else str(network.vlan)),
+                      (_("Bridge"), network.bridge or ""),
+                      (_("Parent"), ctx.ref(network.parent) if network.parent else "")]
     return [f for f in fields if f[1]]
 
 
 def _storage_fields(ctx: Context, storage: Obj) -> Fields:
-    fields: Fields = [("Type", storage.type), ("Provided by", ctx.ref(storage.provided_by)),
-                      ("Size", _size(storage.size)),
-                      ("Replicas", "" if storage.replicas is None else str(storage.replicas))]
+    fields: Fields = [(_("Type"), storage.type), (_("Provided by"), ctx.ref(storage.provided_by)),
+                      (_("Size"), _size(storage.size)),
+                      (_("Replicas"), "" if storage.replicas is None else str(storage.replicas))]
     return [f for f in fields if f[1]]
 
 
 def _site_fields(ctx: Context, site: Obj) -> Fields:
-    return [("Location", site.location)] if site.location else []
+    return [(_("Location"), site.location)] if site.location else []
 
 
 def _domain_fields(ctx: Context, domain: Obj) -> Fields:
-    fields: Fields = [("Type", domain.type),
-                      ("Site", ctx.ref(domain.site) if domain.site else ""),
-                      ("Parent", ctx.ref(domain.parent) if domain.parent else "")]
+    fields: Fields = [(_("Type"), domain.type),
+                      (_("Site"), ctx.ref(domain.site) if domain.site else ""),
+                      (_("Parent"), ctx.ref(domain.parent) if domain.parent else "")]
     return [f for f in fields if f[1]]
 
 
@@ -158,13 +159,14 @@ FIELDS: dict[str, Callable[[Context, Obj], Fields]] = {
 
 def _guest_summary(obj: Obj) -> str:
     if obj.kind == "vm":
-        parts = ["VM", obj.platform, f"{obj.vcpu} vCPU" if obj.vcpu else "", _size(obj.memory)]
+        parts = [_("VM"), obj.platform, _("{n} vCPU").format(n=obj.vcpu) if obj.vcpu else "",
+                 _size(obj.memory)]
         if obj.not_running:
-            parts.append(f"{obj.not_running}, not counted")
+            parts.append(_("{state}, not counted").format(state=obj.not_running))
         elif obj.state and obj.state != "running":
             parts.append(obj.state)
     else:
-        parts = ["container", obj.runtime or ""]
+        parts = [_("container"), obj.runtime or ""]
     return ", ".join(p for p in parts if p)
 
 
@@ -180,7 +182,7 @@ def placement_tree(ctx: Context, machine: str, seen: frozenset[str] = frozenset(
         item: list[nodes.Node] = [ctx.ref(child), nodes.Text(f" ({_guest_summary(obj)})")]
         services = ctx.model.services_on.get(child, ())
         if services:
-            item += [nodes.Text("; services: "), *joined(_refs(ctx, services))]
+            item += [nodes.Text(_("; services: ")), *joined(_refs(ctx, services))]
         nested = placement_tree(ctx, child, seen | {machine, child})
         items.append(item + ([nested] if nested else []))
     return bullets(items)
@@ -212,64 +214,65 @@ def _sections(ctx: Context, obj: Obj) -> Iterator[Section]:
     if isinstance(obj, Machine):
         tree = placement_tree(ctx, obj.id)
         if tree is not None:
-            yield "Runs on it", tree
+            yield _("Runs on it"), tree
         if services := model.services_on.get(obj.id):
-            yield "Services on it", _list(ctx, services)
+            yield _("Services on it"), _list(ctx, services)
         if clusters := model.clusters_of.get(obj.id):
-            yield "Clusters", table(("Cluster", "Type", "Roles"), [
+            yield _("Clusters"), table((_("Cluster"), _("Type"), _("Roles")), [
                 (ctx.ref(c), model.get(c).type, _roles(model.get(c), obj.id)) for c in clusters])
         if (row := lab.rows_by("capacity", CAPACITY, "machine").get(obj.id)) is not None:
             headers = {c.key: c.header for c in table_columns("capacity")}
-            yield "Capacity", table([headers[k] for k in CAPACITY], [row])
+            yield _("Capacity"), table([_(headers[k]) for k in CAPACITY], [row])
         if devices := getattr(obj, "devices", ()):
-            yield "Devices", table(("Device", "Type", "PCI", "Vendor:device", "Model",
-                                    "VFs / vGPUs", "Given to"), [
+            yield _("Devices"), table((_("Device"), _("Type"), "PCI", _("Vendor:device"),
+                                       _("Model"), _("VFs / vGPUs"), _("Given to")), [
                 (d.name, d.type or "", d.pci or "", d.pci_id or "", d.model or "",
                  " / ".join(str(n or "-") for n in (d.vfs, d.vgpus)) if d.vfs or d.vgpus
                  else "", _given(ctx, obj.id, d.name)) for d in devices])
         if obj.nics:
-            yield "Networks and addresses", table(("Interface", "Network", "Address", "Speed"), [
+            yield _("Networks and addresses"), table((
+                _("Interface"), _("Network"), _("Address"), _("Speed")), [
                 (n.name or "", ctx.ref(n.network) if n.network else "", n.address or "",
                  n.speed or "") for n in obj.nics])
     if isinstance(obj, Cluster) and obj.members:
-        yield "Members", table(("Machine", "Roles", "Physical host"), [
+        yield _("Members"), table((_("Machine"), _("Roles"), _("Physical host")), [
             (ctx.ref(m.machine), ", ".join(m.roles),
              ctx.ref(host) if (host := model.physical_host(m.machine)) else "")
             for m in obj.members])
     if obj.kind == "service" and obj.runs_on:
-        yield "Runs on", _list(ctx, obj.runs_on)
+        yield _("Runs on"), _list(ctx, obj.runs_on)
     if depends := getattr(obj, "depends_on", ()):
-        yield "Depends on", _list(ctx, depends)
+        yield _("Depends on"), _list(ctx, depends)
     if dependents := lab.referring(obj.id, "depends_on", "etcd"):
-        yield "Depended on by", _list(ctx, dependents)
+        yield _("Depended on by"), _list(ctx, dependents)
     if obj.kind == "storage":
         if obj.backing:
-            yield "Backed by", _list(ctx, obj.backing)
+            yield _("Backed by"), _list(ctx, obj.backing)
         if obj.used_by:
-            yield "Used by", _list(ctx, obj.used_by)
+            yield _("Used by"), _list(ctx, obj.used_by)
     if provides := lab.referring(obj.id, "provided_by"):
-        yield "Provides storage", _list(ctx, provides)
+        yield _("Provides storage"), _list(ctx, provides)
     if backs := lab.referring(obj.id, "backing"):
-        yield "Backs", _list(ctx, backs)
+        yield _("Backs"), _list(ctx, backs)
     if obj.kind != "storage" and (uses := lab.referring(obj.id, "used_by")):
-        yield "Uses storage", _list(ctx, uses)
+        yield _("Uses storage"), _list(ctx, uses)
     if disks := lab.referring(obj.id, "uses"):
-        yield "Disks of", _list(ctx, disks)
+        yield _("Disks of"), _list(ctx, disks)
     if managed := lab.referring(obj.id, "managed_by"):
-        yield "Manages", _list(ctx, managed)
+        yield _("Manages"), _list(ctx, managed)
     if obj.kind == "network":
         attached = [(m, n) for m in model.of_kind("host") + model.of_kind("vm")
                     + model.of_kind("container") for n in m.nics if n.network == obj.id]
         if attached:
-            yield "Attached machines", table(("Machine", "Interface", "Address"), [
+            yield _("Attached machines"), table((_("Machine"), _("Interface"), _("Address")), [
                 (ctx.ref(m.id), n.name or "", n.address or "") for m, n in attached])
         if bmcs := [h for h in model.of_kind("host") if h.bmc.get("network") == obj.id]:
-            yield "BMCs", table(("Host", "BMC", "Address"), [
+            yield _("BMCs"), table((_("Host"), _("BMC"), _("Address")), [
                 (ctx.ref(h.id), h.bmc.get("type", ""), h.bmc.get("address", "")) for h in bmcs])
         if subnets := lab.referring(obj.id, "parent"):
-            yield "Networks inside it", _list(ctx, subnets)
+            yield _("Networks inside it"), _list(ctx, subnets)
     if obj.kind in ("site", "failure_domain"):
         if inside := lab.referring(obj.id, "in_domain", "parent"):
-            yield "In it", _list(ctx, inside)
+            yield _("In it"), _list(ctx, inside)
     if (drift := object_drift(ctx, obj.id)) is not None:
-        yield "Last drift check", drift
+        yield _("Last drift check"), drift

@@ -12,6 +12,7 @@ from topodoc.model.objects import Model, Obj
 from topodoc.model.problems import Location
 
 from .domain import TopoDomain
+from .i18n import kind_word
 from .lab import Lab
 
 
@@ -41,7 +42,7 @@ class Context:
         if uri is None:
             return nodes.literal(text, text)
         obj: Obj | None = self.model.get(obj_id)
-        title = f"{obj.title} ({obj.kind})" if obj else text
+        title = f"{obj.title} ({kind_word(obj.kind)})" if obj else text
         return nodes.reference(text, text, internal=True, refuri=uri, reftitle=title,
                                classes=["topodoc-ref"])
 

@@ -8,6 +8,7 @@ from topodoc.diagrams.dot import DotOptions, render_dot
 from topodoc.util import gcpause
 
 from .context import Context
+from .i18n import _
 from .nodes import Placeholder, topodoc_graph
 from .warn import warn
 
@@ -24,8 +25,8 @@ def diagram_nodes(ctx: Context, node: Placeholder) -> list[nodes.Node]:
         with gcpause.paused():  # allocates much, makes no reference cycles
             graph = render_dot(ctx.model, selected, DotOptions(
                 theme=theme, font=settings.font, node_budget=settings.node_budget,
-                legend=node["legend"], link=ctx.link if html else lambda _: None,
-                tooltip=html))
+                legend=node["legend"], link=ctx.link if html else lambda _id: None,
+                tooltip=html, translate=_))
         if not out and graph.collapsed:
             shown = "; ".join(graph.collapsed[:3])
             more = len(graph.collapsed) - 3

@@ -19,6 +19,7 @@ from sphinx.util.typing import OptionSpec
 from topodoc.drift.states import STATES
 
 from .domain import Entry, TopoDomain, node_id, topo_domain
+from .i18n import _, kind_word
 from .nodes import (
     Placeholder,
     diagram_placeholder,
@@ -125,7 +126,7 @@ class DiagramDirective(TopoDirective):
             return self.warn(str(exc))
         node = self.placeholder(diagram_placeholder, selection=selection, legend=legend == "on",
                                 alt=self.options.get("alt") or selection.title or
-                                (self.arguments[0] if self.arguments else "topology diagram"))
+                                (self.arguments[0] if self.arguments else _("topology diagram")))
         if "align" in self.options:
             node["align"] = self.options["align"]
         if "caption" not in self.options:
@@ -209,7 +210,7 @@ class ObjectDirective(TopoDirective):
         if obj.label:
             self.env.domains.standard_domain.note_hyperlink_target(
                 obj.label.lower(), docname, anchor, obj.title)
-        entries = [("single", f"{obj_id} ({obj.kind.replace('_', ' ')})", anchor, "", None)]
+        entries = [("single", f"{obj_id} ({kind_word(obj.kind)})", anchor, "", None)]
         if obj.title != obj_id:
             entries.append(("single", obj.title, anchor, "", None))
         return [addnodes.index(entries=entries), node]

@@ -34,6 +34,7 @@ from sphinx.util.nodes import make_refnode
 
 from topodoc.model.kinds import BY_NAME, KINDS
 
+from .i18n import _, lazy
 from .lastcheck import report_digest
 from .settings import Settings
 from .warn import warn
@@ -61,7 +62,7 @@ class TopoIndex(Index):
     """Every object with an entry, grouped by kind."""
 
     name = "objects"
-    localname = "Topology objects"
+    localname = lazy("Topology objects")
     shortname = "objects"
 
     def generate(self, docnames: Iterable[str] | None = None
@@ -73,7 +74,7 @@ class TopoIndex(Index):
             if wanted is None or entry.docname in wanted:
                 groups.setdefault(entry.kind, []).append(IndexEntry(
                     obj_id, 0, entry.docname, entry.node_id, "", "", entry.title))
-        content = [(BY_NAME[kind].title, groups[kind]) for kind in KINDS if kind in groups]
+        content = [(_(BY_NAME[kind].title), groups[kind]) for kind in KINDS if kind in groups]
         return content, False
 
 

@@ -15,6 +15,7 @@ from topodoc.drift.reports.report import Report
 from topodoc.drift.states import STATES
 
 from .context import Context
+from .i18n import _, value
 from .lastcheck import LastCheck
 from .markup import Cell, para, table
 from .nodes import Placeholder
@@ -27,7 +28,8 @@ def drift_nodes(ctx: Context, node: Placeholder) -> list[nodes.Node]:
         ctx.lab.last_check
     out = nodes.container(ids=node["ids"], classes=["topodoc-drift", *node["classes"]])
     if check.report is None:
-        out += nodes.note("", para(f"No drift report is available: {check.unavailable}."))
+        out += nodes.note("", para(_("No drift report is available: {why}.").format(
+            why=check.unavailable)))
         return [out]
     report = check.report
     anchor = f"topodoc-drift-{node.line or 0}"  # a caption's permalink needs an id
@@ -35,18 +37,20 @@ def drift_nodes(ctx: Context, node: Placeholder) -> list[nodes.Node]:
     states = node["states"]
     found = [f for f in report.findings if f.state in states]
     if found:
-        out += table(("Object", "Resource", "State", "Attribute", "Expected", "Actual",
-                      "Severity", "Hint"),
+        out += table((_("Object"), _("Resource"), _("State"), _("Attribute"), _("Expected"),
+                      _("Actual"), _("Severity"), _("Hint")),
                      [(_owner(ctx, check, f), nodes.literal(f.key, f.key), state_cell(f.state),
-                       f.attribute or "", *_values(f), f.severity, f.hint) for f in found],
-                     caption="Findings", classes=["topodoc-drift-findings"],
+                       f.attribute or "", *_values(f), _(f.severity), f.hint) for f in found],
+                     caption=_("Findings"), classes=["topodoc-drift-findings"],
                      ids=[f"{anchor}-findings"])
     else:
-        out += para(f"No finding is {' or '.join(states)}.")
-    out += table(("Source", "Kind", "Status", "Resources", "API calls", "Seconds", "Error"),
+        out += para(_("No finding is {states}.").format(
+            states=_(" or ").join(_(s) for s in states)))
+    out += table((_("Source"), _("Kind"), _("Status"), _("Resources"), _("API calls"),
+                  _("Seconds"), _("Error")),
                  [(nodes.literal(s.id, s.id), s.kind, state_cell(s.status), str(s.resources),
                    str(s.api_calls), f"{s.duration_s:g}", s.error or "")
-                  for s in report.sources], caption="Sources", ids=[f"{anchor}-sources"])
+                  for s in report.sources], caption=_("Sources"), ids=[f"{anchor}-sources"])
     return [out]
 
 
@@ -57,9 +61,10 @@ def object_drift(ctx: Context, obj_id: str) -> nodes.Element | None:
     if check.report is None or not found:
         return None
     section = nodes.container(classes=["topodoc-drift"])
-    section += para(f"As of {check.report.checked_at} (the check as a whole: "
-                    f"{STATUS_TEXT[check.report.status]}).")
-    section += table(("Resource", "State", "Attribute", "Expected", "Actual", "Hint"),
+    section += para(_("As of {checked_at} (the check as a whole: {status}).").format(
+        checked_at=check.report.checked_at, status=_(STATUS_TEXT[check.report.status])))
+    section += table((_("Resource"), _("State"), _("Attribute"), _("Expected"), _("Actual"),
+                      _("Hint")),
                      [(nodes.literal(f.key, f.key), state_cell(f.state), f.attribute or "",
                        *_values(f), f.hint) for f in found])
     return section
@@ -67,24 +72,27 @@ def object_drift(ctx: Context, obj_id: str) -> nodes.Element | None:
 
 def state_cell(state: str) -> nodes.inline:
     """A finding's state (or a source's status), styled by the stylesheet."""
-    return nodes.inline(state, state, classes=["topodoc-state", f"topodoc-state-{state}"])
+    return nodes.inline(state, _(state), classes=["topodoc-state", f"topodoc-state-{state}"])
 
 
 def _summary(report: Report, anchor: str) -> list[nodes.Node]:
     summary = report.summary()
     verified, documented = report.coverage()
-    coverage = f"{verified} of {documented} documented resources verified" + (
+    coverage = _("{verified} of {documented} documented resources verified").format(
+        verified=verified, documented=documented) + (
         f" ({verified * 100 // documented}%)" if documented else "")
-    text = para(nodes.strong("", STATUS_TEXT[report.status].capitalize()),
-                f": checked {report.checked_at} against {report.topology} by topodoc "
-                f"{report.tool_version}; {coverage}"
-                + (f"; {len(report.ignored)} findings ignored by rules" if report.ignored
-                   else "") + ".")
+    ignored = _("; {n} findings ignored by rules").format(n=len(report.ignored)) \
+        if report.ignored else ""
+    text = para(nodes.strong("", _(STATUS_TEXT[report.status]).capitalize()),
+                _(": checked {checked_at} against {topology} by topodoc {version}; "
+                  "{coverage}{ignored}.").format(
+                    checked_at=report.checked_at, topology=report.topology,
+                    version=report.tool_version, coverage=coverage, ignored=ignored))
     kinds: list[Sequence[Cell]] = [
         (nodes.literal(kind, kind), *(str(counts[s]) for s in STATES))
         for kind, counts in summary["kinds"].items()]
-    kinds.append((nodes.strong("", "all"), *(str(n) for n in summary["states"].values())))
-    return [text, table(("Kind", *STATES), kinds, caption="Findings per kind",
+    kinds.append((nodes.strong("", _("all")), *(str(n) for n in summary["states"].values())))
+    return [text, table((_("Kind"), *map(_, STATES)), kinds, caption=_("Findings per kind"),
                         ids=[f"{anchor}-findings-per-kind"])]
 
 
@@ -97,5 +105,5 @@ def _values(finding: Finding) -> tuple[str, str]:
     """Expected and actual, for people, secret values masked."""
     shown = finding.to_json()
     return tuple(  # type: ignore[return-value]
-        "" if shown[side] is None else human(finding.attribute, shown[side])
+        "" if shown[side] is None else value(human(finding.attribute, shown[side]))
         for side in ("expected", "actual"))

@@ -19,6 +19,7 @@ from docutils.utils import column_width
 from topodoc.model.kinds import BY_NAME, KINDS
 from topodoc.util.atomic import write_text
 
+from .i18n import _
 from .warn import warn
 
 if TYPE_CHECKING:
@@ -60,14 +61,15 @@ def object_page(obj: Obj) -> str:
 
 def kind_page(kind: str, objects: tuple[Obj, ...]) -> str:
     spec = BY_NAME[kind]
-    lines = [HEADER + _heading(spec.title, "=")]
+    lines = [HEADER + _heading(_(spec.title), "=")]
     if spec.table:  # the table (and filter) listing the kind's objects; else a list
         table, table_filter = spec.table
         lines += [f".. topodoc-table:: {table}"]
         lines += [f"   :filter: {table_filter}"] if table_filter else []
     else:
+        id_header, name_header = _escape(_("ID")), _escape(_("Name"))
         lines += [".. list-table::", "   :header-rows: 1", "   :class: topodoc-table", "",
-                  "   * - ID", "     - Name"]
+                  f"   * - {id_header}", f"     - {name_header}"]
         for obj in objects:
             lines += [f"   * - :topo:{kind}:`{obj.id} <{obj.id}>`",
                       f"     - {_escape(obj.title)}"]
@@ -75,8 +77,8 @@ def kind_page(kind: str, objects: tuple[Obj, ...]) -> str:
 
 
 def index_page(kinds: list[str]) -> str:
-    lines = [HEADER + _heading("Topology reference", "="),
-             "One page per object of the topology, generated at every build.", "",
+    lines = [HEADER + _heading(_("Topology reference"), "="),
+             _escape(_("One page per object of the topology, generated at every build.")), "",
              ".. toctree::", "   :maxdepth: 1", ""]
     lines += [f"   {kind}" for kind in kinds]
     return "\n".join(lines) + "\n"

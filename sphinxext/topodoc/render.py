@@ -6,6 +6,10 @@ under that same name, by :func:`topodoc.diagrams.dot.run_dot` with ``topodoc_lay
 Sphinx's ``render_dot`` finds it in its cache and hands back the paths. SVG links are made
 relative to the image directory by Sphinx's own ``fix_svg_relative_paths``; LaTeX output
 goes through Sphinx's ``render_dot_latex`` (PDF).
+
+In HTML an SVG diagram is written into the page itself (:mod:`.inline`), in a viewport that
+``topodoc.js`` pans and zooms, with a bar of buttons above it (:func:`controls`): one
+document, so node links, keyboard focus and the script all work from ``file://`` too.
 """
 
 from __future__ import annotations
@@ -31,13 +35,20 @@ from topodoc.diagrams.graphviz import DotError, DotTimeout, run_dot
 from topodoc.util.atomic import write_bytes
 
 from .domain import topo_domain
+from .i18n import _
+from .inline import inline_svg
 from .nodes import topodoc_graph
 from .warn import verbose, warn
 
 PREFIX = "graphviz"  # sphinx.ext.graphviz's own prefix: one image cache for both
 ATTRIBUTE = re.compile(r'"[^"]*"')
-#: The link under each HTML diagram to its image alone, zoomable (by page language).
-FULL_SIZE = {"en": "Open the diagram at full size", "zh": "查看原尺寸的图"}
+#: The icons of the viewer's buttons (24 x 24, drawn with the text colour).
+ICONS = {
+    "in": "M11 5h2v6h6v2h-6v6h-2v-6H5v-2h6z",
+    "out": "M5 11h14v2H5z",
+    "reset": "M12 5a7 7 0 1 1-6.7 9h2.1A5 5 0 1 0 12 7v3L8 6l4-4z",
+    "full": "M4 4h6v2H6v4H4zm10 0h6v6h-2V6h-4zM4 14h2v4h4v2H4zm14 0h2v6h-6v-2h4z",
+}
 
 
 def cached_image(translator: SphinxTranslator, node: topodoc_graph, fmt: str
@@ -77,6 +88,22 @@ def cached_image(translator: SphinxTranslator, node: topodoc_graph, fmt: str
     return relfn.as_posix(), Path(found)
 
 
+def controls(src: str) -> str:
+    """The bar above a diagram: zoom in, zoom out, reset, full screen (shown by the script,
+    which makes them work) and a link to the image alone (always there)."""
+    labels = {"in": _("Zoom in (+)"), "out": _("Zoom out (-)"),
+              "reset": _("Reset the view (0)"), "full": _("Full screen")}
+    buttons = "".join(
+        f'<button type="button" data-topodoc="{action}" aria-label="{escape(label)}" '
+        f'title="{escape(label)}"><svg viewBox="0 0 24 24" aria-hidden="true" '
+        f'focusable="false"><path d="{ICONS[action]}"/></svg></button>'
+        for action, label in labels.items())
+    toolbar, alone = escape(_("Diagram controls")), escape(_("Full size"))
+    return (f'<div class="topodoc-controls"><span class="topodoc-buttons" role="toolbar" '
+            f'aria-label="{toolbar}" hidden>{buttons}</span>'
+            f'<a class="topodoc-diagram-full" href="{src}">{alone}</a></div>')
+
+
 def html_visit(self: SphinxTranslator, node: topodoc_graph) -> None:
     fmt = topo_domain(self.builder.env).settings.output_format
     image = cached_image(self, node, fmt)
@@ -89,11 +116,14 @@ def html_visit(self: SphinxTranslator, node: topodoc_graph) -> None:
         raise nodes.SkipNode
     src, outfn = image
     ids = "".join(f' id="{i}"' for i in node["ids"][:1])
-    body.append(f'<div class="{classes}"{ids}>')
+    body.append(f'<div class="{classes}"{ids} data-image="{src}">{controls(src)}'
+                f'<div class="topodoc-viewport" tabindex="0" role="group" '
+                f'aria-label="{alt}">')
     if fmt == "svg":
-        # <object>, not <img>: the links inside the SVG stay clickable
-        body.append(f'<object data="{src}" type="image/svg+xml" class="graphviz">'
-                    f'<p class="warning">{alt}</p></object>')
+        # in the page: node links, focus and the viewer's script all in one document
+        count = getattr(self, "topodoc_diagrams", 0) + 1
+        self.topodoc_diagrams = count  # type: ignore[attr-defined]
+        body.append(inline_svg(outfn, self.builder.imgpath, f"topodoc{count}-"))  # type: ignore
     else:
         # one <area> per line, as ClickableMapDefinition reads it: tooltips span lines
         text = ATTRIBUTE.sub(lambda m: m[0].replace("\n", "&#10;"),
@@ -102,8 +132,8 @@ def html_visit(self: SphinxTranslator, node: topodoc_graph) -> None:
         usemap = f' usemap="#{image_map.id}"' if image_map.clickable else ""
         body.append(f'<img src="{src}" alt="{alt}" class="graphviz"{usemap} />')
         body.append(image_map.generate_clickable_map())
-    label = FULL_SIZE.get((self.builder.config.language or "en")[:2], FULL_SIZE["en"])
-    body.append(f'<a class="topodoc-diagram-full" href="{src}">{label}</a></div>\n')
+    hint = escape(_("Click the diagram or hold Ctrl to zoom with the wheel"))
+    body.append(f'</div><p class="topodoc-hint" hidden>{hint}</p></div>\n')
     raise nodes.SkipNode
 
 

@@ -33,5 +33,19 @@ RESOLVERS: dict[type[Placeholder], Callable[[Context, Placeholder], list[nodes.N
 
 def resolve_placeholders(app: Sphinx, doctree: nodes.document, docname: str) -> None:
     context = Context(app.builder, topo_domain(app.env), docname)
+    html = app.builder.format == "html"
     for node in list(doctree.findall(Placeholder)):
-        node.replace_self(RESOLVERS[type(node)](context, node))
+        made = RESOLVERS[type(node)](context, node)
+        node.replace_self(made)
+        if html:
+            for tree in made:
+                for table in list(tree.findall(nodes.table)):
+                    scrolled(table)
+
+
+def scrolled(table: nodes.table) -> None:
+    """``table`` inside a box that scrolls sideways when the table is wider than the column,
+    as furo does for the tables it sees (its transform has run before these exist)."""
+    box = nodes.container(classes=["table-wrapper", "topodoc-table-wrapper"])
+    table.replace_self(box)
+    box += table

@@ -9,6 +9,7 @@ from topodoc.analysis.impact_text import COLUMNS, fraction_text, impact_rows
 from topodoc.model.objects import Cluster
 
 from .context import Context
+from .i18n import _, kind_word, value
 from .markup import Cell, para, table
 from .nodes import Placeholder
 
@@ -24,15 +25,16 @@ def _cell(ctx: Context, key: str, text: str) -> Cell | list[Cell]:
     parts = [p.strip() for p in text.split(",")]
     if key in ID_COLUMNS and text and all(p in ctx.model.objects for p in parts):
         return [ctx.ref(p) for p in parts]
-    return text
+    return value(text)
 
 
 def table_node(ctx: Context, node: Placeholder) -> list[nodes.Node]:
     result = ctx.lab.table(node["table"], node["columns"], node["filter"])
     if not result.rows:
-        return [para(f"(no rows in table {node['table']!r}"
-                     + (f" with filter {node['filter']!r})" if node["filter"] else ")"))]
-    return [table([c.header for c in result.columns],
+        text = _("(no rows in table {table!r} with filter {filter!r})") if node["filter"] \
+            else _("(no rows in table {table!r})")
+        return [para(text.format(table=node["table"], filter=node["filter"]))]
+    return [table([_(c.header) for c in result.columns],
                   [[_cell(ctx, c.key, row[c.key]) for c in result.columns]
                    for row in result.rows],
                   node["caption"], node["classes"])]
@@ -52,19 +54,19 @@ def _run(parts: list[Cell], sep: str) -> Cell:
 def impact_table_node(ctx: Context, node: Placeholder) -> list[nodes.Node]:
     rows = impact_table(ctx.model, list(node["objects"]) or None)
     if not rows:
-        return [para("(no hosts, failure domains or sites in the topology)")]
+        return [para(_("(no hosts, failure domains or sites in the topology)"))]
     if node["cluster"]:
         return [_cluster_impact(ctx, rows, ctx.model.get(node["cluster"]), node)]
     cells = []
-    for impact, shown in zip(rows, impact_rows(ctx.model, rows), strict=True):
+    for impact, shown in zip(rows, impact_rows(ctx.model, rows, _), strict=True):
         quorum: list[Cell] = [ctx.ref(c.cluster) for c in impact.clusters if c.quorum_lost]
         control: list[Cell] = [
             nodes.inline("", "", ctx.ref(c.cluster),
                          nodes.Text(f" {fraction_text(c.control_down, c.control)}"))
             for c in impact.clusters if c.control_down]
-        cells.append([ctx.ref(impact.failed), shown["kind"], shown["down"], _run(quorum, ", "),
-                      _run(control, "; ")])
-    return [table([header.capitalize() for _, header in COLUMNS], cells, node["caption"],
+        cells.append([ctx.ref(impact.failed), kind_word(shown["kind"]), shown["down"],
+                      _run(quorum, ", "), _run(control, "; ")])
+    return [table([_(header.capitalize()) for _key, header in COLUMNS], cells, node["caption"],
                   ["topodoc-impact", *node["classes"]])]
 
 
@@ -76,11 +78,12 @@ def _cluster_impact(ctx: Context, rows: list[Impact], cluster: Cluster,
     for impact in rows:
         hit = next((c for c in impact.clusters if c.cluster == cluster.id), None)
         cells.append([
-            ctx.ref(impact.failed), impact.kind.replace("_", " "),
-            f"{hit.members_down if hit else 0} of {members}",
+            ctx.ref(impact.failed), kind_word(impact.kind),
+            _("{down} of {total}").format(down=hit.members_down if hit else 0, total=members),
             fraction_text(hit.control_down, hit.control) if hit else "0",
-            "lost" if hit and hit.quorum_lost else "kept",
-            "down" if hit and hit.down else "up",
+            _("lost") if hit and hit.quorum_lost else _("kept"),
+            _("down") if hit and hit.down else _("up"),
         ])
-    return table(("Failure of", "Kind", "Members down", "Control plane lost", "Quorum",
-                  "Cluster"), cells, node["caption"], ["topodoc-impact", *node["classes"]])
+    return table((_("Failure of"), _("Kind"), _("Members down"), _("Control plane lost"),
+                  _("Quorum"), _("Cluster")), cells, node["caption"],
+                 ["topodoc-impact", *node["classes"]])

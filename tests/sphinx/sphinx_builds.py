@@ -174,7 +174,16 @@ def svg_links(svg: Path) -> list[str]:
     return re.findall(r'<(?:\w+:)?a\b[^>]*?\b(?:\w+:)?href="([^"]+)"', text)
 
 
-def diagram_objects(page: Path) -> list[Path]:
-    """The SVG files a built HTML page embeds with <object>."""
+def diagram_images(page: Path) -> list[Path]:
+    """The SVG files of the diagrams a built HTML page shows (in the page, inline), each
+    linked from its diagram as the image alone."""
     soup = BeautifulSoup(page.read_text(encoding="utf-8"), "html.parser")
-    return [(page.parent / o["data"]).resolve() for o in soup.select("div.topodoc-diagram object")]
+    return [(page.parent / d["data-image"]).resolve() for d in soup.select("div.topodoc-diagram")
+            if d.get("data-image")]
+
+
+def inline_links(page: Path) -> list[list[str]]:
+    """Per diagram of a built HTML page, the link targets of the SVG inside the page."""
+    soup = BeautifulSoup(page.read_text(encoding="utf-8"), "html.parser")
+    return [[a["xlink:href"] for a in svg.find_all("a") if a.get("xlink:href")]
+            for svg in soup.select("div.topodoc-diagram div.topodoc-viewport > svg")]

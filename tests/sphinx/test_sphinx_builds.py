@@ -15,7 +15,8 @@ from sphinx_builds import (
     Build,
     Project,
     anchor_exists,
-    diagram_objects,
+    diagram_images,
+    inline_links,
     make_project,
     resolve_link,
     svg_links,
@@ -60,14 +61,20 @@ def test_diagram_links_reach_the_objects_entries(project: Project) -> None:
     build = project.build("-W")
     assert build.returncode == 0, build.stderr
     index = build.outdir / "index.html"
-    [svg] = diagram_objects(index)
+    [svg] = diagram_images(index)
     links = svg_links(svg)
     assert {resolve_link(svg, h)[1] for h in links} >= {
         "topo-h1", "topo-h2", "topo-vm1", "topo-vm2", "topo-k8s", "topo-web", "topo-net"}
     for href in links:
         assert anchor_exists(*resolve_link(svg, href)), href
     text = svg.read_text(encoding="utf-8")
-    assert 'target="_top"' in text  # links open in the page, not inside the <object>
+    assert 'target="_top"' in text  # the image alone: links open in the window
+    # the same diagram inside the page: its links relative to the page, to the same places
+    [inline] = inline_links(index)
+    assert [resolve_link(index, h) for h in inline] == [resolve_link(svg, h) for h in links]
+    detail = build.outdir / "reference/vm/vm1.html"  # a page one directory further down
+    [inline] = inline_links(detail)
+    assert inline and all(anchor_exists(*resolve_link(detail, h)) for h in inline), inline
     assert re.search(r'<(\w+:)?a [^>]*title="kind: vm', text)  # tooltips
     # nested containment: h1's box holds vm1's box, which holds vm2
     assert re.search(r'id="cluster:h1".*id="cluster:vm1".*id="vm2"', text, re.S)
@@ -91,7 +98,7 @@ def test_incremental_build_follows_the_topology_content(project: Project) -> Non
     assert second.returncode == 0, second.stderr
     index = second.html("index.html").get_text(" ", strip=True)
     assert "vm5" in index and "6GiB" in index
-    [svg] = diagram_objects(second.outdir / "index.html")
+    [svg] = diagram_images(second.outdir / "index.html")
     assert 'id="vm5"' in svg.read_text(encoding="utf-8")
     h3 = second.html("reference/host/h3.html").get_text(" ", strip=True)
     assert "vm5" in h3 and "10.0.0.55" not in h3  # h3's card lists vm5; vm5's address is its own
@@ -230,7 +237,7 @@ def test_oversized_view_collapses_with_a_warning(tmp_path: Path) -> None:
     assert build.returncode == 0, build.stderr
     collapse = [w for w in build.warnings if "index.rst:4:" in w and "[topodoc.collapse]" in w]
     assert collapse, build.warnings
-    [svg] = diagram_objects(build.outdir / "index.html")
+    [svg] = diagram_images(build.outdir / "index.html")
     text = svg.read_text(encoding="utf-8")
     assert 'id="collapsed:' in text
     assert text.count('class="node"') <= 4 + 1  # the budget, and the legend
@@ -276,7 +283,7 @@ def test_layout_timeout_leaves_the_diagram_out(tmp_path: Path) -> None:
     build = project.build()
     assert build.returncode == 0 and "Traceback" not in build.stderr
     assert any("index.rst:4:" in w and "[topodoc.timeout]" in w for w in build.warnings)
-    assert diagram_objects(build.outdir / "index.html") == []
+    assert diagram_images(build.outdir / "index.html") == []
 
 
 ROLES = """\

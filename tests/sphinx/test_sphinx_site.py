@@ -11,7 +11,7 @@ from pathlib import Path
 
 import pytest
 from sphinx.util.inventory import InventoryFile
-from sphinx_builds import ROOT, Build, anchor_exists, diagram_objects, resolve_link, svg_links
+from sphinx_builds import ROOT, Build, anchor_exists, diagram_images, resolve_link, svg_links
 
 from topodoc.reading.load import load_topology
 from topodoc.tables.table import build_table
@@ -31,14 +31,14 @@ def test_every_diagram_is_an_svg_whose_links_reach_existing_anchors(site: Build)
     pages = sorted(site.outdir.rglob("*.html"))
     diagrams = 0
     for page in pages:
-        for svg in diagram_objects(page):
+        for svg in diagram_images(page):
             assert svg.is_file(), f"{page}: {svg} is missing"
             diagrams += 1
             for href in svg_links(svg):
                 target, fragment = resolve_link(svg, href)
                 assert anchor_exists(target, fragment), f"{svg.name} ({page}): {href}"
     assert diagrams >= 60  # the seed page's, the manual's, one per reference page, two themes
-    lab = diagram_objects(site.outdir / "architecture.html")[0]
+    lab = diagram_images(site.outdir / "architecture.html")[0]
     links = {resolve_link(lab, h)[1] for h in svg_links(lab)}
     assert {"topo-zcloud", "topo-z-k8s-m-1", "topo-os-k8s-n-2", "topo-zcloud-openstack"} <= links
 
@@ -97,7 +97,7 @@ def test_reference_pages_for_every_host_cluster_and_service(site: Build) -> None
         [row] = build_table(model, "capacity", columns=list(CAPACITY),
                             filter=f"machine={machine}").rows
         page = site.html(f"reference/{model.get(machine).kind}/{machine}.html")
-        rubric = next(r for r in page.select("p.rubric") if r.get_text() == "Capacity")
+        rubric = next(r for r in page.select("p.rubric") if r.get_text() == "容量")  # Capacity
         cells = [td.get_text(" ", strip=True) for td in rubric.find_next("table").select("td")]
         assert cells == list(row), machine
 
@@ -112,11 +112,14 @@ def test_drift_page_embeds_the_demo_report(site: Build, demo_report: Path) -> No
     report = json.loads(demo_report.read_text(encoding="utf-8"))
     page = site.html("drift.html")
     text = page.get_text(" ", strip=True)
-    assert report["checked_at"] in text and "Incomplete" in text
+    assert report["checked_at"] in text and "不完整" in text  # the site is zh_CN: Incomplete
     findings = page.select("table.topodoc-drift-findings tbody tr")
     not_ok = [f for f in report["findings"] if f["state"] != "ok"]
     assert len(findings) == len(not_ok) > 0
-    shown = {(row.select("td")[1].get_text(strip=True), row.select("td")[2].get_text(strip=True))
+    states = {row.select("td")[2].get_text(strip=True) for row in findings}
+    assert states == {"缺失", "意外存在", "已变更", "无法核实"}  # the site is zh_CN
+    shown = {(row.select("td")[1].get_text(strip=True),
+              row.select_one("td span.topodoc-state")["class"][1].removeprefix("topodoc-state-"))
              for row in findings}
     assert shown == {(f["key"], f["state"]) for f in not_ok}
     assert {f["state"] for f in not_ok} == {"missing", "unexpected", "changed", "unverifiable"}
@@ -135,15 +138,15 @@ def test_reference_pages_show_each_objects_last_state(site: Build, demo_report: 
     changed = next(f for f in report["findings"]
                    if f["key"] == "vm:z-k8s-m-2" and f["state"] == "changed")
     card = site.html("reference/vm/z-k8s-m-2.html").get_text(" ", strip=True)
-    assert "Last drift check" in card and report["checked_at"] in card
-    assert "changed memory 8 GiB 16 GiB" in card, card[card.index("Last drift check"):]
+    assert "最近一次漂移检查" in card and report["checked_at"] in card  # Last drift check
+    assert "已变更 memory 8 GiB 16 GiB" in card, card[card.index("最近一次漂移检查"):]
     assert changed["attribute"] == "memory"
     in_sync = next(f["key"].partition(":")[2] for f in report["findings"]
                    if f["kind"] == "vm" and f["state"] == "ok")
-    assert "vm:" + in_sync + " ok" in site.html(f"reference/vm/{in_sync}.html").get_text(
-        " ", strip=True)
+    assert "vm:" + in_sync + " 正常" in site.html(f"reference/vm/{in_sync}.html").get_text(
+        " ", strip=True)  # ok
     plain = site.html("reference/network/lab-net.html").get_text(" ", strip=True)
-    assert "Last drift check" not in plain  # no resource of the report is about it
+    assert "最近一次漂移检查" not in plain  # no resource of the report is about it
 
 
 def test_every_configuration_value_and_warning_type_is_documented() -> None:
@@ -157,21 +160,94 @@ def test_every_configuration_value_and_warning_type_is_documented() -> None:
         assert f"``topodoc.{subtype}``" in manual
 
 
-@pytest.mark.skipif(shutil.which("chromium") is None and not Path("/usr/bin/chromium").exists(),
-                    reason="Chromium is not installed (Debian: apt-get install chromium)")
-@pytest.mark.parametrize("dark", [False, True], ids=["light", "dark"])
-def test_browser_shows_the_architecture_diagram(site: Build, tmp_path: Path,
-                                                dark: bool) -> None:
-    shot = tmp_path / "architecture.png"
+CHROMIUM = pytest.mark.skipif(
+    shutil.which("chromium") is None and not Path("/usr/bin/chromium").exists(),
+    reason="Chromium is not installed (Debian: apt-get install chromium)")
+#: Where the browser check leaves its screenshots: kept after the run, as build artefacts.
+SCREENSHOTS = ROOT / "_build" / "screenshots"
+
+
+def _browser_check(html_dir: Path, *args: str) -> tuple[int, list[dict], str]:
     done = subprocess.run(
-        [sys.executable, str(ROOT / "scripts/browser_check.py"), "--html-dir",
-         str(site.outdir), "--page", "architecture.html", "--screenshot", str(shot), "--json",
-         *(["--dark"] if dark else [])], capture_output=True, text=True, timeout=240)
-    assert done.returncode == 0, done.stdout + done.stderr
-    report = json.loads(done.stdout)
-    shown = [d for d in report["diagrams"] if d["svg"]]
-    assert shown and shown[0]["width"] >= 300 and shown[0]["height"] >= 100
-    assert shown[0]["links"] >= 50
-    assert all(("topodoc-theme-dark" in d["theme"]) == dark for d in shown)
-    assert report["diagram_busy"] > 0.02
-    assert shot.stat().st_size > 10_000
+        [sys.executable, str(ROOT / "scripts/browser_check.py"), "--html-dir", str(html_dir),
+         "--json", *args], capture_output=True, text=True, timeout=600)
+    return done.returncode, json.loads(done.stdout or "[]"), done.stderr
+
+
+@CHROMIUM
+def test_browser_check_of_the_architecture_and_a_reference_page(site: Build) -> None:
+    """Both pages at 1400 and 390 px, light and dark, as a reader sees them."""
+    code, reports, stderr = _browser_check(site.outdir, "--screenshots", str(SCREENSHOTS))
+    assert code == 0, stderr
+    assert {(r["page"], r["width"], r["scheme"]) for r in reports} == {
+        (page, width, scheme) for page in ("architecture.html", "reference/host/zcloud.html")
+        for width in (1400, 390) for scheme in ("light", "dark")}
+    for r in reports:
+        assert r["problems"] == [] and r["scrollWidth"] <= r["innerWidth"], r
+        assert r["diagrams"] and all(
+            ("topodoc-theme-dark" in d["theme"]) == (r["scheme"] == "dark") and
+            d["column"]["left"] - 1 <= d["pane"]["left"] <= d["pane"]["right"] <=
+            d["column"]["right"] + 1 and d["links"] > 0 for d in r["diagrams"]), r["diagrams"]
+        zoom = r["pan_zoom"]
+        assert zoom["before"] != zoom["button"] != zoom["ctrl_wheel"] != zoom["enter"] != \
+            zoom["key"] != zoom["focused_wheel"] != zoom["drag"]
+        assert zoom["tab"] == ["in", "out", "reset", "full", "topodoc-diagram-full",
+                               "topodoc-viewport"]  # keyboard reachable, in this order
+        assert zoom["plain_wheel"] == zoom["button"] and zoom["hint"] is True
+        assert "scale(1)" in zoom["reset"] and zoom["full"] is True
+        assert r["printed"]["controls"] == "none" and r["printed"]["width"] > 100
+        link = r["link"]
+        assert link["opened"] == link["expected"] and "/reference/" in link["opened"]
+        assert r["diagram_busy"] > 0.02
+        assert len(r["screenshots"]) == 3
+        assert all(Path(shot).stat().st_size > 10_000 for shot in r["screenshots"])
+    assert next(r for r in reports if r["page"] == "architecture.html")["diagrams"][0][
+        "links"] >= 50
+
+
+@CHROMIUM
+def test_pan_zoom_and_node_links_work_offline_from_file_urls(site: Build, tmp_path: Path) -> None:
+    """No server, no network: the viewer and the links work from file://."""
+    code, [report], stderr = _browser_check(site.outdir, "--file-urls", "--page",
+                                            "architecture.html", "--width", "390", "--theme",
+                                            "dark", "--screenshots", str(tmp_path))
+    assert code == 0, stderr
+    assert report["link"]["opened"].startswith(site.outdir.as_uri() + "/reference/")
+    assert report["link"]["opened"] == report["link"]["expected"]
+    assert report["pan_zoom"]["ctrl_wheel"] != report["pan_zoom"]["before"]
+
+
+@CHROMIUM
+def test_browser_check_of_the_drift_page_on_a_phone(site: Build, tmp_path: Path) -> None:
+    """Wide tables scroll in their boxes, and every state's colour reads in both schemes."""
+    code, reports, stderr = _browser_check(site.outdir, "--page", "drift.html", "--width",
+                                           "390", "--screenshots", str(SCREENSHOTS))
+    assert code == 0, stderr
+    assert [r["scheme"] for r in reports] == ["light", "dark"]
+    for r in reports:
+        assert r["scrollWidth"] <= r["innerWidth"] == 390 and len(r["tables"]) >= 3
+        assert {s["state"].split()[-1] for s in r["states"]} >= {
+            "topodoc-state-missing", "topodoc-state-changed", "topodoc-state-unexpected",
+            "topodoc-state-unverifiable", "topodoc-state-ok"}
+        assert min(s["contrast"] for s in r["states"]) >= 4.5
+
+
+@CHROMIUM
+def test_browser_check_finds_a_page_that_scrolls_sideways_and_diagrams_that_do_not_zoom(
+        site: Build, tmp_path: Path) -> None:
+    broken = tmp_path / "html"
+    shutil.copytree(site.outdir, broken)
+    page = broken / "architecture.html"
+    html = page.read_text(encoding="utf-8")
+    page.write_text(html.replace('<script defer="defer" src="_static/topodoc.js',
+                                 '<script defer="defer" src="_static/nothing.js')
+                    .replace("</article>", '<div style="width: 3000px">wide</div></article>'),
+                    encoding="utf-8")
+    code, [report], stderr = _browser_check(broken, "--page", "architecture.html", "--width",
+                                            "1400", "--theme", "light", "--screenshots",
+                                            str(tmp_path / "shots"))
+    assert code == 1
+    assert report["scrollWidth"] > report["innerWidth"]
+    assert any("scrolls sideways" in p for p in report["problems"]), report["problems"]
+    assert any("0 of 4 pan/zoom buttons" in p for p in report["problems"])
+    assert "the page scrolls sideways" in stderr

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
 from fractions import Fraction
 from typing import Any
 
@@ -23,20 +24,23 @@ def fraction_text(down: int, total: int) -> str:
     return text if simple.denominator == total else f"{text} (={simple})"
 
 
-def _down_summary(model: Model, row: Impact) -> str:
+def _down_summary(model: Model, row: Impact, translate: Callable[[str], str]) -> str:
     counts = ((kind, row.count(model, kind)) for kind in SUMMARY_KINDS)
-    return ", ".join(count_noun(n, kind) for kind, n in counts if n) or "nothing else"
+    return ", ".join(count_noun(n, kind, translate) for kind, n in counts if n) \
+        or translate("nothing else")
 
 
-def impact_rows(model: Model, rows: list[Impact]) -> list[dict[str, str]]:
-    """One display row per failure: what fails, what goes down, quorum and control plane."""
+def impact_rows(model: Model, rows: list[Impact],
+                translate: Callable[[str], str] = str) -> list[dict[str, str]]:
+    """One display row per failure: what fails, what goes down, quorum and control plane;
+    the words of "what goes down" passed through ``translate`` (the Sphinx extension's)."""
     out = []
     for row in rows:
         quorum = [c.cluster for c in row.clusters if c.quorum_lost]
         control = [f"{c.cluster} {fraction_text(c.control_down, c.control)}"
                    for c in row.clusters if c.control_down]
         out.append({
-            "failure": row.failed, "kind": row.kind, "down": _down_summary(model, row),
+            "failure": row.failed, "kind": row.kind, "down": _down_summary(model, row, translate),
             "quorum_lost": ", ".join(quorum) or "-", "control_plane_lost": "; ".join(control)
             or "-",
         })

@@ -56,6 +56,8 @@ class DotOptions:
     legend: bool = True
     link: Callable[[str], str | None] | None = None
     tooltip: bool = True
+    #: The legend's words in the page's language (the Sphinx extension passes its catalog's).
+    translate: Callable[[str], str] = str
 
     def __post_init__(self) -> None:
         if self.theme not in THEMES:
@@ -216,17 +218,19 @@ class _Writer:
         for kind in (*KINDS, COLLAPSED):
             if kind in self.kinds:
                 colours = self.theme.kinds[kind]
-                name = "collapsed objects" if kind == COLLAPSED else BY_NAME[kind].singular
+                name = self.options.translate(
+                    "collapsed objects" if kind == COLLAPSED else BY_NAME[kind].singular)
                 rows.append(f'<tr><td bgcolor="{colours.fill}" color="{colours.line}" '
                             f'border="1" width="28"></td><td align="left">{name}</td></tr>')
         for relation, (name, style, _, kind) in RELATIONS.items():
             if relation in self.relations:
                 colour = self.theme.kinds[kind].line if kind else self.theme.edge
                 rows.append(f'<tr><td><font color="{colour}">{LINE_SAMPLES[style]}</font></td>'
-                            f'<td align="left">{name}</td></tr>')
+                            f'<td align="left">{self.options.translate(name)}</td></tr>')
         if not rows:
             return []
         table = ('<table border="0" cellborder="0" cellspacing="2" cellpadding="2">'
-                 '<tr><td colspan="2"><b>Legend</b></td></tr>' + "".join(rows) + "</table>")
+                 '<tr><td colspan="2"><b>' + self.options.translate("Legend") + '</b></td></tr>'
+                 + "".join(rows) + "</table>")
         return [f"  {quote(LEGEND_ID)} [id={quote(LEGEND_ID)}, shape=\"none\", margin=\"0\", "
                 f"label=<{table}>];"]

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections import Counter
+from collections.abc import Callable
 
 from topodoc.model.objects import (
     VM,
@@ -26,26 +27,37 @@ from topodoc.model.objects import (
 )
 from topodoc.model.sizes import format_size
 
+#: The words of :func:`cpu_text` and :func:`disk_text`, as templates (the Sphinx extension
+#: hands in a ``translate`` that puts them in the page's language).
+CPU_SHAPE = "{sockets}x{cores}x{threads} = {logical} logical CPUs"
+CPU_COUNT = "{logical} logical CPUs"
+SIZE_UNKNOWN = "size unknown"
+IN_POOL = "(pool {pool})"
 
-def cpu_text(cpu: Cpu) -> str:
+
+def cpu_text(cpu: Cpu, translate: Callable[[str], str] = str) -> str:
     """``Intel Xeon E5-2670 v3, 2x12x2 = 48 logical CPUs``; ``48 logical CPUs``."""
-    shape = f"{cpu.sockets}x{cpu.cores}x{cpu.threads} = " if cpu.shape else ""
-    count = f"{shape}{cpu.logical} logical CPUs" if cpu.logical else ""
+    count = ""
+    if cpu.logical:
+        count = translate(CPU_SHAPE if cpu.shape else CPU_COUNT).format(
+            sockets=cpu.sockets, cores=cpu.cores, threads=cpu.threads, logical=cpu.logical)
     return ", ".join(p for p in (cpu.model, count) if p)
 
 
-def disk_text(disk: Disk) -> str:
+def disk_text(disk: Disk, translate: Callable[[str], str] = str) -> str:
     """``sda 960GB ssd``, ``vda 64GiB (pool zcloud-images)``, ``sdb size unknown``."""
-    size = format_size(disk.size) if disk.size is not None else "size unknown"
+    size = format_size(disk.size) if disk.size is not None else translate(SIZE_UNKNOWN)
     parts = [disk.name or "", size, disk.type or "", disk.model or ""]
     text = " ".join(p for p in parts if p)
-    return f"{text} (pool {disk.pool})" if disk.pool else text
+    return f"{text} {translate(IN_POOL).format(pool=disk.pool)}" if disk.pool else text
 
 
 def os_text(machine: Obj) -> str:
     """``Debian 12``: the operating system's name and version, as written."""
     os_ = getattr(machine, "os", None) or {}
     return " ".join(v for v in (os_.get("name"), os_.get("version")) if v)
+
+
 def device_text(device: Device) -> str:
     """``gpu0 gpu Tesla T4 [10de:1eb8] at 0000:03:00.0, 4 vGPU slices (nvidia-231)``."""
     text = " ".join(p for p in (device.name, device.type, device.model,

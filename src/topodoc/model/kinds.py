@@ -9,6 +9,7 @@ registers a role per kind before it needs the model itself.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
 
 
@@ -54,7 +55,7 @@ KINDS: tuple[str, ...] = tuple(kind.name for kind in REGISTRY)
 MACHINE_KINDS: tuple[str, ...] = tuple(kind.name for kind in REGISTRY if kind.machine)
 
 
-def count_noun(count: int, kind: str) -> str:
-    """``3 VMs``, ``1 host``."""
+def count_noun(count: int, kind: str, translate: Callable[[str], str] = str) -> str:
+    """``3 VMs``, ``1 host``; the noun through ``translate`` (the Sphinx extension's)."""
     spec = BY_NAME[kind]
-    return f"{count} {spec.singular if count == 1 else spec.plural}"
+    return f"{count} {translate(spec.singular if count == 1 else spec.plural)}"
