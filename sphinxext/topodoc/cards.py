@@ -121,7 +121,8 @@ def _container_fields(ctx: Context, container: Obj) -> Fields:
 
 
 def _cluster_fields(ctx: Context, cluster: Cluster) -> Fields:
-    fields: Fields = [("Type", cluster.type), ("Version", cluster.version or "")]
+    fields: Fields = [("Type", cluster.type), ("Version", cluster.version or ""),
+                      ("API endpoint", cluster.api_endpoint or "")]
     if cluster.etcd_mode:
         fields.append(("etcd", [cluster.etcd_mode,
                                 *([ctx.ref(cluster.etcd_cluster)] if cluster.etcd_cluster
@@ -137,7 +138,12 @@ def _service_fields(ctx: Context, service: Obj) -> Fields:
 
 
 def _network_fields(ctx: Context, network: Obj) -> Fields:
-    fields: Fields = [("Type", network.type), ("Subnet", network.subnet or ""),
+    dns = network.dns
+    fields: Fields = [("Type", network.type), ("Forward", network.forward or ""),
+                      ("DNS domain", dns.domain or "" if dns else ""),
+                      ("DNS servers", ", ".join(dns.servers) if dns else ""),
+                      ("VF pool", ", ".join(f"{v.host}:{v.device}" for v in network.vf_pool)),
+                      ("Subnet", network.subnet or ""),
                       ("Gateway", network.gateway or ""),
                       ("VLAN", "" if network.vlan is None else str(network.vlan)),
                       ("Bridge", network.bridge or ""),
@@ -212,6 +218,12 @@ def _given(ctx: Context, host: str, device: str) -> Cell:
     return nodes.inline("", "", *joined(parts)) if parts else ""
 
 
+def _fqdn(name: str, domain: str | None) -> str:
+    """``name`` in ``domain`` unless it ends with a dot (absolute)."""
+    return name.rstrip(".") if name.endswith(".") or not domain else f"{name}.{domain}"
+
+
+
 def _roles(cluster: Cluster, machine: str) -> str:
     return ", ".join(r for m in cluster.members if m.machine == machine for r in m.roles)
 
@@ -243,9 +255,12 @@ def _sections(ctx: Context, obj: Obj) -> Iterator[Section]:
                  " / ".join(str(n or "-") for n in (d.vfs, d.vgpus)) if d.vfs or d.vgpus
                  else "", _given(ctx, obj.id, d.name)) for d in devices])
         if obj.nics:
-            yield "Networks and addresses", table(("Interface", "Network", "Address", "Speed"), [
-                (n.name or "", ctx.ref(n.network) if n.network else "", n.address or "",
-                 n.speed or "") for n in obj.nics])
+            yield "Networks and addresses", table(
+                ("Interface", "Type", "Enslaved to", "Network", "Address", "Speed", "Options"), [
+                    (n.name or "", n.type or "", n.master or "",
+                     ctx.ref(n.network) if n.network else "", ", ".join(n.addresses),
+                     n.speed or "", ", ".join(f"{k}={v}" for k, v in n.options.items()))
+                    for n in obj.nics])
     if isinstance(obj, Cluster) and obj.members:
         yield "Members", table(("Machine", "Roles", "Physical host"), [
             (ctx.ref(m.machine), ", ".join(m.roles),
@@ -283,6 +298,15 @@ def _sections(ctx: Context, obj: Obj) -> Iterator[Section]:
                 (ctx.ref(h.id), h.bmc.get("type", ""), h.bmc.get("address", "")) for h in bmcs])
         if subnets := lab.referring(obj.id, "parent"):
             yield "Networks inside it", _list(ctx, subnets)
+        if obj.dns and obj.dns.records:
+            yield "DNS names", table(("Name", "Resolves to", "Addresses"), [
+                (_fqdn(r.name, obj.dns.domain), nodes.inline("", "", *joined(
+                    _refs(ctx, r.targets))) if r.targets else "",
+                 ", ".join(model.resolve(obj.id, r))) for r in obj.dns.records])
+        if obj.dhcp or obj.pools:
+            yield "Address ranges", table(("Kind", "Name", "From", "To", "Purpose"), [
+                (what, r.name or "", r.start, r.end, r.purpose or "")
+                for what, ranges in (("DHCP", obj.dhcp), ("pool", obj.pools)) for r in ranges])
     if obj.kind in ("site", "failure_domain"):
         if inside := lab.referring(obj.id, "in_domain", "parent"):
             yield "In it", _list(ctx, inside)

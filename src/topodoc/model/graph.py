@@ -42,6 +42,18 @@ def _each(obj: Located, name: str, values: tuple[str, ...]) -> Iterator[tuple[st
         yield value, Written(obj, name, index)
 
 
+def network_references(obj: Obj) -> Iterator[Ref]:
+    """References a network makes that diagrams do not draw: what its DNS names resolve to
+    (``resolves``: machines or clusters) and whose VFs it hands out (``vf_pool``: hosts)."""
+    if obj.kind != "network":
+        return
+    for record in obj.dns.records if obj.dns else ():
+        for target, where in _each(record, "targets", record.targets):
+            yield obj.id, "resolves", target, where
+    for source in obj.vf_pool:
+        yield obj.id, "vf_pool", source.host, Written(source, "host")
+
+
 def references(obj: Obj) -> Iterator[Ref]:
     """Every reference ``obj`` makes, with the relation and where it is written."""
     oid = obj.id

@@ -69,11 +69,19 @@ class ExpectedDrift(Located):
 @dataclass(frozen=True, slots=True, kw_only=True)
 class Nic(Located):
     name: str | None = None
+    type: str | None = None  # ethernet | bridge | bond | vlan | vf | other
+    master: str | None = None  # the bridge or bond it is enslaved to
     network: str | None = None
-    address: str | None = None
+    address: str | None = None  # the primary address
+    aliases: tuple[str, ...] = ()  # further addresses on the same interface
     mac: str | None = None
     speed: str | None = None
+    options: Mapping[str, Any] = field(default_factory=dict)
     description: str = ""
+
+    @property
+    def addresses(self) -> tuple[str, ...]:
+        return ((self.address,) if self.address else ()) + self.aliases
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)
@@ -196,6 +204,10 @@ class Machine(Obj):
         """The name the machine has on the network and in Kubernetes."""
         return self.hostname or self.id
 
+    def addresses_on(self, network: str) -> tuple[str, ...]:
+        """Every address it has on ``network``."""
+        return tuple(a for nic in self.nics if nic.network == network for a in nic.addresses)
+
 
 @dataclass(frozen=True, slots=True, kw_only=True)
 class Host(Machine):
@@ -264,6 +276,7 @@ class Cluster(Obj):
     type: str
     members: tuple[Member, ...] = ()
     version: str | None = None
+    api_endpoint: str | None = None
     etcd_mode: str | None = None  # kubernetes: "stacked" or "external"
     etcd_cluster: str | None = None  # kubernetes with external etcd: the etcd cluster's id
     depends_on: tuple[str, ...] = ()
@@ -285,6 +298,43 @@ class Service(Obj):
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)
+class Range(Located):
+    """Addresses ``start`` to ``end``, both included: a DHCP range or a pool (MetalLB)."""
+
+    start: str
+    end: str
+    name: str | None = None
+    purpose: str | None = None
+    description: str = ""
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class DnsRecord(Located):
+    """A name and what it resolves to: addresses, and the addresses of machines on the network
+    (a cluster stands for its members)."""
+
+    name: str
+    addresses: tuple[str, ...] = ()
+    targets: tuple[str, ...] = ()
+    description: str = ""
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class Dns(Located):
+    domain: str | None = None
+    servers: tuple[str, ...] = ()
+    records: tuple[DnsRecord, ...] = ()
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class VfSource(Located):
+    """A physical function whose VFs a ``forward: hostdev`` network hands out."""
+
+    host: str
+    device: str
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
 class Network(Obj):
     kind = "network"
     type: str
@@ -293,6 +343,11 @@ class Network(Obj):
     vlan: int | None = None
     bridge: str | None = None
     parent: str | None = None
+    forward: str | None = None  # libvirt: bridge | nat | route | open | isolated | hostdev
+    vf_pool: tuple[VfSource, ...] = ()
+    dns: Dns | None = None
+    dhcp: tuple[Range, ...] = ()
+    pools: tuple[Range, ...] = ()
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)
@@ -455,6 +510,21 @@ class Model:
             for item in vm.passthrough:
                 out.setdefault((vm.runs_on, item.device), []).append((vm, item))
         return {k: tuple(v) for k, v in out.items()}
+
+    def target_machines(self, target: str) -> tuple[str, ...]:
+        """The machines an id stands for: a cluster's members, else itself."""
+        obj = self.objects.get(target)
+        return tuple(dict.fromkeys(obj.machines())) if isinstance(obj, Cluster) else (target,)
+
+    def resolve(self, network: str, record: DnsRecord) -> tuple[str, ...]:
+        """The addresses a DNS name of ``network`` resolves to: its own, then those its
+        targets have on the network."""
+        out = list(record.addresses)
+        for target in record.targets:
+            for machine in self.target_machines(target):
+                found = self.objects.get(machine)
+                out += found.addresses_on(network) if isinstance(found, Machine) else ()
+        return tuple(dict.fromkeys(out))
 
     @cached_property
     def services_on(self) -> Mapping[str, tuple[str, ...]]:

@@ -9,11 +9,12 @@ from __future__ import annotations
 import difflib
 import ipaddress
 from collections import Counter, defaultdict
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Generator, Iterator
+from itertools import chain
 
-from topodoc.model.graph import Written, references
+from topodoc.model.graph import Written, network_references, references
 from topodoc.model.kinds import MACHINE_KINDS
-from topodoc.model.objects import CLUSTER_ROLES, QUORUM_ROLES, Model
+from topodoc.model.objects import CLUSTER_ROLES, QUORUM_ROLES, Machine, Model
 from topodoc.model.problems import Problem, Silenced
 from topodoc.model.sizes import exceeds, format_size, scaled, total
 
@@ -49,6 +50,11 @@ RULES: dict[str, tuple[str, str]] = {
     "address-invalid": ("error", "addresses and subnets are valid IP notation"),
     "address-subnet": ("error", "an address lies inside its network's subnet"),
     "address-duplicate": ("error", "an address is used once per network"),
+    "address-pool": ("warning", "a fixed address lies outside its network's DHCP ranges and "
+                     "address pools"),
+    "nic-master": ("error", "an interface is enslaved to a bridge or bond of the same machine"),
+    "dns-record": ("warning", "every machine a DNS name resolves to has an address on the "
+                   "name's network"),
     "planned-dependency": ("warning", "an active object does not run on, depend on, use or "
                            "count as a member an object that is only planned"),
     "silence-unknown-rule": ("error", "a silence names a rule that exists"),
@@ -62,7 +68,8 @@ REF_KINDS: dict[str, tuple[str, ...] | None] = {
     "runs_on": ("host", "vm", "container", "cluster"), "managed_by": ("cluster",),
     "attached": ("network",), "uses": ("storage",), "member": MACHINE_KINDS,
     "etcd": ("cluster",), "depends_on": None, "provided_by": MACHINE_KINDS + ("cluster",),
-    "backing": ("storage",), "used_by": None,
+    "backing": ("storage",), "used_by": None, "resolves": MACHINE_KINDS + ("cluster",),
+    "vf_pool": ("host",),
 }
 DEFAULT_CPU_OVERCOMMIT = 4.0
 DEFAULT_MEMORY_OVERCOMMIT = 1.0
@@ -75,7 +82,8 @@ def _p(rule: str, message: str, loc, obj: str | None) -> Problem:
 def check_references(model: Model, declared: set[str]) -> Iterator[Problem]:
     ids = sorted(set(model.objects) | declared)  # objects with schema errors too
     for obj in model:
-        for source, relation, target, written in references(obj):
+        for source, relation, target, written in chain(references(obj),
+                                                       network_references(obj)):
             if relation == "runs_on" and obj.kind in ("vm", "container"):
                 allowed: tuple[str, ...] | None = ("host", "vm")
             else:
@@ -241,6 +249,15 @@ def check_passthrough(model: Model) -> Iterator[Problem]:
             elif item.slices and not device.vgpus:
                 yield _p("passthrough", f"{vm.id}: vGPU slices of {vm.runs_on}:{device.name}, "
                          "which is not split into vGPUs (set vgpus)", item.at("slices"), vm.id)
+    for net in model.of_kind("network"):
+        for source in net.vf_pool:
+            host = model.get(source.host)
+            device = next((d for d in getattr(host, "devices", ()) if d.name == source.device),
+                          None)
+            if host is not None and (device is None or not device.vfs):
+                yield _p("passthrough", f"{net.id}: vf_pool names {source.host}:"
+                         f"{source.device}, which is not a device with SR-IOV VFs (vfs)",
+                         source.at("device"), net.id)
 
 
 def check_device_sharing(model: Model) -> Iterator[Problem]:
@@ -382,20 +399,93 @@ def check_addresses(model: Model) -> Iterator[Problem]:
             if net.gateway:
                 yield from _address_in(net.id, net.gateway, subnets[net.id],
                                        Written(net, "gateway"), net.id, "gateway")
+    ranges: dict[str, list[tuple[str, range]]] = defaultdict(list)
+    for net in model.of_kind("network"):
+        for what, items in (("DHCP range", net.dhcp), ("pool", net.pools)):
+            for item in items:
+                span = yield from _range(net.id, what, item, subnets.get(net.id))
+                if span is not None:
+                    ranges[net.id].append((f"{what} {item.name or item.start}", span))
+        for server, where in _each_written(net.dns, "servers") if net.dns else ():
+            yield from _address_in(net.id, server, None, where, net.id, "DNS server")
+        for record in net.dns.records if net.dns else ():
+            for address, where in _each_written(record, "addresses"):
+                yield from _address_in(net.id, address, None, where, net.id,
+                                       f"DNS name {record.name}")
     used: dict[tuple[str, str], str] = {}
     for obj in model:
         for nic in getattr(obj, "nics", ()):
-            if not nic.address:
+            for index, address in enumerate(nic.addresses):
+                where = Written(nic, "address", index)
+                net = subnets.get(nic.network or "")
+                bad = list(_address_in(obj.id, address, net, where, nic.network, "address"))
+                yield from bad
+                key = (nic.network or "", address)
+                if key in used and used[key] != obj.id:
+                    yield _p("address-duplicate", f"{obj.id}: address {address} is already "
+                             f"used by {used[key]!r} on {nic.network or 'the same network'}",
+                             where.loc, obj.id)
+                used.setdefault(key, obj.id)
+                ip = None if bad else int(ipaddress.ip_address(address))
+                inside = next((name for name, span in ranges.get(nic.network or "", ())
+                               if ip is not None and ip in span), None)
+                if inside:
+                    yield _p("address-pool", f"{obj.id}: fixed address {address} lies in "
+                             f"{nic.network}'s {inside}, which hands it out too", where.loc,
+                             obj.id)
+
+
+def _each_written(owner, name: str) -> Iterator[tuple[str, Written]]:
+    for index, value in enumerate(getattr(owner, name)):
+        yield value, Written(owner, name, index)
+
+
+def _range(net_id, what, item, subnet) -> Generator[Problem, None, range | None]:
+    """Problems of one address range; returns the range of addresses it spans when valid."""
+    bad = []
+    for end in ("start", "end"):
+        bad += list(_address_in(net_id, getattr(item, end), subnet, Written(item, end), net_id,
+                                f"{what} {end}"))
+    yield from bad
+    if any(p.rule == "address-invalid" for p in bad):
+        return None
+    start, end = (int(ipaddress.ip_address(a)) for a in (item.start, item.end))
+    if start > end:
+        yield _p("address-invalid", f"{net_id}: {what} starts at {item.start}, after its end "
+                 f"{item.end}", item.at("start"), net_id)
+        return None
+    return range(start, end + 1)
+
+
+def check_interfaces(model: Model) -> Iterator[Problem]:
+    for obj in model:
+        nics = {n.name: n for n in getattr(obj, "nics", ()) if n.name}
+        for nic in getattr(obj, "nics", ()):
+            if not nic.master:
                 continue
-            net = subnets.get(nic.network or "")
-            yield from _address_in(obj.id, nic.address, net, Written(nic, "address"),
-                                   nic.network, "address")
-            key = (nic.network or "", nic.address)
-            if key in used and used[key] != obj.id:
-                yield _p("address-duplicate", f"{obj.id}: address {nic.address} is already "
-                         f"used by {used[key]!r} on {nic.network or 'the same network'}",
-                         nic.at("address"), obj.id)
-            used.setdefault(key, obj.id)
+            master = nics.get(nic.master)
+            if master is None or master is nic:
+                close = difflib.get_close_matches(nic.master, sorted(set(nics) - {nic.name}), n=1)
+                hint = f"; did you mean {close[0]!r}?" if close else ""
+                yield _p("nic-master", f"{obj.id}: {nic.name or 'interface'} is enslaved to "
+                         f"{nic.master!r}, which is not another interface of it{hint}",
+                         nic.at("master"), obj.id)
+            elif master.type not in (None, "bridge", "bond"):
+                yield _p("nic-master", f"{obj.id}: {nic.name or 'interface'} is enslaved to "
+                         f"{nic.master}, which is a {master.type}, not a bridge or bond",
+                         nic.at("master"), obj.id)
+
+
+def check_dns(model: Model) -> Iterator[Problem]:
+    for net in model.of_kind("network"):
+        for record in net.dns.records if net.dns else ():
+            for target, where in _each_written(record, "targets"):
+                for machine_id in model.target_machines(target):
+                    machine = model.get(machine_id)
+                    if isinstance(machine, Machine) and not machine.addresses_on(net.id):
+                        yield _p("dns-record", f"{net.id}: DNS name {record.name} resolves to "
+                                 f"{machine_id}, which has no address on {net.id}", where.loc,
+                                 net.id)
 
 
 def _address_in(obj_id, address, subnet, where: Written, network, what) -> Iterator[Problem]:
@@ -412,7 +502,8 @@ def _address_in(obj_id, address, subnet, where: Written, network, what) -> Itera
 
 CHECKS: tuple[Callable[[Model], Iterator[Problem]], ...] = (
     check_labels, check_placement, check_nested_virt, check_capacity, check_cpu, check_planned,
-    check_passthrough, check_device_sharing, check_clusters, check_addresses,
+    check_passthrough, check_device_sharing, check_clusters, check_addresses, check_interfaces,
+    check_dns,
 )
 
 

@@ -88,7 +88,7 @@ def _os(obj: Any) -> str | None:
 
 
 def _addresses(model: Model, machine: Machine) -> tuple[str, ...]:
-    return tuple(n.address for n in machine.nics if n.address)
+    return tuple(a for n in machine.nics for a in n.addresses)
 
 
 def _physical_host(model: Model, obj: Any) -> Value:
@@ -269,12 +269,13 @@ Attachment = tuple[Any, str | None, str | None, str | None, str | None]
 
 
 def _attachments(model: Model) -> list[Attachment]:
-    """Every NIC of every machine, and every host's BMC (NIC name ``bmc``)."""
+    """Every address of every NIC of every machine (a NIC without one once), and every host's
+    BMC (NIC name ``bmc``)."""
     out: list[Attachment] = []
     for kind in ("host", "vm", "container"):
         for machine in model.of_kind(kind):
-            out += [(machine, nic.name, nic.address, nic.mac, nic.network)
-                    for nic in machine.nics]
+            out += [(machine, nic.name, address, nic.mac, nic.network)
+                    for nic in machine.nics for address in nic.addresses or (None,)]
             if kind == "host" and machine.bmc:
                 out.append((machine, "bmc", machine.bmc.get("address"), None,
                             machine.bmc.get("network")))
@@ -298,6 +299,14 @@ NETWORKS = Spec((
     Column("type", "Type", get=_net("type")), Column("subnet", "Subnet", get=_net("subnet")),
     Column("gateway", "Gateway", get=_net("gateway")), Column("vlan", "VLAN", get=_net("vlan")),
     Column("bridge", "Bridge", get=_net("bridge")), Column("parent", "Parent", get=_net("parent")),
+    Column("forward", "Forward", "libvirt forward mode", get=_net("forward")),
+    Column("domain", "Domain", "DNS domain",
+           get=lambda model, pair: pair[0].dns.domain if pair[0].dns else None),
+    Column("dhcp", "DHCP", "DHCP ranges, START-END", get=lambda model, pair: tuple(
+        f"{r.start}-{r.end}" for r in pair[0].dhcp)),
+    Column("pools", "Pools", "address pools, NAME START-END", get=lambda model, pair: tuple(
+        " ".join(p for p in (r.name or r.purpose, f"{r.start}-{r.end}") if p)
+        for r in pair[0].pools)),
     Column("machines", "Machines", "how many machines attach to it",
            get=lambda model, pair: pair[1]),
     Column("status", "Status", "planned, active or retired", get=_net("status")),
