@@ -7,7 +7,7 @@ from collections.abc import Callable, Iterator
 
 from docutils import nodes
 
-from topodoc.model.facts import passthrough_text
+from topodoc.model.facts import history_text, passthrough_text, pinning_text, runtime_text
 from topodoc.model.objects import Cluster, Host, Machine, Obj
 from topodoc.model.sizes import format_size
 from topodoc.tables.table import table_columns
@@ -104,7 +104,11 @@ def _vm_fields(ctx: Context, vm: Obj) -> Fields:
         ("Placement", nodes.inline("", "", *joined(_refs(ctx, chain), " → "))),
         ("Platform", vm.platform),
         ("Managed by", ctx.ref(vm.managed_by) if vm.managed_by else ""),
-        ("vCPU", str(vm.vcpu or "")), ("Memory", _size(vm.memory)), ("Disks", _disks(vm)),
+        ("vCPU", str(vm.vcpu or "")), ("vCPU pinning", pinning_text(vm)),
+        ("NUMA node", "" if vm.numa_node is None else str(vm.numa_node)),
+        ("CPU mode", vm.cpu_mode or ""), ("Firmware", vm.firmware or ""),
+        ("Machine type", vm.machine_type or ""),
+        ("Memory", _size(vm.memory)), ("Disks", _disks(vm)),
         ("Passthrough", ", ".join(passthrough_text(vm.runs_on, p) for p in vm.passthrough)),
         ("Flavor", vm.flavor or ""), ("State", vm.state or ""),
         ("Template", "yes" if vm.template else ""),
@@ -122,7 +126,15 @@ def _container_fields(ctx: Context, container: Obj) -> Fields:
 
 def _cluster_fields(ctx: Context, cluster: Cluster) -> Fields:
     fields: Fields = [("Type", cluster.type), ("Version", cluster.version or ""),
-                      ("API endpoint", cluster.api_endpoint or "")]
+                      ("API endpoint", cluster.api_endpoint or ""),
+                      ("Container runtime", runtime_text(cluster)),
+                      ("History", ", ".join(history_text(cluster)))]
+    if cluster.ceph:
+        fields += [("fsid", cluster.ceph.fsid or ""),
+                   ("Public network", ctx.ref(cluster.ceph.public_network)
+                    if cluster.ceph.public_network else ""),
+                   ("Cluster network", ctx.ref(cluster.ceph.cluster_network)
+                    if cluster.ceph.cluster_network else "")]
     if cluster.etcd_mode:
         fields.append(("etcd", [cluster.etcd_mode,
                                 *([ctx.ref(cluster.etcd_cluster)] if cluster.etcd_cluster
@@ -154,7 +166,9 @@ def _network_fields(ctx: Context, network: Obj) -> Fields:
 def _storage_fields(ctx: Context, storage: Obj) -> Fields:
     fields: Fields = [("Type", storage.type), ("Provided by", ctx.ref(storage.provided_by)),
                       ("Size", _size(storage.size)),
-                      ("Replicas", "" if storage.replicas is None else str(storage.replicas))]
+                      ("Replicas", "" if storage.replicas is None else str(storage.replicas)),
+                      ("Min replicas", "" if storage.min_replicas is None
+                       else str(storage.min_replicas))]
     return [f for f in fields if f[1]]
 
 
@@ -262,9 +276,12 @@ def _sections(ctx: Context, obj: Obj) -> Iterator[Section]:
                      n.speed or "", ", ".join(f"{k}={v}" for k, v in n.options.items()))
                     for n in obj.nics])
     if isinstance(obj, Cluster) and obj.members:
-        yield "Members", table(("Machine", "Roles", "Physical host"), [
+        osds = any(m.osds for m in obj.members)
+        yield "Members", table(("Machine", "Roles", "Physical host", *("OSDs",) * osds), [
             (ctx.ref(m.machine), ", ".join(m.roles),
-             ctx.ref(host) if (host := model.physical_host(m.machine)) else "")
+             ctx.ref(host) if (host := model.physical_host(m.machine)) else "",
+             *(", ".join(f"osd.{o.id}" + (f" ({o.device})" if o.device else "")
+                         for o in m.osds),) * osds)
             for m in obj.members])
     if obj.kind == "service" and obj.runs_on:
         yield "Runs on", _list(ctx, obj.runs_on)

@@ -42,9 +42,14 @@ def _each(obj: Located, name: str, values: tuple[str, ...]) -> Iterator[tuple[st
         yield value, Written(obj, name, index)
 
 
-def network_references(obj: Obj) -> Iterator[Ref]:
-    """References a network makes that diagrams do not draw: what its DNS names resolve to
-    (``resolves``: machines or clusters) and whose VFs it hands out (``vf_pool``: hosts)."""
+def undrawn_references(obj: Obj) -> Iterator[Ref]:
+    """References diagrams do not draw: what a network's DNS names resolve to (``resolves``:
+    machines or clusters), whose VFs it hands out (``vf_pool``: hosts), and a Ceph cluster's
+    networks (``ceph_network``)."""
+    if obj.kind == "cluster" and obj.ceph:
+        for name in ("public_network", "cluster_network"):
+            if network := getattr(obj.ceph, name):
+                yield obj.id, "ceph_network", network, Written(obj.ceph, name)
     if obj.kind != "network":
         return
     for record in obj.dns.records if obj.dns else ():

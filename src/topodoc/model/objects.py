@@ -149,9 +149,40 @@ class Cpu(Located):
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)
+class Osd(Located):
+    id: int
+    device: str | None = None
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
 class Member(Located):
     machine: str
     roles: tuple[str, ...]
+    osds: tuple[Osd, ...] = ()
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class Pin(Located):
+    """vCPU ``vcpu`` runs on host CPUs ``cpuset`` (``2-3``, ``0-7,^4``)."""
+
+    vcpu: int
+    cpuset: str
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class Release(Located):
+    """A version a cluster reached, and when."""
+
+    version: str
+    date: str
+    description: str = ""
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class Ceph(Located):
+    fsid: str | None = None
+    public_network: str | None = None
+    cluster_network: str | None = None
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)
@@ -236,6 +267,11 @@ class VM(Machine):
     failure_domains: tuple[str, ...] = ()
     managed_by: str | None = None
     vcpu: int | None = None
+    vcpupin: tuple[Pin, ...] = ()
+    numa_node: int | None = None
+    cpu_mode: str | None = None
+    firmware: str | None = None  # bios | uefi
+    machine_type: str | None = None
     memory: int | None = None
     disks: tuple[Disk, ...] = ()
     passthrough: tuple[Passthrough, ...] = ()
@@ -277,6 +313,9 @@ class Cluster(Obj):
     members: tuple[Member, ...] = ()
     version: str | None = None
     api_endpoint: str | None = None
+    container_runtime: Mapping[str, str] = field(default_factory=dict)  # {name, version}
+    history: tuple[Release, ...] = ()
+    ceph: Ceph | None = None
     etcd_mode: str | None = None  # kubernetes: "stacked" or "external"
     etcd_cluster: str | None = None  # kubernetes with external etcd: the etcd cluster's id
     depends_on: tuple[str, ...] = ()
@@ -359,6 +398,7 @@ class Storage(Obj):
     backing: tuple[str, ...] = ()
     used_by: tuple[str, ...] = ()
     replicas: int | None = None
+    min_replicas: int | None = None
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)

@@ -142,6 +142,10 @@ class _Builder:
             **self.machine(item), **self.overcommit(item), runs_on=item["runs_on"],
             platform=item["platform"], failure_domains=tuple(item.get("failure_domains", ())),
             managed_by=item.get("managed_by"), vcpu=item.get("vcpu"),
+            vcpupin=tuple(m.Pin(loc=p.loc(), locs=self.locs(p), vcpu=p["vcpu"],
+                                cpuset=p["cpuset"]) for p in item.get("vcpupin", ())),
+            numa_node=item.get("numa_node"), cpu_mode=item.get("cpu_mode"),
+            firmware=item.get("firmware"), machine_type=item.get("machine_type"),
             memory=self.size(item, "memory"), disks=self.disks(item),
             passthrough=self.passthrough(item),
             nested_virt=item.get("nested_virt", False), autostart=item.get("autostart"),
@@ -155,11 +159,23 @@ class _Builder:
 
     def cluster(self, item: YMap) -> m.Cluster:
         etcd = item.get("etcd", {})
+        ceph = item.get("ceph")
         return m.Cluster(
             **self.common(item), type=item["type"], version=item.get("version"),
             api_endpoint=item.get("api_endpoint"),
+            container_runtime=dict(item.get("container_runtime", {})),
+            history=tuple(m.Release(loc=r.loc(), locs=self.locs(r), version=r["version"],
+                                    date=r["date"], description=r.get("description", ""))
+                          for r in item.get("history", ())),
+            ceph=m.Ceph(loc=ceph.loc(), locs=self.locs(ceph), fsid=ceph.get("fsid"),
+                        public_network=ceph.get("public_network"),
+                        cluster_network=ceph.get("cluster_network")) if ceph else None,
             members=tuple(m.Member(loc=x.loc(), locs=self.locs(x), machine=x["machine"],
-                                   roles=tuple(x["roles"])) for x in item["members"]),
+                                   roles=tuple(x["roles"]), osds=tuple(
+                                       m.Osd(loc=o.loc(), locs=self.locs(o), id=o["id"],
+                                             device=o.get("device"))
+                                       for o in x.get("osds", ())))
+                          for x in item["members"]),
             etcd_mode=etcd.get("mode"), etcd_cluster=etcd.get("cluster"),
             depends_on=tuple(item.get("depends_on", ())),
         )
@@ -182,7 +198,8 @@ class _Builder:
     def storage(self, item: YMap) -> m.Storage:
         return m.Storage(**self.common(item), type=item["type"], provided_by=item["provided_by"],
                          size=self.size(item, "size"), backing=tuple(item.get("backing", ())),
-                         used_by=tuple(item.get("used_by", ())), replicas=item.get("replicas"))
+                         used_by=tuple(item.get("used_by", ())), replicas=item.get("replicas"),
+                         min_replicas=item.get("min_replicas"))
 
     def view(self, item: YMap) -> m.View:
         return m.View(

@@ -12,7 +12,7 @@ from collections import Counter, defaultdict
 from collections.abc import Callable, Generator, Iterator
 from itertools import chain
 
-from topodoc.model.graph import Written, network_references, references
+from topodoc.model.graph import Written, references, undrawn_references
 from topodoc.model.kinds import MACHINE_KINDS
 from topodoc.model.objects import CLUSTER_ROLES, QUORUM_ROLES, Machine, Model
 from topodoc.model.problems import Problem, Silenced
@@ -39,6 +39,10 @@ RULES: dict[str, tuple[str, str]] = {
     "device-shared": ("error", "a passed-through device belongs to one guest at a time: among "
                       "the VMs that run, a whole device or one VF goes to one VM, and vGPU "
                       "slices stay within the device's"),
+    "vcpu-pinning": ("error", "a VM pins each of its vCPUs once, to CPUs its host has"),
+    "ceph": ("error", "the Ceph facts sit where they belong: OSDs on members with the osd role, "
+             "each OSD id once, fsid and networks on a ceph cluster; a pool's min_replicas at "
+             "most its replicas"),
     "cluster-role": ("error", "members use the roles their cluster type knows"),
     "etcd-quorum": ("warning", "an etcd quorum has an odd number of members, at least 3"),
     "external-etcd": ("error", "a Kubernetes cluster with external etcd names an etcd cluster "
@@ -69,7 +73,7 @@ REF_KINDS: dict[str, tuple[str, ...] | None] = {
     "attached": ("network",), "uses": ("storage",), "member": MACHINE_KINDS,
     "etcd": ("cluster",), "depends_on": None, "provided_by": MACHINE_KINDS + ("cluster",),
     "backing": ("storage",), "used_by": None, "resolves": MACHINE_KINDS + ("cluster",),
-    "vf_pool": ("host",),
+    "vf_pool": ("host",), "ceph_network": ("network",),
 }
 DEFAULT_CPU_OVERCOMMIT = 4.0
 DEFAULT_MEMORY_OVERCOMMIT = 1.0
@@ -83,7 +87,7 @@ def check_references(model: Model, declared: set[str]) -> Iterator[Problem]:
     ids = sorted(set(model.objects) | declared)  # objects with schema errors too
     for obj in model:
         for source, relation, target, written in chain(references(obj),
-                                                       network_references(obj)):
+                                                       undrawn_references(obj)):
             if relation == "runs_on" and obj.kind in ("vm", "container"):
                 allowed: tuple[str, ...] | None = ("host", "vm")
             else:
@@ -288,6 +292,58 @@ def check_device_sharing(model: Model) -> Iterator[Problem]:
             continue
         last = running[-1]
         yield _p("device-shared", f"{what} {clash}", last[1].loc, last[0].id)
+
+
+def _cpuset(text: str) -> set[int]:
+    """The CPUs of a libvirt cpuset (``0-7,^4``)."""
+    cpus: set[int] = set()
+    for part in (p.strip() for p in text.split(",")):
+        first, _, last = part.lstrip("^").partition("-")
+        span = set(range(int(first), int(last or first) + 1))
+        cpus = cpus - span if part.startswith("^") else cpus | span
+    return cpus
+
+
+def check_vm_settings(model: Model) -> Iterator[Problem]:
+    for vm in model.of_kind("vm"):
+        host = model.get(vm.runs_on)
+        cpus = host.cpu.logical if getattr(host, "cpu", None) else getattr(host, "vcpu", None)
+        pinned: set[int] = set()
+        for pin in vm.vcpupin:
+            if vm.vcpu is not None and pin.vcpu >= vm.vcpu:
+                yield _p("vcpu-pinning", f"{vm.id}: pins vCPU {pin.vcpu}, but it has {vm.vcpu} "
+                         f"(0-{vm.vcpu - 1})", pin.at("vcpu"), vm.id)
+            elif pin.vcpu in pinned:
+                yield _p("vcpu-pinning", f"{vm.id}: vCPU {pin.vcpu} is pinned twice",
+                         pin.at("vcpu"), vm.id)
+            pinned.add(pin.vcpu)
+            beyond = sorted(c for c in _cpuset(pin.cpuset) if cpus and c >= cpus)
+            if beyond:
+                yield _p("vcpu-pinning", f"{vm.id}: vCPU {pin.vcpu} is pinned to CPU "
+                         f"{beyond[0]}, but {vm.runs_on} has {cpus} (0-{cpus - 1})",
+                         pin.at("cpuset"), vm.id)
+
+
+def check_ceph(model: Model) -> Iterator[Problem]:
+    for cluster in model.of_kind("cluster"):
+        if cluster.ceph and cluster.type != "ceph":
+            yield _p("ceph", f"{cluster.id}: ceph settings on a {cluster.type} cluster",
+                     cluster.at("ceph"), cluster.id)
+        seen: dict[int, str] = {}
+        for member in cluster.members:
+            if member.osds and "osd" not in member.roles:
+                yield _p("ceph", f"{cluster.id}: {member.machine} lists OSDs but has no osd "
+                         "role", member.at("osds"), cluster.id)
+            for osd in member.osds:
+                if osd.id in seen:
+                    yield _p("ceph", f"{cluster.id}: osd.{osd.id} is listed on {seen[osd.id]} "
+                             f"and on {member.machine}", osd.at("id"), cluster.id)
+                seen.setdefault(osd.id, member.machine)
+    for storage in model.of_kind("storage"):
+        if storage.min_replicas and storage.replicas and storage.min_replicas > storage.replicas:
+            yield _p("ceph", f"{storage.id}: min_replicas {storage.min_replicas} is more than "
+                     f"its replicas ({storage.replicas}): no I/O would ever be served",
+                     storage.at("min_replicas"), storage.id)
 
 
 #: Relations along which an object needs what it names (``used_by`` points the other way;
@@ -503,7 +559,7 @@ def _address_in(obj_id, address, subnet, where: Written, network, what) -> Itera
 CHECKS: tuple[Callable[[Model], Iterator[Problem]], ...] = (
     check_labels, check_placement, check_nested_virt, check_capacity, check_cpu, check_planned,
     check_passthrough, check_device_sharing, check_clusters, check_addresses, check_interfaces,
-    check_dns,
+    check_dns, check_vm_settings, check_ceph,
 )
 
 

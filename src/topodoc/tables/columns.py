@@ -18,7 +18,16 @@ from operator import attrgetter
 from typing import Any
 
 from topodoc.model.devices import passed_disks
-from topodoc.model.facts import cpu_text, device_text, disk_text, passthrough_text, roles_text
+from topodoc.model.facts import (
+    cpu_text,
+    device_text,
+    disk_text,
+    history_text,
+    passthrough_text,
+    pinning_text,
+    roles_text,
+    runtime_text,
+)
 from topodoc.model.objects import QUORUM_ROLES, Cluster, Machine, Model
 from topodoc.model.sizes import exceeds, format_size, scaled, total
 from topodoc.reading.rules import DEFAULT_CPU_OVERCOMMIT, DEFAULT_MEMORY_OVERCOMMIT
@@ -179,6 +188,11 @@ VMS = Spec((
     Column("passthrough", "Passthrough", "host devices given to it: HOST:DEVICE [VF n | n vGPU "
            "slices]", get=_vm_only(lambda vm: tuple(
                passthrough_text(vm.runs_on, p) for p in vm.passthrough), ())),
+    Column("vcpupin", "vCPU pinning", "vCPU->host CPUs", get=_vm_only(pinning_text)),
+    Column("numa_node", "NUMA node", get=_vm_only(attrgetter("numa_node"))),
+    Column("cpu_mode", "CPU mode", get=_vm_only(attrgetter("cpu_mode"))),
+    Column("firmware", "Firmware", "bios or uefi", get=_vm_only(attrgetter("firmware"))),
+    Column("machine_type", "Machine type", get=_vm_only(attrgetter("machine_type"))),
     Column("flavor", "Flavor", get=_vm_only(attrgetter("flavor"))),
     Column("state", "State", get=_vm_only(attrgetter("state"))),
     Column("autostart", "Autostart", get=_vm_only(lambda vm: _yes(vm.autostart))),
@@ -234,6 +248,11 @@ CLUSTERS = Spec((
            get=lambda model, c: _hosts_under(model, _machines(model, c))),
     Column("quorum", "Quorum", "voting members and how many may be down", get=_quorum),
     Column("etcd", "etcd", "Kubernetes: stacked, or external with its etcd cluster", get=_etcd),
+    Column("api_endpoint", "API endpoint", get=_attr("api_endpoint")),
+    Column("runtime", "Runtime", "container runtime and version",
+           get=lambda model, c: runtime_text(c) or None),
+    Column("history", "History", "versions reached, with dates",
+           get=lambda model, c: history_text(c)),
     Column("depends_on", "Depends on", get=_attr("depends_on")), *_described(),
 ), ("id", "name", "type", "version", "members", "roles", "hosts"), _of_kind("cluster"),
     _kind, _tags)
@@ -457,6 +476,8 @@ STORAGE = Spec((
     Column("provided_by", "Provided by", get=_attr("provided_by")),
     Column("size", "Size", "exact size", get=lambda model, s: _size(s.size)),
     Column("replicas", "Replicas", get=_attr("replicas")),
+    Column("min_replicas", "Min replicas", "copies needed to serve I/O (Ceph min_size)",
+           get=_attr("min_replicas")),
     Column("backing", "Backing", get=_attr("backing")),
     Column("used_by", "Used by", get=_attr("used_by")),
     Column("hosts", "Hosts", "the physical hosts under its provider",
