@@ -7,6 +7,7 @@ from collections.abc import Callable, Iterator
 
 from docutils import nodes
 
+from topodoc.model.devices import passed_disks
 from topodoc.model.facts import history_text, passthrough_text, pinning_text, runtime_text
 from topodoc.model.objects import Cluster, Host, Machine, Obj
 from topodoc.model.sizes import format_size
@@ -68,8 +69,10 @@ def _cpu(host: Host) -> str:
     return f"{text} ({cpu.model})" if cpu.model and text else cpu.model or text
 
 
-def _disks(machine: Host | Obj) -> str:
-    return ", ".join(" ".join(filter(None, (d.name, _size(d.size), d.type)))
+def _disks(machine: Host | Obj, passed: set[str] | frozenset[str] = frozenset()) -> str:
+    """Each disk: name, size, type; ``(passed through)`` when the host does not count it."""
+    return ", ".join(" ".join(filter(None, (d.name, _size(d.size), d.type, "(passed through)"
+                                            if d.name in passed else "")))
                      for d in getattr(machine, "disks", ()))
 
 
@@ -81,7 +84,8 @@ def _os(machine: Host | Obj) -> str:
 def _host_fields(ctx: Context, host: Host) -> Fields:
     fields: Fields = [
         ("Hardware", " ".join(filter(None, (host.vendor, host.model)))),
-        ("CPU", _cpu(host)), ("Memory", _size(host.memory)), ("Disks", _disks(host)),
+        ("CPU", _cpu(host)), ("Memory", _size(host.memory)),
+        ("Disks", _disks(host, passed_disks(ctx.model, host))),
         ("OS", _os(host)),
         ("Nested virtualization", "yes" if host.nested_virt else "no"),
     ]
@@ -309,7 +313,7 @@ def _sections(ctx: Context, obj: Obj) -> Iterator[Section]:
                     + model.of_kind("container") for n in m.nics if n.network == obj.id]
         if attached:
             yield "Attached machines", table(("Machine", "Interface", "Address"), [
-                (ctx.ref(m.id), n.name or "", n.address or "") for m, n in attached])
+                (ctx.ref(m.id), n.name or "", ", ".join(n.addresses)) for m, n in attached])
         if bmcs := [h for h in model.of_kind("host") if h.bmc.get("network") == obj.id]:
             yield "BMCs", table(("Host", "BMC", "Address"), [
                 (ctx.ref(h.id), h.bmc.get("type", ""), h.bmc.get("address", "")) for h in bmcs])
