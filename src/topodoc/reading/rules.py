@@ -234,6 +234,8 @@ def check_passthrough(model: Model) -> Iterator[Problem]:
                          "twice", device.at("name"), host.id)
             names.setdefault(device.name, device)
     for vm in model.of_kind("vm"):
+        if not vm.passthrough:
+            continue
         machine = model.get(vm.runs_on)
         devices = {d.name: d for d in getattr(machine, "devices", ())}
         for item in vm.passthrough:
@@ -306,6 +308,8 @@ def _cpuset(text: str) -> set[int]:
 
 def check_vm_settings(model: Model) -> Iterator[Problem]:
     for vm in model.of_kind("vm"):
+        if not vm.vcpupin:
+            continue
         host = model.get(vm.runs_on)
         cpus = host.cpu.logical if getattr(host, "cpu", None) else getattr(host, "vcpu", None)
         pinned: set[int] = set()
@@ -353,12 +357,14 @@ NEEDS = ("runs_on", "member", "depends_on", "etcd", "managed_by", "uses", "provi
 
 
 def check_planned(model: Model) -> Iterator[Problem]:
+    planned = {obj.id for obj in model if obj.status == "planned"}
+    if not planned:
+        return
     for obj in model:
         if not obj.active:
             continue
         for source, relation, target, written in references(obj):
-            found = model.get(target)
-            if relation in NEEDS and found is not None and found.status == "planned":
+            if target in planned and relation in NEEDS:
                 yield _p("planned-dependency", f"{obj.id} is active, but {relation} names "
                          f"{target!r}, which is only planned", written.loc, source)
 
@@ -474,17 +480,19 @@ def check_addresses(model: Model) -> Iterator[Problem]:
             for index, address in enumerate(nic.addresses):
                 where = Written(nic, "address", index)
                 net = subnets.get(nic.network or "")
-                bad = list(_address_in(obj.id, address, net, where, nic.network, "address"))
-                yield from bad
+                bad = False
+                for problem in _address_in(obj.id, address, net, where, nic.network, "address"):
+                    bad = True
+                    yield problem
                 key = (nic.network or "", address)
                 if key in used and used[key] != obj.id:
                     yield _p("address-duplicate", f"{obj.id}: address {address} is already "
                              f"used by {used[key]!r} on {nic.network or 'the same network'}",
                              where.loc, obj.id)
                 used.setdefault(key, obj.id)
-                ip = None if bad else int(ipaddress.ip_address(address))
-                inside = next((name for name, span in ranges.get(nic.network or "", ())
-                               if ip is not None and ip in span), None)
+                spans = ranges.get(nic.network or "") if not bad else None
+                ip = int(ipaddress.ip_address(address)) if spans else None
+                inside = next((name for name, span in spans or () if ip in span), None)
                 if inside:
                     yield _p("address-pool", f"{obj.id}: fixed address {address} lies in "
                              f"{nic.network}'s {inside}, which hands it out too", where.loc,
