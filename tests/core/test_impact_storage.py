@@ -158,3 +158,14 @@ def test_a_vm_failure_domain_that_does_not_exist(topo, run):
     assert r.code == 1
     assert r.problem("unknown-ref")["message"] == (
         "ceph-1: in_domain names 'shelve', which is not defined; did you mean 'shelf'?")
+
+
+def test_a_quorum_sharing_a_vm_failure_domain_is_warned(topo, run):
+    r = run("validate", topo({"lab.yaml": LAB.replace(
+        "        silence: [{rule: quorum-failure-domain, reason: one server}]\n      - id: k8s",
+        "      - id: k8s", 1)}))
+    assert [p["message"] for p in r.problems if p["rule"] == "quorum-failure-domain"] == [
+        "ceph: 2 of 3 quorum members (mon) share failure domain 'shelf': losing it loses "
+        "quorum",
+        "ceph: 3 of 3 quorum members (mon) share host 's1': losing it loses quorum",
+    ]
