@@ -152,6 +152,14 @@ def test_a_scenario_naming_an_unknown_object_is_an_error(topo, run):
         "'ceph-3'?")
 
 
+def test_a_vm_failure_domain_that_does_not_exist(topo, run):
+    r = run("validate", topo({"lab.yaml": LAB.replace("failure_domains: [shelf]}",
+                                                      "failure_domains: [shelve]}", 1)}))
+    assert r.code == 1
+    assert r.problem("unknown-ref")["message"] == (
+        "ceph-1: in_domain names 'shelve', which is not defined; did you mean 'shelf'?")
+
+
 def test_a_quorum_sharing_a_vm_failure_domain_is_warned(topo, run):
     r = run("validate", topo({"lab.yaml": LAB.replace(
         "        silence: [{rule: quorum-failure-domain, reason: one server}]\n      - id: k8s",

@@ -79,6 +79,22 @@ def passthrough_text(host: str, item: Passthrough) -> str:
     return f"{host}:{item.device}{part}"
 
 
+def pinning_text(vm) -> str:
+    """``0->2, 1->3`` (vCPU -> host CPUs)."""
+    return ", ".join(f"{p.vcpu}->{p.cpuset}" for p in vm.vcpupin)
+
+
+def runtime_text(cluster) -> str:
+    """``containerd 1.6.20``."""
+    return " ".join(v for v in (cluster.container_runtime.get("name"),
+                                cluster.container_runtime.get("version")) if v)
+
+
+def history_text(cluster) -> tuple[str, ...]:
+    """``1.24.2 (2022-07-01)``, oldest first."""
+    return tuple(f"{r.version} ({r.date})" for r in cluster.history)
+
+
 def nic_text(nic: Nic) -> str:
     """``eno1 192.168.6.200 on lab-net, 1Gbps``."""
     text = " ".join(p for p in (nic.name, nic.address or nic.mac) if p) or "nic"
@@ -146,6 +162,11 @@ def facts(model: Model, obj: AnyObj) -> list[tuple[str, str]]:
                                         if obj.managed_by else ""))
         add("flavor", obj.flavor)
         add("vCPU", obj.vcpu)
+        add("vCPU pinning", pinning_text(obj))
+        add("NUMA node", obj.numa_node)
+        add("CPU mode", obj.cpu_mode)
+        add("firmware", obj.firmware)
+        add("machine type", obj.machine_type)
         add("state", obj.state)
         add("template", "yes" if obj.template else None)
     if isinstance(obj, Host | VM):
@@ -169,6 +190,14 @@ def facts(model: Model, obj: AnyObj) -> list[tuple[str, str]]:
     if isinstance(obj, Cluster | Service):
         add("version", obj.version)
     if isinstance(obj, Cluster):
+        add("API endpoint", obj.api_endpoint)
+        add("container runtime", runtime_text(obj))
+        add("history", history_text(obj))
+        if obj.ceph:
+            add("Ceph", " ".join(f"{k.replace('_', ' ')} {v}" for k in (
+                "fsid", "public_network", "cluster_network") if (v := getattr(obj.ceph, k))))
+        add("OSDs", tuple(f"osd.{o.id} on {m.machine}" + (f" {o.device}" if o.device else "")
+                          for m in obj.members for o in m.osds))
         roles = roles_text([m.roles for m in obj.members])
         add("members", f"{len(dict.fromkeys(obj.machines()))} ({roles})")
         add("etcd", " ".join(p for p in (obj.etcd_mode, obj.etcd_cluster) if p))
@@ -184,6 +213,7 @@ def facts(model: Model, obj: AnyObj) -> list[tuple[str, str]]:
         add("provided by", obj.provided_by)
         add("size", format_size(obj.size) if obj.size else None)
         add("replicas", obj.replicas)
+        add("min replicas", obj.min_replicas)
         add("backing", obj.backing)
         add("used by", obj.used_by)
     if isinstance(obj, FailureDomain):
