@@ -32,6 +32,13 @@ RESOLVERS: dict[type[Placeholder], Callable[[Context, Placeholder], list[nodes.N
 
 
 def resolve_placeholders(app: Sphinx, doctree: nodes.document, docname: str) -> None:
-    context = Context(app.builder, topo_domain(app.env), docname)
+    """Every placeholder of ``docname`` resolved; what they read noted for the next build."""
+    domain = topo_domain(app.env)
+    context = Context(app.builder, domain, docname)
     for node in list(doctree.findall(Placeholder)):
+        if isinstance(node, object_placeholder):
+            context.keys.add(f"at:{node['object']}")  # its card says where it is defined
+        elif isinstance(node, drift_placeholder):
+            context.keys.add("*")  # the findings' objects
         node.replace_self(RESOLVERS[type(node)](context, node))
+    domain.note_written(docname, context.keys)

@@ -424,3 +424,37 @@ def _edges(model: Model, selected: Selected) -> tuple[Edge, ...]:
                 roles += member_roles.get(target, ())
     return tuple(Edge(s, r, t, ", ".join(dict.fromkeys(roles)))
                  for (s, t, r), roles in sorted(labels.items()))
+
+
+def inputs(model: Model, selected: Selected) -> set[str] | None:
+    """The objects ``selected`` was worked out from: a change to any other object, that
+    leaves the relations naming these as they are, leaves it as it is. ``None``: every
+    object (a selection without a root, or with layers, tags or exclude, reads them all).
+
+    For a root: what :func:`_neighbourhood` followed, and what :func:`_container` reads for
+    each shown object (placement chains, failure domain chains, sites)."""
+    selection = selected.selection
+    if selection.root is None or selection.layers or selection.tags or selection.exclude:
+        return None
+    found = _neighbourhood(model, selection.root, selection.depth) | set(selected.ids) \
+        | set(selection.include)
+    for obj_id in selected.ids:
+        obj = model.objects[obj_id]
+        if obj.kind in ("vm", "container"):
+            found.update(model.placement_chain(obj_id))
+        elif obj.kind == "service":
+            for machine in obj.runs_on:
+                found.update(model.placement_chain(machine))
+        elif obj.kind == "storage":
+            found.update(model.placement_chain(obj.provided_by))
+        elif obj.kind in ("host", "failure_domain"):
+            domains = obj.failure_domains if obj.kind == "host" else (obj_id,)
+            for domain in domains:
+                chain = _domain_chain(model, domain)
+                found.add(domain)
+                found.update(chain)
+                found.update(n for d in chain for n in (model.objects[d].site,
+                                                        model.objects[d].parent) if n)
+            if obj.kind == "host" and obj.site:
+                found.add(obj.site)
+    return found
