@@ -65,7 +65,11 @@ def outdated_by_topology(app: Sphinx, env: BuildEnvironment, added: set[str],
                          changed: set[str], removed: set[str]) -> list[str]:
     """The pages that read a part of the topology that changed (:mod:`.reads`); every page
     showing the drift report, when it changed."""
-    return topo_domain(env).outdated_docs(removed)
+    domain = topo_domain(env)
+    reference_dir = domain.settings.reference_dir
+    contents = [doc for doc in env.found_docs if reference_dir and
+                doc.startswith(f"{reference_dir}/") and "/" not in doc[len(reference_dir) + 1:]]
+    return domain.outdated_docs(removed, contents)
 
 
 def load_before_reading(app: Sphinx, env: BuildEnvironment, docnames: list[str]) -> None:

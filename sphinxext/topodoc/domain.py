@@ -172,9 +172,11 @@ class TopoDomain(Domain):
     def note_drift_use(self, docname: str) -> None:
         self.data["drift_docs"][docname] = True
 
-    def outdated_docs(self, removed: Set[str]) -> list[str]:
+    def outdated_docs(self, removed: Set[str], contents: Iterable[str]) -> list[str]:
         """The documents to re-read because what they show of the topology changed since
-        they were read, or because the drift report did."""
+        they were read, or because the drift report did; ``contents`` too (the reference's
+        table of contents and its entries) when a kind got its first object or lost its
+        last (Sphinx rewrites a table of contents, not the navigation of the pages in it)."""
         outdated: set[str] = set()
         if self.data["drift_digest"] != self.drift_digest:
             self.data["drift_digest"] = self.drift_digest
@@ -187,6 +189,8 @@ class TopoDomain(Domain):
             self.data["digests"], self.data["digest"] = new, self.topology_digest
             self.data["visited"] = list(self.lab.model.visited)
             written = self._previously_written()
+            if "kinds" in keys:
+                outdated.update(contents)
             for docname, read in self.data["reads"].items():
                 also = written.get(docname)
                 if also is None or not (keys.isdisjoint(read) and keys.isdisjoint(also)):

@@ -8,6 +8,7 @@ build can tell which parts changed between two versions of a topology:
 - ``k:KIND``: every ``o:`` key of one kind together (a change to any, an object added or
   removed);
 - ``v:ID``: view ``ID``; ``label:NAME``: the object with that Sphinx label;
+- ``kinds``: the kinds that have objects (one page each in the reference's table of contents);
 - ``*``: every object and view (a change to anything shown).
 
 A key absent from one version and present in the other (an object added or removed) has
@@ -50,6 +51,7 @@ def digests(model: Model) -> Digests:
             out[f"label:{obj.label.lower()}"] = obj.id
     for kind, members in kinds.items():
         out[f"k:{kind}"] = _hash(members)
+    out["kinds"] = " ".join(kind for kind, members in kinds.items() if members)
     for view in model.views.values():
         out[f"v:{view.id}"] = _hash(plain(view))
     out["*"] = _hash(sorted((k, v) for k, v in out.items() if k[:2] in ("o:", "v:")))
