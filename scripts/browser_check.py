@@ -38,6 +38,10 @@ CHROMIUM_FLAGS = ("--headless", "--no-sandbox", "--disable-gpu", "--disable-quic
 WINDOW = (1280, 1400)
 PROBE_ID = "topodoc-browser-check"
 PROBE = """<script>
+const background = (svg) => {  // the colour the diagram's background is shown in
+  const shape = svg && svg.querySelector("g.graph > polygon, g.graph > g > a > polygon");
+  return shape ? getComputedStyle(shape).fill : "";
+};
 window.addEventListener("load", () => {
   const found = [];
   for (const object of document.querySelectorAll("div.topodoc-diagram object")) {
@@ -50,7 +54,7 @@ window.addEventListener("load", () => {
                 height: Math.round(box.height), left: Math.round(box.left + scrollX),
                 top: Math.round(box.top + scrollY), svg: svg !== null,
                 links: svg ? svg.querySelectorAll("a").length : 0,
-                theme: object.parentElement.className});
+                theme: object.parentElement.className, background: background(svg)});
   }
   const out = document.createElement("pre");
   out.id = "PROBE_ID";

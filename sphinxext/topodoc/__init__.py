@@ -114,6 +114,7 @@ def setup(app: Sphinx) -> ExtensionMetadata:
         app.add_directive(name, directive)
     app.add_node(topodoc_graph, **VISITORS)
     app.add_css_file("topodoc.css")
+    app.add_js_file("topodoc-theme.js")
 
     # Event order of one build:
     # 1. config-inited: the stylesheet's directory joins html_static_path.

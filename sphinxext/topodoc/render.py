@@ -6,6 +6,11 @@ under that same name, by :func:`topodoc.diagrams.dot.run_dot` with ``topodoc_lay
 Sphinx's ``render_dot`` finds it in its cache and hands back the paths. SVG links are made
 relative to the image directory by Sphinx's own ``fix_svg_relative_paths``; LaTeX output
 goes through Sphinx's ``render_dot_latex`` (PDF).
+
+With the theme ``auto``, an SVG is laid out once, in the light theme, and carries a
+stylesheet recolouring it in the dark theme's colours when the page is dark: furo's
+``data-theme`` (copied onto the SVG by ``topodoc-theme.js``), else the reader's system
+setting (``prefers-color-scheme``). One ``dot`` run where there were two.
 """
 
 from __future__ import annotations
@@ -28,6 +33,7 @@ from sphinx.ext.graphviz import (
 from sphinx.util.docutils import SphinxTranslator
 
 from topodoc.diagrams.graphviz import DotError, DotTimeout, run_dot
+from topodoc.diagrams.style import THEME, dark_colours
 from topodoc.util.atomic import write_bytes
 
 from .domain import topo_domain
@@ -38,6 +44,27 @@ PREFIX = "graphviz"  # sphinx.ext.graphviz's own prefix: one image cache for bot
 ATTRIBUTE = re.compile(r'"[^"]*"')
 #: The link under each HTML diagram to its image alone, zoomable (by page language).
 FULL_SIZE = {"en": "Open the diagram at full size", "zh": "查看原尺寸的图"}
+SVG_START = re.compile(r"<svg\b[^>]*>")
+#: The selectors of an SVG's root when the page is dark (see :func:`themed_svg`).
+DARK_BY_THEME = ':root[data-theme="dark"]'
+DARK_BY_SYSTEM = ':root:not([data-theme="light"])'
+
+
+def themed_svg(svg: str) -> str:
+    """``svg``, drawn in the light theme, with a stylesheet giving it the dark theme's
+    colours when the page is dark (a CSS rule outranks Graphviz's colour attributes)."""
+    rules = [f'[{attr}="{light}"]{{{attr}:{dark}}}' for light, dark in dark_colours().items()
+             for attr in ("fill", "stroke") if f'{attr}="{light}"' in svg]
+    background = THEME["light"].background, THEME["dark"].background
+    rules += [f'g.graph>{path}polygon[fill="{background[0]}"]{{fill:{background[1]}}}'
+              for path in ("", "g>a>")]  # the first shape; in a link when it has a tooltip
+    css = "".join(f"{DARK_BY_THEME} {rule}" for rule in rules) + \
+        "@media (prefers-color-scheme: dark){" + \
+        "".join(f"{DARK_BY_SYSTEM} {rule}" for rule in rules) + "}"
+    start = SVG_START.search(svg)
+    if start is None:
+        return svg
+    return f"{svg[:start.end()]}\n<style>{css}</style>{svg[start.end():]}"
 
 
 def cached_image(translator: SphinxTranslator, node: topodoc_graph, fmt: str
@@ -67,6 +94,8 @@ def cached_image(translator: SphinxTranslator, node: topodoc_graph, fmt: str
         outfn.parent.mkdir(parents=True, exist_ok=True)
         if image_map is not None:
             write_bytes(f"{outfn}.map", image_map)
+        if options.get("themed"):
+            image = themed_svg(image.decode()).encode()
         write_bytes(outfn, image)
         if fmt == "svg":
             fix_svg_relative_paths(translator, outfn)  # type: ignore[arg-type]

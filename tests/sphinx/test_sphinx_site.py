@@ -37,7 +37,7 @@ def test_every_diagram_is_an_svg_whose_links_reach_existing_anchors(site: Build)
             for href in svg_links(svg):
                 target, fragment = resolve_link(svg, href)
                 assert anchor_exists(target, fragment), f"{svg.name} ({page}): {href}"
-    assert diagrams >= 60  # the seed page's, the manual's, one per reference page, two themes
+    assert diagrams >= 30  # the seed page's, the manual's, one per reference page
     lab = diagram_objects(site.outdir / "architecture.html")[0]
     links = {resolve_link(lab, h)[1] for h in svg_links(lab)}
     assert {"topo-zcloud", "topo-z-k8s-m-1", "topo-os-k8s-n-2", "topo-zcloud-openstack"} <= links
@@ -71,8 +71,9 @@ def test_the_seed_page_keeps_its_text_and_adds_the_generated_views(site: Build) 
         assert sentence in text, sentence
     assert "real_cloud.png" not in str(html)
     # the whole lab, then each section's own view: kubernetes, openstack, services
-    assert len(html.select("div.topodoc-diagram.topodoc-theme-light")) == 4
-    assert len(html.select("div.topodoc-diagram.topodoc-theme-dark")) == 4
+    # each drawn once for both themes (theme auto)
+    assert len(html.select("div.topodoc-diagram.topodoc-themed")) == 4
+    assert html.select("div.topodoc-diagram.topodoc-theme-dark") == []
     impact = [t for t in html.select("table.topodoc-impact")]
     assert len(impact) == 2
     focus = impact[1].get_text(" ", strip=True)
@@ -172,6 +173,9 @@ def test_browser_shows_the_architecture_diagram(site: Build, tmp_path: Path,
     shown = [d for d in report["diagrams"] if d["svg"]]
     assert shown and shown[0]["width"] >= 300 and shown[0]["height"] >= 100
     assert shown[0]["links"] >= 50
-    assert all(("topodoc-theme-dark" in d["theme"]) == dark for d in shown)
+    assert all("topodoc-themed" in d["theme"] for d in shown)
+    # one drawing for both themes: the browser shows it in the page's
+    assert all(d["background"] == ("rgb(30, 33, 37)" if dark else "rgb(255, 255, 255)")
+               for d in shown), shown
     assert report["diagram_busy"] > 0.02
     assert shot.stat().st_size > 10_000

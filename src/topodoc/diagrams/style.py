@@ -98,3 +98,15 @@ def count_noun(count: int, kind: str) -> str:
     """``3 VMs``, ``1 host``."""
     singular, plural = NOUNS[kind]
     return f"{count} {singular if count == 1 else plural}"
+
+
+def dark_colours() -> dict[str, str]:
+    """Each colour of the light theme -> the same part's colour in the dark theme: a drawing
+    in the light theme, recoloured so, is the dark one (the background apart: its light
+    colour is also that of collapsed nodes)."""
+    light, dark = THEME["light"], THEME["dark"]
+    out = {light.text: dark.text, light.edge: dark.edge}
+    for kind, colours in light.kinds.items():
+        other = dark.kinds[kind]
+        out.update({colours.fill: other.fill, colours.line: other.line, colours.box: other.box})
+    return out
