@@ -141,5 +141,5 @@ def setup(app: Sphinx) -> ExtensionMetadata:
     app.connect("doctree-resolved", resolve_placeholders)
     # 6. build-finished: what the written pages read is saved beside the environment.
     app.connect("build-finished", save_written)
-    return {"version": __version__, "env_version": 2, "parallel_read_safe": True,
+    return {"version": __version__, "env_version": 3, "parallel_read_safe": True,
             "parallel_write_safe": True}

@@ -55,8 +55,11 @@ class Lab:
     def selection_reads(self, selection: Selection) -> frozenset[str]:
         """The keys (:mod:`topodoc.model.digests`) of what ``selection`` shows was worked
         out from."""
-        ids = view_inputs(self.model, self.selected(selection))
-        return frozenset(("*",)) if ids is None else frozenset(f"o:{i}" for i in ids)
+        found = view_inputs(self.model, self.selected(selection))
+        if found is None:
+            return frozenset(("*",))
+        fields, followed = found
+        return frozenset((*(f"o:{i}" for i in fields), *(f"in:{i}" for i in followed)))
 
     def table(self, name: str, columns: list[str] | None, filter: str | None) -> Table:
         """The table the directive checked is the one its page shows: built once per build

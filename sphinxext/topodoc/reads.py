@@ -3,10 +3,10 @@
 What a page's directives and card show is worked out from a :class:`NotingModel`; the keys
 it notes are the page's inputs. On the next build, the page is read again only when the hash
 of one of them changed (see :mod:`.domain`). An object read by id notes ``o:ID`` (its
-content and the relations naming it: what is placed on it, attached to it, depends on it);
-a look-up in an index of those relations (``children``, ``services_on``, ``clusters_of``)
-notes the object looked up; listing a kind notes ``k:KIND``; anything else (iterating every
-object, an attribute not listed here) notes ``*``.
+content); a look-up in an index of the relations naming objects (``children``,
+``services_on``, ``clusters_of``: what is placed on it, runs on it, its clusters) notes
+``in:ID`` for the object looked up; listing a kind notes ``k:KIND``; anything else (iterating
+every object, an attribute not listed here) notes ``*``.
 """
 
 from __future__ import annotations
@@ -50,9 +50,9 @@ class NotingModel:
         self._model, self.keys = model, keys
         self.objects = NotingMapping(model.objects, "o:", keys)
         self.views = NotingMapping(model.views, "v:", keys)
-        self.children = NotingMapping(model.children, "o:", keys)
-        self.services_on = NotingMapping(model.services_on, "o:", keys)
-        self.clusters_of = NotingMapping(model.clusters_of, "o:", keys)
+        self.children = NotingMapping(model.children, "in:", keys)
+        self.services_on = NotingMapping(model.services_on, "in:", keys)
+        self.clusters_of = NotingMapping(model.clusters_of, "in:", keys)
 
     def get(self, obj_id: str) -> Any:
         self.keys.add(f"o:{obj_id}")
@@ -99,7 +99,7 @@ class NotingLab:
         return _NotingRows(self._lab.rows_by(name, columns, key), self.model)
 
     def referring(self, obj_id: str, *relations: str) -> list[str]:
-        self.keys.add(f"o:{obj_id}")  # the relations naming it are part of its hash
+        self.keys.add(f"in:{obj_id}")
         return self._lab.referring(obj_id, *relations)
 
     def __getattr__(self, name: str) -> Any:

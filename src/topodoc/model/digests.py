@@ -1,15 +1,16 @@
 """Content hashes of a model's parts, each under a key naming what it covers, so that a docs
 build can tell which parts changed between two versions of a topology:
 
-- ``o:ID``: object ``ID`` in its exported form (without where it is written) and every
-  relation naming it (source and relation): what its card, tables and diagrams show of it
-  and what they find placed on, in or attached to it;
+- ``o:ID``: object ``ID`` in its exported form (without where it is written): what a card,
+  table, diagram or link shows of it;
+- ``in:ID``: every relation naming object ``ID`` (source and relation): what is placed on,
+  in or attached to it, depends on it, is a member of it;
 - ``at:ID``: where object ``ID`` is written (file and line);
 - ``k:KIND``: every ``o:`` key of one kind together (a change to any, an object added or
   removed);
 - ``v:ID``: view ``ID``; ``label:NAME``: the object with that Sphinx label;
 - ``kinds``: the kinds that have objects (one page each in the reference's table of contents);
-- ``*``: every object and view (a change to anything shown).
+- ``*``: every object, relation and view (a change to anything shown).
 
 A key absent from one version and present in the other (an object added or removed) has
 changed too. Comments, blank lines and the order of objects in the files change nothing.
@@ -44,7 +45,8 @@ def digests(model: Model) -> Digests:
     kinds: dict[str, list[tuple[str, str]]] = {kind: [] for kind in KINDS}
     for obj in model:
         key = f"o:{obj.id}"
-        out[key] = _hash((plain(obj), sorted(named.get(obj.id, ()))))
+        out[key] = _hash(plain(obj))
+        out[f"in:{obj.id}"] = _hash(sorted(named.get(obj.id, ())))
         out[f"at:{obj.id}"] = f"{obj.loc.file}:{obj.loc.line}"
         kinds[obj.kind].append((obj.id, out[key]))
         if obj.label:
@@ -54,7 +56,7 @@ def digests(model: Model) -> Digests:
     out["kinds"] = " ".join(kind for kind, members in kinds.items() if members)
     for view in model.views.values():
         out[f"v:{view.id}"] = _hash(plain(view))
-    out["*"] = _hash(sorted((k, v) for k, v in out.items() if k[:2] in ("o:", "v:")))
+    out["*"] = _hash(sorted((k, v) for k, v in out.items() if k.startswith(("o:", "in:", "v:"))))
     return out
 
 
