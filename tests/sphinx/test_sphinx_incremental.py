@@ -147,11 +147,12 @@ def _project(root: Path) -> Project:
     return project
 
 
-def _build(root: Path) -> list[str]:
+def _build(root: Path, *args: str) -> list[str]:
     """Build ``root`` into ``root/_build/html``; the documents it read."""
     out, err = io.StringIO(), io.StringIO()
     with redirect_stdout(out), redirect_stderr(err):
-        code = build_main(["-N", "-v", "-b", "html", str(root), str(root / "_build/html")])
+        code = build_main(["-N", "-v", "-b", "html", *args, str(root),
+                           str(root / "_build/html")])
     assert code == 0, err.getvalue()
     return re.findall(r"reading sources\.\.\. \[[ \d]+%\] (\S+)", out.getvalue())
 
@@ -198,7 +199,7 @@ def test_incremental_builds_equal_clean_builds(tmp_path: Path, group: str) -> No
 
 def test_an_edit_reads_the_pages_showing_what_changed(tmp_path: Path) -> None:
     project = _project(tmp_path / "p")
-    _build(project.root)
+    _build(project.root, "-j", "2")  # pages written by two processes: what they read is kept
     lab = project.topology / "lab.yaml"
     lab.write_text(lab.read_text(encoding="utf-8").replace(
         "vcpu: 2, memory: 4GiB", "vcpu: 2, memory: 6GiB"), encoding="utf-8")
