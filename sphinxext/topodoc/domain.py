@@ -149,7 +149,6 @@ class TopoDomain(Domain):
     def objects(self) -> dict[str, Entry]:
         return self.data["objects"]
 
-
     def note_entry(self, obj_id: str, entry: Entry, location: nodes.Node) -> bool:
         """Record ``obj_id``'s entry; ``False`` (and a warning) when it already has one."""
         other = self.objects.get(obj_id)

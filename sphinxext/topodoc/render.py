@@ -4,7 +4,7 @@ Sphinx's ``render_dot`` names each image by a hash of its DOT and options and re
 the file exists, but runs ``dot`` without a time limit. So an image is first drawn here,
 under that same name, by :func:`topodoc.diagrams.dot.run_dot` with ``topodoc_layout_timeout``; then
 Sphinx's ``render_dot`` finds it in its cache and hands back the paths. SVG links are made
-relative to the image directory by Sphinx's own ``fix_svg_relative_paths``; LaTeX output
+relative to the image directory (:func:`links_from_images`); LaTeX output
 goes through Sphinx's ``render_dot_latex`` (PDF).
 
 With the theme ``auto``, an SVG is laid out once, in the light theme, and carries a
@@ -15,15 +15,16 @@ setting (``prefers-color-scheme``). One ``dot`` run where there were two.
 
 from __future__ import annotations
 
+import posixpath
 import re
 from hashlib import sha1
 from html import escape
 from pathlib import Path
+from urllib.parse import urlsplit, urlunsplit
 
 from docutils import nodes
 from sphinx.ext.graphviz import (
     ClickableMapDefinition,
-    fix_svg_relative_paths,
     man_visit_graphviz,
     render_dot,
     render_dot_latex,
@@ -45,6 +46,7 @@ ATTRIBUTE = re.compile(r'"[^"]*"')
 #: The link under each HTML diagram to its image alone, zoomable (by page language).
 FULL_SIZE = {"en": "Open the diagram at full size", "zh": "查看原尺寸的图"}
 SVG_START = re.compile(r"<svg\b[^>]*>")
+HREF = re.compile(r'(<(?:a|image)\b[^>]*?\bxlink:href=")([^"]*)"')
 #: The selectors of an SVG's root when the page is dark (see :func:`themed_svg`).
 DARK_BY_THEME = ':root[data-theme="dark"]'
 DARK_BY_SYSTEM = ':root:not([data-theme="light"])'
@@ -65,6 +67,27 @@ def themed_svg(svg: str) -> str:
     if start is None:
         return svg
     return f"{svg[:start.end()]}\n<style>{css}</style>{svg[start.end():]}"
+
+
+def links_from_images(svg: str, translator: SphinxTranslator) -> str:
+    """``svg``'s relative links (written relative to its page) made relative to the image
+    directory, where the SVG is: what ``sphinx.ext.graphviz``'s ``fix_svg_relative_paths``
+    does, on the text (no XML parse, and the file written once)."""
+    builder = translator.builder
+    docname = builder.env.path2doc(translator.document["source"])
+    if docname is None:
+        return svg
+    page_dir = posixpath.dirname(docname)
+    image_dir = posixpath.join(page_dir, builder.imgpath)
+
+    def relative(match: re.Match[str]) -> str:
+        parts = urlsplit(match[2])
+        if parts.scheme or parts.netloc or not parts.path:
+            return match[0]
+        path = posixpath.relpath(posixpath.join(page_dir, parts.path), image_dir)
+        return f"{match[1]}{urlunsplit(parts._replace(path=path))}\""
+
+    return HREF.sub(relative, svg)
 
 
 def cached_image(translator: SphinxTranslator, node: topodoc_graph, fmt: str
@@ -94,11 +117,10 @@ def cached_image(translator: SphinxTranslator, node: topodoc_graph, fmt: str
         outfn.parent.mkdir(parents=True, exist_ok=True)
         if image_map is not None:
             write_bytes(f"{outfn}.map", image_map)
-        if options.get("themed"):
-            image = themed_svg(image.decode()).encode()
-        write_bytes(outfn, image)
         if fmt == "svg":
-            fix_svg_relative_paths(translator, outfn)  # type: ignore[arg-type]
+            svg = links_from_images(image.decode(), translator)
+            image = (themed_svg(svg) if options.get("themed") else svg).encode()
+        write_bytes(outfn, image)
         verbose(f"topodoc: drew {name}")
     relfn, found = render_dot(translator, code, options, fmt, PREFIX)  # type: ignore[arg-type]
     if relfn is None or found is None:
