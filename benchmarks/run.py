@@ -1,6 +1,6 @@
 """topodoc's benchmarks: each figure measured against its floor in the same run.
 
-    python benchmarks/run.py [--quick] [--seed S] [--reps N]
+    python benchmarks/run.py [--quick] [--seed S] [--reps N] [--only FIGURE,...] [--sizes N,...]
 
 A floor is the cheapest way to do the same essential work with no topodoc code in it (e.g.
 ``yaml.load`` of the same files for loading). Each row records the median of several
@@ -8,7 +8,8 @@ repetitions of the figure and of its floor (the two taking turns, in alternating
 their ratio, and whether it meets its target.
 Each figure runs at each size in a fresh interpreter. Results go to
 ``benchmarks/results.json`` and a table on standard output. ``--quick`` runs the 10,000-object
-size only.
+size only; ``--only needs --sizes 1000`` runs one figure (here: against sphinx-needs) at the
+sizes given (each figure's own sizes by default).
 """
 
 from __future__ import annotations
@@ -159,7 +160,10 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--seed", type=int, default=1)
     parser.add_argument("--reps", type=int, default=3, help="repetitions per figure (median)")
     parser.add_argument("--work", type=Path, help="where generated labs go (default: a temp dir)")
-    parser.add_argument("-o", "--output", type=Path, default=HERE / "results.json")
+    parser.add_argument("-o", "--output", type=Path,
+                        help="default: results.json (with --only: results-FIGURE.json)")
+    parser.add_argument("--only", help="these figures only (names separated by commas)")
+    parser.add_argument("--sizes", help="these sizes only (numbers separated by commas)")
     parser.add_argument("--figure", help=argparse.SUPPRESS)  # one figure, rows as JSON
     parser.add_argument("--size", type=int, help=argparse.SUPPRESS)
     args = parser.parse_args(argv)
@@ -171,24 +175,30 @@ def main(argv: list[str] | None = None) -> int:
         [figure] = [f for f in figures.FIGURES if f.name == args.figure]
         print(json.dumps([r.to_json() for r in figure.run(ctx, args.size)]))
         return 0
-    sizes = [10_000] if args.quick else [1_000, 10_000, 50_000]
+    sizes = [10_000] if args.quick else sorted({s for f in figures.FIGURES for s in f.sizes})
+    chosen = [f for f in figures.FIGURES if not args.only or f.name in args.only.split(",")]
+    if not chosen:
+        sys.exit(f"benchmarks/run.py: no figure {args.only!r}; the figures: "
+                 + ", ".join(f.name for f in figures.FIGURES))
     compile_sources()
     rows: list[Row] = []
     started = time.perf_counter()
-    for figure in figures.FIGURES:
-        for size in sizes:
-            if size not in figure.sizes:
+    for figure in chosen:
+        for size in [int(s) for s in args.sizes.split(",")] if args.sizes else sizes:
+            if size not in figure.sizes and not args.sizes:
                 continue
             print(f"  {figure.name} @ {size:,} ...", file=sys.stderr, flush=True)
             rows.extend(measure(figure, size, args, work))
     elapsed = time.perf_counter() - started
-    write_bytes(args.output, (json.dumps([r.to_json() for r in rows], indent=1) + "\n")
+    output = args.output or HERE / (f"results-{args.only.replace(',', '-')}.json"
+                                    if args.only else "results.json")
+    write_bytes(output, (json.dumps([r.to_json() for r in rows], indent=1) + "\n")
                 .encode("utf-8"))
     print(f"# {time.strftime('%Y-%m-%d')}, Python {platform.python_version()}, "
           f"{platform.platform()}, {os.cpu_count()} CPUs, seed {args.seed}")
     print(table(rows))
     print(f"\n{sum(r.passed for r in rows)}/{len(rows)} rows pass; {elapsed:.0f} s; "
-          f"wrote {args.output}")
+          f"wrote {output}")
     return 0 if all(r.passed for r in rows) else 1
 
 

@@ -53,6 +53,8 @@ from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
 
+from topodoc.diagrams.style import THEME
+
 CHROMIUM_FLAGS = ("--headless", "--no-sandbox", "--disable-gpu", "--disable-quic",
                   "--no-first-run", "--disable-background-networking",
                   "--disable-component-update", "--disable-sync", "--hide-scrollbars",
@@ -70,8 +72,9 @@ MEASURE = r"""(() => {
   const diagrams = [...document.querySelectorAll("div.topodoc-diagram")]
     .filter((d) => d.offsetParent !== null).map((d) => {
       const pane = d.querySelector(".topodoc-viewport"), svg = pane.querySelector("svg");
+      const shape = svg && svg.querySelector("g.graph > polygon, g.graph > g > a > polygon");
       return {image: d.dataset.image, theme: d.className, pane: box(pane), column: column(d),
-              svg: svg ? box(svg) : null,
+              svg: svg ? box(svg) : null, background: shape ? getComputedStyle(shape).fill : "",
               links: svg ? svg.querySelectorAll("a[*|href]").length : 0,
               buttons: d.querySelectorAll(".topodoc-buttons:not([hidden]) button").length};
     });
@@ -313,6 +316,12 @@ class Tab:
         self.browser.call("Target.closeTarget", targetId=self.target)
 
 
+
+def _rgb(hex_colour: str) -> str:
+    """``#1e2125`` as the browser's computed style writes it: ``rgb(30, 33, 37)``."""
+    r, g, b = (int(hex_colour[i:i + 2], 16) for i in (1, 3, 5))
+    return f"rgb({r}, {g}, {b})"
+
 def png_pixels(data: bytes) -> tuple[int, int, list[bytes]]:
     """Width, height and rows of RGB pixels of an 8-bit truecolour PNG."""
     if data[:8] != b"\x89PNG\r\n\x1a\n":
@@ -530,6 +539,13 @@ def check_page(browser: Chromium, base: str, page: str, width: int, scheme: str,
                  and "topodoc-theme-" in d["theme"]]
         if wrong:
             problems.append(f"diagrams of the other theme shown: {', '.join(wrong)}")
+        # a diagram drawn once for both themes must be recoloured by the page's scheme
+        want = _rgb(THEME["dark" if scheme == "dark" else "light"].background)
+        miscoloured = [d["image"] for d in shown["diagrams"]
+                       if "topodoc-themed" in d["theme"] and d["background"] != want]
+        if miscoloured:
+            problems.append(f"diagrams not in the {scheme} theme's colours: "
+                            f"{', '.join(miscoloured)}")
         if shown["diagrams"]:
             first = tab.run(FIRST)
             tab.screenshot(shots / f"{name}.png")

@@ -64,28 +64,38 @@ def _has_cjk(model: Model) -> bool:
 
 def outdated_by_topology(app: Sphinx, env: BuildEnvironment, added: set[str],
                          changed: set[str], removed: set[str]) -> list[str]:
-    """Every page showing topology data, when the topology's content hash changed; every
-    page showing the drift report, when it changed."""
-    return topo_domain(env).outdated_docs(removed)
+    """The pages that read a part of the topology that changed (:mod:`.reads`); every page
+    showing the drift report, when it changed."""
+    domain = topo_domain(env)
+    reference_dir = domain.settings.reference_dir
+    contents = [doc for doc in env.found_docs if reference_dir and
+                doc.startswith(f"{reference_dir}/") and "/" not in doc[len(reference_dir) + 1:]]
+    return domain.outdated_docs(removed, contents)
 
 
 def load_before_reading(app: Sphinx, env: BuildEnvironment, docnames: list[str]) -> None:
     """Pages are about to be read, maybe by parallel processes: load the topology first, once,
     in this process (a no-change rebuild reads nothing and never loads it)."""
     if docnames:
-        topo_domain(env).lab  # noqa: B018  (loads it)
+        domain = topo_domain(env)
+        domain.start_reading()
+        domain.lab  # noqa: B018  (loads it)
 
 
 def note_topology_refs(app: Sphinx, doctree: nodes.document) -> None:
     """A page linking to an object (``:topo:`` roles, ``:ref:`` to an object's label) shows
-    its title, so it is re-read too when the topology changes."""
-    domain = topo_domain(app.env)
-    labels = {label.lower() for label in domain.lab.model.labels}
-    for ref in doctree.findall(addnodes.pending_xref):
-        if ref.get("refdomain") == "topo" or \
-                ref.get("reftype") == "ref" and ref.get("reftarget") in labels:
-            domain.note_topology_use(app.env.current_document.docname)
-            return
+    its title: it is read again when that object changes, or the label moves."""
+    keys = [f"o:{ref['reftarget']}" if ref.get("refdomain") == "topo" else
+            f"label:{ref['reftarget'].lower()}"
+            for ref in doctree.findall(addnodes.pending_xref)
+            if ref.get("refdomain") == "topo" or ref.get("reftype") == "ref"]
+    if keys:
+        topo_domain(app.env).note_reads(app.env.current_document.docname, *keys)
+
+
+def save_written(app: Sphinx, exception: Exception | None) -> None:
+    if exception is None:
+        topo_domain(app.env).save_written()
 
 
 def resolve_placeholders(app: Sphinx, doctree: nodes.document, docname: str) -> None:
@@ -116,9 +126,10 @@ def setup(app: Sphinx) -> ExtensionMetadata:
     #    the pages were read with, it is loaded (its problems become warnings at their YAML
     #    FILE:LINE), once, and the reference pages are written as .rst sources.
     app.connect("builder-inited", read_topology)
-    # 3. env-get-outdated: the topology's content hash changed -> every page showing
-    #    topology data is re-read (mtimes are not enough: CI checkouts reset them); the
-    #    same for the drift report and the pages showing it.
+    # 3. env-get-outdated: the topology's files changed -> the hash of each object (and
+    #    view, kind, label) is compared with the last build's, and the pages that read one
+    #    that changed are re-read (mtimes are not enough: CI checkouts reset them); the
+    #    pages showing the drift report, when it changed.
     app.connect("env-get-outdated", outdated_by_topology)
     # 3b. env-before-read-docs: pages to read -> the topology is loaded now, before any
     #    parallel reader starts, if it was not yet.
@@ -129,6 +140,9 @@ def setup(app: Sphinx) -> ExtensionMetadata:
     app.connect("doctree-read", note_topology_refs)
     # 5. doctree-resolved: placeholders become cards, tables and DOT, linking to entries;
     #    the writer then draws each DOT through sphinx.ext.graphviz's image cache.
+    #    What each page's placeholders read is noted (:mod:`.reads`).
     app.connect("doctree-resolved", resolve_placeholders)
-    return {"version": __version__, "env_version": 1, "parallel_read_safe": True,
+    # 6. build-finished: what the written pages read is saved beside the environment.
+    app.connect("build-finished", save_written)
+    return {"version": __version__, "env_version": 3, "parallel_read_safe": True,
             "parallel_write_safe": True}

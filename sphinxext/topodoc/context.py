@@ -1,9 +1,11 @@
-"""The page being written, as the placeholders' resolvers see it."""
+"""The page being written, as the placeholders' resolvers see it: the model and the lab as
+this page reads them, every read noted in ``keys`` (:mod:`.reads`)."""
 
 from __future__ import annotations
 
 import os
-from dataclasses import dataclass
+from dataclasses import dataclass, field
+from functools import cached_property
 
 from docutils import nodes
 from sphinx.builders import Builder
@@ -13,24 +15,25 @@ from topodoc.model.problems import Location
 
 from .domain import TopoDomain
 from .i18n import kind_word
-from .lab import Lab
+from .reads import NotingLab, NotingModel
 
 
 @dataclass(frozen=True)
 class Context:
-    """The page being written: links from it to objects' entries."""
+    """The page being written: links from it to objects' entries; what it read."""
 
     builder: Builder
     domain: TopoDomain
     docname: str
+    keys: set[str] = field(default_factory=set)
 
-    @property
-    def lab(self) -> Lab:
-        return self.domain.lab
-
-    @property
+    @cached_property
     def model(self) -> Model:
-        return self.domain.lab.model
+        return NotingModel(self.domain.lab.model, self.keys)  # type: ignore[return-value]
+
+    @cached_property
+    def lab(self) -> NotingLab:
+        return NotingLab(self.domain.lab, self.model)  # type: ignore[arg-type]
 
     def link(self, obj_id: str) -> str | None:
         return self.domain.entry_link(self.builder, self.docname, obj_id)

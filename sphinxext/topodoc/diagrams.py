@@ -15,10 +15,12 @@ from .warn import warn
 
 def diagram_nodes(ctx: Context, node: Placeholder) -> list[nodes.Node]:
     """The diagram as DOT; in HTML once per theme (the page's CSS shows the one that fits),
-    every node linking to its object's entry."""
+    every node linking to its object's entry. An SVG for both themes is drawn once, in the
+    light theme, and restyled by the reader's (``themed``, see :mod:`.render`)."""
     settings = ctx.lab.settings
     html = ctx.builder.format == "html"
-    themes = settings.themes if html else ("light",)
+    themed = html and len(settings.themes) > 1 and settings.output_format == "svg"
+    themes = settings.themes if html and not themed else ("light",)
     selected = ctx.lab.selected(node["selection"])
     out: list[nodes.Node] = []
     for theme in themes:
@@ -33,8 +35,10 @@ def diagram_nodes(ctx: Context, node: Placeholder) -> list[nodes.Node]:
             warn("collapse", f"{len(selected.ids)} objects, over the node budget of "
                  f"{settings.node_budget}: drawn collapsed: {shown}"
                  + (f"; and {more} more" if more > 0 else ""), node)
-        classes = [f"topodoc-theme-{theme}"] if len(themes) > 1 else []
-        graph_node = topodoc_graph(code=graph.source, options={"docname": ctx.docname},
+        classes = [f"topodoc-theme-{theme}"] if len(themes) > 1 else \
+            ["topodoc-themed"] if themed else []
+        options = {"docname": ctx.docname, **({"themed": True} if themed else {})}
+        graph_node = topodoc_graph(code=graph.source, options=options,
                                    alt=node["alt"], classes=classes + node["classes"])
         if "align" in node:
             graph_node["align"] = node["align"]

@@ -70,10 +70,13 @@ class TopoDirective(SphinxDirective):
             node["ids"].append(make_id(self.env, self.state.document, "topodoc-table"))
         return [node]
 
+    def note(self, *keys: str) -> None:
+        """This page read ``keys`` (:mod:`topodoc.model.digests`): it is read again when one
+        changes, even when the directive is wrong today (an object named is missing)."""
+        self.domain.note_reads(self.env.current_document.docname, *keys)
+
     def run(self) -> list[nodes.Node]:
-        # Any page with a topodoc directive shows topology data: it is re-read whenever
-        # the topology's content changes, even when the directive is wrong today.
-        self.domain.note_topology_use(self.env.current_document.docname)
+        self.note()  # a page with a topodoc directive shows topology data
         return self.checked()
 
     def checked(self) -> list[nodes.Node]:
@@ -116,6 +119,10 @@ class DiagramDirective(TopoDirective):
     def checked(self) -> list[nodes.Node]:
         from topodoc.diagrams.views import ViewError
 
+        self.note(*(f"v:{a}" for a in self.arguments), *(
+            f"o:{i}" for i in (self.options.get("root", "").strip(),
+                               *self.options.get("include", ()),
+                               *self.options.get("exclude", ())) if i))
         legend = self.options.get("legend", "on").strip().lower()
         if legend not in ("on", "off"):
             return self.warn(f":legend: must be on or off, not {legend!r}")
@@ -172,6 +179,7 @@ class ImpactDirective(TopoDirective):
     def checked(self) -> list[nodes.Node]:
         objects = self.options.get("objects", ())
         cluster = (self.options.get("cluster") or "").strip() or None
+        self.note(*(f"o:{i}" for i in (*objects, cluster) if i))
         if missing := [i for i in objects if i not in self.model.objects]:
             return self.warn(f":objects: no object {', '.join(map(repr, missing))} in the "
                              "topology")
@@ -194,6 +202,7 @@ class ObjectDirective(TopoDirective):
 
     def checked(self) -> list[nodes.Node]:
         obj_id = self.arguments[0]
+        self.note(f"o:{obj_id}")
         obj = self.model.get(obj_id)
         if obj is None:
             return self.warn(f"no object {obj_id!r} in the topology")

@@ -4,23 +4,35 @@ The domain is the only code that touches the extension's data on the Sphinx envi
 (``env.domaindata["topo"]``):
 
 - ``objects``: object id -> :class:`Entry` (where the object's entry is);
-- ``docs``: the documents that show topology data, re-read when the topology changes;
-- ``digest`` and ``visited``: the content hash of the topology these documents were read
-  with, and the files it was read from (to tell cheaply whether they changed);
+- ``reads``: document -> the keys (:mod:`topodoc.model.digests`) its directives and roles
+  read while it was read: the documents that show topology data;
+- ``digests``: key -> content hash, for the topology these documents were read with;
+- ``digest`` and ``visited``: the content hash of the topology's files, and the files
+  (to tell cheaply, without parsing, that nothing changed);
+- ``token``: names the reading these data come from; the keys each document's placeholders
+  read while it was *written* (after the environment is saved) are saved with it beside the
+  environment (:data:`WRITTEN`), valid only with the same token;
 - ``drift_docs`` and ``drift_digest``: the same for the documents that show the last drift
   report (``topodoc-drift`` and the objects' cards), re-read when the report changes.
 
+A document is read again when a key it read (either way) has a new hash; when what it read
+while written is unknown (no valid :data:`WRITTEN`), whenever the topology changes.
+
 It is parallel safe: everything is keyed by document, cleared per document and merged from
-the reading processes. The settings and the :class:`~.lab.Lab` of the running build live on
-the domain instance, never in the pickled environment. The lab is loaded when first needed:
+the reading processes (placeholders are resolved in the main process). The settings and the
+:class:`~.lab.Lab` of the running build live on the domain instance, never in the pickled
+environment. The lab is loaded when first needed:
 a rebuild in which no page is read or written, and the topology's files did not change, never
 loads it.
 """
 
 from __future__ import annotations
 
+import pickle
 import posixpath
+import uuid
 from collections.abc import Iterable, Set
+from pathlib import Path
 from typing import TYPE_CHECKING, Any, NamedTuple
 
 from docutils import nodes
@@ -33,6 +45,7 @@ from sphinx.roles import XRefRole
 from sphinx.util.nodes import make_refnode
 
 from topodoc.model.kinds import BY_NAME, KINDS
+from topodoc.util.atomic import write_bytes
 
 from .i18n import _, lazy
 from .lastcheck import report_digest
@@ -42,6 +55,8 @@ from .warn import warn
 if TYPE_CHECKING:  # the lab (the model, views, tables) loads when first needed
     from .lab import Lab
 
+#: Beside the pickled environment: {"token": ..., "reads": document -> keys read when written}.
+WRITTEN = "topodoc-written.pickle"
 
 
 class Entry(NamedTuple):
@@ -86,32 +101,36 @@ class TopoDomain(Domain):
     object_types = {kind: ObjType(kind.replace("_", " "), kind, "ref") for kind in KINDS}
     roles = {name: XRefRole(innernodeclass=nodes.inline) for name in ("ref", *KINDS)}
     indices = [TopoIndex]
-    initial_data: dict[str, Any] = {"objects": {}, "docs": {}, "digest": None, "visited": [],
-                                    "drift_docs": {}, "drift_digest": None}
-    data_version = 3
+    initial_data: dict[str, Any] = {"objects": {}, "reads": {}, "digests": {}, "digest": None,
+                                    "visited": [], "drift_docs": {}, "drift_digest": None,
+                                    "token": ""}
+    data_version = 4
 
     #: The running build's settings and what it compares with the environment (set by
     #: :meth:`start`, never pickled).
     settings: Settings
     topology_digest: str
+    topology_changed: bool
     drift_digest: str
     _lab: Lab | None = None
+    #: This build's documents -> the keys their placeholders read (see :meth:`note_written`).
+    _written: dict[str, frozenset[str]]
+    _previous: dict[str, frozenset[str]] | None  # the same, saved by the last builds
 
     def start(self, settings: Settings, reusable: bool) -> bool:
         """Begin a build with ``settings``; whether the topology changed since the pages were
         read. When the environment is ``reusable`` (same configuration, generated pages in
         place) and the topology's files are the same bytes, it is not loaded now, only when a
         page is read or written."""
-        self.settings, self._lab = settings, None
+        self.settings, self._lab, self._written, self._previous = settings, None, {}, None
         from topodoc.reading.files import unchanged
 
         self.drift_digest = report_digest(settings.drift_report)
-        if reusable and self.data["digest"] and \
-                unchanged(settings.topology, self.data["visited"], self.data["digest"]):
-            self.topology_digest = self.data["digest"]
-            return False
-        self.topology_digest = self.lab.digest
-        return True
+        self.topology_changed = not (
+            reusable and self.data["digest"]
+            and unchanged(settings.topology, self.data["visited"], self.data["digest"]))
+        self.topology_digest = self.lab.digest if self.topology_changed else self.data["digest"]
+        return self.topology_changed
 
     @property
     def lab(self) -> Lab:
@@ -126,11 +145,6 @@ class TopoDomain(Domain):
     def objects(self) -> dict[str, Entry]:
         return self.data["objects"]
 
-    @property
-    def topology_docs(self) -> dict[str, bool]:
-        """The documents that show topology data (a dict used as an ordered set)."""
-        return self.data["docs"]
-
     def note_entry(self, obj_id: str, entry: Entry, location: nodes.Node) -> bool:
         """Record ``obj_id``'s entry; ``False`` (and a warning) when it already has one."""
         other = self.objects.get(obj_id)
@@ -142,30 +156,77 @@ class TopoDomain(Domain):
         self.objects[obj_id] = entry
         return True
 
-    def note_topology_use(self, docname: str) -> None:
-        self.topology_docs[docname] = True
+    def note_reads(self, docname: str, *keys: str) -> None:
+        """``docname`` shows topology data, and read ``keys`` while it was read."""
+        self.data["reads"].setdefault(docname, set()).update(keys)
+
+    def note_written(self, docname: str, keys: set[str]) -> None:
+        """``docname`` was written; its placeholders read ``keys``."""
+        self._written[docname] = frozenset(keys)
 
     def note_drift_use(self, docname: str) -> None:
         self.data["drift_docs"][docname] = True
 
-    def outdated_docs(self, removed: Set[str]) -> list[str]:
-        """The documents to re-read because the topology's content, or the drift report's,
-        changed since they were read."""
+    def outdated_docs(self, removed: Set[str], contents: Iterable[str]) -> list[str]:
+        """The documents to re-read because what they show of the topology changed since
+        they were read, or because the drift report did; ``contents`` too (the reference's
+        table of contents and its entries) when a kind got its first object or lost its
+        last (Sphinx rewrites a table of contents, not the navigation of the pages in it)."""
         outdated: set[str] = set()
-        for docs, key, digest in (("docs", "digest", self.topology_digest),
-                                  ("drift_docs", "drift_digest", self.drift_digest)):
-            if self.data[key] != digest:
-                self.data[key] = digest
-                outdated.update(self.data[docs])
-        if self._lab is not None:
-            self.data["visited"] = list(self._lab.model.visited)
+        if self.data["drift_digest"] != self.drift_digest:
+            self.data["drift_digest"] = self.drift_digest
+            outdated.update(self.data["drift_docs"])
+        if self.topology_changed:
+            from topodoc.model.digests import changed, digests
+
+            new = digests(self.lab.model)
+            keys = changed(self.data["digests"], new)
+            self.data["digests"], self.data["digest"] = new, self.topology_digest
+            self.data["visited"] = list(self.lab.model.visited)
+            written = self._previously_written()
+            if "kinds" in keys:
+                outdated.update(contents)
+            for docname, read in self.data["reads"].items():
+                also = written.get(docname)
+                if also is None or not (keys.isdisjoint(read) and keys.isdisjoint(also)):
+                    outdated.add(docname)
         return sorted(outdated - set(removed))
+
+    def start_reading(self) -> None:
+        """Documents are about to be read: the environment saved after them is a new one."""
+        self._previously_written()
+        self.data["token"] = uuid.uuid4().hex
+
+    def _written_path(self) -> Path:
+        return Path(self.env.doctreedir, WRITTEN)
+
+    def _previously_written(self) -> dict[str, frozenset[str]]:
+        """What the documents' placeholders read when they were last written, if that was
+        saved with this environment; else nothing (every such document is read again)."""
+        if self._previous is None:
+            try:
+                saved = pickle.loads(self._written_path().read_bytes())
+            except (OSError, pickle.UnpicklingError, EOFError):
+                saved = {}
+            self._previous = saved["reads"] if saved.get("token") == self.data["token"] \
+                else {}
+        return self._previous
+
+    def save_written(self) -> None:
+        """Save what this build's documents read when written, with what the others read."""
+        if not self._written:
+            return
+        reads = {**self._previously_written(), **self._written}
+        found = self.env.found_docs
+        reads = {doc: keys for doc, keys in sorted(reads.items()) if doc in found}
+        write_bytes(self._written_path(), pickle.dumps(
+            {"token": self.data["token"], "reads": reads}, pickle.HIGHEST_PROTOCOL))
 
     def clear_doc(self, docname: str) -> None:
         for obj_id, entry in list(self.objects.items()):
             if entry.docname == docname:
                 del self.objects[obj_id]
-        self.topology_docs.pop(docname, None)
+        self.data["reads"].pop(docname, None)
         self.data["drift_docs"].pop(docname, None)
 
     def merge_domaindata(self, docnames: Set[str], otherdata: dict[str, Any]) -> None:
@@ -179,10 +240,12 @@ class TopoDomain(Domain):
                      entry.docname)
                 continue
             self.objects[obj_id] = entry
-        for key in ("docs", "drift_docs"):
-            for docname in otherdata[key]:
-                if docname in docnames:
-                    self.data[key][docname] = True
+        for docname, keys in otherdata["reads"].items():
+            if docname in docnames:
+                self.data["reads"].setdefault(docname, set()).update(keys)
+        for docname in otherdata["drift_docs"]:
+            if docname in docnames:
+                self.data["drift_docs"][docname] = True
 
     def entry_link(self, builder: Builder, fromdocname: str, obj_id: str) -> str | None:
         """The URI of ``obj_id``'s entry as seen from ``fromdocname``, if it has one."""

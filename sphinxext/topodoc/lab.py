@@ -9,6 +9,7 @@ from functools import cached_property
 from pathlib import Path
 
 from topodoc.diagrams.views import Selected, Selection, select
+from topodoc.diagrams.views import inputs as view_inputs
 from topodoc.model.graph import references
 from topodoc.model.objects import Live, Model
 from topodoc.model.problems import Problem, display_path
@@ -17,6 +18,7 @@ from topodoc.tables.table import Row, Table, Tables
 from topodoc.util import gcpause
 
 from .lastcheck import LastCheck, read_last_check
+from .reads import NotingModel
 from .settings import Settings
 from .warn import Location, info, verbose, warn
 
@@ -34,8 +36,9 @@ class Lab:
     _selected: dict[Selection, Selected] = field(default_factory=dict, repr=False,
                                                  compare=False)
     _reports: dict[Path, LastCheck] = field(default_factory=dict, repr=False, compare=False)
-    _tables: dict[tuple[str, tuple[str, ...] | None, str | None], Table] = field(
-        default_factory=dict, repr=False, compare=False)
+    _tables: dict[tuple[str, tuple[str, ...] | None, str | None],
+                  tuple[Table, frozenset[str]]] = field(default_factory=dict, repr=False,
+                                                        compare=False)
     _indexes: dict[tuple[str, tuple[str, ...], str], dict[str, Row]] = field(
         default_factory=dict, repr=False, compare=False)
 
@@ -51,16 +54,29 @@ class Lab:
                 self._selected[selection] = select(self.model, selection)
         return self._selected[selection]
 
-    @cached_property
-    def tables(self) -> Tables:
-        return Tables(self.model)
+    def selection_reads(self, selection: Selection) -> frozenset[str]:
+        """The keys (:mod:`topodoc.model.digests`) of what ``selection`` shows was worked
+        out from."""
+        found = view_inputs(self.model, self.selected(selection))
+        if found is None:
+            return frozenset(("*",))
+        fields, followed = found
+        return frozenset((*(f"o:{i}" for i in fields), *(f"in:{i}" for i in followed)))
 
     def table(self, name: str, columns: list[str] | None, filter: str | None) -> Table:
         """The table the directive checked is the one its page shows: built once per build
         (and process); raises TableError."""
+        return self.noted_table(name, columns, filter)[0]
+
+    def noted_table(self, name: str, columns: list[str] | None, filter: str | None
+                    ) -> tuple[Table, frozenset[str]]:
+        """:meth:`table`, and the keys of what it was worked out from."""
         key = (name, tuple(columns) if columns is not None else None, filter)
         if key not in self._tables:
-            self._tables[key] = self.tables.build(name, columns, filter)
+            keys: set[str] = set()
+            table = Tables(NotingModel(self.model, keys)).build(  # type: ignore[arg-type]
+                name, columns, filter)
+            self._tables[key] = table, frozenset(keys)
         return self._tables[key]
 
     def rows_by(self, name: str, columns: tuple[str, ...], key: str) -> Mapping[str, Row]:

@@ -10,19 +10,25 @@ goes through Sphinx's ``render_dot_latex`` (PDF).
 In HTML an SVG diagram is written into the page itself (:mod:`.inline`), in a viewport that
 ``topodoc.js`` pans and zooms, with a bar of buttons above it (:func:`controls`): one
 document, so node links, keyboard focus and the script all work from ``file://`` too.
+
+With the theme ``auto``, an SVG is laid out once, in the light theme, and carries a
+stylesheet recolouring it in the dark theme's colours when the page is dark (the theme's
+``data-theme``, or furo following the reader's ``prefers-color-scheme``). One ``dot`` run
+where there were two.
 """
 
 from __future__ import annotations
 
+import posixpath
 import re
 from hashlib import sha1
 from html import escape
 from pathlib import Path
+from urllib.parse import urlsplit, urlunsplit
 
 from docutils import nodes
 from sphinx.ext.graphviz import (
     ClickableMapDefinition,
-    fix_svg_relative_paths,
     man_visit_graphviz,
     render_dot,
     render_dot_latex,
@@ -32,6 +38,7 @@ from sphinx.ext.graphviz import (
 from sphinx.util.docutils import SphinxTranslator
 
 from topodoc.diagrams.graphviz import DotError, DotTimeout, run_dot
+from topodoc.diagrams.style import THEME, dark_colours
 from topodoc.util.atomic import write_bytes
 
 from .domain import topo_domain
@@ -49,6 +56,52 @@ ICONS = {
     "reset": "M12 5a7 7 0 1 1-6.7 9h2.1A5 5 0 1 0 12 7v3L8 6l4-4z",
     "full": "M4 4h6v2H6v4H4zm10 0h6v6h-2V6h-4zM4 14h2v4h4v2H4zm14 0h2v6h-6v-2h4z",
 }
+SVG_START = re.compile(r"<svg\b[^>]*>")
+HREF = re.compile(r'(<(?:a|image)\b[^>]*?\bxlink:href=")([^"]*)"')
+#: The diagrams of a page when it is dark (see :func:`themed_svg`): the theme says so (furo on
+#: the body, PyData and Book on the root), or furo follows the reader's system setting. A
+#: theme with no dark mode sets neither: its diagrams stay light.
+DARK_BY_THEME = ':is(html, body)[data-theme="dark"] .topodoc-themed'
+DARK_BY_SYSTEM = 'body[data-theme="auto"] .topodoc-themed'
+
+
+def themed_svg(svg: str) -> str:
+    """``svg``, drawn in the light theme, with a stylesheet giving it the dark theme's
+    colours when the page showing it is dark (a CSS rule outranks Graphviz's colour
+    attributes; the SVG opened alone stays light)."""
+    rules = [f'[{attr}="{light}"]{{{attr}:{dark}}}' for light, dark in dark_colours().items()
+             for attr in ("fill", "stroke") if f'{attr}="{light}"' in svg]
+    background = THEME["light"].background, THEME["dark"].background
+    rules += [f'g.graph>{path}polygon[fill="{background[0]}"]{{fill:{background[1]}}}'
+              for path in ("", "g>a>")]  # the first shape; in a link when it has a tooltip
+    css = "".join(f"{DARK_BY_THEME} {rule}" for rule in rules) + \
+        "@media (prefers-color-scheme: dark){" + \
+        "".join(f"{DARK_BY_SYSTEM} {rule}" for rule in rules) + "}"
+    start = SVG_START.search(svg)
+    if start is None:
+        return svg
+    return f"{svg[:start.end()]}\n<style>{css}</style>{svg[start.end():]}"
+
+
+def links_from_images(svg: str, translator: SphinxTranslator) -> str:
+    """``svg``'s relative links (written relative to its page) made relative to the image
+    directory, where the SVG is: what ``sphinx.ext.graphviz``'s ``fix_svg_relative_paths``
+    does, on the text (no XML parse, and the file written once)."""
+    builder = translator.builder
+    docname = builder.env.path2doc(translator.document["source"])
+    if docname is None:
+        return svg
+    page_dir = posixpath.dirname(docname)
+    image_dir = posixpath.join(page_dir, builder.imgpath)
+
+    def relative(match: re.Match[str]) -> str:
+        parts = urlsplit(match[2])
+        if parts.scheme or parts.netloc or not parts.path:
+            return match[0]
+        path = posixpath.relpath(posixpath.join(page_dir, parts.path), image_dir)
+        return f"{match[1]}{urlunsplit(parts._replace(path=path))}\""
+
+    return HREF.sub(relative, svg)
 
 
 def cached_image(translator: SphinxTranslator, node: topodoc_graph, fmt: str
@@ -78,9 +131,10 @@ def cached_image(translator: SphinxTranslator, node: topodoc_graph, fmt: str
         outfn.parent.mkdir(parents=True, exist_ok=True)
         if image_map is not None:
             write_bytes(f"{outfn}.map", image_map)
-        write_bytes(outfn, image)
         if fmt == "svg":
-            fix_svg_relative_paths(translator, outfn)  # type: ignore[arg-type]
+            svg = links_from_images(image.decode(), translator)
+            image = (themed_svg(svg) if options.get("themed") else svg).encode()
+        write_bytes(outfn, image)
         verbose(f"topodoc: drew {name}")
     relfn, found = render_dot(translator, code, options, fmt, PREFIX)  # type: ignore[arg-type]
     if relfn is None or found is None:

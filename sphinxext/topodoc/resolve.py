@@ -32,15 +32,23 @@ RESOLVERS: dict[type[Placeholder], Callable[[Context, Placeholder], list[nodes.N
 
 
 def resolve_placeholders(app: Sphinx, doctree: nodes.document, docname: str) -> None:
-    context = Context(app.builder, topo_domain(app.env), docname)
+    """Every placeholder of ``docname`` resolved, HTML tables in a scroll box; what they read
+    noted for the next build."""
+    domain = topo_domain(app.env)
+    context = Context(app.builder, domain, docname)
     html = app.builder.format == "html"
     for node in list(doctree.findall(Placeholder)):
+        if isinstance(node, object_placeholder):
+            context.keys.add(f"at:{node['object']}")  # its card says where it is defined
+        elif isinstance(node, drift_placeholder):
+            context.keys.add("*")  # the findings' objects
         made = RESOLVERS[type(node)](context, node)
         node.replace_self(made)
         if html:
             for tree in made:
                 for table in list(tree.findall(nodes.table)):
                     scrolled(table)
+    domain.note_written(docname, context.keys)
 
 
 def scrolled(table: nodes.table) -> None:

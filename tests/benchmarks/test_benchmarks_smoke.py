@@ -10,6 +10,7 @@ import shutil
 
 import figures
 import figures_dot
+import figures_needs
 import figures_sphinx
 import pytest
 import run
@@ -99,3 +100,25 @@ def test_a_figure_runs_in_its_own_interpreter(ctx: figures.Context) -> None:
     [figure] = [f for f in figures.FIGURES if f.name == "load+validate"]
     rows = run.measure(figure, SIZE, args, ctx.work)
     check_rows(rows, ["load+validate"])
+
+
+def test_the_needs_project_holds_the_same_lab(ctx: figures.Context) -> None:
+    """One need per object, linking what the object names; a needtable and a needflow per
+    kind (the figure itself needs sphinx-needs from PyPI: not run here)."""
+    from topodoc.model.graph import references
+    from topodoc.reading.load import load_topology
+
+    model = load_topology(ctx.lab(SIZE)).model
+    pages = figures_needs.needs_sources(model)
+    needs = {p: t for p, t in pages.items() if p.count("/") == 2}
+    assert len(needs) == len(model.objects)
+    for obj in model:
+        text = needs[f"reference/{obj.kind}/{obj.id}.rst"]
+        assert text.count(f".. {obj.kind}:: ") == 1 and f":id: {obj.id}\n" in text
+        named = sorted({t for _, _, t, _ in references(obj)})
+        assert (f":links: {', '.join(named)}\n" in text) == bool(named)
+    kinds = [k for k in figures_needs.KINDS_TITLES if model.of_kind(k)]
+    for kind in kinds:
+        assert f".. needtable::\n   :types: {kind}\n" in pages[f"reference/{kind}.rst"]
+        assert f".. needflow::\n   :types: {kind}\n" in pages[f"reference/{kind}.rst"]
+    assert [f.sizes for f in figures_needs.FIGURES] == [(1_000, 5_000)]

@@ -37,7 +37,7 @@ def test_every_diagram_is_an_svg_whose_links_reach_existing_anchors(site: Build)
             for href in svg_links(svg):
                 target, fragment = resolve_link(svg, href)
                 assert anchor_exists(target, fragment), f"{svg.name} ({page}): {href}"
-    assert diagrams >= 60  # the seed page's, the manual's, one per reference page, two themes
+    assert diagrams >= 30  # the seed page's, the manual's, one per reference page
     lab = diagram_images(site.outdir / "architecture.html")[0]
     links = {resolve_link(lab, h)[1] for h in svg_links(lab)}
     assert {"topo-zcloud", "topo-z-k8s-m-1", "topo-os-k8s-n-2", "topo-zcloud-openstack"} <= links
@@ -71,8 +71,9 @@ def test_the_seed_page_keeps_its_text_and_adds_the_generated_views(site: Build) 
         assert sentence in text, sentence
     assert "real_cloud.png" not in str(html)
     # the whole lab, then each section's own view: kubernetes, openstack, services
-    assert len(html.select("div.topodoc-diagram.topodoc-theme-light")) == 4
-    assert len(html.select("div.topodoc-diagram.topodoc-theme-dark")) == 4
+    # each drawn once for both themes (theme auto)
+    assert len(html.select("div.topodoc-diagram.topodoc-themed")) == 4
+    assert html.select("div.topodoc-diagram.topodoc-theme-dark") == []
     impact = [t for t in html.select("table.topodoc-impact")]
     assert len(impact) == 2
     focus = impact[1].get_text(" ", strip=True)
@@ -185,7 +186,7 @@ def test_browser_check_of_the_architecture_and_a_reference_page(site: Build) -> 
     for r in reports:
         assert r["problems"] == [] and r["scrollWidth"] <= r["innerWidth"], r
         assert r["diagrams"] and all(
-            ("topodoc-theme-dark" in d["theme"]) == (r["scheme"] == "dark") and
+            "topodoc-themed" in d["theme"] and
             d["column"]["left"] - 1 <= d["pane"]["left"] <= d["pane"]["right"] <=
             d["column"]["right"] + 1 and d["links"] > 0 for d in r["diagrams"]), r["diagrams"]
         zoom = r["pan_zoom"]

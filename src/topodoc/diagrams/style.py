@@ -88,3 +88,13 @@ LOOSE = ("managed_by",)
 #: Line styles as the legend draws them.
 LINE_SAMPLES = {"solid": "────", "dashed": "─ ─ ─", "dotted": "· · · ·", "bold": "━━━━"}
 
+def dark_colours() -> dict[str, str]:
+    """Each colour of the light theme -> the same part's colour in the dark theme: a drawing
+    in the light theme, recoloured so, is the dark one (the background apart: its light
+    colour is also that of collapsed nodes)."""
+    light, dark = THEME["light"], THEME["dark"]
+    out = {light.text: dark.text, light.edge: dark.edge}
+    for kind, colours in light.kinds.items():
+        other = dark.kinds[kind]
+        out.update({colours.fill: other.fill, colours.line: other.line, colours.box: other.box})
+    return out

@@ -305,7 +305,10 @@ def _relations(model: Model) -> _Relations:
     return relations
 
 
-def _neighbourhood(model: Model, root: str, depth: int | None) -> set[str]:
+def _neighbourhood(model: Model, root: str, depth: int | None,
+                   expanded: set[str] | None = None) -> set[str]:
+    """What lies around ``root`` (see the module's docstring); the objects whose relations
+    were followed are added to ``expanded``."""
     relations = _relations(model)
     placed, links = relations.placed, relations.links
     if depth is None:
@@ -315,9 +318,13 @@ def _neighbourhood(model: Model, root: str, depth: int | None) -> set[str]:
                 if item not in subtree:
                     subtree.add(item)
                     todo.append(item)
+        if expanded is not None:
+            expanded |= subtree
         return subtree.union(*(links.get(i, ()) for i in subtree))
     seen, frontier = {root}, {root}
     for _ in range(depth):
+        if expanded is not None:
+            expanded |= frontier
         frontier = {n for i in frontier for n in links.get(i, ()) if n not in seen}
         seen |= frontier
     return seen
@@ -421,3 +428,40 @@ def _edges(model: Model, selected: Selected) -> tuple[Edge, ...]:
                 roles += member_roles.get(target, ())
     return tuple(Edge(s, r, t, ", ".join(dict.fromkeys(roles)))
                  for (s, t, r), roles in sorted(labels.items()))
+
+
+def inputs(model: Model, selected: Selected) -> tuple[set[str], set[str]] | None:
+    """What ``selected`` was worked out from: the objects whose own fields it read (those
+    around its root, what is shown, and where boxes were looked for: placement chains,
+    failure domain chains, sites), and the objects whose relations it followed (the
+    relations naming them). A change to anything else leaves it as it is. ``None``: every
+    object (a selection without a root, or with layers, tags or exclude, reads them all).
+
+    What :func:`_neighbourhood` walks, and what :func:`_container` reads for each shown
+    object."""
+    selection = selected.selection
+    if selection.root is None or selection.layers or selection.tags or selection.exclude:
+        return None
+    followed: set[str] = set()
+    fields = _neighbourhood(model, selection.root, selection.depth, followed) \
+        | set(selected.ids) | set(selection.include)
+    for obj_id in selected.ids:
+        obj = model.objects[obj_id]
+        if obj.kind in ("vm", "container"):
+            fields.update(model.placement_chain(obj_id))
+        elif obj.kind == "service":
+            for machine in obj.runs_on:
+                fields.update(model.placement_chain(machine))
+        elif obj.kind == "storage":
+            fields.update(model.placement_chain(obj.provided_by))
+        elif obj.kind in ("host", "failure_domain"):
+            domains = obj.failure_domains if obj.kind == "host" else (obj_id,)
+            for domain in domains:
+                chain = _domain_chain(model, domain)
+                fields.add(domain)
+                fields.update(chain)
+                fields.update(n for d in chain for n in (model.objects[d].site,
+                                                         model.objects[d].parent) if n)
+            if obj.kind == "host" and obj.site:
+                fields.add(obj.site)
+    return fields, followed

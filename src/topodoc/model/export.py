@@ -40,6 +40,13 @@ def _plain(value: Any, root: str) -> Any:
     return value
 
 
+def plain(value: Located) -> dict[str, Any]:
+    """``value``'s exported form without where it is written (a content hash's input)."""
+    out = _plain(value, "/")
+    out.pop("defined_at", None)
+    return out
+
+
 def _where(value: Located, root: str) -> str:
     return f"{os.path.relpath(value.loc.file, root)}:{value.loc.line}"
 
