@@ -1,7 +1,8 @@
 """The benchmark figures, each with its floor. ``run.py`` runs them and writes the table.
 
 This module holds the core's figures (loading, export, impact, drift, memory, collectors);
-``figures_dot.py`` the DOT generation figure, ``figures_sphinx.py`` the Sphinx build figure.
+``figures_dot.py`` the DOT generation figure, ``figures_sphinx.py`` the Sphinx build figure,
+``figures_drift.py`` the drift checker against an endless answer.
 :data:`FIGURES` lists them all, in the order they run.
 """
 
@@ -15,6 +16,7 @@ from pathlib import Path
 from typing import Any
 
 import figures_dot
+import figures_drift
 import figures_needs
 import figures_sphinx
 import yaml
@@ -251,6 +253,7 @@ FIGURES = (
     Figure("drift analyzer", (10_000,), drift_analyzer),
     Figure("memory", (10_000, 50_000), memory),
     Figure("collectors", (10_000,), collectors),
+    *figures_drift.FIGURES,
     *figures_dot.FIGURES,
     *figures_sphinx.FIGURES,
     *figures_needs.FIGURES,

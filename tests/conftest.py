@@ -11,3 +11,12 @@ import pytest
 @pytest.fixture(autouse=True, scope="session")
 def _topodoc_cache(tmp_path_factory: pytest.TempPathFactory) -> None:
     os.environ["TOPODOC_CACHE_DIR"] = str(tmp_path_factory.mktemp("topodoc-cache"))
+
+
+@pytest.fixture(autouse=True)
+def _forget_secrets(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Each test starts with no remembered secret: a real run only masks its own (one test's
+    token "nope" must not mask another test's path .../nope)."""
+    from topodoc.drift import secrets
+
+    monkeypatch.setattr(secrets, "_remembered", frozenset())

@@ -122,3 +122,13 @@ def test_the_needs_project_holds_the_same_lab(ctx: figures.Context) -> None:
         assert f".. needtable::\n   :types: {kind}\n" in pages[f"reference/{kind}.rst"]
         assert f".. needflow::\n   :types: {kind}\n" in pages[f"reference/{kind}.rst"]
     assert [f.sizes for f in figures_needs.FIGURES] == [(1_000, 5_000)]
+
+
+def test_drift_endless_body_row(ctx: figures.Context) -> None:
+    import figures_drift
+
+    assert "drift endless body" in [f.name for f in figures.FIGURES]
+    [row] = figures_drift.endless_body(ctx, SIZE)
+    check_rows([row], ["drift vs endless body: peak RSS (MiB)"])
+    assert row.passed, row.note
+    assert row.note.count("(error)") == 3

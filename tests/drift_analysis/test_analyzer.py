@@ -209,3 +209,39 @@ def test_layer_order_then_key():
     assert layers == sorted(layers, key=["virtualization", "storage", "openstack",
                                          "kubernetes", "etcd"].index)
     assert ETCD in {f.source for f in found}
+
+
+def member(name, healthy=True):
+    return Resource(f"etcd-member:e/{name}", "etcd-member", {"healthy": healthy}, ETCD)
+
+
+def test_an_etcd_cluster_without_quorum_is_critical():
+    documented = [member(n) for n in ("a", "b", "c")]
+    one_down = run(documented, SourceResult(ETCD, "etcd", "u", resources=[
+        member("a"), member("b"), member("c", False)]))
+    assert [(f.key, f.severity) for f in one_down if f.state != "ok"] == [
+        ("etcd-member:e/c", "warning")]
+    two_down = run(documented, SourceResult(ETCD, "etcd", "u", resources=[
+        member("a"), member("b", False), member("c", False)]))
+    assert [(f.key, f.severity) for f in two_down if f.state != "ok"] == [
+        ("etcd-member:e/b", "critical"), ("etcd-member:e/c", "critical")]
+    assert two_down[1].hint.endswith("quorum lost: 1 of 3 members healthy")
+    # a user's level stays the user's
+    overridden = run(documented, SourceResult(ETCD, "etcd", "u", resources=[
+        member("a"), member("b", False), member("c", False)]),
+        severities=["etcd-member:changed=info"])
+    assert {f.severity for f in overridden if f.state != "ok"} == {"info"}
+
+
+def test_coverage_does_not_count_a_resource_with_an_unverifiable_attribute():
+    from topodoc.drift.reports.console import render_console
+    from topodoc.drift.reports.report import Report
+
+    documented = [vm("a", memory=GiB, vcpu=2), vm("b", vcpu=1)]
+    found = run(documented, SourceResult(LIBVIRT, "libvirt", "u", resources=[
+        vm("a", vcpu=2), vm("b", vcpu=1)]))
+    assert [(f.key, f.state, f.attribute) for f in found] == [
+        ("vm:a", "unverifiable", "memory"), ("vm:b", "ok", None)]
+    report = Report.build(found, [], topology="t", checked_at="now")
+    assert report.coverage() == (1, 2)
+    assert "coverage 1/2 (50%)" in render_console(report)

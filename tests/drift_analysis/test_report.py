@@ -10,11 +10,12 @@ import xml.etree.ElementTree as ET
 import pytest
 
 from topodoc.drift.analyzer import analyze
-from topodoc.drift.finding import Finding, is_secret
+from topodoc.drift.finding import Finding
 from topodoc.drift.ignore import IgnoreRules
 from topodoc.drift.reports.outputs import FORMATS, render, write_outputs
 from topodoc.drift.reports.report import Report, ReportError, exit_code, read_report, render_json
 from topodoc.drift.resources import ATTRIBUTES, Resource, SourceResult
+from topodoc.drift.secrets import is_secret_name
 from topodoc.drift.severity import Severities
 
 from .drift_scenario import LIBVIRT, build_scenario
@@ -87,7 +88,7 @@ def test_summary_counts_and_coverage():
 
 def test_json_contract():
     data = json.loads(render_json(scenario_report()))
-    assert data["format_version"] == "1.0"
+    assert data["format_version"] == "1.1"
     assert list(data) == ["format_version", "tool_version", "checked_at", "topology", "summary",
                           "findings", "ignored", "sources"]
     assert set(data["findings"][0]) == {"key", "kind", "state", "attribute", "expected",
@@ -229,6 +230,6 @@ def test_write_outputs_reports_unwritable_paths(tmp_path):
 
 
 def test_no_compared_attribute_is_taken_for_a_secret():
-    assert [n for names in ATTRIBUTES.values() for n in names if is_secret(n)] == []
-    assert all(is_secret(n) for n in ("password", "os_passwd", "api_key", "apikey", "ssh-keys",
+    assert [n for names in ATTRIBUTES.values() for n in names if is_secret_name(n)] == []
+    assert all(is_secret_name(n) for n in ("password", "os_passwd", "api_key", "apikey", "ssh-keys",
                                       "private_key_pem", "bearer_token", "client_secret"))

@@ -6,13 +6,14 @@ they must never appear anywhere, and the servers must see nothing but reads."""
 from __future__ import annotations
 
 import json
+import logging
 import socket
 import time
 from pathlib import Path
 
 import pytest
 
-from tests.servers.etcd_server import ETCD, EtcdServer
+from tests.servers.etcd_server import ETCD, EtcdServer, free_port
 from tests.servers.kubernetes_api import KubernetesAPI, KubernetesData, apiserver_pod, node
 from tests.servers.openstack_api import (
     OpenStackAPI,
@@ -293,3 +294,55 @@ def test_etcd_alone_with_credentials_in_its_url_and_a_hanging_endpoint(
     source = apis.report()["sources"][0]
     assert source["status"] == "timeout", source
     assert not_ok(apis.report()) == {("etcd-member:etcd/h1", "unverifiable", None)}
+
+
+# -- secrets planted in every form a user can give them, looked for in every output ---------
+# The clouds.yaml password, the kubeconfig token, a live.etcd URL whose password holds "/",
+# a URL without a scheme with a password, and the Keystone token obtained at run time, which
+# Nova echoes in its error. Searched: stdout and stderr of drift, snapshot and export, every
+# report format, the snapshot file, and every log record the client libraries write at DEBUG.
+
+SLASHED = "etcd/SENTINEL/slash-77c1"
+NO_SCHEME = "etcd-SENTINEL-noscheme-4a90"
+
+
+def test_no_planted_secret_leaves_the_process(topodoc, tmp_path: Path, nova, kube, etcd,
+                                              caplog: pytest.LogCaptureFixture) -> None:
+    caplog.set_level(logging.DEBUG)
+    nova.fail("/compute/v2.1/servers/detail", 500, times=None,
+              message="token {token} is not valid for this request")
+    kube.fail("/api/v1/nodes", 500, times=None, message="bearer {token} was refused")
+    dead = [free_port(), free_port()]
+    apis = Apis(tmp_path, nova, kube, etcd, etcd_endpoint=(
+        f'http://root:{SLASHED}@127.0.0.1:{dead[0]}", "root:{NO_SCHEME}@127.0.0.1:{dead[1]}'))
+    drift = topodoc("drift", *apis.args("--verbose"))
+    assert drift.code == 2, drift.out + drift.err
+    data = apis.report()
+    statuses = {s["id"]: s["status"] for s in data["sources"]}
+    assert (statuses["openstack:cloud"], statuses["kubernetes:k8s"],
+            statuses["etcd:etcd"]) == ("error", "error", "refused")
+    # the servers echoed the secrets: they are in the errors, masked
+    assert "token *** is not valid" in drift.out and "bearer *** was refused" in drift.out
+    assert f"http://127.0.0.1:{dead[0]}: connection refused" in drift.out
+    assert f"http://127.0.0.1:{dead[1]}: connection refused" in drift.out  # http:// implied
+    uri = next(s["uri"] for s in data["sources"] if s["id"] == "etcd:etcd")
+    assert uri == f"http://root@127.0.0.1:{dead[0]},root@127.0.0.1:{dead[1]}"
+    snapshot = topodoc("snapshot", apis.lab.topology, "--clouds-yaml", apis.clouds_yaml,
+                       "-o", apis.out / "snapshot.json")
+    export = topodoc("export", apis.lab.topology)
+    assert f"root:***@127.0.0.1:{dead[0]}" in export.out
+
+    issued = [r.headers["X-Auth-Token"] for r in nova.requests if "X-Auth-Token" in r.headers]
+    assert issued, "Nova was never asked with a token"
+    planted = {PASSWORD, TOKEN, SLASHED, NO_SCHEME, *issued}
+    outputs = {
+        "drift stdout": drift.out, "drift stderr": drift.err,
+        "snapshot stderr": snapshot.err, "export": export.out,
+        "logs": "\n".join(r.getMessage() for r in caplog.records),
+        **{path.name: path.read_text() for path in apis.out.iterdir()},
+    }
+    assert {"drift.json", "drift.xml", "drift.md", "snapshot.json"} <= set(outputs)
+    leaks = {(name, secret) for name, text in outputs.items() for secret in planted
+             if secret in text}
+    assert leaks == set()
+    assert any("***" in text for text in outputs.values())

@@ -33,11 +33,15 @@ def test_one_output_named_twice_is_refused_before_collecting(
     assert "reading" not in run.err and not path.exists()
 
 
-def test_unwritable_output(topodoc, lab: Lab, tmp_path: Path) -> None:
+def test_unwritable_output_is_refused_before_the_scan(topodoc, lab: Lab, tmp_path: Path) -> None:
     target = tmp_path / "no-such-dir" / "r.json"
-    run = topodoc("drift", lab.topology, "-o", f"json={target}")
-    assert run.code == 2
-    assert f"output 'json={target}': cannot write {target}" in run.err
+    run = topodoc("drift", lab.topology, "-o", "console=-", "-o", f"json={target}")
+    assert (run.code, run.out) == (2, "")
+    assert (f"output 'json={target}': cannot write {target}: no such directory "
+            f"{target.parent}") in run.err
+    assert "reading" not in run.err  # no source was read
+    run = topodoc("drift", lab.topology, "-o", f"json={tmp_path}")
+    assert f"cannot write {tmp_path}: it is a directory" in run.err and "reading" not in run.err
 
 
 @pytest.mark.parametrize(("override", "message"), [
@@ -120,7 +124,8 @@ def test_write_ignore_into_a_missing_directory(topodoc, lab: Lab, tmp_path: Path
     target = tmp_path / "no-such-dir" / "baseline"
     run = topodoc("drift", lab.topology, "--write-ignore", target)
     assert run.code == 2
-    assert f"{target}: cannot write ignore file" in run.err
+    assert f"{target}: cannot write ignore file: no such directory" in run.err
+    assert "reading" not in run.err
 
 
 @pytest.mark.parametrize(("args", "message"), [

@@ -124,3 +124,33 @@ def test_demo_baseline_accepts_its_drift(topodoc, tmp_path: Path) -> None:
     # the demo's own rules (autostart) still apply next to the baseline
     assert not_ok(data) == {d for d in DELIBERATE if d[1] == "unverifiable"}
     assert data["summary"]["ignored"] == 12 + 8
+
+
+def test_demo_progress_lists_every_source_and_hints_name_no_one_address(topodoc) -> None:
+    run = topodoc("drift", "--demo")
+    assert "reading 9 sources" in run.err
+    for source in ("etcd:z-etcd", "kubernetes:z-k8s", "openstack:zcloud-openstack",
+                   "libvirt:zcloud", "libvirt:os-compute-3"):
+        assert f"  {source} " in run.err, source
+    assert "etcd:z-etcd timeout: no complete answer within 30 s (30.0 s) (recorded)" in run.err
+    etcd = [line for line in run.out.splitlines() if "etcd-member:" in line]
+    assert len(etcd) == 3 and not any("192.168." in line for line in etcd)
+    assert "3 findings unverifiable because of it" in run.out
+
+
+def test_demo_without_the_live_extra_says_once_what_is_missing(tmp_path: Path) -> None:
+    script = (
+        "import sys\n"
+        "class NoLibvirt:\n"
+        "    def find_spec(self, name, path=None, target=None):\n"
+        "        if name.split('.')[0] == 'libvirt':\n"
+        "            raise ModuleNotFoundError(f'No module named {name!r}', name=name)\n"
+        "sys.meta_path.insert(0, NoLibvirt())\n"
+        "from topodoc.cli.main import main\n"
+        "sys.exit(main(['drift', '--demo']))\n")
+    done = subprocess.run([sys.executable, "-c", script], capture_output=True, text=True,
+                          timeout=60, cwd=tmp_path)
+    assert (done.returncode, done.stdout) == (2, "")
+    assert done.stderr.count("libvirt-python is not installed") == 1, done.stderr
+    assert "pip install 'topodoc[live]'" in done.stderr
+    assert "deliberate drift" not in done.stderr and "Traceback" not in done.stderr

@@ -217,18 +217,32 @@ def test_external_etcd_servers_are_expected_from_the_etcd_source(model: Model) -
         "https://10.0.0.1:2379", "https://10.0.0.2:2379"]
 
 
-@pytest.mark.parametrize("change", [
-    ("etcd: {mode: external, cluster: etcd}", "etcd: {mode: stacked}"),  # stacked etcd
-    ("  etcd:\n    - {cluster: etcd, endpoints: [\"https://10.0.0.2:2379\", "
-     "\"https://10.0.0.1:2379\"]}\n", ""),  # external etcd without an etcd source
-])
-def test_no_etcd_servers_expected_without_external_etcd_source(
-        tmp_path: Path, change: tuple[str, str]) -> None:
+def test_no_etcd_servers_expected_for_external_etcd_without_a_source(tmp_path: Path) -> None:
+    change = ("  etcd:\n    - {cluster: etcd, endpoints: [\"https://10.0.0.2:2379\", "
+              "\"https://10.0.0.1:2379\"]}\n", "")
     text = (LAB + LIVE).replace(*change)
     assert text != LAB + LIVE
     res = by_key(expected_resources(load(tmp_path, text)))
     assert "k8s-etcd:k8s" not in res
     assert any(k.startswith("k8s-node:") for k in res)
+
+
+def test_stacked_etcd_is_expected_on_its_members(tmp_path: Path) -> None:
+    stacked = (LAB + LIVE).replace("etcd: {mode: external, cluster: etcd}", "etcd: {mode: stacked}")
+    # no member documents an address: documented (never "unexpected"), nothing compared
+    assert by_key(expected_resources(load(tmp_path, stacked)))["k8s-etcd:k8s"].attrs == {}
+    # kubespray: etcd on the control plane (no etcd role named), by their addresses
+    addressed = stacked.replace("[control-plane, etcd]", "[control-plane]").replace(
+        "  - id: full\n", "  - id: full\n    nics: [{address: 10.0.0.5}]\n").replace(
+        "  - id: plain\n", "  - id: plain\n    nics: [{address: 10.0.0.4}]\n")
+    res = by_key(expected_resources(load(tmp_path, addressed)))
+    assert res["k8s-etcd:k8s"].attrs == {"hosts": ["10.0.0.4", "10.0.0.5"]}
+    # the legacy role name is read as control-plane
+    legacy = load(tmp_path, addressed.replace("[control-plane]", "[master]"))
+    assert by_key(expected_resources(legacy))["k8s-etcd:k8s"].attrs == {
+        "hosts": ["10.0.0.4", "10.0.0.5"]}
+    assert by_key(expected_resources(legacy))["k8s-node:k8s/full"].attrs["roles"] == [
+        "control-plane"]
 
 
 def test_etcd_members(model: Model) -> None:

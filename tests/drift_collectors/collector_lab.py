@@ -18,7 +18,8 @@ ZCLOUD = f"""<node>
   <memory>268435456</memory>
   <domain type='test' {TEST_NS}>
     <name>z-k8s-m-1</name><uuid>5b0e4f6a-0000-4000-8000-000000000001</uuid>
-    <memory unit='GiB'>8</memory><vcpu current='2'>4</vcpu>
+    <memory unit='GiB'>8</memory><currentMemory unit='GiB'>6</currentMemory>
+    <vcpu current='2'>4</vcpu>
     <os><type arch='x86_64'>hvm</type></os>
     <cpu mode='host-passthrough'/>
     <devices>
@@ -62,6 +63,12 @@ ZHOST_2 = f"""<node>
     <os><type arch='x86_64'>hvm</type></os>
     <cpu mode='host-model'><feature policy='force' name='svm'/></cpu>
     <devices><interface type='direct'><source dev='eno2' mode='bridge'/></interface></devices>
+  </domain>
+  <domain type='test' {TEST_NS}>
+    <name>QEMUGuest1</name><uuid>5b0e4f6a-0000-4000-8000-000000000005</uuid>
+    <memory unit='GiB'>2</memory><vcpu>1</vcpu>
+    <os><type arch='x86_64'>hvm</type></os>
+    <cpu mode='custom'><model>Haswell</model><feature policy='optional' name='vmx'/></cpu>
   </domain>
 </node>
 """

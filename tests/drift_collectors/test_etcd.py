@@ -70,4 +70,8 @@ def test_tls_with_client_certificates(etcd_tls):
     untrusted = collect(spec(server.client_url), frozenset())
     assert untrusted.status == "error" and "CERTIFICATE_VERIFY_FAILED" in untrusted.error
     missing = collect(spec(server.client_url, cert="/nonexistent.pem"), frozenset())
-    assert missing.status == "error" and missing.error.startswith("TLS files")
+    assert (missing.status, missing.error) == ("error",
+                                               "TLS file cert /nonexistent.pem: no such file")
+    no_key = collect(spec(server.client_url, ca_cert=str(tls.ca), cert=str(tls.client_cert),
+                          key="/etc/missing-etcd-client.key"), frozenset())
+    assert "key /etc/missing-etcd-client.key: no such file" in no_key.error

@@ -42,7 +42,8 @@ def test_nodes_and_etcd_servers_with_pagination(kubernetes_api, kubernetes_spec)
         ["ingress", "worker"], False, 8, 32 * 2**30)
     assert worker["container_runtime"] == "cri-o://1.30.1"
     assert got["k8s-etcd:z-k8s"].attrs == {
-        "servers": ["https://10.0.0.11:2379", "https://10.0.0.12:2379"]}
+        "servers": ["https://10.0.0.11:2379", "https://10.0.0.12:2379"],
+        "hosts": ["10.0.0.11", "10.0.0.12"]}
     # 5 nodes in pages of 2, 3 apiserver pods in pages of 2
     assert sum(p.startswith(NODES) for p in paths(kubernetes_api)) == 3
     assert sum(p.startswith(PODS) for p in paths(kubernetes_api)) == 2
@@ -74,7 +75,8 @@ def test_etcd_servers_unknown_when_pods_cannot_be_listed(kubernetes_api, kuberne
     result = collect(kubernetes_spec, frozenset())
     assert result.status == "ok"
     etcd = [r for r in result.resources if r.kind == "k8s-etcd"]
-    assert [(r.key, r.attrs) for r in etcd] == [("k8s-etcd:z-k8s", {"servers": None})]
+    assert [(r.key, r.attrs) for r in etcd] == [("k8s-etcd:z-k8s",
+                                                 {"servers": None, "hosts": None})]
 
 
 def test_other_pod_errors_fail_the_source(kubernetes_api, kubernetes_spec):
@@ -145,3 +147,23 @@ def test_a_thousand_nodes_read_raw(tmp_path, kubernetes_spec):
     assert result.status == "ok" and len(result.resources) == 1000
     assert result.api_calls == 2
     assert result.duration_s < 5
+
+
+def test_role_label_conventions_of_real_clusters(kubernetes_api, kubernetes_spec):
+    from tests.servers.kubernetes_api import apiserver_pod
+
+    kubernetes_api.data = KubernetesData(
+        nodes=[node("old-m", ("master",), internal_ip="10.0.0.1"),  # before 1.20
+               node("k3s-m", ("control-plane", "master"), internal_ip="10.0.0.2"),  # k3s, EKS
+               node("kubeadm-w", (), internal_ip="10.0.0.3"),  # kubeadm: workers unlabelled
+               node("edge", ("ingress",), internal_ip="10.0.0.4")],  # a role of its own
+        # kubeadm's stacked etcd: every API server uses the etcd on its own node
+        pods=[apiserver_pod("old-m", ["https://127.0.0.1:2379"]),
+              apiserver_pod("k3s-m", ["https://127.0.0.1:2379/"])])
+    result = collect(kubernetes_spec, frozenset())
+    got = {r.key: r.attrs for r in result.resources}
+    assert {k: a["roles"] for k, a in got.items() if "roles" in a} == {
+        "k8s-node:z-k8s/old-m": ["control-plane"], "k8s-node:z-k8s/k3s-m": ["control-plane"],
+        "k8s-node:z-k8s/kubeadm-w": ["worker"], "k8s-node:z-k8s/edge": ["ingress"]}
+    assert got["k8s-etcd:z-k8s"] == {"servers": ["https://127.0.0.1:2379"],
+                                     "hosts": ["10.0.0.1", "10.0.0.2"]}

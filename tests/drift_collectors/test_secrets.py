@@ -11,6 +11,7 @@ from topodoc.drift.secrets import (
     safe_uri,
     secret_values,
     strip_credentials,
+    url_password,
 )
 
 KEY = "-----BEGIN RSA PRIVATE KEY-----\nMIIEow\nabc\n-----END RSA PRIVATE KEY-----"
@@ -47,10 +48,41 @@ def test_urls_lose_passwords_but_keep_users():
     assert safe_uri("http://a:b@h1:1,http://h2:2") == "http://a@h1:1,http://h2:2"
 
 
-def test_remembered_secrets_are_scrubbed_from_client_library_logs(caplog):
+def test_remembered_secrets_are_scrubbed_from_every_log_record_and_text(caplog):
     caplog.set_level(logging.DEBUG)
-    remember(["rem-3mb3r3d"])
+    remember(["rem-3mb3r3d", "abc"])  # too short to mask by value: every "abc" would go
     logging.getLogger("keystoneauth.session").debug("RESP BODY: %s", '{"m": "rem-3mb3r3d"}')
-    logging.getLogger("topodoc.other").debug("kept rem-3mb3r3d")
+    logging.getLogger("topodoc.other").debug("also rem-3mb3r3d, abc")
     assert [r.getMessage() for r in caplog.records] == ['RESP BODY: {"m": "***"}',
-                                                        "kept rem-3mb3r3d"]
+                                                        "also ***, abc"]
+    assert redact("said rem-3mb3r3d") == "said ***"
+
+
+def test_passwords_in_urls_of_every_form_are_masked():
+    assert redact("http://root:pa/ss@10.0.0.1:2379 down") == "http://root:***@10.0.0.1:2379 down"
+    assert redact("endpoint root:s3cr3t@10.0.0.1:2379") == "endpoint root:***@10.0.0.1:2379"
+    assert redact("qemu+ssh://root@host/system") == "qemu+ssh://root@host/system"
+    assert url_password("http://u:a/b:c@h:1") == "a/b:c"
+    assert strip_credentials("u:p/w@h:2379") == "u@h:2379"
+    assert safe_uri("http://a:x/y@h1:1,b:z@h2:2") == "http://a@h1:1,b@h2:2"
+
+
+def test_one_test_of_a_secret_name_for_keys_attributes_and_text(tmp_path):
+    from topodoc.drift.secrets import is_secret_name
+    from topodoc.reading.load import load_topology
+
+    for name in ("password", "os_passwd", "client-key-data", "api_key", "X-Subject-Token",
+                 "application_credential_secret", "ssh-keys"):
+        assert is_secret_name(name), name
+        assert redact(f"{name}: v4lue") == f"{name}: ***"
+    for name in ("key", "key_name", "keystone", "hosts", "servers"):
+        assert not is_secret_name(name), name
+    # a path ending in a secret-looking word is not a name: nothing after it is masked
+    assert redact("GET /v3/auth/tokens: HTTP 401") == "GET /v3/auth/tokens: HTTP 401"
+    # the topology's schema refuses a secret-looking key with the same test
+    (tmp_path / "lab.yaml").write_text("version: 1\nhosts:\n  - id: h1\n    api_key: x\n"
+                                       "    key_name: y\n")
+    messages = [p.message for p in load_topology(tmp_path / "lab.yaml").errors]
+    assert [m for m in messages if "secrets never go in the topology" in m] == [
+        m for m in messages if "'api_key'" in m]
+    assert any("'key_name'" in m for m in messages)

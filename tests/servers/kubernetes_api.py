@@ -165,8 +165,8 @@ class KubernetesAPI(LoopbackServer):
     """The core/v1 endpoints the collector reads, behind a bearer token."""
 
     def __init__(self, data: KubernetesData | None = None, *, token: str = "secret-token",
-                 page_size: int = 500) -> None:
-        super().__init__()
+                 page_size: int = 500, **server: Any) -> None:
+        super().__init__(**server)
         self.data = data or KubernetesData.generate()
         self.token = token
         self.page_size = page_size  # the most a page holds, whatever limit asks

@@ -157,8 +157,8 @@ class OpenStackAPI(LoopbackServer):
 
     def __init__(self, data: OpenStackData | None = None, *, username: str = "admin",
                  password: str = "secret", max_microversion: str = "2.87",
-                 page_size: int = 1000, region: str = "RegionOne") -> None:
-        super().__init__()
+                 page_size: int = 1000, region: str = "RegionOne", **server: Any) -> None:
+        super().__init__(**server)
         self.data = data or OpenStackData.generate()
         self.username, self.password, self.region = username, password, region
         self.max_microversion = max_microversion
@@ -166,6 +166,13 @@ class OpenStackAPI(LoopbackServer):
         self._tokens: dict[str, int | None] = {}  # token -> uses left (None: unlimited)
         self._first_token_uses: int | None = None
         self._issued = 0
+        self._services_url: str | None = None
+
+    def serve_services_from(self, other: OpenStackAPI) -> None:
+        """Name ``other`` (another host) for Nova and Neutron in this Keystone's catalog, as
+        real clouds do; ``other`` accepts the tokens this Keystone issues."""
+        self._services_url = other.url
+        other._tokens = self._tokens
 
     def expire_first_token_after(self, uses: int) -> None:
         self._first_token_uses = uses
@@ -239,10 +246,11 @@ class OpenStackAPI(LoopbackServer):
 
     def _catalog(self) -> list[dict[str, Any]]:
         def service(kind: str, name: str, path: str) -> dict[str, Any]:
+            base = self.url if kind == "identity" else self._services_url or self.url
             return {"id": uuid.uuid5(uuid.NAMESPACE_URL, kind).hex, "name": name, "type": kind,
                     "endpoints": [{"id": uuid.uuid5(uuid.NAMESPACE_URL, kind + i).hex,
                                    "interface": i, "region": self.region,
-                                   "region_id": self.region, "url": f"{self.url}{path}"}
+                                   "region_id": self.region, "url": f"{base}{path}"}
                                   for i in ("public", "internal", "admin")]}
         return [service("identity", "keystone", "/identity/v3"),
                 service("compute", "nova", "/compute/v2.1"),

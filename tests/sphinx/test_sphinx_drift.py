@@ -9,7 +9,7 @@ from pathlib import Path
 from sphinx_builds import Project, anchor_exists, make_project, resolve_link
 
 from topodoc.drift.finding import Finding
-from topodoc.drift.reports.report import Report, render_json
+from topodoc.drift.reports.report import FORMAT_VERSION, Report, render_json
 from topodoc.drift.resources import SourceResult
 
 GiB = 2**30
@@ -141,7 +141,8 @@ def test_a_broken_report_warns_naming_the_file(tmp_path: Path) -> None:
     assert "No drift report is available" in build.html("drift.html").get_text()
     write_report(project.root / "other.json", *DRIFTED)
     (project.root / "other.json").write_text(
-        (project.root / "other.json").read_text().replace('"1.0"', '"2.0"'), encoding="utf-8")
+        (project.root / "other.json").read_text().replace(f'"{FORMAT_VERSION}"', '"2.0"'),
+        encoding="utf-8")
     project.write("drift.rst", "Drift\n=====\n\n.. topodoc-drift:: other.json\n")
     build = project.build()
     assert any("other.json: drift report format_version 2.0 is not supported" in w

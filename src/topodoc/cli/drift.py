@@ -17,7 +17,7 @@ from topodoc.cli.options import seconds
 from topodoc.cli.style import color_wanted
 from topodoc.drift.collect import SourceSpec
 from topodoc.drift.resources import SOURCE_KINDS, SourceResult
-from topodoc.drift.secrets import safe_uri
+from topodoc.drift.secrets import redact, remember, safe_uri, uri_secrets
 from topodoc.model.objects import Model
 from topodoc.util.text import plural
 
@@ -108,6 +108,7 @@ def source_specs(model: Model, args: argparse.Namespace) -> list[SourceSpec]:
             extra["kubeconfig"] = args.kubeconfig
         if extra:
             specs[sid] = replace(spec, options={**spec.options, **extra})
+    remember(p for spec in specs.values() for p in uri_secrets(spec.uri))
     chosen = [specs[sid] for sid in sorted(specs) if not args.only or specs[sid].kind in args.only]
     if not chosen:  # checking nothing must not read as "in sync"
         if not specs:
@@ -119,15 +120,24 @@ def source_specs(model: Model, args: argparse.Namespace) -> list[SourceSpec]:
 
 
 def _progress(line: str) -> None:
-    print(f"  {line}", file=sys.stderr, flush=True)
+    print(f"  {redact(line)}", file=sys.stderr, flush=True)
 
 
-def _collect(specs: list[SourceSpec], skip_kinds: frozenset[str], jobs: int) -> list[SourceResult]:
-    from topodoc.drift.collect import collect_all
+def _collect(specs: list[SourceSpec], skip_kinds: frozenset[str], jobs: int,
+             recorded: list[SourceResult] | None = None) -> list[SourceResult]:
+    """Read ``specs``, telling progress on stderr; ``recorded`` results (the demo's) are
+    listed with them, as recorded."""
+    from topodoc.drift.collect import collect_all, summary
 
+    recorded = recorded or []
+    if not specs and not recorded:
+        return []
+    print(f"topodoc: reading {plural(len(specs) + len(recorded), 'source')} ...", file=sys.stderr,
+          flush=True)
+    for result in recorded:
+        _progress(f"{summary(result)} (recorded)")
     if not specs:
         return []
-    print(f"topodoc: reading {plural(len(specs), 'source')} ...", file=sys.stderr, flush=True)
     return collect_all(specs, skip_kinds=skip_kinds, max_workers=jobs, progress=_progress)
 
 
@@ -136,7 +146,7 @@ def cmd_drift(args: argparse.Namespace) -> int:
     from topodoc.drift.analyzer import analyze
     from topodoc.drift.expected import expected_drift_entries, expected_resources
     from topodoc.drift.ignore import IgnoreError, IgnoreRules, write_ignore_file
-    from topodoc.drift.reports.outputs import check_outputs, write_outputs
+    from topodoc.drift.reports.outputs import check_outputs, writable_problem, write_outputs
     from topodoc.drift.reports.report import Report, ReportError, exit_code
     from topodoc.drift.severity import Severities, SeverityError
     from topodoc.drift.snapshot import SnapshotError, read_snapshot
@@ -152,7 +162,10 @@ def cmd_drift(args: argparse.Namespace) -> int:
         return EXIT_ERROR
     model = loaded.model
     try:
-        check_outputs(args.output)  # before the scan, which may take minutes
+        check_outputs(args.output)  # before the scan: a mistake there costs no scan
+        if args.write_ignore and (problem := writable_problem(args.write_ignore)):
+            raise ReportError(f"--write-ignore {args.write_ignore}: cannot write ignore file: "
+                              f"{problem}")
         specs = source_specs(model, args)
         wanted = {s.id for s in specs}
         expected = expected_resources(model, specs)
@@ -165,6 +178,7 @@ def cmd_drift(args: argparse.Namespace) -> int:
                                  *rules.rules[len(entries):]])
         severities = Severities([*model.live.severity, *args.severity])
         if args.demo:
+            demo.require_libvirt()
             results = demo.results(specs, rules.ignored_kinds(), args.jobs, _collect)
         elif args.snapshot:
             results = [r for r in read_snapshot(args.snapshot) if r.id in wanted]
@@ -220,7 +234,8 @@ def cmd_snapshot(args: argparse.Namespace) -> int:
         raise UsageError(f"{args.output}: cannot write: {exc.strerror or exc}") from None
     failed = [r for r in results if r.status != "ok"]
     for result in failed:
-        print(f"topodoc snapshot: {result.id}: {result.status}: {result.error}", file=sys.stderr)
+        print(redact(f"topodoc snapshot: {result.id}: {result.status}: {result.error}"),
+              file=sys.stderr)
     print(f"wrote {args.output}: {plural(len(results), 'source')}, "
           f"{plural(sum(len(r.resources) for r in results), 'resource')}", file=sys.stderr)
     return EXIT_ERROR if failed else 0

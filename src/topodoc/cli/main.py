@@ -29,6 +29,7 @@ from topodoc.cli.common import (
     write_output,
 )
 from topodoc.cli.style import color_wanted, located, paint, terminal_width
+from topodoc.drift.secrets import redact
 from topodoc.errors import TopodocError
 from topodoc.model.problems import Location, Problem
 from topodoc.reading.load import Loaded
@@ -244,7 +245,7 @@ def main(argv: list[str] | None = None) -> int:
         return exc.code
     except TopodocError as exc:
         print(f"topodoc {args.command}: {paint('error:', 'error', color_wanted(sys.stderr))} "
-              f"{exc}", file=sys.stderr)
+              f"{redact(str(exc))}", file=sys.stderr)
         return EXIT_ERROR
     except KeyboardInterrupt:
         print("topodoc: interrupted", file=sys.stderr)
@@ -254,8 +255,9 @@ def main(argv: list[str] | None = None) -> int:
     except Exception as exc:  # a bug: say so plainly, without a traceback
         if os.environ.get("TOPODOC_DEBUG"):
             raise
-        print(f"topodoc {args.command}: internal error: {type(exc).__name__}: {exc} "
-              "(set TOPODOC_DEBUG=1 for a traceback, and please report it)", file=sys.stderr)
+        print(redact(f"topodoc {args.command}: internal error: {type(exc).__name__}: {exc} "
+                     "(set TOPODOC_DEBUG=1 for a traceback, and please report it)"),
+              file=sys.stderr)
         return EXIT_ERROR
 
 

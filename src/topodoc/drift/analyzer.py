@@ -4,12 +4,13 @@ from __future__ import annotations
 
 import json
 from collections.abc import Iterable
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import Any
 
 from topodoc.drift.finding import Finding
 from topodoc.drift.hints import (
     changed_hint,
+    duplicate_hint,
     missing_hint,
     unexpected_hint,
     unreported_hint,
@@ -17,7 +18,7 @@ from topodoc.drift.hints import (
 )
 from topodoc.drift.ignore import IgnoreRules, Rule
 from topodoc.drift.resources import Resource, SourceResult
-from topodoc.drift.severity import Severities
+from topodoc.drift.severity import Severities, default_level
 
 #: Kinds whose undocumented members are always reported; others only once the topology
 #: documents at least one resource of that kind.
@@ -55,10 +56,13 @@ def analyze(
 ) -> Findings:
     """Compare documented resources with the sources' observations.
 
-    Live resources join on their key across sources. A documented resource is judged by its
-    own source: if that source is not ok (or absent) the resource is unverifiable, never
-    missing; if the source did not see it, it is missing. Only the attributes the documented
-    side states are compared, taking values from its own source first, then from the others.
+    Live resources join on their key across sources of different kinds (a Nova server and
+    its libvirt domain). A documented resource is judged by its own source: if that source
+    is not ok (or absent) the resource is unverifiable, never missing; if the source did not
+    see it, it is missing. Each live resource is matched once: the same key seen by another
+    source of the same kind (a copy of a VM on a second hypervisor) is ``unexpected``. Only
+    the attributes the documented side states are compared, taking values from its own
+    source first, then from the others.
     """
     results = {s.id: s for s in sources}
     live: dict[str, dict[str, Resource]] = {}
@@ -68,10 +72,18 @@ def analyze(
 
     found: list[Finding] = []
     ignored: list[Ignored] = []
+    copies: list[Finding] = []
     for doc in expected:
-        kept, dropped = judge(doc, results, live.get(doc.key, {}), rules, severities)
+        seen = live.get(doc.key, {})
+        joined = {sid: r for sid, r in seen.items() if sid == doc.source
+                  or _source_kind(results, sid) != _source_kind(results, doc.source)}
+        kept, dropped = judge(doc, results, joined, rules, severities)
         found += kept
         ignored += dropped
+        for sid in sorted(set(seen) - set(joined)):  # another source of the same kind
+            level = severities.level(doc.kind, "unexpected", None, seen[sid].attrs)
+            copies.append(Finding(doc.key, doc.kind, "unexpected", None, None, None, sid,
+                                  level, duplicate_hint(sid, doc.source)))
 
     documented_keys = {r.key for r in expected}
     documented_kinds = {r.kind for r in expected}
@@ -84,11 +96,44 @@ def analyze(
             level = severities.level(first.kind, "unexpected", None, first.attrs)
             unexpected.append(Finding(key, first.kind, "unexpected", None, None, None, min(seen),
                                       level, unexpected_hint(sorted(seen))))
-    kept, dropped = split(unexpected, rules)
+    kept, dropped = split(unexpected + copies, rules)
     found += kept
     ignored += dropped
+    found = lost_quorum(found, expected)
     return Findings(sorted(found, key=Finding.sort_key),
                     sorted(ignored, key=lambda i: i.finding.sort_key()))
+
+
+def lost_quorum(findings: list[Finding], expected: list[Resource]) -> list[Finding]:
+    """``findings`` with the unhealthy members of an etcd cluster that lost its quorum (no
+    majority of the documented members it has healthy) made critical, unless a user
+    override set their level. A removed (missing) member is not counted: the cluster
+    shrank, its quorum with it."""
+    members: dict[str, set[str]] = {}
+    for doc in expected:
+        if doc.kind == "etcd-member":
+            members.setdefault(doc.source, set()).add(doc.key)
+    out = list(findings)
+    for keys in members.values():
+        seen = {f.key for f in out if f.key in keys and f.state in ("ok", "changed")}
+        down = [i for i, f in enumerate(out) if f.key in seen and f.state == "changed"
+                and f.attribute == "healthy" and f.actual is False]
+        healthy = len(seen) - len(down)
+        if not down or healthy > len(seen) // 2:
+            continue
+        for i in down:
+            f = out[i]
+            level = f.severity
+            if level == default_level(f.kind, f.state, f.attribute):
+                level = "critical"
+            out[i] = replace(f, severity=level, hint=f"{f.hint}; quorum lost: {healthy} of "
+                             f"{len(seen)} members healthy")
+    return out
+
+
+def _source_kind(results: dict[str, SourceResult], source_id: str) -> str:
+    result = results.get(source_id)
+    return result.kind if result else source_id.partition(":")[0]
 
 
 def split(findings: list[Finding], rules: IgnoreRules) -> tuple[list[Finding], list[Ignored]]:

@@ -56,7 +56,7 @@ def collect_all(
             waiting.append(spec)
         else:
             results[spec.id] = settled
-            say(_summary(settled))
+            say(summary(settled))
     done: queue.Queue[SourceResult] = queue.Queue()
     running: dict[str, tuple[SourceSpec, float]] = {}  # id -> (spec, deadline)
     while waiting or running:
@@ -74,13 +74,13 @@ def collect_all(
         else:
             if running.pop(result.id, None) is not None:  # else: it came after its timeout
                 results[result.id] = result
-                say(_summary(result))
+                say(summary(result))
         now = time.monotonic()
         for sid, (spec, deadline) in list(running.items()):
             if now >= deadline:
                 del running[sid]
                 results[sid] = _timed_out(spec)
-                say(_summary(results[sid]))
+                say(summary(results[sid]))
     return [results[sid] for sid in sorted(results)]
 
 
@@ -112,7 +112,7 @@ def _timed_out(spec: SourceSpec) -> SourceResult:
                         f"no complete answer within {spec.timeout_s:g} s", spec.timeout_s)
 
 
-def _summary(result: SourceResult) -> str:
+def summary(result: SourceResult) -> str:
     if result.status == "ok":
         return (f"{result.id} ok, {len(result.resources)} resources, "
                 f"{result.duration_s:.1f} s")

@@ -52,9 +52,11 @@ def results(
     specs: list[SourceSpec],
     skip_kinds: frozenset[str],
     jobs: int,
-    collect: Callable[[list[SourceSpec], frozenset[str], int], list[SourceResult]],
+    collect: Callable[[list[SourceSpec], frozenset[str], int, list[SourceResult]],
+                      list[SourceResult]],
 ) -> list[SourceResult]:
-    """libvirt read live from the test driver; the other sources from the recording."""
+    """libvirt read live from the test driver; the other sources from the recording (passed
+    to ``collect`` too, to be listed with the others)."""
     from topodoc.drift.snapshot import read_snapshot
 
     libvirt_specs = []
@@ -68,7 +70,19 @@ def results(
         libvirt_specs.append(replace(spec, uri=f"test://{node}"))
     wanted = {s.id for s in specs if s.kind != "libvirt"}
     recorded = [r for r in read_snapshot(demo_dir() / "recording.json") if r.id in wanted]
-    return sorted(collect(libvirt_specs, skip_kinds, jobs) + recorded, key=lambda r: r.id)
+    return sorted(collect(libvirt_specs, skip_kinds, jobs, recorded) + recorded,
+                  key=lambda r: r.id)
+
+
+def require_libvirt() -> None:
+    """The demo reads libvirt's test driver: say once what is missing, and how to get it."""
+    try:
+        import libvirt  # noqa: F401 - only whether it imports
+    except ImportError:
+        raise DemoError("the demo reads its lab through libvirt's test driver, and "
+                        "libvirt-python is not installed: pip install 'topodoc[live]' (it "
+                        "builds against the system libvirt; on Debian first: apt-get install "
+                        "libvirt-dev pkg-config gcc)") from None
 
 
 def explanation() -> str:

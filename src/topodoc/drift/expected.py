@@ -20,8 +20,10 @@ What each source is expected to see:
   member (NAME is its hostname or id).
 - ``kubernetes:K``: ``k8s-node:K/NAME`` per member machine (NAME is its hostname or id):
   ``roles`` (the control-plane and worker roles, as node-role labels), ``ready`` (a documented
-  node is expected Ready) and ``cpu`` as stated; with external etcd that has an etcd source,
-  ``k8s-etcd:K`` with the servers the API server should use.
+  node is expected Ready) and ``cpu`` as stated; ``k8s-etcd:K`` with the servers the API
+  server should use: with external etcd that has an etcd source, that source's endpoints;
+  with stacked etcd, the ``hosts`` they are on: each etcd (else control-plane) member's
+  first address.
 - ``etcd:E``: ``etcd-member:E/NAME`` per member, expected healthy.
 """
 
@@ -31,7 +33,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from typing import Any
 
-from topodoc.drift.resources import Resource
+from topodoc.drift.resources import Resource, server_url
 from topodoc.model.objects import VM, Cluster, Host, Machine, Model
 
 K8S_NODE_ROLES = ("control-plane", "worker")
@@ -55,6 +57,8 @@ def _vm_attrs(vm: VM, hypervisor: str) -> dict[str, Any]:
         attrs["vcpu"] = vm.vcpu
     if vm.memory is not None:
         attrs["memory"] = vm.memory
+    if vm.memory_max is not None and vm.platform != "openstack":
+        attrs["memory_max"] = vm.memory_max
     if vm.autostart is not None and vm.platform != "openstack":
         attrs["autostart"] = vm.autostart
     if _stated(vm, "nested_virt"):
@@ -110,8 +114,8 @@ def expected_resources(model: Model, sources: Iterable[Any] | None = None) -> Ex
                     add(f"vm:{vm.id}", "vm", _vm_attrs(vm, target.node_name), cloud, host_key,
                         owner=vm.id)
                 else:
-                    add(f"vm:{vm.id}", "vm", _vm_attrs(vm, target.id), source.id, host_key,
-                        owner=vm.id)
+                    add(f"vm:{vm.domain or vm.id}", "vm", _vm_attrs(vm, target.id), source.id,
+                        host_key, owner=vm.id)
         elif source.kind == "openstack" and isinstance(target, Cluster):
             for vm in model.of_kind("vm"):
                 if vm.platform == "openstack" and vm.managed_by == target.id:
@@ -146,9 +150,24 @@ def _kubernetes(model: Model, cluster: Cluster, source_id: str, documented, add)
     # the servers the topology documents, whatever endpoint the checker reads etcd through
     etcd_source = documented.get(f"etcd:{cluster.etcd_cluster}")
     if cluster.etcd_mode == "external" and etcd_source is not None:
-        servers = sorted(u for u in etcd_source.uri.split(",") if u)
+        servers = sorted(server_url(u) for u in etcd_source.uri.split(",") if u.strip())
         add(f"k8s-etcd:{cluster.id}", "k8s-etcd", {"servers": servers}, source_id,
             owner=cluster.id)
+    elif cluster.etcd_mode != "external":
+        add(f"k8s-etcd:{cluster.id}", "k8s-etcd", _stacked_etcd(model, cluster), source_id,
+            owner=cluster.id)
+
+
+def _stacked_etcd(model: Model, cluster: Cluster) -> dict[str, Any]:
+    """Stacked etcd: the API servers use etcd on each etcd member (or, with none named, each
+    control-plane member): its ``hosts`` are their first documented addresses; nothing is
+    compared when a member documents no address."""
+    members = cluster.machines("etcd") or cluster.machines("control-plane")
+    addresses = [next((nic.address for nic in model.objects[m].nics
+                       if nic.address), None) for m in dict.fromkeys(members)]
+    if not addresses or None in addresses:
+        return {}
+    return {"hosts": sorted(addresses)}
 
 
 def expected_drift_entries(model: Model, expected: Expected) -> list[tuple[str, str, str]]:

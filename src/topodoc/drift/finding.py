@@ -2,34 +2,20 @@
 
 from __future__ import annotations
 
-import re
 from dataclasses import dataclass
 from typing import Any
 
 from topodoc.drift.resources import ATTRIBUTES, LAYERS
+from topodoc.drift.secrets import MASK, is_secret_name
 
 #: Report layers in order; kinds outside :data:`LAYERS` go to "other".
 LAYER_ORDER = (*dict.fromkeys(LAYERS.values()), "other")
-
-#: Attribute names whose values are never shown (kubectl diff masks secrets the same way).
-SECRET_NAME = re.compile(
-    r"passw(or)?d|passphrase|token|secret|credential|private|(^|[_.-])(api)?keys?($|[_.-])",
-    re.IGNORECASE,
-)
-
-MASK = "***"
-
-
-def is_secret(name: str | None) -> bool:
-    """Whether an attribute called ``name`` may hold secret material."""
-    return bool(name) and SECRET_NAME.search(name) is not None
-
 
 def masked(name: str | None, value: Any) -> Any:
     """``value`` fit to show: masked if ``name`` looks secret, and so are dict items that do."""
     if value is None:
         return None
-    if is_secret(name):
+    if is_secret_name(name):
         return MASK
     if isinstance(value, dict):
         return {k: masked(k, v) for k, v in value.items()}

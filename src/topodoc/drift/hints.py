@@ -4,11 +4,11 @@ from __future__ import annotations
 
 from typing import Any
 
-from topodoc.drift.finding import is_secret
 from topodoc.drift.resources import SourceResult
+from topodoc.drift.secrets import is_secret_name
 
 #: Attributes normalised to bytes.
-BYTE_ATTRIBUTES = frozenset({"memory", "disk"})
+BYTE_ATTRIBUTES = frozenset({"memory", "memory_max", "disk"})
 
 UNITS = (("TiB", 2**40), ("GiB", 2**30), ("MiB", 2**20), ("KiB", 2**10))
 
@@ -54,8 +54,13 @@ def unexpected_hint(seen_by: list[str]) -> str:
     return f"seen by {', '.join(seen_by)} but not in the topology; document or ignore it"
 
 
+def duplicate_hint(source: str, documented: str) -> str:
+    return (f"a second copy, seen by {source}; the topology places it on {documented}. "
+            "A stale copy? Undefine it, or document the move")
+
+
 def changed_hint(kind: str, attribute: str, expected: Any, actual: Any) -> str:
-    if is_secret(attribute):
+    if is_secret_name(attribute):
         return "differs (value masked)"
     if isinstance(expected, list) and isinstance(actual, list):
         extra = [v for v in actual if v not in expected]

@@ -14,6 +14,8 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Any
 
+from topodoc.drift.secrets import without_userinfo
+
 #: The compared attributes of each resource kind, in report order. A collector fills what it
 #: can see; the analyzer compares only attributes the documented side states.
 ATTRIBUTES: dict[str, tuple[str, ...]] = {
@@ -21,7 +23,8 @@ ATTRIBUTES: dict[str, tuple[str, ...]] = {
     "hypervisor": ("cpus", "memory"),
     # a domain (libvirt), a Nova server (OpenStack), joined on the same key
     "vm": (
-        "hypervisor", "state", "vcpu_max", "vcpu", "memory", "autostart", "nested_virt",
+        "hypervisor", "state", "vcpu_max", "vcpu", "memory", "memory_max", "autostart",
+        "nested_virt",
         "cpu_mode", "disks", "interfaces", "flavor", "openstack_id",
     ),
     "libvirt-network": ("bridge", "forward", "active"),
@@ -34,7 +37,7 @@ ATTRIBUTES: dict[str, tuple[str, ...]] = {
         "roles", "ready", "kubelet_version", "container_runtime", "cpu", "memory",
         "addresses", "system_uuid",
     ),
-    "k8s-etcd": ("servers",),
+    "k8s-etcd": ("servers", "hosts"),
     "etcd-member": ("peer_urls", "client_urls", "healthy"),
 }
 
@@ -58,6 +61,14 @@ SOURCE_KINDS = ("libvirt", "openstack", "kubernetes", "etcd")
 
 #: Source statuses. Anything but "ok" makes that source's documented resources unverifiable.
 SOURCE_STATUSES = ("ok", "unreachable", "refused", "forbidden", "timeout", "error", "skipped")
+
+
+def server_url(url: str) -> str:
+    """A server URL as both sides compare it (an etcd endpoint, an API server's
+    ``--etcd-servers``): no user info, ``http://`` when it names no scheme, no trailing
+    slash."""
+    url = without_userinfo(url).rstrip("/")
+    return url if "://" in url else f"http://{url}"
 
 
 @dataclass(frozen=True, slots=True)

@@ -1,10 +1,13 @@
-"""Keeping secrets out of messages, results, snapshots and logs.
+"""Keeping secrets out of everything that leaves the process: the one place that knows.
 
-Collectors learn the secret values they load (a clouds.yaml password, a kubeconfig token)
-and pass every message through :func:`redact` with them. Patterns catch what was not
-learnt: ``Authorization``/token headers, ``password=...`` pairs, private-key blocks and
-credentials inside URLs. Once a secret is :func:`remember`-ed, log records of the client
-libraries (which may log what a server echoes back) are scrubbed of it too.
+- :func:`is_secret_name` is the one test of whether a name (a config key, an attribute,
+  a topology key) holds secret material;
+- :func:`redact` is the one masking function: every string topodoc writes (reports in
+  every format, progress and error lines, snapshots, exports, log records) goes through
+  it. It masks the secret values it was told (:func:`remember`: passwords in ``live``
+  URLs, clouds.yaml and kubeconfig secrets, the Keystone token obtained at run time) and
+  what looks secret without being told: passwords in URLs (with or without a scheme, with
+  ``/`` in them), ``Authorization``/token headers, ``password=...`` pairs, private keys.
 """
 
 from __future__ import annotations
@@ -14,62 +17,129 @@ import re
 import threading
 from collections.abc import Iterable
 from typing import Any
-from urllib.parse import urlsplit, urlunsplit
 
 MASK = "***"
+#: Shorter secret values are not masked by value (every "t" of a report would go): a
+#: password that short is masked where patterns find it (in URLs, headers, key=value).
+MIN_SECRET_LENGTH = 4
 
-#: A mapping key whose string value is a secret contains one of these (case-insensitive).
-SECRET_KEY_WORDS = ("password", "passwd", "token", "secret", "key-data", "key_data")
-
-_PATTERNS = (
-    re.compile(r"-----BEGIN [A-Z0-9 ]*PRIVATE KEY-----.*?(-----END [A-Z0-9 ]*PRIVATE KEY-----|\Z)",
-               re.S),
-    re.compile(r"(?i)((?:authorization|x-auth-token|x-subject-token|cookie)[\"']?\s*[:=]\s*[\"']?"
-               r"(?:bearer\s+|basic\s+)?)[^\s\"',;}]+"),
-    re.compile(r"(?i)(\b[\w-]*(?:password|passwd|token|secret)[\"']?\s*[:=]\s*[\"']?)"
-               r"[^\s\"',;}&]+"),
-    re.compile(r"(?i)(\bbearer\s+)[^\s\"',;}]+"),
-    re.compile(r"(\b[a-z][a-z0-9+.-]*://[^/\s:@]*:)[^/\s@]+(@)"),
+#: A name (mapping key, attribute, option) holding secret material matches this.
+SECRET_NAME = re.compile(
+    r"passw(or)?d|passphrase|token|secret|credential|private|key[_-]?data"
+    r"|(^|[_.-])api[_-]?keys?($|[_.-])|[_.-]keys?($|[_.-])",  # not a bare "key": a name
+    re.IGNORECASE,
 )
-_REPLACEMENTS = (MASK, rf"\1{MASK}", rf"\1{MASK}", rf"\1{MASK}", rf"\1{MASK}\2")
 
+#: (pattern, replacement, a word the text must hold, lower case, for the pattern to run).
+_PATTERNS = (
+    (re.compile(r"-----BEGIN [A-Z0-9 ]*PRIVATE KEY-----.*?(-----END [A-Z0-9 ]*PRIVATE KEY-----"
+                r"|\Z)", re.S), MASK, "private key-----"),
+    (re.compile(r"(?i)((?:authorization|x-auth-token|x-subject-token|cookie)[\"']?\s*[:=]\s*"
+                r"[\"']?(?:bearer\s+|basic\s+)?)[^\s\"',;}]+"), rf"\1{MASK}", ""),
+    (re.compile(r"(?i)(\bbearer\s+)[^\s\"',;}]+"), rf"\1{MASK}", "bearer"),
+)
+_HEADERS = ("authorization", "x-auth-token", "x-subject-token", "cookie")
 
-#: Top-level names of the loggers whose records are scrubbed of remembered secrets.
-LIBRARY_LOGGERS = frozenset({"keystoneauth", "openstack", "kubernetes", "urllib3", "requests"})
+#: user:password@host, after a scheme or on its own; the password may hold '/' or ':'. Run on
+#: the words holding an '@' only (few: the whole text would take seconds for a big report).
+_WORD_END = re.compile(r"[\s\"']")
+_USERINFO = re.compile(r"(?i)((?:\b[a-z][a-z0-9+.-]*://|(?<![\w@:/.%+-]))[^\s:/@\"',]*:)(?!//)"
+                       r"[^\s@\"']+(@[\w\[])")
+
+#: ``NAME: value``, ``NAME=value``, ``"NAME": "value"``: masked when NAME is a secret's name.
+_PAIR = re.compile(r"(?<![/\w.-])([\w.-]+)([\"']?\s*[:=]\s*[\"']?)([^\s\"',;}&]+)")
+#: A secret's name holds one of these (lower case): only the lines holding one are searched.
+_NAME_WORDS = ("passw", "passphrase", "token", "secret", "credential", "private", "keydata",
+               "key_data", "key-data", "apikey", "api_key", "api-key", "_key", "-key", ".key")
 
 _remembered: frozenset[str] = frozenset()  # replaced whole, never changed: safe to read
 _lock = threading.Lock()
 _scrubbing = False
 
 
+def is_secret_name(name: object) -> bool:
+    """Whether something called ``name`` may hold secret material."""
+    return bool(name) and SECRET_NAME.search(str(name)) is not None
+
+
 def remember(values: Iterable[str]) -> None:
-    """Scrub ``values`` from client-library log records of this process from now on."""
+    """Mask ``values`` in every later :func:`redact` and log record of this process."""
     global _remembered, _scrubbing
     with _lock:
-        _remembered = _remembered | {v for v in values if v}
+        _remembered = _remembered | {v for v in values if len(v) >= MIN_SECRET_LENGTH}
         if not _scrubbing:
             _scrubbing = True
             make_record = logging.getLogRecordFactory()
 
             def scrubbed(*args: object, **kwargs: object) -> logging.LogRecord:
                 record = make_record(*args, **kwargs)
-                if record.name.partition(".")[0] in LIBRARY_LOGGERS:
-                    try:
-                        record.msg, record.args = redact(record.getMessage(), _remembered), ()
-                    except (TypeError, ValueError):
-                        pass  # a malformed record: logging reports it as usual
+                try:
+                    record.msg, record.args = redact(record.getMessage()), ()
+                except (TypeError, ValueError):
+                    pass  # a malformed record: logging reports it as usual
                 return record
 
             logging.setLogRecordFactory(scrubbed)
 
 
 def redact(text: str, known_secrets: Iterable[str] = ()) -> str:
-    """``text`` with every known secret and every secret-looking pattern masked."""
-    for secret in sorted({s for s in known_secrets if s}, key=len, reverse=True):
+    """``text`` with every known or remembered secret and every secret-looking pattern
+    masked: the one masking function."""
+    known = {s for s in known_secrets if len(s) >= MIN_SECRET_LENGTH} | _remembered
+    for secret in sorted(known, key=len, reverse=True):
         text = text.replace(secret, MASK)
-    for pattern, replacement in zip(_PATTERNS, _REPLACEMENTS, strict=True):
-        text = pattern.sub(replacement, text)
-    return text
+    lower = text.lower()
+    for pattern, replacement, word in _PATTERNS:
+        if (word in lower) if word else any(h in lower for h in _HEADERS):
+            text = pattern.sub(replacement, text)
+    text = _mask_userinfo(text)
+    lower = text.lower()
+    if len(lower) != len(text):  # a character whose lower case is longer: search it all
+        return _PAIR.sub(_masked_pair, text)
+    return _mask_pairs(text, sorted(i for word in _NAME_WORDS for i in _find_all(lower, word)))
+
+
+def _find_all(text: str, word: str) -> list[int]:
+    found, at = [], text.find(word)
+    while at != -1:
+        found.append(at)
+        at = text.find(word, at + 1)
+    return found
+
+
+def _mask_userinfo(text: str) -> str:
+    """``text`` with the password of each ``user:password@host`` masked, searched only in
+    the words holding an ``@``."""
+    out, done = [], 0
+    for at in _find_all(text, "@"):
+        if at < done:
+            continue  # in a word already masked
+        start = max(text.rfind(c, 0, at) for c in " \t\n\"'") + 1
+        end_match = _WORD_END.search(text, at)
+        end = end_match.start() if end_match else len(text)
+        out += [text[done:start], _USERINFO.sub(rf"\1{MASK}\2", text[start:end])]
+        done = end
+    return "".join(out) + text[done:]
+
+
+def _mask_pairs(text: str, hits: list[int]) -> str:
+    """``text`` with the value of each ``NAME: value`` pair whose NAME is a secret's masked;
+    only the lines holding a word of such a name (at ``hits``) are searched."""
+    if not hits:
+        return text
+    out, start, i = [], 0, 0
+    for line in text.split("\n"):
+        end = start + len(line)
+        while i < len(hits) and hits[i] < start:
+            i += 1
+        out.append(_PAIR.sub(_masked_pair, line) if i < len(hits) and hits[i] < end else line)
+        start = end + 1
+    return "\n".join(out)
+
+
+def _masked_pair(match: re.Match[str]) -> str:
+    name, sep, value = match.groups()
+    return f"{name}{sep}{MASK}" if is_secret_name(name) and value != MASK else match[0]
 
 
 def one_line(text: str, known_secrets: Iterable[str] = (), limit: int = 300) -> str:
@@ -83,7 +153,7 @@ def secret_values(data: Any) -> set[str]:
     found: set[str] = set()
     if isinstance(data, dict):
         for key, value in data.items():
-            if isinstance(value, str) and any(w in str(key).lower() for w in SECRET_KEY_WORDS):
+            if isinstance(value, str) and is_secret_name(key):
                 found.add(value)
             else:
                 found |= secret_values(value)
@@ -93,26 +163,51 @@ def secret_values(data: Any) -> set[str]:
     return found
 
 
+def _split(url: str) -> tuple[str, str | None, str]:
+    """``(scheme://, user info or None, rest)`` of ``url``; the user info ends at the last
+    ``@`` before the path, so a password may hold ``/``, ``:`` or ``@``."""
+    scheme, sep, rest = url.partition("://")
+    prefix = scheme + sep if sep else ""
+    if not sep:
+        rest = url
+    userinfo, at, hostpart = rest.rpartition("@")
+    if not at or not hostpart:
+        return prefix, None, rest
+    return prefix, userinfo, hostpart
+
+
 def url_password(url: str) -> str | None:
     """The password inside ``url``'s user info, if any."""
-    try:
-        return urlsplit(url).password
-    except ValueError:
+    _prefix, userinfo, _rest = _split(url.strip())
+    if userinfo is None or ":" not in userinfo:
         return None
+    return userinfo.partition(":")[2] or None
 
 
-def safe_uri(uri: str) -> str:
-    """``uri`` (one URI or several comma-joined) with every URL's password removed."""
-    return ",".join(strip_credentials(part) for part in uri.split(","))
+def uri_secrets(uri: str) -> set[str]:
+    """The passwords in ``uri`` (one URL or several, comma-joined)."""
+    return {p for p in map(url_password, _parts(uri)) if p}
 
 
 def strip_credentials(url: str) -> str:
     """``url`` without a password in its user info (``https://u:p@h/x`` -> ``https://u@h/x``)."""
-    try:
-        parts = urlsplit(url)
-    except ValueError:
-        return redact(url)
-    if parts.password is None:
+    prefix, userinfo, rest = _split(url)
+    if userinfo is None or ":" not in userinfo:
         return url
-    user, _, host = parts.netloc.rpartition("@")
-    return urlunsplit(parts._replace(netloc=f"{user.partition(':')[0]}@{host}"))
+    return f"{prefix}{userinfo.partition(':')[0]}@{rest}"
+
+
+def without_userinfo(url: str) -> str:
+    """``url`` without any user info (``https://u:p@h:1`` -> ``https://h:1``)."""
+    prefix, _userinfo, rest = _split(url.strip())
+    return prefix + rest
+
+
+def safe_uri(uri: str) -> str:
+    """``uri`` (one URI or several comma-joined) with every URL's password removed."""
+    return redact(",".join(strip_credentials(part) for part in _parts(uri, keep_blank=True)))
+
+
+def _parts(uri: str, *, keep_blank: bool = False) -> list[str]:
+    """The URLs of a comma-joined ``uri``."""
+    return [part for part in uri.split(",") if keep_blank or part.strip()]

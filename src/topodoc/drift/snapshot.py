@@ -12,10 +12,11 @@ from pathlib import Path
 from typing import Any
 
 from topodoc.drift.resources import SOURCE_STATUSES, SourceResult
+from topodoc.drift.secrets import redact
 from topodoc.errors import TopodocError
 from topodoc.util.atomic import write_text
 
-FORMAT_VERSION = "1.0"
+FORMAT_VERSION = "1.1"
 
 
 class SnapshotError(TopodocError):
@@ -30,7 +31,7 @@ def write_snapshot(path: str | os.PathLike[str], results: list[SourceResult], *,
         "taken_at": taken_at,
         "sources": [r.to_json() for r in sorted(results, key=lambda r: r.id)],
     }
-    write_text(path, json.dumps(document, indent=1, sort_keys=True) + "\n")
+    write_text(path, redact(json.dumps(document, indent=1, sort_keys=True) + "\n"))
 
 
 def read_snapshot(path: str | os.PathLike[str]) -> list[SourceResult]:

@@ -8,6 +8,7 @@ import os
 from typing import Any
 
 from topodoc import __version__
+from topodoc.drift.secrets import redact, uri_secrets
 from topodoc.model.objects import Located, Model, Obj, Scenario, View
 from topodoc.model.sizes import ApproxSize
 
@@ -69,4 +70,6 @@ def export(model: Model, root: str) -> dict[str, Any]:
 
 
 def export_text(model: Model, root: str) -> str:
-    return json.dumps(export(model, root), indent=2, ensure_ascii=False, sort_keys=False) + "\n"
+    """The export as text, every secret masked (``live`` URLs may carry passwords)."""
+    text = json.dumps(export(model, root), indent=2, ensure_ascii=False, sort_keys=False)
+    return redact(text + "\n", {p for s in model.live.sources for p in uri_secrets(s.uri)})

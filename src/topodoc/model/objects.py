@@ -27,6 +27,8 @@ CLUSTER_ROLES: dict[str, tuple[str, ...]] = {
     "vitess": ("vtgate", "vttablet", "vtctld", "topo"),
     "generic": (),
 }
+#: Other names of roles, read as the role they name (``master``: Kubernetes before 1.20).
+ROLE_ALIASES: dict[str, dict[str, str]] = {"kubernetes": {"master": "control-plane"}}
 #: The roles whose members vote: losing half of them loses the cluster's quorum.
 QUORUM_ROLES: dict[str, tuple[str, ...]] = {
     "kubernetes": ("etcd",), "etcd": ("member",), "openstack": ("controller",),
@@ -273,6 +275,8 @@ class VM(Machine):
     firmware: str | None = None  # bios | uefi
     machine_type: str | None = None
     memory: int | None = None
+    memory_max: int | None = None  # libvirt's maximum; memory is the current memory
+    domain: str | None = None  # the libvirt domain name, when it is not the id
     disks: tuple[Disk, ...] = ()
     passthrough: tuple[Passthrough, ...] = ()
     nested_virt: bool = False

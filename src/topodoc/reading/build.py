@@ -144,7 +144,8 @@ class _Builder:
                                 cpuset=p["cpuset"]) for p in item.get("vcpupin", ())),
             numa_node=item.get("numa_node"), cpu_mode=item.get("cpu_mode"),
             firmware=item.get("firmware"), machine_type=item.get("machine_type"),
-            memory=self.size(item, "memory"), disks=self.disks(item),
+            memory=self.size(item, "memory"), memory_max=self.size(item, "memory_max"),
+            domain=item.get("domain"), disks=self.disks(item),
             passthrough=self.passthrough(item),
             nested_virt=item.get("nested_virt", False), autostart=item.get("autostart"),
             state=item.get("state"), template=item.get("template", False),
@@ -158,6 +159,7 @@ class _Builder:
     def cluster(self, item: YMap) -> m.Cluster:
         etcd = item.get("etcd", {})
         ceph = item.get("ceph")
+        aliases = m.ROLE_ALIASES.get(item["type"], {})
         return m.Cluster(
             **self.common(item), type=item["type"], version=item.get("version"),
             api_endpoint=item.get("api_endpoint"),
@@ -169,7 +171,8 @@ class _Builder:
                         public_network=ceph.get("public_network"),
                         cluster_network=ceph.get("cluster_network")) if ceph else None,
             members=tuple(m.Member(loc=x.loc(), locs=self.locs(x), machine=x["machine"],
-                                   roles=tuple(x["roles"]), osds=tuple(
+                                   roles=tuple(aliases.get(r, r) for r in x["roles"]),
+                                   osds=tuple(
                                        m.Osd(loc=o.loc(), locs=self.locs(o), id=o["id"],
                                              device=o.get("device"))
                                        for o in x.get("osds", ())))

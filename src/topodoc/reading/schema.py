@@ -11,6 +11,7 @@ from typing import TYPE_CHECKING, Any
 
 import fastjsonschema
 
+from topodoc.drift.secrets import is_secret_name
 from topodoc.model.kinds import REGISTRY
 from topodoc.model.problems import Location, Problem
 from topodoc.model.sizes import SIZE_PATTERN, SizeError, parse_size
@@ -137,7 +138,7 @@ def _problems(error: jsonschema.ValidationError, doc: YMap) -> list[Problem]:
         out = []
         for key in sorted(set(node) - set(allowed), key=str):
             hint = did_you_mean(str(key), allowed) or f" (allowed: {', '.join(allowed)})"
-            secret = " — secrets never go in the topology" if _looks_secret(str(key)) else ""
+            secret = " — secrets never go in the topology" if is_secret_name(key) else ""
             out.append(Problem("unknown-key", "error", f"unknown key {key!r} in {where}"
                                f"{secret}{hint}", node.loc(key, of_key=True)))
         return out
@@ -165,10 +166,6 @@ def _problems(error: jsonschema.ValidationError, doc: YMap) -> list[Problem]:
         return [Problem("schema", "error", f"{where}: {node!r} does not match the expected "
                         f"form {form}", loc)]
     return [Problem("schema", "error", f"{where}: {error.message}", loc)]
-
-
-def _looks_secret(key: str) -> bool:
-    return any(word in key.lower() for word in ("password", "token", "secret", "private"))
 
 
 def _article(name: str) -> str:

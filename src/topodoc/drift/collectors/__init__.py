@@ -83,6 +83,8 @@ class Collection:
         self.secrets: set[str] = set()
         self.resources: list[Resource] = []
         self.started = time.monotonic()
+        #: when the source's timeout is up: no answer is read past it
+        self.deadline = self.started + spec.timeout_s
 
     def learn(self, secrets: Iterable[str]) -> None:
         """Note secret values loaded for this source: no message or log record shows them."""

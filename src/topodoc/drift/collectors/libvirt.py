@@ -3,7 +3,9 @@
 The connection is ``libvirt.openReadOnly``: read-only by construction. A domain carrying Nova
 metadata is keyed by its Nova name with ``openstack_id`` = the domain UUID, so it joins the
 Nova server. Disks read ``"vda:<capacity bytes>"`` (or ``"vda"`` when libvirt cannot size
-the disk); interfaces ``"bridge:br0"``, ``"network:default"``, ``"direct:eth0"``.
+the disk, or the driver is the test driver, whose sizes are made up); interfaces
+``"bridge:br0"``, ``"network:default"``, ``"direct:eth0"``. ``memory`` is the current memory
+(``<currentMemory>``), ``memory_max`` the maximum (``<memory>``).
 """
 
 from __future__ import annotations
@@ -59,9 +61,10 @@ def _collect(col: Collection) -> None:
             _model, memory_mib, cpus, *_ = col.call(conn.getInfo)
             col.add("hypervisor", target, {"cpus": cpus, "memory": memory_mib * 2**20})
         if col.wants("vm"):
+            sized = col.call(conn.getType).lower() != "test"  # the test driver makes sizes up
             for dom in sorted(col.call(conn.listAllDomains, 0), key=lambda d: d.name()):
                 try:
-                    name, attrs = _domain(col, libvirt, dom)
+                    name, attrs = _domain(col, libvirt, dom, sized)
                 except libvirt.libvirtError as exc:
                     if exc.get_error_code() == libvirt.VIR_ERR_NO_DOMAIN:
                         continue  # undefined while we looked: not there any more
@@ -86,9 +89,10 @@ def _collect(col: Collection) -> None:
         conn.close()
 
 
-def _domain(col: Collection, libvirt: Any, dom: Any) -> tuple[str, dict[str, Any]]:
-    """The key name and compared attributes of one domain."""
-    state, max_mem_kib, _mem, vcpus, _cpu_time = col.call(dom.info)
+def _domain(col: Collection, libvirt: Any, dom: Any, sized: bool) -> tuple[str, dict[str, Any]]:
+    """The key name and compared attributes of one domain (``sized``: disk capacities are
+    real, which the test driver's are not)."""
+    state, max_mem_kib, mem_kib, vcpus, _cpu_time = col.call(dom.info)
     xml = ET.fromstring(col.call(dom.XMLDesc, 0))
     cpu = xml.find("cpu")
     cpu_mode = None if cpu is None else cpu.get("mode", "custom")
@@ -97,11 +101,12 @@ def _domain(col: Collection, libvirt: Any, dom: Any) -> tuple[str, dict[str, Any
         "state": STATES.get(state, "other"),
         "vcpu_max": col.call(dom.vcpusFlags, libvirt.VIR_DOMAIN_VCPU_MAXIMUM),
         "vcpu": vcpus,
-        "memory": max_mem_kib * 1024,
+        "memory": mem_kib * 1024,
+        "memory_max": max_mem_kib * 1024,
         "autostart": bool(col.call(dom.autostart)),
         "cpu_mode": cpu_mode,
         "nested_virt": _nested_virt(cpu),
-        "disks": sorted(_disk(col, libvirt, dom, d) for d in xml.iterfind("devices/disk")
+        "disks": sorted(_disk(col, libvirt, dom, d, sized) for d in xml.iterfind("devices/disk")
                         if d.get("device", "disk") == "disk" and d.find("target") is not None),
         "interfaces": sorted(_interface(i) for i in xml.iterfind("devices/interface")),
     }
@@ -118,20 +123,23 @@ def _domain(col: Collection, libvirt: Any, dom: Any) -> tuple[str, dict[str, Any
 
 
 def _nested_virt(cpu: ET.Element | None) -> bool:
-    """Whether the guest sees VMX/SVM: required/forced, or passed through and not disabled."""
+    """Whether the guest sees VMX/SVM: required, forced or optional (on whenever the host
+    has it, as a host running nested VMs does), or passed through and not disabled."""
     if cpu is None:
         return False
     policies = {f.get("name"): f.get("policy", "require") for f in cpu.iterfind("feature")}
     wanted = [policies[name] for name in NESTED_FEATURES if name in policies]
-    if any(p in ("require", "force") for p in wanted):
+    if any(p in ("require", "force", "optional") for p in wanted):
         return True
     if any(p in ("disable", "forbid") for p in wanted):
         return False
     return cpu.get("mode") == "host-passthrough"
 
 
-def _disk(col: Collection, libvirt: Any, dom: Any, disk: ET.Element) -> str:
+def _disk(col: Collection, libvirt: Any, dom: Any, disk: ET.Element, sized: bool) -> str:
     dev = disk.find("target").get("dev")
+    if not sized:
+        return dev
     try:
         capacity = col.call(dom.blockInfo, dev)[0]
     except libvirt.libvirtError as exc:

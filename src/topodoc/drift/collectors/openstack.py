@@ -13,7 +13,7 @@ from __future__ import annotations
 
 from collections.abc import Set
 from typing import TYPE_CHECKING, Any
-from urllib.parse import urlencode, urlsplit
+from urllib.parse import urlencode, urljoin, urlsplit
 
 from topodoc.drift.collectors import (
     Collection,
@@ -22,6 +22,14 @@ from topodoc.drift.collectors import (
     config_file_secrets,
     http_failure,
     run,
+)
+from topodoc.drift.collectors.responses import (
+    each,
+    host_of,
+    objects,
+    parse_json,
+    read_body,
+    refuse_redirect,
 )
 from topodoc.drift.resources import SourceResult
 from topodoc.drift.secrets import secret_values
@@ -83,12 +91,17 @@ def _cloud_region(col: Collection) -> Any:
     extra = {"region_name": opts["region"]} if opts.get("region") else {}
     region = config.get_one(cloud=col.spec.uri, api_timeout=col.spec.timeout_s, **extra)
     col.learn(secret_values(region.config))
-    _guard(col, region.get_session().session)
+    _guard(col, region.get_session().session, region.config["auth"].get("auth_url") or "")
     return region
 
 
-def _guard(col: Collection, http: Any) -> None:
-    """Let only reads (and Keystone token requests) leave ``http``; count them."""
+def _guard(col: Collection, http: Any, auth_url: str) -> None:
+    """Let only reads (and Keystone token requests) leave ``http``, count them, and read
+    every answer through :mod:`.responses`: bounded, before the deadline, no redirect to
+    another host. A 401 from Keystone to a request without a token (its version document,
+    the token request) fails the source at once: keystoneauth would ask again for a token
+    while holding its own lock, and hang until the timeout."""
+    keystone = auth_url.rstrip("/").removesuffix("/v3").removesuffix("/v2.0")
     for adapter in {id(a): a for a in http.adapters.values()}.values():  # one per scheme
         def send(request: Any, *args: Any, _send: Any = adapter.send, **kwargs: Any) -> Any:
             path = urlsplit(request.url).path
@@ -96,8 +109,31 @@ def _guard(col: Collection, http: Any) -> None:
                     request.method == "POST" and path.rstrip("/").endswith("/auth/tokens")):
                 raise ReadOnlyViolation(request.method, path)
             col.api_calls += 1
-            return _send(request, *args, **kwargs)
+            col.learn([request.headers.get("X-Auth-Token") or ""])
+            response = _send(request, *args, **{**kwargs, "stream": True})
+            try:
+                _read_answer(col, request, response, keystone)
+            except BaseException:
+                response.raw.close()  # half read: the connection goes, not back to the pool
+                raise
+            response.raw.release_conn()
+            return response
         adapter.send = send
+
+
+def _read_answer(col: Collection, request: Any, response: Any, keystone: str) -> None:
+    """Read ``response``'s body into it, or raise a SourceFailure (see :func:`_guard`)."""
+    what = f"{request.method} {urlsplit(request.url).path}"
+    col.learn([response.headers.get("X-Subject-Token") or ""])
+    refuse_redirect(response.status_code, response.headers.get("Location"), request.url,
+                    what, same_host_ok=True)
+    response._content = read_body(
+        lambda n: response.raw.read(n, decode_content=True), what, col.deadline)
+    response._content_consumed = True
+    if (response.status_code == 401 and "X-Auth-Token" not in request.headers
+            and request.url.startswith(keystone)):
+        raise SourceFailure("forbidden", f"authentication failed: {what}: HTTP 401: "
+                            f"{_error_message(response)}")
 
 
 def _read(col: Collection, conn: Any) -> None:
@@ -110,43 +146,54 @@ def _read(col: Collection, conn: Any) -> None:
         query = urlencode({"all_tenants": "True", "limit": PAGE_LIMIT})
         servers = _get_all(conn.compute, f"/servers/detail?{query}", "servers",
                            "2.47" if embedded else "2.1")
-    if col.wants("os-flavor") or any("vcpus" not in s.get("flavor", {}) for s in servers):
+    if col.wants("os-flavor") or any("vcpus" not in (s.get("flavor") or {}) for s in servers):
         flavors = _get_all(conn.compute, f"/flavors/detail?limit={PAGE_LIMIT}", "flavors",
                            "2.1")
-    flavor_by_id = {f["id"]: f for f in flavors}
-    for srv in servers:
-        _add_server(col, srv, flavor_by_id)
-    for flv in flavors:
-        col.add("os-flavor", f"{target}/{flv['name']}", {
-            "vcpus": flv["vcpus"], "memory": flv["ram"] * MiB, "disk": flv["disk"] * GiB})
+    flavor_by_id = {f.get("id"): f for f in flavors}
+    each(servers, "GET /servers/detail", lambda srv: _add_server(col, srv, flavor_by_id))
+    each(flavors, "GET /flavors/detail", lambda flv: col.add(
+        "os-flavor", f"{target}/{flv['name']}",
+        {"vcpus": flv["vcpus"], "memory": flv["ram"] * MiB, "disk": flv["disk"] * GiB}))
     if col.wants("os-hypervisor"):
-        for hyp in _get_all(conn.compute, "/os-hypervisors/detail", "hypervisors", "2.1"):
-            attrs = {"state": hyp.get("state"), "status": hyp.get("status")}
-            if "vcpus" in hyp:
-                attrs["vcpus"] = hyp["vcpus"]
-            if "memory_mb" in hyp:
-                attrs["memory"] = hyp["memory_mb"] * MiB
-            col.add("os-hypervisor", f"{target}/{hyp['hypervisor_hostname']}", attrs)
+        each(_get_all(conn.compute, "/os-hypervisors/detail", "hypervisors", "2.1"),
+             "GET /os-hypervisors/detail", lambda hyp: _add_hypervisor(col, hyp))
     if col.wants("os-network", "os-subnet"):
         networks = _get_all(conn.network, f"/networks?limit={PAGE_LIMIT}", "networks")
         subnets = _get_all(conn.network, f"/subnets?limit={PAGE_LIMIT}", "subnets")
         _add_networks(col, networks, subnets)
 
 
+def _add_hypervisor(col: Collection, hyp: dict) -> None:
+    attrs = {"state": hyp.get("state"), "status": hyp.get("status")}
+    if "vcpus" in hyp:
+        attrs["vcpus"] = hyp["vcpus"]
+    if "memory_mb" in hyp:
+        attrs["memory"] = hyp["memory_mb"] * MiB
+    col.add("os-hypervisor", f"{col.spec.target}/{hyp['hypervisor_hostname']}", attrs)
+
+
 def _get_all(adapter: Any, url: str, key: str, microversion: str | None = None) -> list[dict]:
-    """Every item of a paginated list, as raw JSON (``microversion``: Nova's, or None)."""
+    """Every item of a paginated list, as raw JSON (``microversion``: Nova's, or None).
+
+    A next-page link must stay on the host that gave it: the token goes with it."""
     items: list[dict] = []
     seen: set[str] = set()
     while url:
         seen.add(url)
         response = adapter.get(url, microversion=microversion, raise_exc=False)
+        what = f"GET {urlsplit(response.url).path}"
         if response.status_code >= 400:
-            raise http_failure(response.status_code, f"GET {urlsplit(response.url).path}",
-                               _error_message(response))
-        document = response.json()
-        items += document.get(key) or []
-        url = next((link["href"] for link in document.get(f"{key}_links") or []
-                    if link.get("rel") == "next"), "")
+            raise http_failure(response.status_code, what, _error_message(response))
+        document = parse_json(response.content, what)
+        items += objects(document, key, what)
+        links = document.get(f"{key}_links") or []
+        url = next((link.get("href") or "" for link in links
+                    if isinstance(link, dict) and link.get("rel") == "next"), "")
+        if url and host_of(urljoin(response.url, url)) != host_of(response.url):
+            raise SourceFailure("error", f"{what}: the next page link leads from "
+                                f"{host_of(response.url)} to another host, "
+                                f"{host_of(urljoin(response.url, url))}: refused (the token "
+                                "goes to the host asked only)")
         if url in seen:
             raise SourceFailure("error", f"GET {key}: the next page link repeats itself")
     return items
@@ -180,14 +227,28 @@ def _add_server(col: Collection, srv: dict, flavor_by_id: dict[str, dict]) -> No
 
 def _add_networks(col: Collection, networks: list[dict], subnets: list[dict]) -> None:
     target = col.spec.target
-    net_names = {n["id"]: n.get("name") or n["id"] for n in networks}
-    subnet_names = {s["id"]: s.get("name") or s["cidr"] for s in subnets}
-    for net in networks:
+    net_names: dict[str, str] = {}
+    subnet_names: dict[str, str] = {}
+
+    def name_network(net: dict) -> None:
+        net_names[net["id"]] = net.get("name") or net["id"]
+
+    def name_subnet(sub: dict) -> None:
+        subnet_names[sub["id"]] = sub.get("name") or sub["cidr"]
+
+    def add_network(net: dict) -> None:
         col.add("os-network", f"{target}/{net_names[net['id']]}", {
             "status": net.get("status"),
-            "subnets": sorted(subnet_names.get(i, i) for i in net.get("subnets", [])),
+            "subnets": sorted(subnet_names.get(i, i) for i in net.get("subnets") or []),
         })
-    for sub in subnets:
+
+    def add_subnet(sub: dict) -> None:
         network = net_names.get(sub["network_id"], sub["network_id"])
         col.add("os-subnet", f"{target}/{subnet_names[sub['id']]}",
                 {"cidr": sub["cidr"], "network": network}, f"os-network:{target}/{network}")
+
+    for items, what, add in ((networks, "GET /networks", name_network),
+                             (subnets, "GET /subnets", name_subnet),
+                             (networks, "GET /networks", add_network),
+                             (subnets, "GET /subnets", add_subnet)):
+        each(items, what, add)

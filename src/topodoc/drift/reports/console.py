@@ -30,6 +30,7 @@ def paint(text: str, code: str, color: bool) -> str:
 def render_console(report: Report, *, color: bool = False, verbose: bool = False) -> str:
     """The report for a terminal; ``verbose`` adds ok findings and the ignore rules used."""
     shown = [f for f in report.findings if verbose or f.state != "ok"]
+    cut_off = report.cut_off_counts()
     width = max((len(f.ref) for f in shown), default=0)
     title, code = STATUS_TEXT[report.status]
     lines = [f"topodoc drift: {paint(title, code, color)} "
@@ -39,7 +40,7 @@ def render_console(report: Report, *, color: bool = False, verbose: bool = False
         in_layer = [f for f in shown if f.layer == layer]
         if in_layer:
             lines += ["", paint(layer, "1", color)]
-            lines += [finding_line(f, width, color) for f in in_layer]
+            lines += [finding_line(f, width, color, report.short_hint(f)) for f in in_layer]
 
     if verbose and report.ignored:
         lines += ["", paint("ignored", "1", color)]
@@ -57,6 +58,8 @@ def render_console(report: Report, *, color: bool = False, verbose: bool = False
                   f"{plural(source.api_calls, 'API call')}, {source.duration_s:.2f} s")
         if source.error:
             detail += f"; {plain(source.error)}"
+        if cut_off[source.id]:
+            detail += f"; {plural(cut_off[source.id], 'finding')} unverifiable because of it"
         lines.append(f"  {status} {source.id:<{id_width}}  {detail}")
 
     counts = ", ".join(f"{n} {state}" for state, n in report.counts().items())
@@ -71,7 +74,7 @@ def plural(count: int, noun: str) -> str:
     return f"{count} {noun}{'' if count == 1 else 's'}"
 
 
-def finding_line(finding: Finding, width: int, color: bool) -> str:
+def finding_line(finding: Finding, width: int, color: bool, hint: str) -> str:
     state = paint(f"{finding.state:<12}", STATE_COLORS.get(finding.state, "0"), color)
     level = paint(f"{finding.severity:<8}", LEVEL_COLORS.get(finding.severity, "0"), color)
-    return f"  {state} {level} {plain(finding.ref):<{width}}  {plain(finding.hint)}".rstrip()
+    return f"  {state} {level} {plain(finding.ref):<{width}}  {plain(hint)}".rstrip()

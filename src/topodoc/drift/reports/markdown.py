@@ -6,7 +6,7 @@ import re
 
 from topodoc.drift.finding import LAYER_ORDER
 from topodoc.drift.hints import human
-from topodoc.drift.reports.report import Report
+from topodoc.drift.reports.report import Report, SourceSummary
 
 STATUS_TEXT = {"in_sync": "in sync", "drift": "drift found",
                "incomplete": "incomplete (a source failed or something is unverifiable)"}
@@ -60,15 +60,24 @@ def render_markdown(report: Report) -> str:
                 finding.severity, finding.state, finding.key, finding.attribute or "",
                 "" if shown["expected"] is None else human(finding.attribute, shown["expected"]),
                 "" if shown["actual"] is None else human(finding.attribute, shown["actual"]),
-                finding.hint,
+                report.short_hint(finding),
             ))
         lines += ["", f"### {layer}", "",
                   *table(("severity", "state", "resource", "attribute", "expected", "actual",
                           "hint"), rows)]
 
+    cut_off = report.cut_off_counts()
+
+    def detail(source: SourceSummary) -> str:
+        parts = [source.error] if source.error else []
+        if cut_off[source.id]:
+            count = cut_off[source.id]
+            parts.append(f"{count} finding{'' if count == 1 else 's'} unverifiable because of it")
+        return "; ".join(parts)
+
     lines += ["", "### Sources", "", *table(
         ("source", "status", "resources", "API calls", "seconds", "detail"),
-        [row(s.id, s.status, s.resources, s.api_calls, f"{s.duration_s:.2f}", s.error or "")
+        [row(s.id, s.status, s.resources, s.api_calls, f"{s.duration_s:.2f}", detail(s))
          for s in report.sources],
     )]
 

@@ -10,6 +10,7 @@ from topodoc.drift.reports.console import render_console
 from topodoc.drift.reports.junit import render_junit
 from topodoc.drift.reports.markdown import render_markdown
 from topodoc.drift.reports.report import Report, ReportError, render_json
+from topodoc.drift.secrets import redact
 from topodoc.util.atomic import write_text
 
 FORMATS = ("console", "json", "junit", "markdown")
@@ -29,8 +30,10 @@ def parse_output(spec: str) -> tuple[str, str]:
 
 
 def check_outputs(specs: list[str]) -> list[tuple[str, str]]:
-    """The parsed ``FORMAT=PATH`` specs; two naming one file (``r.json``, ``./r.json``, a
-    link to it) or standard output twice are refused: one would silently replace the other."""
+    """The (format, path) of each ``FORMAT=PATH`` spec, once it is known each can be written:
+    every file named once (``r.json``, ``./r.json`` and a link to it are one file; standard
+    output once too), its directory there and writable, itself not a directory. Called
+    before the scan, so a mistake costs no scan."""
     outputs = [parse_output(spec) for spec in specs]
     seen: dict[str, str] = {}
     for spec, (_, path) in zip(specs, outputs, strict=True):
@@ -40,18 +43,36 @@ def check_outputs(specs: list[str]) -> list[tuple[str, str]]:
             raise ReportError(f"output {path!r} is named more than once ({seen[key]!r} and "
                               f"{spec!r} both write {same})")
         seen[key] = spec
+        problem = None if path == "-" else writable_problem(path)
+        if problem:
+            raise ReportError(f"output {spec!r}: cannot write {path}: {problem}")
     return outputs
 
 
+def writable_problem(path: str) -> str | None:
+    """Why file ``path`` cannot be written, or None."""
+    folder = os.path.dirname(os.path.abspath(path))
+    if os.path.isdir(path):
+        return "it is a directory"
+    if not os.path.isdir(folder):
+        return f"no such directory {folder}"
+    if not os.access(folder, os.W_OK):
+        return f"the directory {folder} is not writable"
+    return None
+
+
 def render(report: Report, fmt: str, *, color: bool = False, verbose: bool = False) -> str:
-    """``report`` in format ``fmt``; ``color`` and ``verbose`` only affect the console."""
+    """``report`` in format ``fmt``, secrets masked; ``color`` and ``verbose`` only affect the
+    console."""
     if fmt == "console":
-        return render_console(report, color=color, verbose=verbose)
-    if fmt == "json":
-        return render_json(report)
-    if fmt == "junit":
-        return render_junit(report)
-    return render_markdown(report)
+        text = render_console(report, color=color, verbose=verbose)
+    elif fmt == "json":
+        text = render_json(report)
+    elif fmt == "junit":
+        text = render_junit(report)
+    else:
+        text = render_markdown(report)
+    return redact(text)
 
 
 def write_outputs(

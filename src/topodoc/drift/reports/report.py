@@ -19,11 +19,12 @@ from topodoc import __version__
 from topodoc.drift.analyzer import Ignored
 from topodoc.drift.finding import Finding
 from topodoc.drift.resources import ATTRIBUTES, SourceResult
+from topodoc.drift.secrets import redact
 from topodoc.drift.severity import level_rank
 from topodoc.drift.states import DRIFT_STATES, STATES
 from topodoc.errors import TopodocError
 
-FORMAT_VERSION = "1.0"
+FORMAT_VERSION = "1.1"
 
 #: Exit codes: in sync, drift found, check incomplete (a source failed or something unverifiable).
 EXIT_CODES = {"in_sync": 0, "drift": 1, "incomplete": 2}
@@ -109,22 +110,38 @@ class Report:
             return "drift"
         return "in_sync"
 
+    def cut_off(self, finding: Finding) -> bool:
+        """Whether ``finding`` is unverifiable only because its source failed."""
+        return (finding.state == "unverifiable" and not finding.attribute and any(
+            s.id == finding.source and s.status not in COMPLETE_STATUSES for s in self.sources))
+
+    def short_hint(self, finding: Finding) -> str:
+        """The hint for people: a finding cut off by its failed source says only that (the
+        source's error is shown once, under sources); the others their own hint."""
+        if not self.cut_off(finding):
+            return finding.hint
+        status = next(s.status for s in self.sources if s.id == finding.source)
+        return f"not checked: {finding.source} {status} (see sources)"
+
+    def cut_off_counts(self) -> Counter[str]:
+        """Source id -> how many findings its failure left unverifiable."""
+        return Counter(f.source for f in self.findings if self.cut_off(f))
+
     def counts(self) -> dict[str, int]:
         """Reported findings per state, every state present."""
         counted = Counter(f.state for f in self.findings)
         return {state: counted[state] for state in STATES}
 
     def coverage(self) -> tuple[int, int]:
-        """(verified, documented): documented resources that were seen by their source.
+        """(verified, documented): documented resources seen by their source with every
+        documented attribute compared; one with an unverifiable attribute is not verified.
 
-        Ignored findings count too; an unverifiable attribute means its resource was seen.
+        Ignored findings count too.
         """
         everything = [*self.findings, *(i.finding for i in self.ignored)]
         documented = {f.key for f in everything if f.state != "unexpected"}
-        verified = {
-            f.key for f in everything
-            if f.state in ("ok", "changed") or (f.state == "unverifiable" and f.attribute)
-        }
+        verified = {f.key for f in everything if f.state in ("ok", "changed")} - {
+            f.key for f in everything if f.state == "unverifiable"}
         return len(verified), len(documented)
 
     def summary(self) -> dict[str, Any]:
@@ -185,7 +202,7 @@ def read_report(path: str | os.PathLike[str]) -> Report:
     """Load a report saved as JSON; :class:`ReportError` says what is wrong with the file."""
     name = os.fspath(path)
     try:
-        data = json.loads(Path(path).read_text(encoding="utf-8"))
+        data = json.loads(redact(Path(path).read_text(encoding="utf-8")))
     except FileNotFoundError:
         raise ReportError(f"{name}: no such drift report") from None
     except OSError as exc:
