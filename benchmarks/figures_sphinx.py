@@ -273,7 +273,7 @@ def _edit_target(sources: list[str]) -> tuple[str, int]:
     """A VM drawn as its own node in the most diagrams (and named in no other), and how
     many diagrams draw it."""
     counts: dict[str, int] = {}
-    node = re.compile(r'^\s*"([^"]+)" \[id="\1", label="[^"]*\\n\d+ vCPU', re.M)
+    node = re.compile(r'^\s*"([^"]+)" \[id="\1", label=<[^<]*<br/>\d+ vCPU', re.M)
     for source in sources:
         for vm in set(node.findall(source)):
             counts[vm] = counts.get(vm, 0) + 1

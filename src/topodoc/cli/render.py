@@ -10,6 +10,7 @@ from pathlib import Path
 
 from topodoc.cli.main import DEFAULT_PATH, EXIT_OK, UsageError, load_or_exit, require_valid
 from topodoc.diagrams.dot import DotError, DotOptions, cjk_font_available, render_dot, run_dot
+from topodoc.diagrams.fit import fitted
 from topodoc.diagrams.style import THEMES
 from topodoc.diagrams.views import LAYERS, Selection, ViewError, select, selection_for_view
 from topodoc.model.objects import Model
@@ -47,6 +48,9 @@ def add_parser(subparsers: argparse._SubParsersAction) -> None:
     p.add_argument("--exclude", action="append", metavar="ID",
                    help="leave out this object and what is placed on it")
     p.add_argument("--direction", metavar="DIR", help="layout direction: TB, LR, BT or RL")
+    p.add_argument("--level", metavar="LEVEL",
+                   help="detail (every object), overview (hosts, clusters and networks, with "
+                   "counts) or stack (bands: hosts, each level of VMs, clusters)")
     p.add_argument("--title", help="the diagram's title")
     p.add_argument("--theme", choices=THEMES, default="light")
     p.add_argument("--node-budget", type=int, default=DotOptions.node_budget, metavar="N",
@@ -78,7 +82,9 @@ def cmd_render(args: argparse.Namespace) -> int:
         selected = select(model, _selection(model, args))
     except ViewError as exc:
         raise UsageError(str(exc)) from None
-    graph = render_dot(model, selected, options)
+    # laid out to fit a page's column, as on the site (DOT alone: no layout is run)
+    fit = None if fmt == "dot" else fitted(model, selected, options, timeout_s=args.timeout)
+    graph = fit.graph if fit else render_dot(model, selected, options)
     if graph.collapsed:
         _warn(f"{len(graph.collapsed)} collapse(s) to keep within the node budget of "
               f"{options.node_budget} (raise it with --node-budget):")
@@ -88,8 +94,9 @@ def cmd_render(args: argparse.Namespace) -> int:
         _warn("no font for Chinese (CJK) text is installed: it shows as empty boxes in "
               f"{fmt.upper()} (Debian: apt-get install fonts-wqy-microhei); SVG is not affected")
     try:
-        data = graph.source.encode("utf-8") if fmt == "dot" else run_dot(
-            graph.source, fmt, timeout_s=args.timeout)
+        data = graph.source.encode("utf-8") if fmt == "dot" else \
+            fit.svg if fit and fit.svg and fmt == "svg" else run_dot(
+                graph.source, fmt, timeout_s=args.timeout)
     except DotError as exc:
         raise UsageError(str(exc)) from None
     try:
@@ -105,12 +112,13 @@ def _selection(model: Model, args: argparse.Namespace) -> Selection:
     """The named view changed by the options given, or the options alone."""
     given = Selection.from_options(
         layers=args.layer, kinds=args.kind, tags=args.tag, root=args.root, depth=args.depth,
-        include=args.include, exclude=args.exclude, direction=args.direction, title=args.title)
+        include=args.include, exclude=args.exclude, direction=args.direction, title=args.title,
+        level=args.level)
     if not args.view:
         return given
     names = {"layer": "layers", "kind": "kinds", "tag": "tags", "root": "root",
              "depth": "depth", "include": "include", "exclude": "exclude",
-             "direction": "direction", "title": "title"}
+             "direction": "direction", "title": "title", "level": "level"}
     changed = {field: getattr(given, field) for option, field in names.items()
                if getattr(args, option) is not None}
     return replace(selection_for_view(model, args.view), **changed)

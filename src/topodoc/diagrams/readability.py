@@ -39,8 +39,10 @@ MAX_ASPECT = 3.0
 UNITS_PX = {"pt": 96 / 72, "px": 1.0, "": 1.0, "in": 96.0, "cm": 96 / 2.54, "mm": 96 / 25.4}
 #: Segments per flattened cubic Bézier curve.
 BEZIER_STEPS = 8
-#: Intersections this close (in SVG units) to an end of either path are where edges meet.
+#: Intersections this close (in SVG units) to an end of either path are where edges meet;
+#: edges from or to the same node fan out from it, and may touch within SHARED_TOLERANCE.
 END_TOLERANCE = 2.0
+SHARED_TOLERANCE = 16.0
 #: Side of the grid cells that bucket segments (SVG units).
 CELL = 64.0
 #: Hidden copies of a diagram (another theme's) carry this class on an enclosing element.
@@ -170,8 +172,9 @@ def _intersection(s: Segment, t: Segment) -> Point | None:
     return None
 
 
-def crossings(paths: list[list[Point]]) -> int:
-    """Pairs of polylines that cross, away from the ends of either."""
+def crossings(paths: list[list[Point]], nodes: list[tuple[str, ...]] | None = None) -> int:
+    """Pairs of polylines that cross, away from the ends of either (``nodes``: the nodes each
+    joins; polylines sharing a node may touch near it)."""
     cells: dict[tuple[int, int], list[tuple[int, Segment]]] = {}
     for index, points in enumerate(paths):
         for seg in zip(points, points[1:], strict=False):
@@ -188,8 +191,11 @@ def crossings(paths: list[list[Point]]) -> int:
                 if a == b or pair in crossed:
                     continue
                 point = _intersection(s, t)
-                if point is not None and not any(
-                        math.dist(point, end) <= END_TOLERANCE for end in (*ends[a], *ends[b])):
+                if point is None:
+                    continue
+                near = SHARED_TOLERANCE if nodes and set(nodes[a]) & set(nodes[b]) \
+                    else END_TOLERANCE
+                if not any(math.dist(point, end) <= near for end in (*ends[a], *ends[b])):
                     crossed.add(pair)
     return len(crossed)
 
@@ -217,17 +223,29 @@ def _label_on_edge(text: ET.Element, points: list[Point]) -> bool:
     return nearest <= size
 
 
-def measure_svg(svg: bytes | str, column_px: float = COLUMN_PX) -> dict:
+_SVG_TAG = re.compile(rb"<(?:[\w.-]+:)?svg\b[^>]*>")  # ns0:svg once Sphinx rewrote links
+_ATTRIBUTE = re.compile(rb'\b(width|height|viewBox)="([^"]*)"')
+
+
+def natural_size(svg: bytes) -> tuple[float, float, float]:
+    """An SVG's natural width and height in CSS px, and CSS px per unit of its drawing."""
+    tag = _SVG_TAG.search(svg)
+    attrs = {k.decode(): v.decode() for k, v in _ATTRIBUTE.findall(tag[0] if tag else b"")}
+    view = [float(n) for n in _NUMBER.findall(attrs.get("viewBox", ""))]
+    width = _length_px(attrs.get("width")) or (view[2] if len(view) == 4 else 0.0)
+    height = _length_px(attrs.get("height")) or (view[3] if len(view) == 4 else 0.0)
+    return width, height, width / view[2] if len(view) == 4 and view[2] else 1.0
+
+
+def measure_svg(svg: bytes, column_px: float = COLUMN_PX) -> dict:
     """The figures of one SVG (see the module's docstring), without page and image."""
     root = ET.fromstring(svg)
-    view = [float(n) for n in _NUMBER.findall(root.get("viewBox", ""))]
-    width = _length_px(root.get("width")) or (view[2] if len(view) == 4 else 0.0)
-    height = _length_px(root.get("height")) or (view[3] if len(view) == 4 else 0.0)
-    unit_px = width / view[2] if len(view) == 4 and view[2] else 1.0
+    width, height, unit_px = natural_size(svg)
     scale = min(1.0, column_px / width) if width else 1.0
     sizes: list[float] = []
     nodes = boxes = edges = labels = off = 0
     paths: list[list[Point]] = []
+    joins: list[tuple[str, ...]] = []
     for group in root.iter(f"{SVG}g"):
         kind = group.get("class", "")
         if kind == "node":
@@ -242,13 +260,15 @@ def measure_svg(svg: bytes | str, column_px: float = COLUMN_PX) -> dict:
                 continue
             edges += 1
             paths.append(points)
+            title = group.findtext(f"{SVG}title") or ""
+            joins.append(tuple(re.split(r"->|--", title, maxsplit=1)) if title else ())
             for text in group.iter(f"{SVG}text"):
                 labels += 1
                 off += not _label_on_edge(text, points)
     text_px = statistics.median(sizes) * unit_px * scale if sizes else 0.0
     return {"width_px": round(width, 1), "height_px": round(height, 1),
             "scale": round(scale, 4), "text_px": round(text_px, 2), "nodes": nodes,
-            "boxes": boxes, "edges": edges, "crossings": crossings(paths),
+            "boxes": boxes, "edges": edges, "crossings": crossings(paths, joins),
             "edge_labels": labels, "labels_off_edge": off}
 
 
