@@ -15,6 +15,7 @@ from pathlib import Path
 from typing import Any
 
 import figures_dot
+import figures_readability
 import figures_sphinx
 import yaml
 from harness import ROOT, Context, Figure
@@ -252,4 +253,5 @@ FIGURES = (
     Figure("collectors", (10_000,), collectors),
     *figures_dot.FIGURES,
     *figures_sphinx.FIGURES,
+    *figures_readability.FIGURES,
 )

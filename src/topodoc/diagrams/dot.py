@@ -11,6 +11,7 @@ byte-identical text: everything is sorted, and every id comes from the model.
 from __future__ import annotations
 
 import hashlib
+import math
 import re
 from collections.abc import Callable
 from dataclasses import dataclass, replace
@@ -45,6 +46,8 @@ __all__ = ["FORMATS", "DotError", "DotGraph", "DotOptions", "DotTimeout", "cjk_f
 
 DEFAULT_FONT = "Noto Sans CJK SC, WenQuanYi Micro Hei, sans-serif"
 LEGEND_ID = "topodoc:legend"
+#: The node budget of an overview at most: it stays small whatever the lab's size.
+OVERVIEW_NODES = 40
 #: How many hidden ids a collapsed node's tooltip names.
 TOOLTIP_IDS = 30
 #: Node text size (points); at 100 % it is 13.3 CSS px.
@@ -157,7 +160,9 @@ def render_dot(model: Model, selected: Selected, options: DotOptions = DotOption
 
 
 def _render_dot(model: Model, selected: Selected, options: DotOptions) -> DotGraph:
-    drawing = plan(model, selected, options.node_budget)
+    overview = selected.selection.level == "overview"
+    drawing = plan(model, selected,
+                   min(options.node_budget, OVERVIEW_NODES) if overview else options.node_budget)
     bands: dict[str, tuple[str, str]] = {}
     if selected.selection.level == "stack":
         drawing, bands = _stacked(model, drawing, selected.selection.direction in ("BT", "RL"))
@@ -242,6 +247,7 @@ class _Writer:
         self.badge_kinds: set[str] = set()
         self.boxes = False
         self.sizes: dict[str, _Size] = {}
+        self.budgets: dict[str, float] = {}  # box key -> how wide its grid may grow
         self.order: dict[str, list[list[str]]] = {}  # box key -> its grid's rows
         self.badges: dict[str, dict[str, tuple[str, str]]] = {}  # key -> text -> (colour, rel)
         self.merged: dict[tuple[str, str, str], int] = {}
@@ -384,10 +390,8 @@ class _Writer:
             height = max(label_h + NODE_PAD_H, 36.0)
             size = _Size(*((width, height) if self.across_is_width else (height, width)))
         else:
-            for inner in inside:
-                self.size(inner)
-            rows = self.groups.get(key) or self._grid(inside, self.options.across,
-                                                      strip=key in self.bands)[0]
+            budget = self._share(key, inside)
+            rows = self.groups.get(key) or self._grid(inside, budget, strip=key in self.bands)[0]
             grid = self._extent(rows)
             self.order[key] = rows
             label = (label_w, label_h) if self.across_is_width else (label_h, label_w)
@@ -395,6 +399,26 @@ class _Writer:
                          grid.along + label[1] + BOX_PAD)
         self.sizes[key] = size
         return size
+
+    def _share(self, key: str, inside: list[str]) -> float:
+        """How wide ``key``'s grid may grow; sizes what is inside it, each box inside given a
+        share of that (several boxes side by side rather than one long column of them): as
+        for a grid of equal boxes, or in proportion to the root of what it holds if more."""
+        budget = self.budgets.get(key, self.options.across)
+        boxes = [i for i in inside if self.drawing.children.get(i)  # not a stack's bands
+                 and i not in self.groups and i not in self.bands]
+        held = {b: self._held(b) for b in boxes}
+        total = sum(held.values())
+        for inner in inside:
+            share = budget if len(boxes) < 2 or inner not in held else max(
+                budget / math.ceil(math.sqrt(len(boxes))), budget * math.sqrt(held[inner] / total))
+            self.budgets[inner] = share - BOX_PAD if inner in held else budget
+            self.size(inner)
+        return budget
+
+    def _held(self, key: str) -> int:
+        """How many nodes are drawn inside ``key``, at any depth."""
+        return sum(1 + self._held(k) for k in self.drawing.children.get(key, ()))
 
     def _grid(self, items: list[str], budget: float, strip: bool = False
               ) -> tuple[list[list[str]], _Size]:
@@ -520,9 +544,8 @@ class _Writer:
 
     def size_top(self, inside: list[str]) -> None:
         items = inside + ([LEGEND_ID] if self.options.legend else [])
+        self._share(TOP, inside)
         if self.options.legend:  # the legend's size is known once every label has been made
-            for key in inside:
-                self.size(key)
             rows = self.legend_rows()
             self.sizes[LEGEND_ID] = _Size(*(
                 (150.0, LINE_HEIGHT * (len(rows) + 1) + 8) if self.across_is_width
