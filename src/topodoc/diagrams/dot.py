@@ -21,6 +21,7 @@ from topodoc.diagrams.collapse import TOP, Plan, Summary, plan
 from topodoc.diagrams.graphviz import FORMATS, DotError, DotTimeout, cjk_font_available, run_dot
 from topodoc.diagrams.style import (
     ARROW_SAMPLES,
+    BADGE_TEXT,
     BADGES,
     COLLAPSED,
     LINE_SAMPLES,
@@ -280,7 +281,8 @@ class _Writer:
             if names:
                 text += ": " + ", ".join(names[:MAX_ROLES]) + (", ..." if len(names) > MAX_ROLES
                                                                else "")
-            self.badges.setdefault(carrier, {})[text] = (self.theme.kinds[kind].line, relation)
+            colour = BADGE_TEXT[self.options.theme].get(kind, self.theme.kinds[kind].line)
+            self.badges.setdefault(carrier, {})[text] = (colour, relation)
         self.groups: dict[str, list[list[str]]] = {}  # group key -> its ranks
         self._group_linked()
 
@@ -678,7 +680,7 @@ class _Writer:
                         f'<td align="left">{WORDS["box"]}</td></tr>')
         for relation, (marker, kind, _, name) in BADGES.items():
             if relation in self.badge_kinds:
-                colour = self.theme.kinds[kind].line
+                colour = BADGE_TEXT[self.options.theme].get(kind, self.theme.kinds[kind].line)
                 rows.append(f'<tr><td><font color="{colour}">{marker}</font></td>'
                             f'<td align="left">{name}</td></tr>')
         for relation, (name, style, arrow, kind) in RELATIONS.items():

@@ -88,6 +88,12 @@ BADGES: dict[str, tuple[str, str, bool, str]] = {
     "attached": ("\u25b1", "network", False, "attached to network"),
     "in_domain": ("\u25a2", "failure_domain", False, "in failure domain"),
 }
+#: A badge's text colour, per theme and hub kind, where the kind's line colour is too light
+#: for text (contrast >= 4.5:1 on every fill and box of the theme); else the line colour.
+BADGE_TEXT: dict[str, dict[str, str]] = {
+    "light": {"cluster": "#8f4700", "network": "#176560", "failure_domain": "#8c5400"},
+    "dark": {},
+}
 #: Badges one node shows at most; the rest are counted.
 MAX_BADGES = 5
 #: Roles one badge names at most.

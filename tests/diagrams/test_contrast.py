@@ -1,0 +1,66 @@
+"""Colours people can read: badge and node text in diagrams, drift states in dark mode."""
+
+from __future__ import annotations
+
+import re
+from pathlib import Path
+
+from topodoc.diagrams.style import BADGE_TEXT, BADGES, THEME
+
+CSS = Path(__file__).resolve().parents[2] / "sphinxext/topodoc/static/topodoc.css"
+#: furo's page backgrounds (--color-background-primary), light and dark.
+FURO = {"light": "#ffffff", "dark": "#131416"}
+
+
+def luminance(colour: str) -> float:
+    r, g, b = (int(colour.lstrip("#")[i:i + 2], 16) / 255 for i in (0, 2, 4))
+
+    def linear(c: float) -> float:
+        return c / 12.92 if c <= 0.03928 else ((c + 0.055) / 1.055) ** 2.4
+
+    return 0.2126 * linear(r) + 0.7152 * linear(g) + 0.0722 * linear(b)
+
+
+def contrast(a: str, b: str) -> float:
+    high, low = sorted((luminance(a), luminance(b)), reverse=True)
+    return (high + 0.05) / (low + 0.05)
+
+
+def test_contrast_of_known_pairs():
+    assert round(contrast("#000000", "#ffffff"), 1) == 21.0
+    assert round(contrast("#777777", "#ffffff"), 2) == 4.48
+
+
+def test_badges_and_node_text_read_on_every_fill():
+    for name, theme in THEME.items():
+        backgrounds = [theme.background] + [c for k in theme.kinds.values()
+                                            for c in (k.fill, k.box)]
+        for relation, (_, kind, _, _) in BADGES.items():
+            colour = BADGE_TEXT[name].get(kind, theme.kinds[kind].line)
+            worst = min(contrast(colour, bg) for bg in backgrounds)
+            assert worst >= 4.5, (name, relation, colour, round(worst, 2))
+        assert min(contrast(theme.text, bg) for bg in backgrounds) >= 4.5, name
+
+
+def rules(css: str) -> dict[str, str]:
+    """Selector -> colour, for every rule of the stylesheet (media queries flattened)."""
+    out = {}
+    css = re.sub(r"/\*.*?\*/", "", css, flags=re.S)
+    for selectors, body in re.findall(r"([^{}]+)\{([^{}]*)\}", css):
+        colour = re.search(r"(?<![-\w])color:\s*(#[0-9a-fA-F]{6})", body)
+        if colour:
+            for selector in selectors.split(","):
+                out[" ".join(selector.split())] = colour[1]
+    return out
+
+
+def test_drift_states_read_in_light_and_dark_mode():
+    colours = rules(CSS.read_text(encoding="utf-8"))
+    states = sorted({s.split("topodoc-state-")[1] for s in colours if "topodoc-state-" in s})
+    assert {"ok", "missing", "changed", "unexpected", "error", "timeout"} <= set(states)
+    for state in states:
+        light = colours[f"span.topodoc-state-{state}"]
+        assert contrast(light, FURO["light"]) >= 4.5, (state, light)
+        for dark in (f'body[data-theme="dark"] span.topodoc-state-{state}',
+                     f'body:not([data-theme="light"]) span.topodoc-state-{state}'):
+            assert contrast(colours[dark], FURO["dark"]) >= 4.5, (state, dark)
