@@ -78,6 +78,9 @@ def test_edges_have_ids_styles_and_member_roles_are_badges(small):
     assert 'id="pool1->v1:used_by", style="dotted", arrowhead="normal", color="#555555", ' \
         'lhead="cluster_v1"' in source
     assert '"v1" -> "h1"' not in source  # placement is nesting, not an edge
+    # things joined by an edge are ranked by it in an invisible box with a tooltip of its own
+    assert ('graph [id="cluster:group:pool1", label="", style="invis", margin="0", '
+            'tooltip="pool1, v1"];') in source
     edges = [line for line in source.splitlines() if " -> " in line]
     assert edges and not any(re.search(r"\blabel=", line) for line in edges)
 
