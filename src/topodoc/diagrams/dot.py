@@ -560,8 +560,9 @@ class _Writer:
         pad = "  " * level
         self.size(key)
         if key in self.groups:  # siblings joined by edges: a box of their own, not drawn
-            attrs = {"id": f"cluster:{key}", "label": "", "style": "invis", "margin": "0",
-                     "tooltip": ", ".join(self._title(k) for k in self.drawing.children[key])}
+            attrs = {"id": f"cluster:{key}", "label": "", "style": "invis", "margin": "0"}
+            if self.options.tooltip:
+                attrs["tooltip"] = ", ".join(self._title(k) for k in self.drawing.children[key])
             return [f"{pad}subgraph {quote('cluster_' + key)} {{", f"{pad}  graph {_attrs(attrs)};",
                     *self.container(key, level + 1), f"{pad}}}"]
         if not self.drawing.children.get(key):
