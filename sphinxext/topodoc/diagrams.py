@@ -33,6 +33,7 @@ def diagram_nodes(ctx: Context, node: Placeholder) -> list[nodes.Node]:
         theme=themes[0], font=settings.font, node_budget=settings.node_budget,
         legend=node["legend"], link=ctx.link if html else lambda _: None, tooltip=html),
         timeout_s=settings.layout_timeout, known=known,
+        name=f"{ctx.docname}\0{node['selection']!r}\0{node['legend']}",
         cached=lambda code: cached_svg(ctx.builder, code, image_options))
     for theme in themes:
         graph = first.graph if theme == themes[0] else render_dot(

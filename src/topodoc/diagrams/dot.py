@@ -60,6 +60,8 @@ ACROSS_GAP, ALONG_GAP = 18.0, 25.0
 #: How wide (points) a box's grid of what is inside it may grow: a diagram this wide shows
 #: its 10 pt text at 10 px in a 760 px column (760 px = 570 pt; 10 pt = 13.3 px).
 TARGET_ACROSS = 600.0
+#: Boxes side by side in a box share its width from this many on (fewer: each may use all).
+SHARED_BY = 4
 #: A grid wider than this many times its height is a strip (rows are added while one fits).
 MAX_FLAT = 2.5
 #: How much wider than its text a node of these shapes is drawn.
@@ -404,15 +406,16 @@ class _Writer:
 
     def _share(self, key: str, inside: list[str]) -> float:
         """How wide ``key``'s grid may grow; sizes what is inside it, each box inside given a
-        share of that (several boxes side by side rather than one long column of them): as
-        for a grid of equal boxes, or in proportion to the root of what it holds if more."""
+        share of that when there are SHARED_BY or more (several boxes side by side rather than
+        one long column of them): as for a grid of equal boxes, or in proportion to the root
+        of what it holds if more."""
         budget = self.budgets.get(key, self.options.across)
         boxes = [i for i in inside if self.drawing.children.get(i)  # not a stack's bands
                  and i not in self.groups and i not in self.bands]
         held = {b: self._held(b) for b in boxes}
         total = sum(held.values())
         for inner in inside:
-            share = budget if len(boxes) < 2 or inner not in held else max(
+            share = budget if len(boxes) < SHARED_BY or inner not in held else max(
                 budget / math.ceil(math.sqrt(len(boxes))), budget * math.sqrt(held[inner] / total))
             self.budgets[inner] = share - BOX_PAD if inner in held else budget
             self.size(inner)

@@ -5,13 +5,14 @@ still place rows wider than estimated. :func:`fitted` lays the diagram out, read
 width from the SVG, and while the text a reader sees in a :data:`COLUMN_PX` column would be
 under :data:`MIN_TEXT_PX`, draws it again with grids narrowed in proportion (at most
 :data:`TRIES` layouts). A diagram that already fits costs one layout, whose SVG is returned to
-be used as is. With ``known`` (the width each diagram was fitted to, kept between builds) and
-``cached`` (the layout of a DOT text drawn before), a diagram fitted before costs none.
+be used as is. With ``known`` (the width each diagram was fitted to, by ``name``, kept
+between builds) and ``cached`` (the layout of a DOT text drawn before), a diagram fitted
+before costs no layout, and one whose content changed (a VM's memory) starts from the width
+it was fitted to last time: usually one layout.
 """
 
 from __future__ import annotations
 
-import hashlib
 from collections.abc import Callable, MutableMapping
 from dataclasses import dataclass, replace
 
@@ -38,14 +39,13 @@ class Fitted:
 
 
 def fitted(model: Model, selected: Selected, options: DotOptions, *, timeout_s: float = 30.0,
-           known: MutableMapping[str, float] | None = None,
+           known: MutableMapping[str, float] | None = None, name: str = "",
            cached: Callable[[str], bytes | None] | None = None) -> Fitted:
     """``selected`` drawn with grids narrow enough for its text to be read in the page."""
-    graph = render_dot(model, selected, options)
-    key = hashlib.sha1(graph.source.encode("utf-8"), usedforsecurity=False).hexdigest()
-    if known is not None and known.get(key, options.across) != options.across:
+    key = name or repr(selected.selection)
+    if known is not None and known.get(key, options.across) < options.across:
         options = replace(options, across=known[key])
-        graph = render_dot(model, selected, options)
+    graph = render_dot(model, selected, options)
     svg: bytes | None = None
     for attempt in range(TRIES):
         svg = cached(graph.source) if cached else None
