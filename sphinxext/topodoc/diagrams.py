@@ -2,12 +2,16 @@
 
 from __future__ import annotations
 
+import json
 from dataclasses import replace
+from pathlib import Path
 
 from docutils import nodes
+from sphinx.builders import Builder
 
 from topodoc.diagrams.dot import DotOptions, render_dot
 from topodoc.diagrams.fit import fitted
+from topodoc.util.atomic import write_text
 
 from .context import Context
 from .nodes import Placeholder, topodoc_graph
@@ -25,16 +29,16 @@ def diagram_nodes(ctx: Context, node: Placeholder) -> list[nodes.Node]:
     selected = ctx.lab.selected(node["selection"])
     out: list[nodes.Node] = []
     image_options = {"docname": ctx.docname}
-    env = ctx.builder.env
-    if not hasattr(env, "topodoc_fitted"):  # the widths diagrams were fitted to, pickled
-        env.topodoc_fitted = {}  # type: ignore[attr-defined]  # with the environment
-    known = env.topodoc_fitted  # type: ignore[attr-defined]
+    known, name = _fitted_widths(ctx.builder), f"{ctx.docname} {node['selection']!r} " \
+        f"{node['legend']}"
+    before = known.get(name)
     first = fitted(ctx.model, selected, DotOptions(
         theme=themes[0], font=settings.font, node_budget=settings.node_budget,
         legend=node["legend"], link=ctx.link if html else lambda _: None, tooltip=html),
-        timeout_s=settings.layout_timeout, known=known,
-        name=f"{ctx.docname}\0{node['selection']!r}\0{node['legend']}",
+        timeout_s=settings.layout_timeout, known=known, name=name,
         cached=lambda code: cached_svg(ctx.builder, code, image_options))
+    if known.get(name) != before:
+        _save_fitted_widths(ctx.builder)
     for theme in themes:
         graph = first.graph if theme == themes[0] else render_dot(
             ctx.model, selected, replace(first.options, theme=theme))
@@ -54,3 +58,31 @@ def diagram_nodes(ctx: Context, node: Placeholder) -> list[nodes.Node]:
         graph_node.source, graph_node.line = node.source, node.line
         out.append(graph_node)
     return out
+
+
+#: The width (points) each diagram was fitted to (:mod:`topodoc.diagrams.fit`), by page and
+#: selection, kept next to the doctrees: diagrams are drawn while pages are written, after
+#: Sphinx has saved its environment.
+FITTED_WIDTHS = "topodoc-fitted.json"
+_WIDTHS: dict[Path, dict[str, float]] = {}
+
+
+def _fitted_widths(builder: Builder) -> dict[str, float]:
+    path = Path(builder.doctreedir, FITTED_WIDTHS)
+    if path not in _WIDTHS:
+        try:
+            data = json.loads(path.read_text(encoding="utf-8"))
+        except (OSError, ValueError):
+            data = {}
+        _WIDTHS[path] = {k: float(v) for k, v in data.items()
+                         if isinstance(v, int | float) and v > 0} \
+            if isinstance(data, dict) else {}
+    return _WIDTHS[path]
+
+
+def _save_fitted_widths(builder: Builder) -> None:
+    path = Path(builder.doctreedir, FITTED_WIDTHS)
+    try:
+        write_text(path, json.dumps(_WIDTHS[path], sort_keys=True, ensure_ascii=False))
+    except OSError:  # only saves layouts in the next build
+        pass

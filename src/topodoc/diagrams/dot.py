@@ -287,6 +287,13 @@ class _Writer:
             self.badges.setdefault(carrier, {})[text] = (colour, relation)
         self.groups: dict[str, list[list[str]]] = {}  # group key -> its ranks
         self._group_linked()
+        self.parents = {k: box for box, keys in self.drawing.children.items()
+                        for k in keys if box != TOP}
+        # nesting already shows that a box and what is inside it belong together
+        self.drawn_edges = [(key, count) for key, count in sorted(self.merged.items())
+                            if not self._inside(key[1], key[0])
+                            and not self._inside(key[0], key[1])]
+        self.relations_drawn = {key[2] for key, _ in self.drawn_edges}
 
     def _group_linked(self) -> None:
         """Siblings joined by edges go in an invisible box of their own, ranked by their edges;
@@ -629,17 +636,12 @@ class _Writer:
         return False
 
     def _parent(self, key: str) -> str | None:
-        if not hasattr(self, "_parents"):
-            self._parents = {k: box for box, keys in self.drawing.children.items()
-                             for k in keys if box != TOP}
-        return self._parents.get(key)
+        return self.parents.get(key)
 
     def edges(self) -> list[str]:
         """One edge per relation drawn between two drawn things; box ends meet the box."""
         lines = []
-        for (source, target, relation), count in sorted(self.merged.items()):
-            if self._inside(target, source) or self._inside(source, target):
-                continue  # nesting already shows that they belong together
+        for (source, target, relation), count in self.drawn_edges:
             name, style, arrow, kind = RELATIONS[relation]
             attrs = {"id": f"{source}->{target}:{relation}", "style": style, "arrowhead": arrow}
             parent = self._parent(source)
@@ -655,7 +657,6 @@ class _Writer:
                 ends = self._title(source) if source in self.bands \
                     else f"{self._title(source)} \u2192 {self._title(target)}"
                 attrs["tooltip"] = f"{ends}: {name}" + (f" x{count}" if count > 1 else "")
-            self.relations_drawn.add(relation)
             tail = self.bottom(source) if "ltail" in attrs else source
             head = self.top(target) if "lhead" in attrs else target
             if source.startswith("on:"):  # a stack's machine, below what runs on it
@@ -664,12 +665,6 @@ class _Writer:
                 tail, head = target, self.top(source)
             lines.append(f"  {quote(tail)} -> {quote(head)} {_attrs(attrs)};")
         return lines
-
-    @property
-    def relations_drawn(self) -> set[str]:
-        if not hasattr(self, "_relations_drawn"):
-            self._relations_drawn: set[str] = {r for _, _, r in self.merged}
-        return self._relations_drawn
 
     def legend_rows(self) -> list[str]:
         """The legend's rows: each kind's colours, each badge, each relation's line."""
