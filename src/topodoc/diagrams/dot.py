@@ -286,6 +286,7 @@ class _Writer:
             colour = BADGE_TEXT[self.options.theme].get(kind, self.theme.kinds[kind].line)
             self.badges.setdefault(carrier, {})[text] = (colour, relation)
         self.groups: dict[str, list[list[str]]] = {}  # group key -> its ranks
+        self.chained: list[tuple[list[str], list[str]]] = []  # rows of a rank cut in rows
         self._group_linked()
         self.parents = {k: box for box, keys in self.drawing.children.items()
                         for k in keys if box != TOP}
@@ -402,7 +403,8 @@ class _Writer:
             size = _Size(*((width, height) if self.across_is_width else (height, width)))
         else:
             budget = self._share(key, inside)
-            rows = self.groups.get(key) or self._grid(inside, budget, strip=key in self.bands)[0]
+            rows = self._wrapped(self.groups[key], budget) if key in self.groups \
+                else self._grid(inside, budget, strip=key in self.bands)[0]
             grid = self._extent(rows)
             self.order[key] = rows
             label = (label_w, label_h) if self.across_is_width else (label_h, label_w)
@@ -410,6 +412,16 @@ class _Writer:
                          grid.along + label[1] + BOX_PAD)
         self.sizes[key] = size
         return size
+
+    def _wrapped(self, ranks: list[list[str]], budget: float) -> list[list[str]]:
+        """A group's ranks, each too wide for ``budget`` cut into rows that fit; the rows of
+        one rank are chained below each other (see :meth:`container`)."""
+        rows = []
+        for rank in ranks:
+            cut = self._shelves(rank, self.sizes, budget)
+            rows += cut
+            self.chained += list(zip(cut, cut[1:], strict=False))
+        return rows
 
     def _share(self, key: str, inside: list[str]) -> float:
         """How wide ``key``'s grid may grow; sizes what is inside it, each box inside given a
@@ -525,6 +537,13 @@ class _Writer:
         if key == TOP and self.options.legend:
             lines += self.legend(pad)
         rows = self.order.get(key, []) if key not in self.groups else []
+        for upper, lower in self.chained if key in self.groups else ():
+            if set(lower) <= set(self.drawing.children[key]):  # a rank cut in rows: one row
+                lines.append(f"{pad}{quote(upper[0])} -> {quote(lower[0])} "  # below the other
+                             + _attrs({"id": f"{upper[0]}->{lower[0]}:wrap", "style": "invis"})
+                             + ";")
+                lines.append(f"{pad}{{ rank=\"same\"; "
+                             + " ".join(quote(i) + ";" for i in lower) + " }")
         for upper, lower in zip(rows, rows[1:], strict=False):
             # below the tallest of the row above; the rows' first items one above the other
             tallest = max(upper, key=lambda i: self.sizes[i].along)

@@ -66,15 +66,16 @@ SHAPES: dict[str, tuple[str, str]] = {
 }
 
 #: Per relation drawn as an edge: its name in the legend, line style, arrowhead, and the kind
-#: whose colour it takes ("" for the theme's edge colour). No two relations share all three
-#: of style, arrowhead and colour, so each has its own legend entry.
+#: whose colour it takes ("" for the theme's edge colour). No two relations share both line
+#: style and arrowhead (colours alone can look alike: the theme's edge grey and storage's), so
+#: each has a legend entry of its own.
 RELATIONS: dict[str, tuple[str, str, str, str]] = {
     "depends_on": ("depends on", "dashed", "normal", ""),
     "etcd": ("uses etcd", "bold", "normal", "cluster"),
     "runs_on": ("runs on", "solid", "normal", "service"),
-    "parent": ("inside", "bold", "normal", "network"),
+    "parent": ("inside", "bold", "empty", "network"),
     "uses": ("disk in pool", "dashed", "empty", "storage"),
-    "provided_by": ("provided by", "dashed", "normal", "storage"),
+    "provided_by": ("provided by", "solid", "empty", "storage"),
     "backing": ("backed by", "dotted", "empty", "storage"),
     "used_by": ("used by", "dotted", "normal", "storage"),
 }
