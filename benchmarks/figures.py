@@ -18,6 +18,7 @@ from typing import Any
 import figures_dot
 import figures_drift
 import figures_needs
+import figures_readability
 import figures_sphinx
 import yaml
 from harness import ROOT, Context, Figure
@@ -257,4 +258,5 @@ FIGURES = (
     *figures_dot.FIGURES,
     *figures_sphinx.FIGURES,
     *figures_needs.FIGURES,
+    *figures_readability.FIGURES,
 )

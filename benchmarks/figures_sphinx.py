@@ -161,15 +161,17 @@ def topodoc_pages() -> dict[str, str]:
 
 
 def dot_sources(model) -> list[str]:
-    """The DOT text topodoc's HTML builder generates for each of :data:`DIAGRAMS`."""
-    from topodoc.diagrams.dot import DotOptions, render_dot
+    """The DOT text topodoc's HTML builder generates for each of :data:`DIAGRAMS`: fitted to
+    the page as the extension fits it (:mod:`topodoc.diagrams.fit`)."""
+    from topodoc.diagrams.dot import DotOptions
+    from topodoc.diagrams.fit import fitted
     from topodoc.diagrams.views import select
 
     out = []
     for diagram in DIAGRAMS:
         legend = dict(diagram.options).get("legend", "on") == "on"
-        out.append(render_dot(model, select(model, diagram.selection(model)),
-                              DotOptions(theme="light", legend=legend, tooltip=True)).source)
+        out.append(fitted(model, select(model, diagram.selection(model)),
+                          DotOptions(theme="light", legend=legend, tooltip=True)).graph.source)
     return out
 
 
@@ -273,7 +275,7 @@ def _edit_target(sources: list[str]) -> tuple[str, int]:
     """A VM drawn as its own node in the most diagrams (and named in no other), and how
     many diagrams draw it."""
     counts: dict[str, int] = {}
-    node = re.compile(r'^\s*"([^"]+)" \[id="\1", label="[^"]*\\n\d+ vCPU', re.M)
+    node = re.compile(r'^\s*"([^"]+)" \[id="\1", label=<[^<]*<br/>\d+ vCPU', re.M)
     for source in sources:
         for vm in set(node.findall(source)):
             counts[vm] = counts.get(vm, 0) + 1

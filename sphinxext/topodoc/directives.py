@@ -92,7 +92,7 @@ class DiagramDirective(TopoDirective):
         "layers": id_list, "kinds": id_list, "tags": id_list, "include": id_list,
         "exclude": id_list, "root": directives.unchanged, "depth": directives.unchanged,
         "direction": directives.unchanged, "title": directives.unchanged,
-        "legend": directives.unchanged,
+        "level": directives.unchanged, "legend": directives.unchanged,
         "caption": directives.unchanged, "alt": directives.unchanged, "align": align_spec,
         "name": directives.unchanged, "class": directives.class_option,
     }
@@ -107,6 +107,8 @@ class DiagramDirective(TopoDirective):
             given["root"] = self.options["root"].strip() or None
         if "direction" in self.options:
             given["direction"] = self.options["direction"].strip().upper()
+        if "level" in self.options:
+            given["level"] = self.options["level"].strip().lower()
         if "depth" in self.options:
             depth = self.options["depth"].strip()
             if not depth.isdigit():

@@ -49,7 +49,7 @@ def core_words() -> set[str]:
     kinds and their titles and nouns, legend words, impact words, CPU and disk templates,
     drift states, statuses and levels (``scripts/catalog.py`` puts them in the catalog)."""
     from topodoc.analysis.impact_text import COLUMNS
-    from topodoc.diagrams.style import RELATIONS
+    from topodoc.diagrams.style import BADGES, RELATIONS, WORDS
     from topodoc.drift.reports.markdown import STATUS_TEXT
     from topodoc.drift.resources import SOURCE_STATUSES
     from topodoc.drift.severity import LEVELS
@@ -63,7 +63,8 @@ def core_words() -> set[str]:
         *(header.capitalize() for _key, header in COLUMNS), "nothing else",
         *(word for kind in REGISTRY
           for word in (kind.name.replace("_", " "), kind.title, kind.singular, kind.plural)),
-        "collapsed objects", "Legend", *(name for name, *_style in RELATIONS.values()),
+        *WORDS.values(), *(name for name, *_style in RELATIONS.values()),
+        *(name for *_badge, name in BADGES.values()),
         CPU_SHAPE, CPU_COUNT, IN_POOL, SIZE_UNKNOWN,
         *STATUS_TEXT.values(), *STATES, *SOURCE_STATUSES, *LEVELS, *VALUE_WORDS,
     }

@@ -3,7 +3,8 @@ sources (``builder-inited``), the way autosummary does.
 
 ``<reference_dir>/index.rst`` lists the kinds, ``<reference_dir>/<kind>.rst`` the objects of
 one kind, and ``<reference_dir>/<kind>/<id>.rst`` is an object's page: its card (the entry
-that ``:topo:ref:`` and ``:ref:`` links lead to) and a diagram focused on it. A file is
+that ``:topo:ref:`` and ``:ref:`` links lead to) and a diagram of it and its direct neighbours
+(``:depth: 1``: never the whole lab). A file is
 only rewritten when its text changes; files of objects that are gone are removed. The
 directory is the extension's alone: a marker file says so, and a directory without it is
 never written to.
@@ -54,7 +55,7 @@ def object_page(obj: Obj) -> str:
     text = ":orphan:\n\n" + HEADER + _heading(obj.title, "=") + \
         f"\n.. topodoc-object:: {obj.id}\n"
     if BY_NAME[obj.kind].page_diagram:
-        text += f"\n.. topodoc-diagram::\n   :root: {obj.id}\n   :direction: LR\n" \
+        text += f"\n.. topodoc-diagram::\n   :root: {obj.id}\n   :depth: 1\n" \
                 f"   :alt: {_one_line(obj.title)}\n"
     return text
 

@@ -27,6 +27,7 @@ from pathlib import Path
 from urllib.parse import urlsplit, urlunsplit
 
 from docutils import nodes
+from sphinx.builders import Builder
 from sphinx.ext.graphviz import (
     ClickableMapDefinition,
     man_visit_graphviz,
@@ -104,6 +105,22 @@ def links_from_images(svg: str, translator: SphinxTranslator) -> str:
     return HREF.sub(relative, svg)
 
 
+def image_path(builder: Builder, code: str, options: dict, fmt: str) -> Path:
+    """Where Sphinx's graphviz cache keeps the image of ``code`` drawn with ``options``."""
+    config = builder.config
+    key = "".join((code, str(options), str(config.graphviz_dot), str(config.graphviz_dot_args)))
+    name = f"{PREFIX}-{sha1(key.encode(), usedforsecurity=False).hexdigest()}.{fmt}"
+    return Path(builder.outdir, builder.imagedir, name)
+
+
+def cached_svg(builder: Builder, code: str, options: dict) -> bytes | None:
+    """The SVG of ``code`` drawn in an earlier build, if it is still in the cache."""
+    try:
+        return image_path(builder, code, options, "svg").read_bytes()
+    except OSError:
+        return None
+
+
 def cached_image(translator: SphinxTranslator, node: topodoc_graph, fmt: str
                  ) -> tuple[str, Path] | None:
     """The image of ``node`` in Sphinx's graphviz cache, drawn now when missing.
@@ -111,15 +128,14 @@ def cached_image(translator: SphinxTranslator, node: topodoc_graph, fmt: str
     ``None`` (and a warning at the diagram) when Graphviz fails or runs out of time.
     """
     builder = translator.builder
-    config = builder.config
     code, options = node["code"], node["options"]
-    key = "".join((code, str(options), str(config.graphviz_dot), str(config.graphviz_dot_args)))
-    name = f"{PREFIX}-{sha1(key.encode(), usedforsecurity=False).hexdigest()}.{fmt}"
-    outfn = Path(builder.outdir, builder.imagedir, name)
+    outfn = image_path(builder, code, options, fmt)
+    name = outfn.name
     if not outfn.is_file():
         timeout = topo_domain(builder.env).settings.layout_timeout
         try:
-            image = run_dot(code, fmt, timeout_s=timeout)
+            laid_out = node.get("svg") if fmt == "svg" else None  # by the fitting, kept
+            image = laid_out or run_dot(code, fmt, timeout_s=timeout)
             image_map = run_dot(code, "cmapx", timeout_s=timeout) if fmt == "png" else None
         except DotTimeout:
             warn("timeout", f"Graphviz took longer than {timeout:g} s "

@@ -11,6 +11,7 @@ import shutil
 import figures
 import figures_dot
 import figures_needs
+import figures_readability
 import figures_sphinx
 import pytest
 import run
@@ -64,6 +65,15 @@ def test_dot_layout_rows_at_50000_check_the_budget(ctx: figures.Context, monkeyp
     layout = [r for r in rows if r.name.startswith("dot layout")]
     assert len(layout) == 5 and all(r.target_s == 5.0 and r.floor_s is None for r in layout)
     assert all(r.passed for r in layout), [r.note for r in layout]  # tiny graphs lay out fast
+
+
+def test_readability_rows(ctx: figures.Context) -> None:
+    rows = figures_readability.readability(ctx, SIZE)
+    views = ["kubernetes", "lab", "openstack", "physical", "storage"]
+    check_rows(rows, [*(f"readability: view {v}" for v in views), "readability: overview",
+                      "readability: reference pages (105 sampled)"])
+    assert all(r.floor_name is None and "text " in r.note for r in rows)
+    assert all(r.passed for r in rows), [(r.name, r.note) for r in rows if not r.passed]
 
 
 def test_sphinx_rows(ctx: figures.Context) -> None:

@@ -8,7 +8,7 @@ from pathlib import Path
 import pytest
 
 from tests.support.files import write_files
-from tests.support.paths import LAB
+from tests.support.paths import EXAMPLE, LAB
 from topodoc.model.objects import Model
 
 from .topologies import SMALL, big_yaml, load_valid
@@ -18,6 +18,12 @@ from .topologies import SMALL, big_yaml, load_valid
 def lab() -> Model:
     """The frozen copy of the example lab."""
     return load_valid(LAB)
+
+
+@pytest.fixture(scope="session")
+def example() -> Model:
+    """The example lab as the site shows it (its views: the overview, the stack, ...)."""
+    return load_valid(EXAMPLE)
 
 
 @pytest.fixture

@@ -8,7 +8,7 @@ import pytest
 
 from topodoc.diagrams.dot import DotOptions, quote, render_dot
 from topodoc.diagrams.graphviz import graph_size
-from topodoc.diagrams.style import DEFAULT_FONT
+from topodoc.diagrams.style import DEFAULT_FONT, RELATIONS
 from topodoc.diagrams.views import Selection, select, selection_for_view
 
 from .topologies import load_valid, shuffled_small
@@ -19,18 +19,21 @@ def draw(model, options: DotOptions | None = None, **selection):
 
 
 def boxes_around(source: str) -> dict[str, list[str]]:
-    """Node name -> the boxes (``cluster_*`` subgraphs) it is written in, outermost first."""
+    """Node name, or box name (``cluster_*`` subgraph) -> the boxes it is written in,
+    outermost first (not the invisible ``cluster_group:*`` boxes that only lay out siblings
+    joined by edges)."""
     stack: list[str] = []
     out: dict[str, list[str]] = {}
     for line in source.splitlines():
         text = line.strip()
         if match := re.match(r'subgraph "(cluster_[^"]+)" \{$', text):
+            out[match[1]] = [b for b in stack if not b.startswith("cluster_group:")]
             stack.append(match[1])
         elif text == "}":
             if stack:
                 stack.pop()
         elif match := re.match(r'"([^"]+)" \[', text):
-            out[match[1]] = list(stack)
+            out[match[1]] = [b for b in stack if not b.startswith("cluster_group:")]
     return out
 
 
@@ -43,10 +46,12 @@ def test_vm_inside_host_and_nested_vm_inside_vm(small):
     graph = draw(small)
     around = boxes_around(graph.source)
     assert around["v2"] == ["cluster_s1", "cluster_rack-a", "cluster_h1", "cluster_v1"]
-    assert around["v1"] == ["cluster_s1", "cluster_rack-a", "cluster_h1", "cluster_v1"]
-    assert around["h1"] == ["cluster_s1", "cluster_rack-a", "cluster_h1"]
+    # a box is titled by its own label: the object is no separate node inside it
+    assert "v1" not in around and "h1" not in around
+    assert around["cluster_v1"] == ["cluster_s1", "cluster_rack-a", "cluster_h1"]
+    assert around["cluster_h1"] == ["cluster_s1", "cluster_rack-a"]
     assert around["k1"] == [] and around["net1"] == []
-    assert 'graph [id="cluster:v1"' in graph.source
+    assert 'graph [id="cluster:v1", label=<<b>v1</b><br/>4 vCPU, 16GiB<br/>' in graph.source
     assert graph.nodes == tuple(sorted(small.objects))
 
 
@@ -57,30 +62,47 @@ def test_lab_second_level_vms_in_first_level_vms(lab):
     assert around["os-ctl-1"] == ["cluster_zcloud"]
 
 
-def test_edges_have_ids_styles_and_member_roles(small):
+def test_edges_have_ids_styles_and_member_roles_are_badges(small):
     source = draw(small).source
-    assert ('"k1" -> "v2" [id="k1->v2:member", style="solid", arrowhead="normal", '
-            'label="control-plane, etcd"];') in source
-    assert '"web" -> "db" [id="web->db:depends_on", style="dashed"' in source
-    assert '"h1" -> "power-a" [id="h1->power-a:in_domain"' in source
+    # many-to-one relations are badges in the member's own label, in the hub's colour
+    assert '"k1" -> "v2"' not in source and "k1->v2:member" not in source
+    assert '<font color="#8f4700">\u25c6 k1: control-plane, etcd</font>' in node_attrs(source,
+                                                                                     "v2")
+    h1 = next(line for line in source.splitlines() if 'id="cluster:h1"' in line)
+    assert '<font color="#8c5400">\u25a2 power-a</font>' in h1  # its other failure domain
+    assert '<font color="#176560">\u25b1 net1</font>' in h1  # its network
+    assert '"h1" -> "power-a"' not in source and '"h1" -> "net1"' not in source
+    # between things in different boxes an edge follows the layout, it does not rank it
+    assert ('"web" -> "db" [id="web->db:depends_on", style="dashed", arrowhead="normal", '
+            'constraint="false", tooltip="web \u2192 db: depends on"];') in source
+    # an edge to a box ends at the box (compound edge), not at a node inside it
+    assert 'id="pool1->v1:used_by", style="dotted", arrowhead="normal", color="#555555", ' \
+        'lhead="cluster_v1"' in source
     assert '"v1" -> "h1"' not in source  # placement is nesting, not an edge
+    # things joined by an edge are ranked by it in an invisible box with a tooltip of its own
+    assert ('graph [id="cluster:group:pool1", label="", style="invis", margin="0", '
+            'tooltip="pool1, v1"];') in source
+    edges = [line for line in source.splitlines() if " -> " in line]
+    assert edges and not any(re.search(r"\blabel=", line) for line in edges)
 
 
 def test_nodes_have_id_label_tooltip_and_link(small):
     graph = draw(small, DotOptions(link=lambda i: None if i == "v3" else f"objects.html#{i}"))
-    v1 = node_attrs(graph.source, "v1")
-    assert 'id="v1", label="v1\\n4 vCPU, 16GiB"' in v1
+    v1 = next(line for line in graph.source.splitlines() if 'id="cluster:v1"' in line)
     assert 'URL="objects.html#v1", target="_top"' in v1
     assert ('tooltip="kind: vm\\nid: v1\\nruns on: h1\\nplatform: libvirt\\nvCPU: 4\\n'
             'memory: 16GiB\\nnested virtualization: yes\\naddresses: 10.0.0.11 on net1"') in v1
-    h1 = node_attrs(graph.source, "h1")
-    assert 'label="主机 一\\n16 CPUs, 64GiB"' in h1
+    v2 = node_attrs(graph.source, "v2")
+    assert 'id="v2", label=<v2<br/>2 vCPU, 4GiB<br/>' in v2
+    h1 = next(line for line in graph.source.splitlines() if 'id="cluster:h1"' in line)
+    assert 'label=<<b>主机 一</b><br/>16 CPUs, 64GiB<br/>' in h1
     assert "CPU: 1x8x2 = 16 logical CPUs" in h1
     assert "URL" not in node_attrs(graph.source, "v3")
     assert "v2 (host h1)" not in h1
-    assert "runs on: v1 (host h1)" in node_attrs(graph.source, "v2")
+    assert "runs on: v1 (host h1)" in v2
     plain = draw(small, DotOptions(tooltip=False)).source
-    assert "tooltip" not in node_attrs(plain, "v1") and "URL" not in plain
+    assert "tooltip" not in node_attrs(plain, "v2") and "URL" not in plain
+    assert "tooltip" not in plain
 
 
 def test_font_is_set_on_graph_nodes_and_edges(small):
@@ -103,8 +125,13 @@ def test_themes(small):
 def test_legend_lists_what_is_drawn(small, lab):
     source = draw(small).source
     legend = node_attrs(source, "topodoc:legend")
-    for name in ("host", "VM", "container", "cluster", "member (roles)", "depends on"):
+    for name in ("host", "VM", "container", "cluster", "member of cluster (roles)",
+                 "depends on", "used by", "box: what runs on or in it"):
         assert f">{name}</td>" in legend
+    # one entry per line that looks different: style and arrowhead, whatever the colour
+    samples = re.findall(r'<td><font color="[^"]+">([^<]+)</font></td>', legend)
+    assert len(samples) == len(set(samples)) >= 5
+    assert len({(s, a) for _, s, a, _ in RELATIONS.values()}) == len(RELATIONS)
     physical = render_dot(lab, select(lab, selection_for_view(lab, "physical"))).source
     assert ">VM</td>" not in node_attrs(physical, "topodoc:legend")
     assert "topodoc:legend" not in draw(small, DotOptions(legend=False)).source
@@ -134,7 +161,8 @@ def test_awkward_names_are_escaped(topology):
             description: "line one\\nline two"
         """)
     source = draw(model).source
-    assert r'label="say \"hi\" \\n <b> &amp; &amp;lt; C:\\"' in node_attrs(source, "odd")
+    assert r'label=<say &quot;hi&quot; \n &lt;b&gt; &amp; &amp;lt; C:\>' in \
+        node_attrs(source, "odd")
     assert r"description: line one\nline two" in node_attrs(source, "odd")
 
 
@@ -159,16 +187,17 @@ def test_collapse_keeps_a_big_lab_within_budget(big):
     assert nodes - 1 <= 300  # the legend is not counted
     summaries = re.findall(r'^\s*"(collapsed:[^"]+)" \[', graph.source, re.MULTILINE)
     assert len(summaries) == len(graph.collapsed) > 0
-    assert len(graph.nodes) + len(summaries) == nodes - 1
+    boxes = graph.source.count('subgraph "cluster_')  # an object with things inside: a box
+    assert len(graph.nodes) + len(summaries) == nodes - 1 + boxes
     assert graph.collapsed[0].startswith("h00: 66 VMs with the same relations (vm-0020, "
                                          "vm-0040, vm-0080, ...) drawn as one node")
-    # hidden members' edges go to the node standing for them, counted
-    assert '"k00" -> "collapsed:vm-0020" [id="k00->collapsed:vm-0020:member"' in graph.source
-    assert 'label="worker x66"' in graph.source
+    # hidden members carry their cluster's badge on the node standing for them
+    assert "k00->collapsed:vm-0020:member" not in graph.source
+    summary = node_attrs(graph.source, "collapsed:vm-0020")
+    assert "\u25c6 k00: worker</font>" in summary
     assert boxes_around(graph.source)["collapsed:vm-0020"] == ["cluster_h00"]
     assert "vm-0020" not in graph.nodes and "h00" in graph.nodes
-    tooltip = node_attrs(graph.source, "collapsed:vm-0020")
-    assert 'label="66 VMs"' in tooltip and ", and 36 more" in tooltip
+    assert 'label=<66 VMs<br/>' in summary and ", and 36 more" in summary
 
 
 def test_collapse_goes_up_a_level_when_needed(big):

@@ -52,7 +52,7 @@ def fake_tool(folder: Path, name: str, script: str) -> None:
 def test_svg_nodes_have_links_tooltips_and_chinese_text(lab):
     svg = svg_of(lab, selection_for_view(lab, "zcloud-stack"),
                  link=lambda i: f"objects.html#obj-{i}")
-    node = group(svg, "zcloud")
+    node = group(svg, "cluster:zcloud")  # a box, titled by its own label, links to its page
     link = node.find(f".//{SVG}a")
     assert link.get(f"{XLINK}href") == "objects.html#obj-zcloud"
     assert link.get("target") == "_top"
@@ -110,14 +110,16 @@ def test_png_pdf_and_image_map(small):
     assert run_dot(graph.source, "pdf").startswith(b"%PDF")
     image_map = run_dot(graph.source, "cmapx").decode()
     assert re.search(r'<map id="topodoc_[0-9a-f]{12}" name="topodoc_[0-9a-f]{12}">', image_map)
-    assert re.search(r'<area shape="\w+" id="v1" href="objects.html#v1" target="_top"',
+    assert re.search(r'<area shape="\w+" id="v2" href="objects.html#v2" target="_top"',
                      image_map)
+    assert re.search(r'<area shape="rect" (id="cluster:h1" )?href="objects.html#h1" '
+                     r'target="_top" title="kind: host', image_map)  # a box links too
 
 
 def test_timeout_stops_dot_quickly(big):
     source = render_dot(big, select(big, Selection()), DotOptions(node_budget=10**6)).source
     start = time.monotonic()
-    with pytest.raises(DotTimeout, match=r"did not finish within 0.2 s \(2032 nodes"):
+    with pytest.raises(DotTimeout, match=r"did not finish within 0.2 s \(2012 nodes"):
         run_dot(source, "svg", timeout_s=0.2)
     assert time.monotonic() - start < 3
 

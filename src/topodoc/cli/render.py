@@ -18,6 +18,7 @@ from topodoc.cli.common import (
 )
 from topodoc.cli.options import seconds_problem
 from topodoc.diagrams.dot import DotOptions, cjk_font_available, render_dot, run_dot
+from topodoc.diagrams.fit import fitted
 from topodoc.diagrams.style import THEMES
 from topodoc.diagrams.views import LAYERS, Selection, select, selection_for_view
 from topodoc.model.objects import Model
@@ -60,6 +61,9 @@ def add_parser(subparsers: argparse._SubParsersAction) -> None:
     p.add_argument("--exclude", action="append", metavar="ID",
                    help="leave out this object and what is placed on it")
     p.add_argument("--direction", metavar="DIR", help="layout direction: TB, LR, BT or RL")
+    p.add_argument("--level", metavar="LEVEL",
+                   help="detail (every object), overview (hosts, clusters and networks, with "
+                   "counts) or stack (bands: hosts, each level of VMs, clusters)")
     p.add_argument("--title", help="the diagram's title")
     p.add_argument("--theme", choices=THEMES, default="light",
                    help="colours for a light or a dark page (default: light)")
@@ -89,7 +93,9 @@ def cmd_render(args: argparse.Namespace) -> int:
     model = load_valid(args.path).model
     with gcpause.paused():  # allocates much, makes no reference cycles
         selected = select(model, _selection(model, args))
-        graph = render_dot(model, selected, options)
+        # laid out to fit a page's column, as on the site (DOT alone: no layout is run)
+        fit = None if fmt == "dot" else fitted(model, selected, options, timeout_s=args.timeout)
+        graph = fit.graph if fit else render_dot(model, selected, options)
     if graph.collapsed:
         listed = ":" if args.show_collapsed else "; --show-collapsed lists them"
         _warn(f"{plural(len(graph.collapsed), 'group')} of objects drawn as one node to keep "
@@ -100,8 +106,9 @@ def cmd_render(args: argparse.Namespace) -> int:
     if fmt in ("png", "pdf") and _CJK.search(graph.source) and not cjk_font_available():
         _warn("no font for Chinese (CJK) text is installed: it shows as empty boxes in "
               f"{fmt.upper()} (Debian: apt-get install fonts-wqy-microhei); SVG is not affected")
-    data = graph.source.encode("utf-8") if fmt == "dot" else run_dot(
-        graph.source, fmt, timeout_s=args.timeout)
+    data = graph.source.encode("utf-8") if fmt == "dot" else \
+        fit.svg if fit and fit.svg and fmt == "svg" else run_dot(
+            graph.source, fmt, timeout_s=args.timeout)
     write_output(args.output, data)
     print(f"wrote {args.output} ({plural(len(graph.nodes), 'object')}"
           f"{', some collapsed' if graph.collapsed else ''})", file=sys.stderr)
@@ -112,12 +119,13 @@ def _selection(model: Model, args: argparse.Namespace) -> Selection:
     """The named view changed by the options given, or the options alone."""
     given = Selection.from_options(
         layers=args.layer, kinds=args.kind, tags=args.tag, root=args.root, depth=args.depth,
-        include=args.include, exclude=args.exclude, direction=args.direction, title=args.title)
+        include=args.include, exclude=args.exclude, direction=args.direction, title=args.title,
+        level=args.level)
     if not args.view:
         return given
     names = {"layer": "layers", "kind": "kinds", "tag": "tags", "root": "root",
              "depth": "depth", "include": "include", "exclude": "exclude",
-             "direction": "direction", "title": "title"}
+             "direction": "direction", "title": "title", "level": "level"}
     changed = {field: getattr(given, field) for option, field in names.items()
                if getattr(args, option) is not None}
     return replace(selection_for_view(model, args.view), **changed)

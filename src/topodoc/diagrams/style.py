@@ -67,26 +67,59 @@ SHAPES: dict[str, tuple[str, str]] = {
     COLLAPSED: ("folder", "filled,dashed"),
 }
 
-#: Per relation: its name in the legend, line style, arrowhead, and the kind whose colour it
-#: takes ("" for the theme's edge colour).
+#: Per relation drawn as an edge: its name in the legend, line style, arrowhead, and the kind
+#: whose colour it takes ("" for the theme's edge colour). No two relations share both line
+#: style and arrowhead (colours alone can look alike: the theme's edge grey and storage's), so
+#: each has a legend entry of its own.
 RELATIONS: dict[str, tuple[str, str, str, str]] = {
-    "member": ("member (roles)", "solid", "normal", ""),
     "depends_on": ("depends on", "dashed", "normal", ""),
     "etcd": ("uses etcd", "bold", "normal", "cluster"),
-    "managed_by": ("managed by", "dotted", "vee", ""),
     "runs_on": ("runs on", "solid", "normal", "service"),
-    "attached": ("attached to", "solid", "none", "network"),
-    "parent": ("inside", "bold", "normal", "network"),
+    "parent": ("inside", "bold", "empty", "network"),
     "uses": ("disk in pool", "dashed", "empty", "storage"),
-    "provided_by": ("provided by", "dashed", "normal", "storage"),
-    "backing": ("backed by", "dashed", "empty", "storage"),
-    "used_by": ("used by", "dashed", "normal", "storage"),
-    "in_domain": ("in failure domain", "dotted", "normal", "failure_domain"),
+    "provided_by": ("provided by", "solid", "empty", "storage"),
+    "backing": ("backed by", "dotted", "empty", "storage"),
+    "used_by": ("used by", "dotted", "normal", "storage"),
 }
-#: Relations that do not pull what they join onto different ranks (dot's ``constraint``).
-LOOSE = ("managed_by",)
-#: Line styles as the legend draws them.
-LINE_SAMPLES = {"solid": "────", "dashed": "─ ─ ─", "dotted": "· · · ·", "bold": "━━━━"}
+#: Relations from many objects to one (a cluster's members, a network's machines, a VM's
+#: manager, a host's other failure domains) are not edges: the object carries a badge, a line
+#: in its own label naming the hub, in the hub's colour. Per relation: the badge's marker, the
+#: hub's kind (its colour), whether the hub is the relation's source, and the legend's words.
+BADGES: dict[str, tuple[str, str, bool, str]] = {
+    "member": ("\u25c6", "cluster", True, "member of cluster (roles)"),
+    "managed_by": ("\u25c7", "cluster", False, "managed by"),
+    "attached": ("\u25b1", "network", False, "attached to network"),
+    "in_domain": ("\u25a2", "failure_domain", False, "in failure domain"),
+}
+#: A badge's text colour, per theme and hub kind, where the kind's line colour is too light
+#: for text (contrast >= 4.5:1 on every fill and box of the theme); else the line colour.
+BADGE_TEXT: dict[str, dict[str, str]] = {
+    "light": {"cluster": "#8f4700", "network": "#176560", "failure_domain": "#8c5400"},
+    "dark": {},
+}
+#: Badges one node shows at most; the rest are counted.
+MAX_BADGES = 5
+#: Roles one badge names at most.
+MAX_ROLES = 3
+#: Line styles as the legend draws them, and arrowheads.
+LINE_SAMPLES = {"solid": "\u2500\u2500\u2500", "dashed": "\u2500 \u2500 ",
+                "dotted": "\u00b7 \u00b7 \u00b7 ", "bold": "\u2501\u2501\u2501"}
+ARROW_SAMPLES = {"normal": "\u25b6", "empty": "\u25b7", "vee": "\u276f", "none": ""}
+
+#: Every generated word a diagram shows, by message id: the one place to translate them.
+WORDS: dict[str, str] = {
+    "legend": "Legend",
+    "collapsed": "collapsed objects",
+    "box": "box: what runs on or in it",
+    "more": "+{count} more",
+    "on": "on {title}",
+    "band_hosts": "physical hosts",
+    "band_first": "first-level VMs",
+    "band_second": "second-level VMs",
+    "band_deeper": "VMs at level {level}",
+    "band_clusters": "clusters",
+}
+
 
 def dark_colours() -> dict[str, str]:
     """Each colour of the light theme -> the same part's colour in the dark theme: a drawing

@@ -38,18 +38,26 @@ site. Every other relation between shown objects is an :class:`Edge`.
 from __future__ import annotations
 
 import weakref
+from collections import Counter
 from collections.abc import Iterable, Iterator, Mapping
-from dataclasses import dataclass, replace
+from dataclasses import dataclass, field, replace
 
 from topodoc.errors import TopodocError
 from topodoc.model.graph import references
-from topodoc.model.kinds import KINDS, MACHINE_KINDS
+from topodoc.model.kinds import KINDS, MACHINE_KINDS, count_noun
 from topodoc.model.objects import Cluster, Model, Obj
 from topodoc.util.suggest import unknown_name
 
 LAYERS = ("physical", "virtualization", "openstack", "kubernetes", "storage", "services",
           "failure-domains", "network")
 DIRECTIONS = ("TB", "LR", "BT", "RL")
+#: ``detail``: every selected object; ``overview``: sites, failure domains, hosts, clusters and
+#: networks only, each host counting what runs on it, relations of what they hold lifted to
+#: them; ``stack``: the selected machines in bands, physical hosts first, then each level of
+#: virtualization, then clusters (see :mod:`topodoc.diagrams.dot`).
+LEVELS = ("detail", "overview", "stack")
+#: The kinds an overview shows.
+OVERVIEW_KINDS = ("site", "failure_domain", "host", "cluster", "network")
 #: Relations from an object to what it is drawn inside of (when that is shown).
 CONTAINMENT = ("runs_on", "provided_by", "in_domain", "parent")
 
@@ -71,6 +79,7 @@ class Selection:
     exclude: tuple[str, ...] = ()
     direction: str = "TB"
     title: str = ""
+    level: str = "detail"
 
     def __post_init__(self) -> None:
         for what, values, known in (("layer", self.layers, LAYERS), ("kind", self.kinds, KINDS)):
@@ -79,6 +88,8 @@ class Selection:
                     raise ViewError(unknown_name(what, value, known))
         if self.direction not in DIRECTIONS:
             raise ViewError(unknown_name("direction", self.direction, DIRECTIONS))
+        if self.level not in LEVELS:
+            raise ViewError(unknown_name("level", self.level, LEVELS))
         if self.depth is not None and (type(self.depth) is not int or self.depth < 0):
             raise ViewError(f"depth must be a whole number >= 0, not {self.depth!r}")
 
@@ -88,7 +99,7 @@ class Selection:
                      tags: str | Iterable[str] | None = None, root: str | None = None,
                      depth: int | str | None = None, include: str | Iterable[str] | None = None,
                      exclude: str | Iterable[str] | None = None, direction: str | None = None,
-                     title: str | None = None) -> Selection:
+                     title: str | None = None, level: str | None = None) -> Selection:
         """A selection from loosely typed options (a directive's, a command line's).
 
         Lists may be strings separated by commas or spaces; ``depth`` may be a string;
@@ -102,7 +113,7 @@ class Selection:
         return cls(layers=_names(layers), kinds=_names(kinds), tags=_names(tags),
                    root=(root or "").strip() or None, depth=depth, include=_names(include),
                    exclude=_names(exclude), direction=(direction or "TB").strip().upper(),
-                   title=title or "")
+                   title=title or "", level=(level or "detail").strip().lower())
 
 
 def _names(value: str | Iterable[str] | None) -> tuple[str, ...]:
@@ -124,7 +135,7 @@ def selection_for_view(model: Model, view_id: str) -> Selection:
                                      known_as="views and layers"))
     return Selection(layers=view.layers, kinds=view.kinds, tags=view.tags, root=view.root,
                      depth=view.depth, include=view.include, exclude=view.exclude,
-                     direction=view.direction, title=view.title)
+                     direction=view.direction, title=view.title, level=view.level)
 
 
 @dataclass(frozen=True)
@@ -151,6 +162,7 @@ class Selected:
     children: Mapping[str, tuple[str, ...]]  # the inverse, sorted
     roots: tuple[str, ...]  # shown objects inside of nothing, sorted
     edges: tuple[Edge, ...]  # sorted by source, target, relation
+    notes: Mapping[str, str] = field(default_factory=dict)  # id -> one more line in its label
 
     def ancestors(self, obj_id: str) -> list[str]:
         """The boxes ``obj_id`` is drawn inside of, innermost first."""
@@ -183,6 +195,8 @@ def select(model: Model, selection: Selection) -> Selected:
     kept |= set(selection.include)
     for excluded in selection.exclude:
         kept -= {excluded, *model.descendants(excluded)}
+    if selection.level == "overview":
+        return _overview(model, selection, kept)
     return _selected(model, selection, kept)
 
 
@@ -465,3 +479,38 @@ def inputs(model: Model, selected: Selected) -> tuple[set[str], set[str]] | None
             if obj.kind == "host" and obj.site:
                 fields.add(obj.site)
     return fields, followed
+def _overview(model: Model, selection: Selection, kept: set[str]) -> Selected:
+    """The overview of ``kept``: its groups, hosts, clusters and networks; every relation of
+    what runs on a host is drawn as the host's (a cluster's members, a VM's network), and each
+    host counts what runs on it."""
+    shown = {i for i in kept if model.objects[i].kind in OVERVIEW_KINDS}
+    overview = _selected(model, selection, shown)
+
+    def lifted(obj_id: str) -> str | None:
+        return obj_id if obj_id in shown else model.physical_host(obj_id) \
+            if model.physical_host(obj_id) in shown else None
+
+    labels: dict[tuple[str, str, str], list[str]] = {}
+    refs = _relations(model).refs
+    for obj_id in sorted(kept):
+        obj = model.objects[obj_id]
+        member_roles: dict[str, list[str]] = {}
+        for member in getattr(obj, "members", ()) if obj.kind == "cluster" else ():
+            member_roles.setdefault(member.machine, []).extend(member.roles)
+        for source, relation, target in refs[obj_id]:
+            if relation in CONTAINMENT and relation != "in_domain" or target not in kept:
+                continue
+            ends = lifted(source), lifted(target)
+            if ends[0] is None or ends[1] is None or ends[0] == ends[1] or (
+                    relation == "in_domain" and ends[1] in overview.ancestors(ends[0])):
+                continue
+            roles = labels.setdefault((ends[0], ends[1], relation), [])
+            roles += member_roles.get(target, ()) if relation == "member" else ()
+    notes = {}
+    for host in (i for i in overview.ids if model.objects[i].kind == "host"):
+        counts = Counter(model.objects[i].kind for i in model.descendants(host))
+        notes[host] = ", ".join(count_noun(counts[k], k) for k in ("vm", "container", "service",
+                                                                    "storage") if counts[k])
+    edges = tuple(Edge(s, r, t, ", ".join(dict.fromkeys(roles)))
+                  for (s, t, r), roles in sorted(labels.items()))
+    return replace(overview, edges=edges, notes=notes)

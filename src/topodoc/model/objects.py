@@ -420,6 +420,7 @@ class View(Located):
     include: tuple[str, ...] = ()
     exclude: tuple[str, ...] = ()
     direction: str = "TB"
+    level: str = "detail"
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)

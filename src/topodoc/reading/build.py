@@ -209,6 +209,7 @@ class _Builder:
             kinds=tuple(item.get("kinds", ())), tags=tuple(item.get("tags", ())),
             root=item.get("root"), depth=item.get("depth"), include=tuple(item.get("include", ())),
             exclude=tuple(item.get("exclude", ())), direction=item.get("direction", "TB"),
+            level=item.get("level", "detail"),
         )
 
     def scenario(self, item: YMap) -> m.Scenario:
