@@ -73,7 +73,8 @@ def installed(dists: dict[str, Path], tmp_path_factory: pytest.TempPathFactory):
     python = root / "env" / "bin" / "python"
     env = {k: v for k, v in os.environ.items() if not k.startswith(("PYTHON", "VIRTUAL_ENV"))}
     env["PIP_DISABLE_PIP_VERSION_CHECK"] = "1"
-    done = _run([str(python), "-m", "pip", "install", "-q", f"{dists['wheel']}[live]"],
+    done = _run([str(python), "-m", "pip", "install", "-q", "--no-compile",
+                 f"{dists['wheel']}[live]"],
                 cwd=root, env=env, timeout=600)
     assert done.returncode == 0, done.stderr[-3000:]
     site = _run([str(python), "-c", "import sysconfig; print(sysconfig.get_paths()['purelib'])"],
