@@ -222,8 +222,9 @@ class ObjectDirective(TopoDirective):
             self.env.domains.standard_domain.note_hyperlink_target(
                 obj.label.lower(), docname, anchor, obj.title)
         entries = [("single", f"{obj_id} ({kind_word(obj.kind)})", anchor, "", None)]
-        if obj.title != obj_id:
-            entries.append(("single", obj.title, anchor, "", None))
+        title = " ".join(obj.title.split())  # one line; a blank name has no entry
+        if title and title != obj_id:
+            entries.append(("single", title, anchor, "", None))
         return [addnodes.index(entries=entries), node]
 
 

@@ -50,13 +50,18 @@ def _heading(text: str, char: str) -> str:
     return f"{text}\n{char * max(column_width(text), 3)}\n"
 
 
+def _title(obj: Obj) -> str:
+    """The object's title on one line; its id when the name is only white space."""
+    return _one_line(obj.title) or obj.id
+
+
 def object_page(obj: Obj) -> str:
     # an orphan: its kind's page links to it, and the navigation stays small in big labs
-    text = ":orphan:\n\n" + HEADER + _heading(obj.title, "=") + \
+    text = ":orphan:\n\n" + HEADER + _heading(_title(obj), "=") + \
         f"\n.. topodoc-object:: {obj.id}\n"
     if BY_NAME[obj.kind].page_diagram:
         text += f"\n.. topodoc-diagram::\n   :root: {obj.id}\n   :depth: 1\n" \
-                f"   :alt: {_one_line(obj.title)}\n"
+                f"   :alt: {_title(obj)}\n"
     return text
 
 
@@ -73,7 +78,7 @@ def kind_page(kind: str, objects: tuple[Obj, ...]) -> str:
                   f"   * - {id_header}", f"     - {name_header}"]
         for obj in objects:
             lines += [f"   * - :topo:{kind}:`{obj.id} <{obj.id}>`",
-                      f"     - {_escape(obj.title)}"]
+                      f"     - {_escape(_title(obj))}"]
     return "\n".join(lines) + "\n"
 
 

@@ -249,8 +249,7 @@ def add_parser(sub) -> None:
         "unverifiable when a source cannot be read.",
         epilog=exit_codes("0  in sync", "1  the lab drifted from the topology",
                           "2  usage or I/O error, the topology has errors, or the scan is "
-                          "incomplete (a source could not be read; an error wins over drift)"),
-        formatter_class=argparse.RawDescriptionHelpFormatter)
+                          "incomplete (a source could not be read; an error wins over drift)"))
     _source_args(p, demo=True)
     mode = p.add_mutually_exclusive_group()
     mode.add_argument("--snapshot", metavar="FILE",
@@ -281,8 +280,7 @@ def add_parser(sub) -> None:
         "'topodoc drift --snapshot FILE'. Secrets are never recorded.",
         epilog=exit_codes("0  written, every source read",
                           "2  usage or I/O error, the topology has errors, or a source could "
-                          "not be read (what was read is written)"),
-        formatter_class=argparse.RawDescriptionHelpFormatter)
+                          "not be read (what was read is written)"))
     _source_args(p)
     p.add_argument("-o", "--output", required=True, metavar="FILE", help="the JSON file to write")
     p.set_defaults(func=cmd_snapshot)

@@ -125,8 +125,23 @@ def cmd_schema(args: argparse.Namespace) -> int:
     return EXIT_OK
 
 
+class HelpFormatter(argparse.HelpFormatter):
+    """Descriptions wrapped to the terminal; a text of several lines (the exit codes) kept
+    as written."""
+
+    def _fill_text(self, text: str, width: int, indent: str) -> str:
+        if "\n" in text:
+            return "\n".join(indent + line for line in text.splitlines())
+        return super()._fill_text(text, width, indent)
+
+
 class Parser(argparse.ArgumentParser):
-    """argparse, with the word ``error:`` highlighted on a terminal."""
+    """argparse, with the word ``error:`` highlighted on a terminal, and
+    :class:`HelpFormatter`."""
+
+    def __init__(self, *args, **kwargs) -> None:
+        kwargs.setdefault("formatter_class", HelpFormatter)
+        super().__init__(*args, **kwargs)
 
     def error(self, message: str):  # type: ignore[override]
         self.print_usage(sys.stderr)
@@ -151,18 +166,16 @@ def build_parser() -> argparse.ArgumentParser:
         "export it, analyse failures, render diagrams, and check the live lab for drift.",
         epilog="Run 'topodoc COMMAND --help' for a command's options and exit codes. "
         "Exit codes: 0 success, 1 the topology has errors or the lab drifted, 2 usage, I/O or "
-        "internal error (also: no command given).",
-        formatter_class=argparse.RawDescriptionHelpFormatter)
+        "internal error (also: no command given).")
     parser.add_argument("--version", action="version", version=f"topodoc {__version__}",
                         help="print topodoc's version and exit")
     sub = parser.add_subparsers(dest="command", metavar="COMMAND", title="commands")
 
-    raw = argparse.RawDescriptionHelpFormatter
     p = sub.add_parser("validate", help="check the topology and list every problem",
                        description="Check the topology: YAML, schema and semantic rules. "
                        "Prints FILE:LINE:COL: SEVERITY: MESSAGE [RULE] per problem, and a "
                        "summary with how many problems the topology silenced on purpose.",
-                       epilog=VALIDATE_EXITS, formatter_class=raw)
+                       epilog=VALIDATE_EXITS)
     add_path_arg(p)
     _format_arg(p)
     p.add_argument("--show-silenced", action="store_true",
@@ -173,7 +186,7 @@ def build_parser() -> argparse.ArgumentParser:
     p = sub.add_parser("export", help="write the resolved model as versioned JSON",
                        description="Write the resolved model as JSON with a format_version. "
                        "The same topology always gives the same bytes.",
-                       epilog=MODEL_EXITS, formatter_class=raw)
+                       epilog=MODEL_EXITS)
     add_path_arg(p)
     p.add_argument("-o", "--output", help="output file (default: standard output)")
     p.set_defaults(func=cmd_export)
@@ -184,7 +197,7 @@ def build_parser() -> argparse.ArgumentParser:
                        "goes down with it, which clusters lose quorum, and what fraction of "
                        "each control plane is lost. On a terminal narrower than the table, one "
                        "block per failure instead.",
-                       epilog=MODEL_EXITS, formatter_class=raw)
+                       epilog=MODEL_EXITS)
     add_path_arg(p)
     p.add_argument("--object", action="append", default=[], metavar="ID",
                    help="analyse this object failing alone (repeatable: one row each)")
@@ -200,8 +213,7 @@ def build_parser() -> argparse.ArgumentParser:
 
     p = sub.add_parser("schema", help="print the topology's JSON Schema",
                        description="Print the JSON Schema of one topology file, for editors "
-                       "and other tools.", epilog=exit_codes("0  printed", "2  usage error"),
-                       formatter_class=raw)
+                       "and other tools.", epilog=exit_codes("0  printed", "2  usage error"))
     p.set_defaults(func=cmd_schema)
 
     render.add_parser(sub)

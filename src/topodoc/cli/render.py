@@ -40,8 +40,7 @@ def add_parser(subparsers: argparse._SubParsersAction) -> None:
         "many (--show-collapsed lists them).",
         epilog=exit_codes("0  written", "1  the topology has errors (nothing written)",
                           "2  bad options, a file cannot be read or written, or Graphviz "
-                          "failed"),
-        formatter_class=argparse.RawDescriptionHelpFormatter)
+                          "failed"))
     p.add_argument("path", nargs="?", default=DEFAULT_PATH,
                    help="topology directory or file (default: topology/)")
     p.add_argument("-o", "--output", required=True, metavar="FILE",

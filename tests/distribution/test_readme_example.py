@@ -83,3 +83,26 @@ def test_the_readme_example_is_true(tmp_path: Path) -> None:
     assert 'href="reference/index.html"' in index
     assert (lab / "_build" / "html" / "reference" / "host" / "zcloud.html").is_file()
     assert "HPE DL360 Gen9" in index  # :ref:`hpe_dl360_gen9` shows the host's name
+
+
+def test_the_pypi_description_s_example_is_true(tmp_path: Path) -> None:
+    """docs/pypi.md (the package's page): its lab validates, its commands run, its page
+    builds with -W."""
+    text = (REPO / "docs" / "pypi.md").read_text(encoding="utf-8")
+    yaml = re.search(r"`topology/lab\.yaml`:\n\n```yaml\n(.*?)```", text, re.S).group(1)
+    (tmp_path / "topology").mkdir()
+    (tmp_path / "topology" / "lab.yaml").write_text(yaml, encoding="utf-8")
+    commands = re.search(r"```console\n(\$ topodoc validate.*?)```", text, re.S).group(1)
+    for line in commands.splitlines():
+        command = line[2:].split("#")[0].strip()
+        code, out = _run(command, tmp_path)
+        assert code == (2 if "--demo" in command else 0), (command, out[-5:])
+    assert (tmp_path / "physical.svg").is_file()
+    conf = re.search(r"```python\n(.*?)```", text, re.S).group(1)
+    page = re.search(r"```rst\n(.*?)```", text, re.S).group(1)
+    (tmp_path / "conf.py").write_text(conf + 'exclude_patterns = ["_build"]\n',
+                                      encoding="utf-8")
+    (tmp_path / "index.rst").write_text("Lab\n===\n\n.. toctree::\n\n   reference/index\n\n"
+                                        + page, encoding="utf-8")
+    code, out = _run("sphinx-build -W . _build/html", tmp_path)
+    assert code == 0, out[-20:]
