@@ -7,21 +7,21 @@ from collections.abc import Callable, Iterator
 
 from docutils import nodes
 
-from topodoc.model.facts import cpu_text, disk_text, os_text
+from topodoc.model.facts import cpu_text, disk_text, os_text, passthrough_text
 from topodoc.model.objects import Cluster, Host, Machine, Obj
 from topodoc.model.sizes import format_size
 from topodoc.tables.table import table_columns
 
 from .context import Context
 from .driftnodes import object_drift
-from .i18n import _, kind_word
-from .markup import Cell, bullets, fields, joined, para, table
+from .i18n import _, kind_word, value
+from .markup import Cell, bullets, fields, joined, para, table, url_cell
 from .nodes import Placeholder
 
 Fields = list[tuple[str, Cell | list[Cell]]]
 #: What a machine's card shows of the capacity table: its guests' load against what it has.
-CAPACITY = ("guests", "cpus", "vcpus", "cpu_ratio", "cpu_limit", "memory", "memory_allocated",
-            "memory_ratio", "memory_limit", "unsized", "over")
+CAPACITY = ("guests", "not_counted", "cpus", "vcpus", "cpu_ratio", "cpu_limit", "memory",
+            "memory_allocated", "memory_ratio", "memory_limit", "unsized", "over")
 Section = tuple[str, nodes.Node]
 
 
@@ -50,6 +50,8 @@ def _common_fields(ctx: Context, obj: Obj) -> Fields:
                       (_("ID"), nodes.literal(obj.id, obj.id))]
     if obj.name:
         fields.append((_("Name"), obj.name))
+    if not obj.active:
+        fields.append((_("Status"), value(obj.status)))
     if obj.label:
         fields.append((_("Label"), nodes.literal(obj.label, obj.label)))
     if obj.tags:
@@ -65,8 +67,10 @@ def _disks(machine: Host | Obj) -> str:
 def _host_fields(ctx: Context, host: Host) -> Fields:
     fields: Fields = [
         (_("Hardware"), " ".join(filter(None, (host.vendor, host.model)))),
-        (_("CPU"), cpu_text(host.cpu, _) if host.cpu else ""), (_("Memory"), _size(host.memory)),
-        (_("Disks"), _disks(host)), (_("OS"), os_text(host)),
+        (_("CPU"), cpu_text(host.cpu, _) if host.cpu else ""),
+        (_("Memory"), _size(host.memory)),
+        (_("Disks"), _disks(host)),
+        (_("OS"), os_text(host)),
         (_("Nested virtualization"), _("yes") if host.nested_virt else _("no")),
     ]
     if host.bmc:
@@ -88,17 +92,22 @@ def _vm_fields(ctx: Context, vm: Obj) -> Fields:
         (_("Placement"), nodes.inline("", "", *joined(_refs(ctx, chain), " → "))),
         (_("Platform"), vm.platform),
         (_("Managed by"), ctx.ref(vm.managed_by) if vm.managed_by else ""),
-        (_("vCPU"), str(vm.vcpu or "")), (_("Memory"), _size(vm.memory)), (_("Disks"), _disks(vm)),
+        (_("vCPU"), str(vm.vcpu or "")), (_("Memory"), _size(vm.memory)),
+        (_("Disks"), _disks(vm)),
+        (_("Passthrough"), ", ".join(passthrough_text(vm.runs_on, p) for p in vm.passthrough)),
         (_("Flavor"), vm.flavor or ""), (_("State"), vm.state or ""),
+        (_("Template"), _("yes") if vm.template else ""),
         (_("Autostart"), "" if vm.autostart is None else _("yes") if vm.autostart else _("no")),
-        (_("Nested virtualization"), _("yes") if vm.nested_virt else ""), (_("OS"), os_text(vm)),
+        (_("Nested virtualization"), _("yes") if vm.nested_virt else ""),
+        (_("OS"), os_text(vm)),
     ]
     return [f for f in fields if f[1]]
 
 
 def _container_fields(ctx: Context, container: Obj) -> Fields:
     fields: Fields = [(_("Runs on"), ctx.ref(container.runs_on)),
-                      (_("Runtime"), container.runtime or ""), (_("Image"), container.image or "")]
+                      (_("Runtime"), container.runtime or ""),
+                      (_("Image"), container.image or "")]
     return [f for f in fields if f[1]]
 
 
@@ -114,7 +123,7 @@ def _cluster_fields(ctx: Context, cluster: Cluster) -> Fields:
 def _service_fields(ctx: Context, service: Obj) -> Fields:
     fields: Fields = [(_("Type"), service.type or ""), (_("Version"), service.version or "")]
     if service.url:
-        fields.append((_("URL"), nodes.reference(service.url, service.url, refuri=service.url)))
+        fields.append((_("URL"), url_cell(service.url)))
     return [f for f in fields if f[1]]
 
 
@@ -128,7 +137,8 @@ def _network_fields(ctx: Context, network: Obj) -> Fields:
 
 
 def _storage_fields(ctx: Context, storage: Obj) -> Fields:
-    fields: Fields = [(_("Type"), storage.type), (_("Provided by"), ctx.ref(storage.provided_by)),
+    fields: Fields = [(_("Type"), storage.type),
+                      (_("Provided by"), ctx.ref(storage.provided_by)),
                       (_("Size"), _size(storage.size)),
                       (_("Replicas"), "" if storage.replicas is None else str(storage.replicas))]
     return [f for f in fields if f[1]]
@@ -157,7 +167,9 @@ def _guest_summary(obj: Obj) -> str:
     if obj.kind == "vm":
         parts = [_("VM"), obj.platform, _("{n} vCPU").format(n=obj.vcpu) if obj.vcpu else "",
                  _size(obj.memory)]
-        if obj.state and obj.state != "running":
+        if obj.not_running:
+            parts.append(_("{why}, not counted").format(why=value(obj.not_running)))
+        elif obj.state and obj.state != "running":
             parts.append(obj.state)
     else:
         parts = [_("container"), obj.runtime or ""]
@@ -180,6 +192,17 @@ def placement_tree(ctx: Context, machine: str, seen: frozenset[str] = frozenset(
         nested = placement_tree(ctx, child, seen | {machine, child})
         items.append(item + ([nested] if nested else []))
     return bullets(items)
+
+
+def _given(ctx: Context, host: str, device: str) -> Cell:
+    """The VMs given ``device`` (with the part each has, and those that do not run)."""
+    parts: list[Cell] = []
+    for vm, item in ctx.model.given.get((host, device), ()):
+        note = ", ".join(p for p in ("" if item.part == "whole" else item.part,
+                                     value(vm.not_running)) if p)
+        parts.append(nodes.inline("", "", ctx.ref(vm.id), nodes.Text(f" ({note})" if note
+                                                                       else "")))
+    return nodes.inline("", "", *joined(parts)) if parts else ""
 
 
 def _roles(cluster: Cluster, machine: str) -> str:
@@ -206,6 +229,12 @@ def _sections(ctx: Context, obj: Obj) -> Iterator[Section]:
         if (row := lab.rows_by("capacity", CAPACITY, "machine").get(obj.id)) is not None:
             headers = {c.key: c.header for c in table_columns("capacity")}
             yield _("Capacity"), table([_(headers[k]) for k in CAPACITY], [row])
+        if devices := getattr(obj, "devices", ()):
+            yield _("Devices"), table((_("Device"), _("Type"), _("PCI"), _("Vendor:device"),
+                                       _("Model"), _("VFs / vGPUs"), _("Given to")), [
+                (d.name, d.type or "", d.pci or "", d.pci_id or "", d.model or "",
+                 " / ".join(str(n or "-") for n in (d.vfs, d.vgpus)) if d.vfs or d.vgpus
+                 else "", _given(ctx, obj.id, d.name)) for d in devices])
         if obj.nics:
             yield _("Networks and addresses"), table((
                 _("Interface"), _("Network"), _("Address"), _("Speed")), [

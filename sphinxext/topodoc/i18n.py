@@ -35,8 +35,10 @@ def kind_word(kind: str) -> str:
     return _(kind.replace("_", " "))
 
 
-#: Values the core writes as words (in table cells, drift values), shown translated.
-VALUE_WORDS = frozenset({"yes", "no", "(none)", "(empty)"})
+#: Values the core writes as words (table cells, drift values, an object's lifecycle),
+#: shown translated.
+VALUE_WORDS = frozenset({"yes", "no", "(none)", "(empty)", "active", "planned", "retired",
+                         "template", "shutoff"})
 
 
 def value(text: str) -> str:
@@ -54,7 +56,7 @@ def core_words() -> set[str]:
     from topodoc.drift.resources import SOURCE_STATUSES
     from topodoc.drift.severity import LEVELS
     from topodoc.drift.states import STATES
-    from topodoc.model.facts import CPU_SHAPE, IN_POOL
+    from topodoc.model.facts import CPU_COUNT, CPU_SHAPE, IN_POOL, SIZE_UNKNOWN
     from topodoc.model.kinds import REGISTRY
     from topodoc.tables.table import TABLES, table_columns
 
@@ -64,6 +66,6 @@ def core_words() -> set[str]:
         *(word for kind in REGISTRY
           for word in (kind.name.replace("_", " "), kind.title, kind.singular, kind.plural)),
         "collapsed objects", "Legend", *(name for name, *_style in RELATIONS.values()),
-        CPU_SHAPE, IN_POOL,
+        CPU_SHAPE, CPU_COUNT, SIZE_UNKNOWN, IN_POOL,
         *STATUS_TEXT.values(), *STATES, *SOURCE_STATUSES, *LEVELS, *VALUE_WORDS,
     }

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Sequence
+from urllib.parse import urlsplit
 
 from docutils import nodes
 
@@ -11,6 +12,21 @@ Cell = nodes.Node | str
 
 def inline(cell: Cell) -> nodes.Node:
     return nodes.Text(cell) if isinstance(cell, str) else cell
+
+
+#: URL schemes that become links; any other URL (``javascript:``, ``data:``, ...) stays text.
+LINK_SCHEMES = ("http", "https")
+
+
+def url_cell(url: str) -> nodes.Node:
+    """``url`` as a link when it is an http(s) URL with a host, else as plain text."""
+    try:
+        parts = urlsplit(url)
+    except ValueError:
+        return nodes.Text(url)
+    if parts.scheme.lower() in LINK_SCHEMES and parts.netloc and url == url.strip():
+        return nodes.reference(url, url, refuri=url)
+    return nodes.Text(url)
 
 
 def para(*cells: Cell) -> nodes.paragraph:

@@ -9,6 +9,7 @@ from typing import Any
 
 from sphinx.config import Config
 
+from topodoc.cli.options import MAX_TIMEOUT_S
 from topodoc.diagrams.style import DEFAULT_FONT
 
 from .warn import warn
@@ -77,8 +78,10 @@ def read_settings(config: Config, confdir: Path) -> Settings:
         node_budget=int(_checked(config, "topodoc_node_budget",
                                  lambda v: _positive(v) and int(v) == v,
                                  "use a whole number >= 1")),
-        layout_timeout=float(_checked(config, "topodoc_layout_timeout", _positive,
-                                      "use a positive number of seconds")),
+        layout_timeout=float(_checked(config, "topodoc_layout_timeout",
+                                      lambda v: _positive(v) and v <= MAX_TIMEOUT_S,
+                                      f"use a number of seconds more than 0 and at most "
+                                      f"{MAX_TIMEOUT_S}")),
         output_format=_checked(config, "topodoc_output_format", FORMATS.__contains__,
                                f"use one of {', '.join(FORMATS)}"),
         reference_dir=reference_dir,

@@ -151,7 +151,7 @@ def test_unknown_key_without_a_close_match_lists_the_allowed_ones(topo, run):
     assert r.where("unknown-key") == "topo/a.yaml:3:14"
     assert r.problem("unknown-key")["message"] == (
         "unknown key 'zzz' in sites[0] (allowed: description, expected_drift, id, label, "
-        "location, name, silence, tags)")
+        "location, name, silence, status, tags)")
 
 
 def test_unknown_top_level_section(topo, run):
@@ -276,7 +276,7 @@ def test_unreadable_file(topo, run, monkeypatch):
     assert r.code == 2
     assert r.where("io") == "topo/b.yaml:1:1"
     assert r.problem("io")["message"] == "cannot read: Permission denied"
-    assert "1 objects in 1 file(s)" in r.err  # a.yaml is still read
+    assert "1 object in 1 file" in r.err  # a.yaml is still read
 
 
 def test_dangling_symlink_is_reported_not_skipped(topo, run):
@@ -318,7 +318,7 @@ def test_includes_are_followed(topo, run):
     })
     r = run("validate", path / "main.yaml")
     assert r.code == 0, r.out + r.err
-    assert "2 objects in 3 file(s)" in r.err
+    assert "2 objects in 3 files" in r.err
 
 
 def test_includes_that_leave_the_topology_directory(topo, run, tmp_path):
@@ -430,7 +430,7 @@ def test_file_over_the_size_limit(topo, run, monkeypatch):
     assert r.where("file-size") == "topo/b.yaml:1:1"
     assert r.problem("file-size")["message"] == \
         "file is 1,318 bytes, over the limit of 1,317 (TOPODOC_MAX_FILE_BYTES)"
-    assert "1 objects in 1 file(s)" in r.err
+    assert "1 object in 1 file" in r.err
     monkeypatch.setenv("TOPODOC_MAX_FILE_BYTES", "1318")
     assert run("validate", path).code == 0
 
@@ -504,7 +504,7 @@ def test_several_problems_in_several_files_in_one_run(topo, run):
         ("topo/e.yaml", "1", "1", "encoding"),
     ]
     assert "did you mean 'home'?" in r.problems[2]["message"]
-    assert "6 error(s), 0 warning(s)" in r.err
+    assert "6 errors, 0 warnings" in r.err
 
 
 def test_json_output_of_bad_input(topo, run):

@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 import re
 import shutil
+import textwrap
 from pathlib import Path
 
 import pytest
@@ -131,7 +132,7 @@ def test_the_error_examples_are_real(tmp_path, run, monkeypatch):
 
 def test_the_silenced_example_is_real(run, monkeypatch):
     monkeypatch.chdir(REPO)
-    real = run("validate", "topology").out.splitlines()
+    real = run("validate", "topology", "--show-silenced").out.splitlines()
     [shown] = [b.strip() for b in blocks(TOPOLOGY_RST, "text") if ": silenced: " in b]
     assert shown in real
 
@@ -168,16 +169,23 @@ def test_cli_validate_json_example(broken_lab, run):
 
 def test_cli_validate_lab_example(run, monkeypatch):
     monkeypatch.chdir(REPO)
-    r = run("validate", "topology/")
-    shown = [b for b in blocks(CLI_RST, "console") if "20 silenced" in b][0].splitlines()
-    matches([line for line in shown[1:] if not line.startswith(("$", "0"))],
-            (r.out + r.err).splitlines())
+    [block] = [b for b in blocks(CLI_RST, "console") if "20 silenced" in b]
+    for command in ("validate topology/", "validate topology/ --show-silenced"):
+        r = run(*command.split())
+        shown = console_output(f".. code-block:: console\n\n{textwrap.indent(block, '   ')}",
+                               f".venv/bin/topodoc {command}")
+        matches([line for line in shown if not line.startswith(("$", "0"))],
+                (r.out + r.err).splitlines())
+    narrow = run("impact", "topology/", "--width", "80").out.splitlines()
+    matches(console_output(CLI_RST, ".venv/bin/topodoc impact topology/ --width 80"), narrow)
+    assert max(len(line) for line in narrow) <= 80
 
 
 @pytest.mark.parametrize("command", [
     "impact topology/",
     "impact topology/ --object zcloud-2 --object z-etcd --object z-k8s-m-1",
     "impact topology/ --object zcloud-2 --format json",
+    "impact topology/ --together zcloud-2 zcloud-3",
     "export topology/ -o lab.json",
 ])
 def test_cli_lab_examples(run, monkeypatch, tmp_path, command):

@@ -59,8 +59,9 @@ def strict_json(text: str):
 
 def test_export_shape(run):
     data = strict_json(export(run, LAB))
-    assert data["format_version"] == FORMAT_VERSION == "1.0"
-    assert list(data) == ["format_version", "generator", "digest", "objects", "views", "live"]
+    assert data["format_version"] == FORMAT_VERSION == "1.1"
+    assert list(data) == ["format_version", "generator", "digest", "objects", "views",
+                          "scenarios", "live"]
     assert data["generator"].startswith("topodoc ")
     assert len(data["digest"]) == 64
     ids = [o["id"] for o in data["objects"]]
@@ -248,7 +249,7 @@ def test_schema_documents_every_section():
     schema = json.loads(schema_text())
     assert set(schema["properties"]) == {
         "version", "include", "sites", "failure_domains", "hosts", "vms", "containers",
-        "clusters", "services", "networks", "storage", "views", "live"}
+        "clusters", "services", "networks", "storage", "views", "scenarios", "live"}
 
 
 def test_schema_is_shipped_in_the_package():

@@ -6,7 +6,7 @@ import json
 
 import pytest
 
-from topodoc.model.sizes import SizeError, format_size, parse_size
+from topodoc.model.sizes import SizeError, close, format_size, parse_size, tolerance, total
 from topodoc.reading.load import load_topology
 from topodoc.reading.rules import RULES, SILENCEABLE
 
@@ -601,7 +601,7 @@ SILENCED = """\
 
 
 def test_silence_is_applied_and_listed(topo, run):
-    r = run("validate", topo({"a.yaml": HOSTS, "b.yaml": SILENCED}))
+    r = run("validate", topo({"a.yaml": HOSTS, "b.yaml": SILENCED}), "--show-silenced")
     assert r.code == 0
     assert r.problems == []
     assert r.out.splitlines() == [
@@ -612,7 +612,7 @@ def test_silence_is_applied_and_listed(topo, run):
         "topo/b.yaml:5:14: silenced: e: 1 of 2 quorum members (member) share host 'h2': losing "
         "it loses quorum [quorum-failure-domain] -- accepted",
     ]
-    assert "0 error(s), 0 warning(s), 3 silenced" in r.err
+    assert "0 errors, 0 warnings, 3 silenced" in r.err
     data = json.loads(run("validate", topo({}), "--format", "json").out)
     assert [(s["rule"], s["reason"], s["silenced_at"]) for s in data["silenced"]] == [
         ("etcd-quorum", "a lab; two members are enough here", "topo/b.yaml:7:9"),
@@ -690,15 +690,14 @@ def test_decimal_and_binary_differ():
     assert parse_size("64GiB") - parse_size("64GB") == 4_719_476_736
 
 
+USE = "(use B, KB, MB, GB, TB, PB, KiB, MiB, GiB, TiB, PiB, or K, M, G, T, P as tools print them)"
+
+
 @pytest.mark.parametrize("text, message", [
-    ("64Gb", "unknown size unit 'Gb' in '64Gb' (use B, KB, MB, GB, TB, PB or KiB, MiB, GiB, "
-             "TiB, PiB); did you mean GB?"),
-    ("64G", "unknown size unit 'G' in '64G' (use B, KB, MB, GB, TB, PB or KiB, MiB, GiB, TiB, "
-            "PiB); did you mean GiB?"),
-    ("64gib", "unknown size unit 'gib' in '64gib' (use B, KB, MB, GB, TB, PB or KiB, MiB, GiB, "
-              "TiB, PiB); did you mean GiB?"),
-    ("64 bananas", "unknown size unit 'bananas' in '64 bananas' (use B, KB, MB, GB, TB, PB or "
-                   "KiB, MiB, GiB, TiB, PiB)"),
+    ("64Gb", f"unknown size unit 'Gb' in '64Gb' {USE}; did you mean GB?"),
+    ("64Gi", f"unknown size unit 'Gi' in '64Gi' {USE}; did you mean GiB?"),
+    ("64gib", f"unknown size unit 'gib' in '64gib' {USE}; did you mean GiB?"),
+    ("64 bananas", f"unknown size unit 'bananas' in '64 bananas' {USE}"),
     ("64", "'64' is not a size: write a number and a unit, e.g. 64GiB or 512GB"),
     ("1.5B", "'1.5B' is not a whole number of bytes"),
     ("1" * 25 + "B", "'1111111111111111111111111B' has too many digits for a size (at most 24)"),
@@ -707,6 +706,24 @@ def test_bad_sizes(text, message):
     with pytest.raises(SizeError) as info:
         parse_size(text)
     assert str(info.value) == message
+
+
+@pytest.mark.parametrize("text, size, slack", [
+    ("258.1G", 2581 * 2**30 // 10, 2**30 // 20),  # as lsblk prints it: binary, rounded
+    ("953.89GiB", round(95389 * 2**30 / 100), 2**30 // 200),  # not a whole number of bytes
+    ("64G", 64 * 2**30, 2**29), ("1.1KiB", 1126, 51),
+])
+def test_sizes_as_tools_print_them_are_approximate(text, size, slack):
+    parsed = parse_size(text)
+    assert (int(parsed), tolerance(parsed), format_size(parsed)) == (size, slack, text)
+
+
+def test_approximate_sizes_compare_within_their_tolerance():
+    assert close(parse_size("258.1G"), parse_size("258.14GiB"))
+    assert not close(parse_size("258.1G"), parse_size("258.2GiB"))
+    assert not close(parse_size("64GiB"), parse_size("64GB"))
+    both = total([parse_size("258.1G"), parse_size("8GiB"), None])
+    assert (format_size(both), tolerance(both)) == ("~266.1GiB", 2**30 // 20)
 
 
 @pytest.mark.parametrize("n, text", [
@@ -719,10 +736,8 @@ def test_format_size(n, text):
 
 
 @pytest.mark.parametrize("memory, message", [
-    ("64Gb", "hosts[0].memory: unknown size unit 'Gb' in '64Gb' (use B, KB, MB, GB, TB, PB or "
-             "KiB, MiB, GiB, TiB, PiB); did you mean GB?"),
-    ("1.5TiBs", "hosts[0].memory: unknown size unit 'TiBs' in '1.5TiBs' (use B, KB, MB, GB, TB, "
-                "PB or KiB, MiB, GiB, TiB, PiB)"),
+    ("64Gb", f"hosts[0].memory: unknown size unit 'Gb' in '64Gb' {USE}; did you mean GB?"),
+    ("1.5TiBs", f"hosts[0].memory: unknown size unit 'TiBs' in '1.5TiBs' {USE}"),
     ("1.5B", "'1.5B' is not a whole number of bytes"),
 ])
 def test_bad_sizes_in_a_topology(topo, run, memory, message):
@@ -730,6 +745,20 @@ def test_bad_sizes_in_a_topology(topo, run, memory, message):
     assert r.code == 1
     assert r.where("size-format") == "topo/a.yaml:4:13"
     assert r.problem("size-format")["message"] == message
+
+
+def test_approximate_memory_is_compared_within_its_tolerance(topo, run):
+    lab = """\
+        version: 1
+        hosts:
+          - {id: h, cpu: 8, memory: 62.8G, disks: [{name: sda, size: 953.89GiB}, {name: sdb}]}
+        vms:
+          - {id: v, runs_on: h, platform: libvirt, vcpu: 4, memory: GUEST}
+        """
+    assert run("validate", topo({"a.yaml": lab.replace("GUEST", "62.84GiB")})).problems == []
+    r = run("validate", topo({"a.yaml": lab.replace("GUEST", "62.9GiB")}, "over"))
+    assert r.problem("capacity-memory")["message"] == (
+        "h: guests have 62.9GiB of memory, over its physical memory (62.8G)")
 
 
 def test_exact_sizes_reach_the_model(topo):

@@ -80,9 +80,15 @@ def test_collapsing_is_reported(capsys, tmp_path):
     code, _, err = render(capsys, str(TOPOLOGY), "--view", "lab", "--node-budget", "40",
                           "-o", str(tmp_path / "lab.svg"))
     assert code == 0
-    assert "collapse(s) to keep within the node budget of 40" in err
-    assert "  zcloud: 3 VMs with the same relations" in err
+    assert "6 groups of objects drawn as one node to keep within the node budget of 40" in err
+    assert "--show-collapsed lists them" in err and "  zcloud: 3 VMs" not in err
     assert "some collapsed" in err
+    code, _, err = render(capsys, str(TOPOLOGY), "--view", "lab", "--node-budget", "40",
+                          "--show-collapsed", "-o", str(tmp_path / "lab.svg"))
+    assert code == 0
+    assert "  zcloud: 3 VMs with the same relations" in err
+    assert len([line for line in err.splitlines() if line.startswith(
+        "topodoc render: warning:   ")]) == 6
 
 
 @pytest.mark.parametrize(("args", "message"), [

@@ -86,10 +86,12 @@ def test_capacity_of_hosts_and_of_vms_hosting_vms(lab):
     rows = {row["machine"]: row for row in table.rows}
     assert list(rows) == ["zcloud", "os-compute-1", "os-compute-2", "os-compute-3",
                           "zcloud-2", "zcloud-3"]
-    assert rows["zcloud"] == ("zcloud", "host", "zcloud", "11", "48", "56", "1.17", "4",
-                              "256GiB", "192GiB", "0.75", "1", "0", "")
-    assert rows["os-compute-3"][:11] == ("os-compute-3", "vm", "zcloud", "2", "8", "3",
-                                         "0.38", "4", "32GiB", "6GiB", "0.19")
+    assert rows["zcloud"] == ("zcloud", "host", "zcloud", "11", "", "48", "56", "1.17", "4",
+                              "256GiB", "192GiB", "0.75", "1", "0", "", "active")
+    # a shut-off VM is listed apart and not counted
+    assert rows["os-compute-3"][:12] == ("os-compute-3", "vm", "zcloud", "1",
+                                         "os-elastic-1 (shutoff)", "8", "2", "0.25", "4",
+                                         "32GiB", "4GiB", "0.12")
 
 
 def test_capacity_flags_overcommit_past_the_allowed_ratio(topology):
@@ -103,8 +105,8 @@ def test_capacity_flags_overcommit_past_the_allowed_ratio(topology):
           - {id: b, runs_on: h, platform: libvirt, memory: 1536MiB}
         """)
     row = build_table(model, "capacity", list(available_columns("capacity"))).rows[0]
-    assert row == ("h", "host", "h", "2", "2", "5", "2.50", "2", "8GiB", "13824MiB", "1.69",
-                   "1.5", "1", "cpu, memory")
+    assert row == ("h", "host", "h", "2", "", "2", "5", "2.50", "2", "8GiB", "13824MiB",
+                   "1.69", "1.5", "1", "cpu, memory", "active")
     vms = build_table(model, "vms", ["id", "memory", "vcpu"])
     assert vms.rows == (("a", "12GiB", "5"), ("b", "1536MiB", ""))
 

@@ -214,7 +214,7 @@ def test_selection_is_independent_of_file_order(write_topology):
 
 def test_unknown_names_raise_view_errors_with_hints(lab):
     with pytest.raises(ViewError, match=r"unknown view 'zcloud-stak'; did you mean "
-                       r"'zcloud-stack'\? \(views: kubernetes, lab,"):
+                       r"'zcloud-stack'\? \(views and layers: failure-domains, kubernetes, lab,"):
         selection_for_view(lab, "zcloud-stak")
     with pytest.raises(ViewError, match="unknown layer 'phsical'; did you mean 'physical'"):
         Selection(layers=("phsical",))

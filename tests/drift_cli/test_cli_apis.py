@@ -248,7 +248,7 @@ def test_snapshot_records_no_secret_and_checks_offline(
     run = topodoc("snapshot", apis.lab.topology, "--clouds-yaml", apis.clouds_yaml,
                   "-o", snap)
     assert run.code == 0, run.err
-    assert "6 source(s)" in run.err
+    assert "6 sources" in run.err
     recorded = json.loads(snap.read_text())
     assert {s["status"] for s in recorded["sources"]} == {"ok"}
     asked = len(nova.requests) + len(kube.requests)
@@ -265,7 +265,7 @@ def test_real_process_with_every_source(tmp_path: Path, nova, kube, etcd) -> Non
     run = topodoc_process("drift", *apis.args(), cwd=tmp_path)
     assert run.code == 0, run.out + run.err
     assert run.out.startswith("topodoc drift: in sync")
-    assert "reading 6 source(s)" in run.err
+    assert "reading 6 sources" in run.err
     apis.assert_no_secret(run.out, run.err)
     apis.assert_read_only()
 

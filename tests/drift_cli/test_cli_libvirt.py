@@ -38,7 +38,7 @@ def test_a_lab_in_sync_exits_0(topodoc, lab: Lab) -> None:
     assert run.out.startswith("topodoc drift: in sync")
     assert "summary: 7 ok, 0 missing, 0 unexpected, 0 changed, 0 unverifiable" in run.out
     # progress goes to stderr, one line per source
-    assert "reading 3 source(s)" in run.err
+    assert "reading 3 sources" in run.err
     for source in ("libvirt:h1", "libvirt:h2", "libvirt:compute-1"):
         assert f"{source} ok" in run.err
 
@@ -229,7 +229,7 @@ def test_snapshot_then_check_offline(topodoc, lab: Lab, tmp_path: Path) -> None:
     snap = tmp_path / "live.json"
     run = topodoc("snapshot", lab.topology, "-o", snap)
     assert run.code == 0, run.err
-    assert f"wrote {snap}: 3 source(s), 9 resource(s)" in run.err
+    assert f"wrote {snap}: 3 sources, 9 resources" in run.err
     data = report(snap)
     assert data["format_version"] == "1.0"
     assert [s["id"] for s in data["sources"]] == [
@@ -267,7 +267,7 @@ def test_write_ignore_accepts_todays_drift(topodoc, tmp_path: Path,
     baseline = tmp_path / "baseline.ignore"
     run = topodoc("drift", lab.topology, "--write-ignore", baseline)
     assert run.code == 1
-    assert f"wrote 4 pattern(s) to {baseline}" in run.err
+    assert f"wrote 4 patterns to {baseline}" in run.err
     text = baseline.read_text()
     patterns = [line for line in text.splitlines() if line and not line.startswith("#")]
     assert patterns == ["vm:compute-1.nested_virt", "vm:inner-1.memory", "vm:stray",
@@ -293,7 +293,7 @@ def test_write_ignore_onto_the_ignore_file_in_use_keeps_its_rules(
     (tmp_path / ".topodocignore").write_text(accepted)
     run = topodoc("drift", lab.topology, "--write-ignore", ".topodocignore")
     assert run.code == 1
-    assert "added 3 pattern(s) to .topodocignore" in run.err
+    assert "added 3 patterns to .topodocignore" in run.err
     text = (tmp_path / ".topodocignore").read_text()
     assert text.startswith(accepted)  # the rule in use and its reason survive
     assert "vm:web-1" in text

@@ -116,7 +116,7 @@ def test_demo_baseline_accepts_its_drift(topodoc, tmp_path: Path) -> None:
     baseline = tmp_path / "baseline.ignore"
     run = topodoc("drift", "--demo", "--write-ignore", baseline)
     assert run.code == 2
-    assert f"wrote 8 pattern(s) to {baseline}" in run.err  # unverifiable is not drift
+    assert f"wrote 8 patterns to {baseline}" in run.err  # unverifiable is not drift
     path = tmp_path / "demo.json"
     again = topodoc("drift", "--demo", "--ignore-file", baseline, "-o", f"json={path}")
     assert again.code == 2  # etcd is still unreachable

@@ -4,7 +4,10 @@ Failure spreads along the model's relations until nothing changes:
 
 - a site or failure domain takes down every host in it (and in the domains below it);
 - a machine takes down everything placed on it, at any depth;
-- a service goes down when every machine it runs on is down; storage when what provides it is;
+- a service goes down when every machine it runs on is down; storage when what provides it
+  is, or any storage it is built on (``backing``: a libvirt pool on a Ceph pool, a volume
+  group's logical volumes);
+- a VM goes down when a pool one of its disks lives in (a disk's ``pool``) is down;
 - a cluster goes down when it loses its quorum (half or more of its voting members, see
   ``QUORUM_ROLES``), or all its members when it has no voting role;
 - a Kubernetes cluster with external etcd goes down with that etcd's quorum;
@@ -13,7 +16,12 @@ Failure spreads along the model's relations until nothing changes:
 For each cluster the report gives the fraction of its control plane lost: control-plane role
 instances down over all of them (``CONTROL_ROLES``; a Kubernetes cluster counts its
 control-plane nodes and its etcd members, stacked or external). This is the measure behind
-"one failure hits 1/3 of the control plane".
+"one failure hits 1/3 of the control plane". An external etcd cluster that is down (failed
+itself, or out of quorum) counts all its members as lost control-plane instances.
+
+Several objects may fail together (:meth:`ImpactAnalysis.impact_of` with several ids); a
+topology's ``scenarios`` name such combinations (``two of three data VMs``). A failure
+domain takes down the hosts and the VMs that name it in their ``failure_domains``.
 """
 
 from __future__ import annotations
@@ -45,12 +53,14 @@ class ClusterImpact:
 
 @dataclass(frozen=True)
 class Impact:
-    """What fails with ``failed``."""
+    """What fails with ``failed``: one object, a scenario (its id, kind ``scenario``) or
+    objects failing together (``a + b``, kind ``together``); ``objects`` are those that fail."""
 
     failed: str
     kind: str
-    down: tuple[str, ...]  # every object down with it, itself excluded, sorted
+    down: tuple[str, ...]  # every object down with it, the failed ones excluded, sorted
     clusters: tuple[ClusterImpact, ...]  # clusters down or with at least one member down
+    objects: tuple[str, ...] = ()
 
     def count(self, model: Model, *kinds: str) -> int:
         return sum(1 for d in self.down if model.objects[d].kind in kinds)
@@ -62,7 +72,7 @@ class ImpactAnalysis:
     def __init__(self, model: Model):
         self.model = model
         self.dependents: dict[str, set[str]] = defaultdict(set)  # X -> what may fail with X
-        self.domain_hosts: dict[str, set[str]] = defaultdict(set)
+        self.domain_members: dict[str, set[str]] = defaultdict(set)  # hosts and VMs in it
         clusters = model.of_kind("cluster")
         self.members = {c.id: list(dict.fromkeys(c.machines())) for c in clusters}
         self.control = {c.id: self._control(c) for c in clusters}
@@ -74,24 +84,28 @@ class ImpactAnalysis:
                 for machine in obj.runs_on:
                     self.dependents[machine].add(obj.id)
             elif obj.kind == "storage":
-                self.dependents[obj.provided_by].add(obj.id)
+                for provider in (obj.provided_by, *obj.backing):
+                    self.dependents[provider].add(obj.id)
             elif obj.kind == "cluster":
                 for machine in set(self.members[obj.id]) | set(self.voters[obj.id]):
                     self.dependents[machine].add(obj.id)
                 if obj.etcd_cluster:
                     self.dependents[obj.etcd_cluster].add(obj.id)
-            elif obj.kind == "host":
+            if obj.kind in ("host", "vm"):
                 for domain in self._domains_above(obj):
-                    self.domain_hosts[domain].add(obj.id)
+                    self.domain_members[domain].add(obj.id)
+            for pool in {d.pool for d in getattr(obj, "disks", ()) if d.pool}:
+                self.dependents[pool].add(obj.id)
         self.clusters_of: dict[str, list[Cluster]] = defaultdict(list)
         for cluster in model.of_kind("cluster"):
-            for machine in dict.fromkeys([*self.members[cluster.id], *self.control[cluster.id]]):
+            control = [machine for machine, _ in self.control[cluster.id]]
+            for machine in dict.fromkeys([*self.members[cluster.id], *control]):
                 self.clusters_of[machine].append(cluster)
 
-    def _domains_above(self, host: Any) -> set[str]:
-        """The site and failure domains a host is in, with every domain above them."""
+    def _domains_above(self, machine: Any) -> set[str]:
+        """The site and failure domains a host or VM is in, with every domain above them."""
         found: set[str] = set()
-        stack = [d for d in (host.site, *host.failure_domains) if d]
+        stack = [d for d in (getattr(machine, "site", None), *machine.failure_domains) if d]
         while stack:
             domain = stack.pop()
             if domain in found:
@@ -102,14 +116,16 @@ class ImpactAnalysis:
                 stack.extend(d for d in (obj.parent, obj.site) if d)
         return found
 
-    def _control(self, cluster: Cluster) -> list[str]:
-        """One machine id per control-plane role instance of ``cluster``."""
+    def _control(self, cluster: Cluster) -> list[tuple[str, str | None]]:
+        """One (machine id, external etcd cluster or None) per control-plane role instance of
+        ``cluster``: an external etcd member is lost with its machine or with its cluster."""
         roles = CONTROL_ROLES[cluster.type]
-        out = [m.machine for m in cluster.members for r in m.roles if r in roles]
+        out: list[tuple[str, str | None]] = [
+            (m.machine, None) for m in cluster.members for r in m.roles if r in roles]
         if cluster.type == "kubernetes" and cluster.etcd_mode == "external":
             etcd = self.model.get(cluster.etcd_cluster or "")
             if isinstance(etcd, Cluster):
-                out += list(etcd.machines())
+                out += [(machine, etcd.id) for machine in etcd.machines()]
         return out
 
     def _fails(self, obj: Any, down: set[str]) -> bool:
@@ -119,7 +135,9 @@ class ImpactAnalysis:
         if obj.kind == "service":
             return bool(obj.runs_on) and all(m in down for m in obj.runs_on)
         if obj.kind == "storage":
-            return obj.provided_by in down
+            return obj.provided_by in down or any(b in down for b in obj.backing)
+        if obj.kind == "vm":
+            return any(d.pool in down for d in obj.disks if d.pool)
         if obj.kind == "cluster":
             if obj.etcd_mode == "external" and obj.etcd_cluster in down:
                 return True
@@ -130,10 +148,10 @@ class ImpactAnalysis:
             return bool(members) and all(m in down for m in members)
         return False
 
-    def down_with(self, failed: str) -> set[str]:
-        """Every object down when ``failed`` is (including it)."""
+    def down_with(self, *failed: str) -> set[str]:
+        """Every object down when the ``failed`` ones are (including them)."""
         down: set[str] = set()
-        queue = [failed, *sorted(self.domain_hosts.get(failed, ()))]
+        queue = [x for f in failed for x in (f, *sorted(self.domain_members.get(f, ())))]
         while queue:
             obj_id = queue.pop()
             if obj_id in down:
@@ -145,8 +163,9 @@ class ImpactAnalysis:
                     queue.append(dependent)
         return down
 
-    def impact_of(self, failed: str) -> Impact:
-        down = self.down_with(failed)
+    def impact_of(self, *failed: str, name: str | None = None) -> Impact:
+        """What fails with the ``failed`` objects together; ``name`` names a scenario."""
+        down = self.down_with(*failed)
         touched = {c.id: c for m in down for c in self.clusters_of.get(m, ())}
         touched.update((d, self.model.objects[d]) for d in down  # e.g. down with its etcd
                        if self.model.objects[d].kind == "cluster")
@@ -156,19 +175,26 @@ class ImpactAnalysis:
             members = self.members[cluster_id]
             control = self.control[cluster_id]
             voters = self.voters[cluster_id]
-            lost = cluster_id == failed and bool(voters)  # the failed cluster itself
+            lost = cluster_id in failed and bool(voters)  # a failed cluster itself
             lost |= cluster.type == "kubernetes" and cluster.etcd_mode == "external" \
                 and cluster.etcd_cluster in down  # its external etcd is down
             clusters.append(ClusterImpact(
                 cluster=cluster.id, type=cluster.type,
                 members_down=sum(m in down for m in members), members=len(members),
-                control_down=sum(m in down for m in control), control=len(control),
+                control_down=sum(m in down or via in down for m, via in control),
+                control=len(control),
                 quorum_lost=lost or (
                     bool(voters) and sum(v in down for v in voters) * 2 >= len(voters)),
                 down=cluster.id in down,
             ))
-        return Impact(failed, self.model.objects[failed].kind, tuple(sorted(down - {failed})),
-                      tuple(clusters))
+        if name is not None:
+            label, kind = name, "scenario"
+        elif len(failed) == 1:
+            label, kind = failed[0], self.model.objects[failed[0]].kind
+        else:
+            label, kind = " + ".join(failed), "together"
+        return Impact(label, kind, tuple(sorted(down - set(failed))), tuple(clusters),
+                      tuple(failed))
 
 
 def failure_domains(model: Model) -> list[str]:
@@ -176,6 +202,16 @@ def failure_domains(model: Model) -> list[str]:
     return [o.id for kind in ("host", "failure_domain", "site") for o in model.of_kind(kind)]
 
 
-def impact_table(model: Model, targets: list[str] | None = None) -> list[Impact]:
+def impact_table(model: Model, targets: list[str] | None = None,
+                 together: list[list[str]] | None = None,
+                 scenarios: list[str] | None = None) -> list[Impact]:
+    """One row per target (each failing alone), per group of ``together`` (failing at once)
+    and per scenario id. With none of them: every host, failure domain and site, then every
+    scenario of the topology."""
     analysis = ImpactAnalysis(model)
-    return [analysis.impact_of(t) for t in (targets or failure_domains(model))]
+    if not (targets or together or scenarios):
+        targets, scenarios = failure_domains(model), list(model.scenarios)
+    rows = [analysis.impact_of(t) for t in targets or ()]
+    rows += [analysis.impact_of(*group) for group in together or ()]
+    rows += [analysis.impact_of(*model.scenarios[s].fail, name=s) for s in scenarios or ()]
+    return rows

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from collections.abc import Callable
 from fractions import Fraction
 from typing import Any
@@ -50,20 +51,43 @@ COLUMNS = (("failure", "FAILURE OF"), ("kind", "KIND"), ("down", "DOWN WITH IT")
            ("quorum_lost", "QUORUM LOST"), ("control_plane_lost", "CONTROL PLANE LOST"))
 
 
-def impact_text(model: Model, rows: list[Impact]) -> str:
+def impact_text(model: Model, rows: list[Impact], width: int | None = None) -> str:
+    """The table; when it is wider than ``width`` columns, one block per failure instead,
+    its values wrapped to fit."""
     table = impact_rows(model, rows)
     widths = {k: max([len(t)] + [len(r[k]) for r in table]) for k, t in COLUMNS}
+    if width is not None and sum(widths.values()) + 2 * (len(COLUMNS) - 1) > width:
+        return _blocks(table, width)
     lines = ["  ".join(t.ljust(widths[k]) for k, t in COLUMNS).rstrip()]
     for r in table:
         lines.append("  ".join(r[k].ljust(widths[k]) for k, _ in COLUMNS).rstrip())
     return "\n".join(lines) + "\n"
 
 
+def _blocks(table: list[dict[str, str]], width: int) -> str:
+    """The narrow layout: ``FAILURE (KIND)`` then one indented, wrapped line per column."""
+    names = [title.lower() for key, title in COLUMNS[2:]]
+    indent = 2 + max(len(n) for n in names) + 2
+    lines: list[str] = []
+    for r in table:
+        lines += ["" if lines else None, f"{r['failure']} ({r['kind']})"]
+        for (key, _), name in zip(COLUMNS[2:], names, strict=True):
+            line = f"  {name}".ljust(indent)
+            for item in re.split(r"(?<=[;,]) ", r[key]):  # an entry is never split
+                if len(line) > indent and len(line) + 1 + len(item) > width:
+                    lines.append(line)
+                    line = " " * indent
+                line += item if len(line) == indent else " " + item
+            lines.append(line)
+    return "\n".join(line for line in lines if line is not None) + "\n"
+
+
 def impact_json(model: Model, rows: list[Impact]) -> dict[str, Any]:
     return {
-        "format_version": "1.0",
+        "format_version": "1.1",
         "impacts": [{
-            "failure": r.failed, "kind": r.kind, "down": list(r.down),
+            "failure": r.failed, "kind": r.kind, "objects": list(r.objects),
+            "down": list(r.down),
             "clusters": [{
                 "cluster": c.cluster, "type": c.type, "members_down": c.members_down,
                 "members": c.members, "control_plane_down": c.control_down,

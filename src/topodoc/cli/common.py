@@ -6,11 +6,14 @@ from __future__ import annotations
 import argparse
 import os
 import sys
+from typing import TextIO
 
+from topodoc.cli.style import color_wanted, located
 from topodoc.errors import TopodocError
 from topodoc.reading.load import Loaded, SourceError, load_topology
 from topodoc.util import gcpause
 from topodoc.util.atomic import write_bytes, write_text
+from topodoc.util.text import plural
 
 EXIT_OK, EXIT_INVALID, EXIT_ERROR = 0, 1, 2
 DEFAULT_PATH = "topology"
@@ -24,9 +27,14 @@ class InvalidTopology(TopodocError):
     """The topology has errors (already printed); the command cannot go on."""
 
     def __init__(self, errors: int, code: int) -> None:
-        super().__init__(f"the topology has {errors} error(s); fix them first "
+        super().__init__(f"the topology has {plural(errors, 'error')}; fix them first "
                          "(topodoc validate)")
         self.code = code
+
+
+def exit_codes(*lines: str) -> str:
+    """A command's epilog: what each exit code means."""
+    return "exit codes:\n" + "\n".join(f"  {line}" for line in lines)
 
 
 def add_path_arg(parser: argparse.ArgumentParser) -> None:
@@ -58,9 +66,13 @@ def load_valid(path: str) -> Loaded:
     return loaded
 
 
-def print_problems(loaded: Loaded, out) -> None:  # noqa: ANN001 (a text stream)
+def print_problems(loaded: Loaded, out: TextIO) -> None:
+    """Each problem as ``FILE:LINE:COL: SEVERITY: MESSAGE [RULE]``, the severity highlighted
+    on a terminal."""
+    on = color_wanted(out)
     for problem in loaded.problems:
-        print(problem, file=out)
+        print(located(problem.loc, problem.severity, f"{problem.message} [{problem.rule}]",
+                      on), file=out)
 
 
 def write_output(path: str | os.PathLike[str], data: str | bytes) -> None:

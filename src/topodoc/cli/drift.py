@@ -12,11 +12,14 @@ from dataclasses import replace
 from datetime import UTC, datetime
 from pathlib import Path
 
-from topodoc.cli.common import DEFAULT_PATH, EXIT_ERROR, UsageError, load
+from topodoc.cli.common import DEFAULT_PATH, EXIT_ERROR, UsageError, exit_codes, load
+from topodoc.cli.options import seconds
+from topodoc.cli.style import color_wanted
 from topodoc.drift.collect import SourceSpec
 from topodoc.drift.resources import SOURCE_KINDS, SourceResult
 from topodoc.drift.secrets import safe_uri
 from topodoc.model.objects import Model
+from topodoc.util.text import plural
 
 IGNORE_FILE = ".topodocignore"
 OVERRIDES = (("libvirt", "--libvirt", "URI"), ("openstack", "--os-cloud", "CLOUD"),
@@ -43,20 +46,11 @@ def _source_args(parser: argparse.ArgumentParser, *, demo: bool = False) -> None
     group.add_argument("--only", action="append", choices=SOURCE_KINDS, default=[],
                        metavar="KIND", help="read only sources of this kind (repeatable: "
                        f"{', '.join(SOURCE_KINDS)})")
-    group.add_argument("--timeout", type=_positive, metavar="SECONDS",
-                       help="per-source timeout (default: the topology's live.timeout, 30)")
+    group.add_argument("--timeout", type=seconds, metavar="SECONDS",
+                       help="per-source timeout, at most 3600 (default: the topology's "
+                       "live.timeout, 30)")
     group.add_argument("--jobs", type=int, default=8, metavar="N",
                        help="sources read at once (default 8)")
-
-
-def _positive(text: str) -> float:
-    try:
-        value = float(text)
-    except ValueError:
-        value = 0.0
-    if not value > 0:
-        raise argparse.ArgumentTypeError(f"{text!r} is not a positive number of seconds")
-    return value
 
 
 #: The model object kind (and cluster type) each source kind observes.
@@ -133,7 +127,7 @@ def _collect(specs: list[SourceSpec], skip_kinds: frozenset[str], jobs: int) -> 
 
     if not specs:
         return []
-    print(f"topodoc: reading {len(specs)} source(s) ...", file=sys.stderr, flush=True)
+    print(f"topodoc: reading {plural(len(specs), 'source')} ...", file=sys.stderr, flush=True)
     return collect_all(specs, skip_kinds=skip_kinds, max_workers=jobs, progress=_progress)
 
 
@@ -142,7 +136,7 @@ def cmd_drift(args: argparse.Namespace) -> int:
     from topodoc.drift.analyzer import analyze
     from topodoc.drift.expected import expected_drift_entries, expected_resources
     from topodoc.drift.ignore import IgnoreError, IgnoreRules, write_ignore_file
-    from topodoc.drift.reports.outputs import parse_output, write_outputs
+    from topodoc.drift.reports.outputs import check_outputs, write_outputs
     from topodoc.drift.reports.report import Report, ReportError, exit_code
     from topodoc.drift.severity import Severities, SeverityError
     from topodoc.drift.snapshot import SnapshotError, read_snapshot
@@ -158,10 +152,7 @@ def cmd_drift(args: argparse.Namespace) -> int:
         return EXIT_ERROR
     model = loaded.model
     try:
-        outputs = [parse_output(spec)[1] for spec in args.output]
-        for output in outputs:
-            if outputs.count(output) > 1:
-                raise ReportError(f"output {output!r} is named more than once")
+        check_outputs(args.output)  # before the scan, which may take minutes
         specs = source_specs(model, args)
         wanted = {s.id for s in specs}
         expected = expected_resources(model, specs)
@@ -181,8 +172,7 @@ def cmd_drift(args: argparse.Namespace) -> int:
             results = _collect(specs, rules.ignored_kinds(), args.jobs)
         findings = analyze(expected.resources, results, rules, severities)
         report = Report.build(findings, results, topology=label, checked_at=_now())
-        color = args.color == "always" or (args.color == "auto" and sys.stdout.isatty()
-                                           and not os.environ.get("NO_COLOR"))
+        color = color_wanted(sys.stdout, args.color)
         write_outputs(report, args.output or ["console=-"], color=color, verbose=args.verbose)
         if args.demo:
             print(demo.explanation(), file=sys.stderr)
@@ -200,7 +190,7 @@ def _write_baseline(path: str, findings, in_use, write_ignore_file) -> None:
     rewriting that file would drop the patterns that hid the rest of today's drift."""
     if in_use is None or not os.path.exists(path) or not os.path.samefile(path, in_use):
         count = write_ignore_file(path, findings)
-        print(f"wrote {count} pattern(s) to {path}", file=sys.stderr)
+        print(f"wrote {plural(count, 'pattern')} to {path}", file=sys.stderr)
         return
     import tempfile
 
@@ -212,7 +202,7 @@ def _write_baseline(path: str, findings, in_use, write_ignore_file) -> None:
     if count:
         before = Path(path).read_text(encoding="utf-8")
         write_text(path, before.rstrip("\n") + "\n\n" + added)
-    print(f"added {count} pattern(s) to {path}", file=sys.stderr)
+    print(f"added {plural(count, 'pattern')} to {path}", file=sys.stderr)
 
 
 def cmd_snapshot(args: argparse.Namespace) -> int:
@@ -231,8 +221,8 @@ def cmd_snapshot(args: argparse.Namespace) -> int:
     failed = [r for r in results if r.status != "ok"]
     for result in failed:
         print(f"topodoc snapshot: {result.id}: {result.status}: {result.error}", file=sys.stderr)
-    print(f"wrote {args.output}: {len(results)} source(s), "
-          f"{sum(len(r.resources) for r in results)} resource(s)", file=sys.stderr)
+    print(f"wrote {args.output}: {plural(len(results), 'source')}, "
+          f"{plural(sum(len(r.resources) for r in results), 'resource')}", file=sys.stderr)
     return EXIT_ERROR if failed else 0
 
 
@@ -241,8 +231,11 @@ def add_parser(sub) -> None:
         "drift", help="compare the running lab with the topology",
         description="Read the running lab (libvirt, OpenStack, Kubernetes, etcd; read-only) and "
         "report where it differs from the topology: missing, unexpected, changed, and "
-        "unverifiable when a source cannot be read. Exit 0 in sync, 1 drift, 2 error or "
-        "incomplete scan.")
+        "unverifiable when a source cannot be read.",
+        epilog=exit_codes("0  in sync", "1  the lab drifted from the topology",
+                          "2  usage or I/O error, the topology has errors, or the scan is "
+                          "incomplete (a source could not be read; an error wins over drift)"),
+        formatter_class=argparse.RawDescriptionHelpFormatter)
     _source_args(p, demo=True)
     mode = p.add_mutually_exclusive_group()
     mode.add_argument("--snapshot", metavar="FILE",
@@ -261,14 +254,20 @@ def add_parser(sub) -> None:
                    help="override a severity, e.g. vm:unexpected=error (repeatable)")
     p.add_argument("--write-ignore", metavar="FILE",
                    help="also write an ignore file accepting today's drift as a baseline")
-    p.add_argument("--color", choices=("auto", "always", "never"), default="auto")
+    p.add_argument("--color", choices=("auto", "always", "never"), default="auto",
+                   help="colour the console report: auto (default) colours a terminal, "
+                   "following NO_COLOR, FORCE_COLOR and TERM=dumb")
     p.add_argument("-v", "--verbose", action="store_true", help="list resources in sync too")
     p.set_defaults(func=cmd_drift)
 
     p = sub.add_parser(
         "snapshot", help="record what the live sources show, for offline checks",
         description="Read every live source and record what it showed as versioned JSON, for "
-        "'topodoc drift --snapshot FILE'. Secrets are never recorded.")
+        "'topodoc drift --snapshot FILE'. Secrets are never recorded.",
+        epilog=exit_codes("0  written, every source read",
+                          "2  usage or I/O error, the topology has errors, or a source could "
+                          "not be read (what was read is written)"),
+        formatter_class=argparse.RawDescriptionHelpFormatter)
     _source_args(p)
     p.add_argument("-o", "--output", required=True, metavar="FILE", help="the JSON file to write")
     p.set_defaults(func=cmd_snapshot)

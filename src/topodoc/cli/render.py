@@ -8,12 +8,21 @@ import sys
 from dataclasses import replace
 from pathlib import Path
 
-from topodoc.cli.common import DEFAULT_PATH, EXIT_OK, UsageError, load_valid, write_output
+from topodoc.cli.common import (
+    DEFAULT_PATH,
+    EXIT_OK,
+    UsageError,
+    exit_codes,
+    load_valid,
+    write_output,
+)
+from topodoc.cli.options import seconds_problem
 from topodoc.diagrams.dot import DotOptions, cjk_font_available, render_dot, run_dot
 from topodoc.diagrams.style import THEMES
 from topodoc.diagrams.views import LAYERS, Selection, select, selection_for_view
 from topodoc.model.objects import Model
 from topodoc.util import gcpause
+from topodoc.util.text import plural
 
 #: Output file suffix -> format.
 SUFFIXES = {".svg": "svg", ".png": "png", ".pdf": "pdf", ".dot": "dot"}
@@ -26,8 +35,12 @@ def add_parser(subparsers: argparse._SubParsersAction) -> None:
         description="Draw the topology, or a named view of it (--view), or a selection of it, "
         "exactly as the Sphinx pages do. The format follows the output's suffix (.svg, .png, "
         ".pdf, .dot). Selection options change the named view, or select from the whole lab. "
-        "Over the node budget, groups of objects are drawn as one node, with a warning. "
-        "Exit 0 written, 1 the topology has errors, 2 bad options or Graphviz failed.")
+        "Over the node budget, groups of objects are drawn as one node; a warning says how "
+        "many (--show-collapsed lists them).",
+        epilog=exit_codes("0  written", "1  the topology has errors (nothing written)",
+                          "2  bad options, a file cannot be read or written, or Graphviz "
+                          "failed"),
+        formatter_class=argparse.RawDescriptionHelpFormatter)
     p.add_argument("path", nargs="?", default=DEFAULT_PATH,
                    help="topology directory or file (default: topology/)")
     p.add_argument("-o", "--output", required=True, metavar="FILE",
@@ -48,13 +61,16 @@ def add_parser(subparsers: argparse._SubParsersAction) -> None:
                    help="leave out this object and what is placed on it")
     p.add_argument("--direction", metavar="DIR", help="layout direction: TB, LR, BT or RL")
     p.add_argument("--title", help="the diagram's title")
-    p.add_argument("--theme", choices=THEMES, default="light")
+    p.add_argument("--theme", choices=THEMES, default="light",
+                   help="colours for a light or a dark page (default: light)")
     p.add_argument("--node-budget", type=int, default=DotOptions.node_budget, metavar="N",
                    help="draw at most N nodes, collapsing groups beyond (default: "
                    f"{DotOptions.node_budget})")
     p.add_argument("--timeout", type=float, default=30.0, metavar="S",
-                   help="stop Graphviz after S seconds (default: 30)")
+                   help="stop Graphviz after S seconds, at most 3600 (default: 30)")
     p.add_argument("--no-legend", action="store_true", help="leave the legend out")
+    p.add_argument("--show-collapsed", action="store_true",
+                   help="list every group drawn as one node (default: how many there are)")
     p.set_defaults(func=cmd_render)
 
 
@@ -63,8 +79,8 @@ def cmd_render(args: argparse.Namespace) -> int:
     if fmt is None:
         raise UsageError(f"-o {args.output}: the name must end in "
                          f"{', '.join(SUFFIXES)} (the format follows it)")
-    if not args.timeout > 0:
-        raise UsageError(f"--timeout must be more than 0 seconds, not {args.timeout:g}")
+    if problem := seconds_problem(args.timeout):
+        raise UsageError(f"--timeout {problem}")
     try:
         options = DotOptions(theme=args.theme, node_budget=args.node_budget,
                              legend=not args.no_legend)
@@ -75,9 +91,11 @@ def cmd_render(args: argparse.Namespace) -> int:
         selected = select(model, _selection(model, args))
         graph = render_dot(model, selected, options)
     if graph.collapsed:
-        _warn(f"{len(graph.collapsed)} collapse(s) to keep within the node budget of "
-              f"{options.node_budget} (raise it with --node-budget):")
-        for message in graph.collapsed:
+        listed = ":" if args.show_collapsed else "; --show-collapsed lists them"
+        _warn(f"{plural(len(graph.collapsed), 'group')} of objects drawn as one node to keep "
+              f"within the node budget of {options.node_budget} (raise it with --node-budget)"
+              f"{listed}")
+        for message in graph.collapsed if args.show_collapsed else ():
             _warn(f"  {message}")
     if fmt in ("png", "pdf") and _CJK.search(graph.source) and not cjk_font_available():
         _warn("no font for Chinese (CJK) text is installed: it shows as empty boxes in "
@@ -85,7 +103,7 @@ def cmd_render(args: argparse.Namespace) -> int:
     data = graph.source.encode("utf-8") if fmt == "dot" else run_dot(
         graph.source, fmt, timeout_s=args.timeout)
     write_output(args.output, data)
-    print(f"wrote {args.output} ({len(graph.nodes)} objects"
+    print(f"wrote {args.output} ({plural(len(graph.nodes), 'object')}"
           f"{', some collapsed' if graph.collapsed else ''})", file=sys.stderr)
     return EXIT_OK
 

@@ -90,8 +90,14 @@ def quote(text: str) -> str:
     return '"' + text.replace("\n", "\\n") + '"'
 
 
+#: The longest label or tooltip drawn, in characters: ``dot`` rejects the whole graph for a
+#: quoted string over 16,384 bytes, which 2,000 characters stay under even as escaped UTF-8.
+MAX_TEXT = 2000
+
+
 def _attrs(attrs: dict[str, str]) -> str:
-    return "[" + ", ".join(f"{k}={quote(v)}" for k, v in attrs.items()) + "]"
+    return "[" + ", ".join(f"{k}={quote(v if len(v) <= MAX_TEXT else v[:MAX_TEXT - 1] + '…')}"
+                           for k, v in attrs.items()) + "]"
 
 
 def render_dot(model: Model, selected: Selected, options: DotOptions = DotOptions()) -> DotGraph:

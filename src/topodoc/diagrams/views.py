@@ -114,10 +114,14 @@ def _names(value: str | Iterable[str] | None) -> tuple[str, ...]:
 
 
 def selection_for_view(model: Model, view_id: str) -> Selection:
-    """The selection of the topology's view ``view_id``."""
+    """The selection of the topology's view ``view_id``; a layer's name, when the topology
+    has no view of that name, is the built-in view of that layer alone."""
     view = model.views.get(view_id)
     if view is None:
-        raise ViewError(unknown_name("view", view_id, model.views, known_as="views"))
+        if view_id in LAYERS:
+            return Selection(layers=(view_id,))
+        raise ViewError(unknown_name("view", view_id, {*model.views, *LAYERS},
+                                     known_as="views and layers"))
     return Selection(layers=view.layers, kinds=view.kinds, tags=view.tags, root=view.root,
                      depth=view.depth, include=view.include, exclude=view.exclude,
                      direction=view.direction, title=view.title)

@@ -1,8 +1,9 @@
 """The documented side of a drift check: the model reduced to the resources it promises.
 
 Only what the topology states is expected: an attribute the topology leaves out is never
-compared. Each expected resource names the live source that should observe it; a model
-object the ``live`` part gives no source for is not checked at all.
+compared, and an object whose ``status`` is planned or retired is not expected at all. Each
+expected resource names the live source that should observe it; a model object the ``live``
+part gives no source for is not checked at all.
 
 What each source is expected to see:
 
@@ -86,6 +87,8 @@ def expected_resources(model: Model, sources: Iterable[Any] | None = None) -> Ex
 
     def add(key: str, kind: str, attrs: dict[str, Any], source: str, parent: str | None = None,
             *, owner: str) -> None:
+        if not model.objects[owner].active:
+            return  # planned: not built yet, never missing; retired: gone
         if key not in out:
             out[key] = Resource(key, kind, attrs, source, parent)
             owners[key] = owner

@@ -9,16 +9,24 @@ from typing import Any
 
 from topodoc import __version__
 from topodoc.model.objects import Located, Model
+from topodoc.model.sizes import ApproxSize
 
 #: The export's contract: a minor bump only adds fields; a major bump breaks readers.
-FORMAT_VERSION = "1.0"
+#: 1.1: every field of the topology (status, template, devices, networking, VM settings, ...,
+#: and the description of disks and interfaces); ``approximate`` gives the sizes written
+#: approximately, as written; the topology's ``scenarios``.
+FORMAT_VERSION = "1.1"
 
 
 def _plain(value: Any, root: str) -> Any:
     if isinstance(value, Located):
-        out = {f.name: _plain(getattr(value, f.name), root)
-               for f in dataclasses.fields(value) if f.name not in ("loc", "locs")}
+        fields = [f.name for f in dataclasses.fields(value) if f.name not in ("loc", "locs")]
+        out = {name: _plain(getattr(value, name), root) for name in fields}
         out = {k: v for k, v in out.items() if v not in (None, "", (), [], {})}
+        approximate = {name: size.written for name in fields
+                       if isinstance(size := getattr(value, name), ApproxSize)}
+        if approximate:
+            out["approximate"] = approximate
         kind = getattr(type(value), "kind", None)
         if isinstance(kind, str):
             out = {"kind": kind, **out}
@@ -44,6 +52,7 @@ def export(model: Model, root: str) -> dict[str, Any]:
         "digest": model.digest,
         "objects": [_plain(obj, root) for obj in model],
         "views": [_plain(view, root) for view in model.views.values()],
+        "scenarios": [_plain(scenario, root) for scenario in model.scenarios.values()],
         "live": {
             "timeout": model.live.timeout_s,
             "severity": list(model.live.severity),

@@ -11,6 +11,7 @@ from topodoc.model.objects import (
     Cluster,
     Container,
     Cpu,
+    Device,
     Disk,
     FailureDomain,
     Host,
@@ -19,6 +20,7 @@ from topodoc.model.objects import (
     Network,
     Nic,
     Obj,
+    Passthrough,
     Service,
     Site,
     Storage,
@@ -28,19 +30,23 @@ from topodoc.model.sizes import format_size
 #: The words of :func:`cpu_text` and :func:`disk_text`, as templates (the Sphinx extension
 #: hands in a ``translate`` that puts them in the page's language).
 CPU_SHAPE = "{sockets}x{cores}x{threads} = {logical} logical CPUs"
+CPU_COUNT = "{logical} logical CPUs"
+SIZE_UNKNOWN = "size unknown"
 IN_POOL = "(pool {pool})"
 
 
 def cpu_text(cpu: Cpu, translate: Callable[[str], str] = str) -> str:
-    """``Intel Xeon E5-2670 v3, 2x12x2 = 48 logical CPUs``."""
-    shape = translate(CPU_SHAPE).format(sockets=cpu.sockets, cores=cpu.cores,
-                                        threads=cpu.threads, logical=cpu.logical)
-    return f"{cpu.model}, {shape}" if cpu.model else shape
+    """``Intel Xeon E5-2670 v3, 2x12x2 = 48 logical CPUs``; ``48 logical CPUs``."""
+    count = translate(CPU_SHAPE if cpu.shape else CPU_COUNT).format(
+        sockets=cpu.sockets, cores=cpu.cores, threads=cpu.threads, logical=cpu.logical) \
+        if cpu.logical else ""
+    return ", ".join(p for p in (cpu.model, count) if p)
 
 
 def disk_text(disk: Disk, translate: Callable[[str], str] = str) -> str:
-    """``sda 960GB ssd``, ``vda 64GiB (pool zcloud-images)``."""
-    parts = [disk.name or "", format_size(disk.size), disk.type or "", disk.model or ""]
+    """``sda 960GB ssd``, ``vda 64GiB (pool zcloud-images)``, ``sdb size unknown``."""
+    size = format_size(disk.size) if disk.size is not None else translate(SIZE_UNKNOWN)
+    parts = [disk.name or "", size, disk.type or "", disk.model or ""]
     text = " ".join(p for p in parts if p)
     return f"{text} {translate(IN_POOL).format(pool=disk.pool)}" if disk.pool else text
 
@@ -49,6 +55,25 @@ def os_text(machine: Obj) -> str:
     """``Debian 12``: the operating system's name and version, as written."""
     os_ = getattr(machine, "os", None) or {}
     return " ".join(v for v in (os_.get("name"), os_.get("version")) if v)
+def device_text(device: Device) -> str:
+    """``gpu0 gpu Tesla T4 [10de:1eb8] at 0000:03:00.0, 4 vGPU slices (nvidia-231)``."""
+    text = " ".join(p for p in (device.name, device.type, device.model,
+                                f"[{device.pci_id}]" if device.pci_id else "",
+                                f"at {device.pci}" if device.pci else "") if p)
+    if device.disk:
+        text += f", disk {device.disk}"
+    if device.vfs:
+        text += f", {device.vfs} VFs"
+    if device.vgpus:
+        text += f", {device.vgpus} vGPU slices" + (f" ({device.vgpu_type})"
+                                                   if device.vgpu_type else "")
+    return text
+
+
+def passthrough_text(host: str, item: Passthrough) -> str:
+    """``zcloud:gpu0`` (the whole device), ``zcloud:ens1f0 VF 3``, ``zcloud:gpu0 1 vGPU slice``."""
+    part = "" if item.part == "whole" else f" {item.part}"
+    return f"{host}:{item.device}{part}"
 
 
 def nic_text(nic: Nic) -> str:
@@ -69,7 +94,7 @@ def summary(obj: AnyObj) -> str:
     """The one line a diagram node shows under the name: ``4 vCPU, 8GiB``."""
     parts: list[str | None]
     if isinstance(obj, Host):
-        parts = [f"{obj.cpu.logical} CPUs" if obj.cpu else "",
+        parts = [f"{obj.cpu.logical} CPUs" if obj.cpu and obj.cpu.logical else "",
                  format_size(obj.memory) if obj.memory else ""]
     elif isinstance(obj, VM):
         parts = [f"{obj.vcpu} vCPU" if obj.vcpu else "",
@@ -96,6 +121,8 @@ def facts(model: Model, obj: AnyObj) -> list[tuple[str, str]]:
     out: list[tuple[str, str]] = [("kind", obj.kind), ("id", obj.id)]
     if obj.name:
         out.append(("name", obj.name))
+    if not obj.active:
+        out.append(("status", obj.status))
 
     def add(name: str, value: str | int | tuple[str, ...] | None) -> None:
         if isinstance(value, tuple):
@@ -117,10 +144,15 @@ def facts(model: Model, obj: AnyObj) -> list[tuple[str, str]]:
         add("flavor", obj.flavor)
         add("vCPU", obj.vcpu)
         add("state", obj.state)
+        add("template", "yes" if obj.template else None)
     if isinstance(obj, Host | VM):
         add("memory", format_size(obj.memory) if obj.memory else None)
         add("disks", tuple(disk_text(d) for d in obj.disks))
-        add("OS", " ".join(v for v in obj.os.values() if v))
+        if isinstance(obj, Host):
+            add("devices", tuple(device_text(d) for d in obj.devices))
+        else:
+            add("passthrough", tuple(passthrough_text(obj.runs_on, p) for p in obj.passthrough))
+        add("OS", os_text(obj))
         add("nested virtualization", "yes" if obj.nested_virt else None)
     if isinstance(obj, Container):
         add("runtime", obj.runtime)

@@ -50,9 +50,10 @@ def references(obj: Obj) -> Iterator[Ref]:
         yield oid, "in_domain", obj.site, Written(obj, "site")
     if kind in ("failure_domain", "network") and obj.parent:
         yield oid, "parent", obj.parent, Written(obj, "parent")
-    if kind == "host":
+    if kind in ("host", "vm"):
         for fd, where in _each(obj, "failure_domains", obj.failure_domains):
             yield oid, "in_domain", fd, where
+    if kind == "host":
         if obj.bmc.get("network"):
             yield oid, "attached", obj.bmc["network"], Written(obj, "bmc")
     if kind in ("vm", "container"):

@@ -6,7 +6,7 @@ expectations) is computed from a :class:`Model`; nothing downstream reads YAML.
 
 from __future__ import annotations
 
-from collections.abc import Iterator, Mapping
+from collections.abc import Iterator, Mapping, Set
 from dataclasses import dataclass, field
 from functools import cached_property
 from typing import ClassVar, Literal, overload
@@ -73,27 +73,71 @@ class Nic(Located):
     address: str | None = None
     mac: str | None = None
     speed: str | None = None
+    description: str = ""
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)
 class Disk(Located):
-    size: int
+    size: int | None = None  # None: not known
     name: str | None = None
     type: str | None = None
     model: str | None = None
     pool: str | None = None
+    description: str = ""
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class Device(Located):
+    """A PCI device of a host that VMs can be given: whole, by SR-IOV VF, or by vGPU slice."""
+
+    name: str
+    type: str | None = None
+    pci: str | None = None  # address, 0000:03:00.0
+    pci_id: str | None = None  # vendor:device, 10de:1eb8
+    model: str | None = None
+    disk: str | None = None  # the host disk on it
+    vfs: int | None = None
+    vgpus: int | None = None
+    vgpu_type: str | None = None
+    description: str = ""
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class Passthrough(Located):
+    """A host device given to a VM: the whole of it, one VF (``vf``) or vGPU slices."""
+
+    device: str
+    vf: int | None = None
+    slices: int | None = None
+    description: str = ""
+
+    @property
+    def part(self) -> str:
+        """``VF 3``, ``2 vGPU slices``, or ``whole``."""
+        if self.vf is not None:
+            return f"VF {self.vf}"
+        if self.slices:
+            return f"{self.slices} vGPU slice{'s' if self.slices > 1 else ''}"
+        return "whole"
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)
 class Cpu(Located):
-    sockets: int
-    cores: int
-    threads: int = 1
+    sockets: int | None = None
+    cores: int | None = None  # per socket
+    threads: int = 1  # per core
+    count: int | None = None  # logical CPUs as written (``cpu: 48``)
     model: str | None = None
 
     @property
-    def logical(self) -> int:
-        return self.sockets * self.cores * self.threads
+    def shape(self) -> int | None:
+        """sockets x cores x threads, when sockets and cores are known."""
+        return self.sockets * self.cores * self.threads if self.sockets and self.cores else None
+
+    @property
+    def logical(self) -> int | None:
+        """Logical CPUs: the count as written, else worked out from the shape."""
+        return self.count or self.shape
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)
@@ -113,12 +157,17 @@ class Obj(Located):
     label: str | None = None
     silence: tuple[Silence, ...] = ()
     expected_drift: tuple[ExpectedDrift, ...] = ()
+    status: str = "active"  # planned | active | retired
 
     kind: ClassVar[str] = "object"
 
     @property
     def title(self) -> str:
         return self.name or self.id
+
+    @property
+    def active(self) -> bool:
+        return self.status == "active"
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)
@@ -159,6 +208,7 @@ class Host(Machine):
     cpu: Cpu | None = None
     memory: int | None = None
     disks: tuple[Disk, ...] = ()
+    devices: tuple[Device, ...] = ()
     bmc: Mapping[str, str] = field(default_factory=dict)
     os: Mapping[str, str] = field(default_factory=dict)
     nested_virt: bool = False
@@ -171,17 +221,33 @@ class VM(Machine):
     kind: ClassVar[Literal["vm"]] = "vm"
     runs_on: str
     platform: str
+    failure_domains: tuple[str, ...] = ()
     managed_by: str | None = None
     vcpu: int | None = None
     memory: int | None = None
     disks: tuple[Disk, ...] = ()
+    passthrough: tuple[Passthrough, ...] = ()
     nested_virt: bool = False
     autostart: bool | None = None
     state: str | None = None
+    template: bool = False
     flavor: str | None = None
     os: Mapping[str, str] = field(default_factory=dict)
     overcommit_cpu: float | None = None
     overcommit_memory: float | None = None
+
+    @property
+    def runs(self) -> bool:
+        """Whether it holds its machine's CPUs and memory: active, not a template, not shut
+        off. Capacity counts only the VMs that run."""
+        return not self.not_running
+
+    @property
+    def not_running(self) -> str:
+        """Why it does not run (``planned``, ``retired``, ``template``, ``shutoff``), or ''."""
+        if not self.active:
+            return self.status
+        return "template" if self.template else "shutoff" if self.state == "shutoff" else ""
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)
@@ -258,6 +324,16 @@ class View(Located):
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)
+class Scenario(Located):
+    """A named combination of failures for the impact analysis (``two of three data VMs``)."""
+
+    id: str
+    name: str = ""
+    description: str = ""
+    fail: tuple[str, ...] = ()
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
 class LiveSource(Located):
     """One way of observing the running lab, as the topology's ``live`` part declares it."""
 
@@ -293,6 +369,7 @@ class Model:
     digest: str
     #: Every file looked at, in reading order: what :func:`topodoc.reading.files.unchanged` checks.
     visited: tuple[str, ...] = ()
+    scenarios: Mapping[str, Scenario] = field(default_factory=dict)
 
     def __iter__(self) -> Iterator[AnyObj]:
         return iter(self.objects.values())
@@ -368,12 +445,15 @@ class Model:
             current = self.objects.get(parent) if isinstance(parent, str) else None
         return None
 
-    def placement_chain(self, obj_id: str) -> list[str]:
-        """``obj_id`` and every machine below it, down to the physical host."""
+    def placement_chain(self, obj_id: str, stop: Set[str] = frozenset()) -> list[str]:
+        """``obj_id`` and every machine below it, down to the physical host (or to the first
+        machine in ``stop``, left out)."""
         chain: list[str] = []
+        seen: set[str] = set()  # a cycle ends the chain; a set keeps a deep chain linear
         current = self.objects.get(obj_id)
-        while current is not None and current.id not in chain:
+        while current is not None and current.id not in seen and current.id not in stop:
             chain.append(current.id)
+            seen.add(current.id)
             parent = getattr(current, "runs_on", None)
             current = self.objects.get(parent) if isinstance(parent, str) else None
         return chain
@@ -390,6 +470,16 @@ class Model:
         for cluster in self.of_kind("cluster"):
             for machine in dict.fromkeys(cluster.machines()):
                 out.setdefault(machine, []).append(cluster.id)
+        return {k: tuple(v) for k, v in out.items()}
+
+    @cached_property
+    def given(self) -> Mapping[tuple[str, str], tuple[tuple[VM, Passthrough], ...]]:
+        """(host id, device name) -> (VM, passthrough) for every VM given that device (or a
+        part of it), running or not, in id order."""
+        out: dict[tuple[str, str], list[tuple[VM, Passthrough]]] = {}
+        for vm in self.of_kind("vm"):
+            for item in vm.passthrough:
+                out.setdefault((vm.runs_on, item.device), []).append((vm, item))
         return {k: tuple(v) for k, v in out.items()}
 
     @cached_property

@@ -9,11 +9,14 @@ from topodoc.model import objects as m
 from topodoc.model.kinds import REGISTRY
 from topodoc.model.problems import Location, Problem
 from topodoc.model.sizes import SizeError, parse_size
+from topodoc.reading.depth import too_deep
 from topodoc.reading.schema import SECTIONS, invalid_items, validate
 from topodoc.reading.sources import Sources
 from topodoc.reading.yamlpos import NodeLocations, YList, YMap
 
 SECTION_KIND = {kind.section: kind.name for kind in REGISTRY}
+#: Sections of named things that are not objects: each has ids of its own.
+NAMED = {"views": "view", "scenarios": "scenario"}
 
 
 class _Builder:
@@ -44,19 +47,35 @@ class _Builder:
             "expected_drift": tuple(
                 m.ExpectedDrift(pattern=e.get("pattern", "*"), reason=e["reason"], loc=e.loc(),
                                 locs=self.locs(e)) for e in item.get("expected_drift", ())),
+            "status": item.get("status", "active"),
         }
 
     def nics(self, item: YMap) -> tuple[m.Nic, ...]:
         return tuple(m.Nic(loc=n.loc(), locs=self.locs(n), name=n.get("name"),
                            network=n.get("network"), address=n.get("address"),
-                           mac=n.get("mac"), speed=n.get("speed"))
+                           mac=n.get("mac"), speed=n.get("speed"),
+                           description=n.get("description", "").strip())
                      for n in item.get("nics", ()))
 
     def disks(self, item: YMap) -> tuple[m.Disk, ...]:
-        return tuple(m.Disk(loc=d.loc(), locs=self.locs(d), size=self.size(d, "size") or 0,
+        return tuple(m.Disk(loc=d.loc(), locs=self.locs(d), size=self.size(d, "size"),
                             name=d.get("name"), type=d.get("type"), model=d.get("model"),
-                            pool=d.get("pool"))
+                            pool=d.get("pool"), description=d.get("description", "").strip())
                      for d in item.get("disks", ()))
+
+    def devices(self, item: YMap) -> tuple[m.Device, ...]:
+        return tuple(m.Device(loc=d.loc(), locs=self.locs(d), name=d["name"], type=d.get("type"),
+                              pci=d.get("pci"), pci_id=d.get("pci_id"), model=d.get("model"),
+                              disk=d.get("disk"), vfs=d.get("vfs"), vgpus=d.get("vgpus"),
+                              vgpu_type=d.get("vgpu_type"),
+                              description=d.get("description", "").strip())
+                     for d in item.get("devices", ()))
+
+    def passthrough(self, item: YMap) -> tuple[m.Passthrough, ...]:
+        return tuple(m.Passthrough(loc=p.loc(), locs=self.locs(p), device=p["device"],
+                                   vf=p.get("vf"), slices=p.get("slices"),
+                                   description=p.get("description", "").strip())
+                     for p in item.get("passthrough", ()))
 
     def machine(self, item: YMap) -> dict[str, Any]:
         return {**self.common(item), "hostname": item.get("hostname"), "nics": self.nics(item)}
@@ -72,27 +91,36 @@ class _Builder:
         return m.FailureDomain(**self.common(item), type=item["type"], site=item.get("site"),
                                parent=item.get("parent"))
 
-    def host(self, item: YMap) -> m.Host:
+    def cpu(self, item: YMap) -> m.Cpu | None:
         cpu = item.get("cpu")
+        if isinstance(cpu, int):  # a bare logical CPU count
+            return m.Cpu(loc=item.loc("cpu"), count=cpu)
+        if not cpu:
+            return None
+        return m.Cpu(loc=cpu.loc(), locs=self.locs(cpu), sockets=cpu.get("sockets"),
+                     cores=cpu.get("cores"), threads=cpu.get("threads", 1),
+                     count=cpu.get("count"), model=cpu.get("model"))
+
+    def host(self, item: YMap) -> m.Host:
         return m.Host(
             **self.machine(item), **self.overcommit(item), site=item.get("site"),
             failure_domains=tuple(item.get("failure_domains", ())), vendor=item.get("vendor"),
-            model=item.get("model"), serial=item.get("serial"),
-            cpu=m.Cpu(loc=cpu.loc(), locs=self.locs(cpu), sockets=cpu["sockets"],
-                      cores=cpu["cores"], threads=cpu.get("threads", 1), model=cpu.get("model"))
-            if cpu else None,
+            model=item.get("model"), serial=item.get("serial"), cpu=self.cpu(item),
             memory=self.size(item, "memory"), disks=self.disks(item),
-            bmc=dict(item.get("bmc", {})), os=dict(item.get("os", {})),
+            devices=self.devices(item), bmc=dict(item.get("bmc", {})), os=dict(item.get("os", {})),
             nested_virt=item.get("nested_virt", False),
         )
 
     def vm(self, item: YMap) -> m.VM:
         return m.VM(
             **self.machine(item), **self.overcommit(item), runs_on=item["runs_on"],
-            platform=item["platform"], managed_by=item.get("managed_by"), vcpu=item.get("vcpu"),
+            platform=item["platform"], failure_domains=tuple(item.get("failure_domains", ())),
+            managed_by=item.get("managed_by"), vcpu=item.get("vcpu"),
             memory=self.size(item, "memory"), disks=self.disks(item),
+            passthrough=self.passthrough(item),
             nested_virt=item.get("nested_virt", False), autostart=item.get("autostart"),
-            state=item.get("state"), flavor=item.get("flavor"), os=dict(item.get("os", {})),
+            state=item.get("state"), template=item.get("template", False),
+            flavor=item.get("flavor"), os=dict(item.get("os", {})),
         )
 
     def container(self, item: YMap) -> m.Container:
@@ -132,6 +160,11 @@ class _Builder:
             root=item.get("root"), depth=item.get("depth"), include=tuple(item.get("include", ())),
             exclude=tuple(item.get("exclude", ())), direction=item.get("direction", "TB"),
         )
+
+    def scenario(self, item: YMap) -> m.Scenario:
+        return m.Scenario(loc=item.loc(), locs=self.locs(item), id=item["id"],
+                          name=item.get("name", ""), description=item.get("description", ""),
+                          fail=tuple(item["fail"]))
 
     def live(self, parts: list[tuple[YMap, set[tuple[str, int]]]]) -> m.Live:
         sources: dict[str, m.LiveSource] = {}
@@ -179,7 +212,7 @@ def build_model(sources: Sources) -> tuple[m.Model, list[Problem], set[str]]:
     builder = _Builder()
     problems = builder.problems
     objects: dict[str, m.Obj] = {}
-    views: dict[str, m.View] = {}
+    named: dict[str, dict[str, Any]] = {section: {} for section in NAMED}
     broken_ids: set[str] = set()
     lives: list[YMap] = []
     first_seen: dict[str, Location] = {}
@@ -191,12 +224,13 @@ def build_model(sources: Sources) -> tuple[m.Model, list[Problem], set[str]]:
             items = doc.get(section)
             if not isinstance(items, YList):
                 continue
-            make: Callable[[YMap], Any] = getattr(builder, SECTION_KIND.get(section, "view"))
+            make: Callable[[YMap], Any] = getattr(
+                builder, SECTION_KIND.get(section) or NAMED[section])
             for index, item in enumerate(items):
                 obj_id = item.get("id") if isinstance(item, YMap) else None
                 if not isinstance(obj_id, str):
                     continue
-                seen_key = f"view:{obj_id}" if section == "views" else obj_id
+                seen_key = f"{NAMED[section]}:{obj_id}" if section in NAMED else obj_id
                 if seen_key in first_seen:
                     problems.append(Problem(
                         "duplicate-id", "error", f"id {obj_id!r} is already used at "
@@ -206,14 +240,17 @@ def build_model(sources: Sources) -> tuple[m.Model, list[Problem], set[str]]:
                 if (section, index) in bad:
                     broken_ids.add(obj_id)
                     continue
-                built = make(item)
-                (views if section == "views" else objects)[obj_id] = built
+                (named.get(section, objects))[obj_id] = make(item)
         live = doc.get("live")
         if isinstance(live, YMap):
             lives.append((live, bad))
+    deep, deep_problems = too_deep(objects)
+    problems.extend(deep_problems)
+    broken_ids |= deep
     model = m.Model(
-        objects=dict(sorted(objects.items())), views=dict(sorted(views.items())),
+        objects=dict(sorted((k, v) for k, v in objects.items() if k not in deep)),
+        views=dict(sorted(named["views"].items())),
         live=builder.live(lives), files=tuple(sources.documents), digest=sources.digest,
-        visited=tuple(sources.visited),
+        visited=tuple(sources.visited), scenarios=dict(sorted(named["scenarios"].items())),
     )
-    return model, problems, broken_ids - set(objects)
+    return model, problems, broken_ids - set(model.objects)

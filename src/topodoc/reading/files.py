@@ -41,7 +41,7 @@ def unchanged(path: str | os.PathLike[str], visited: list[str], digest: str) -> 
         return False
     hasher = hashlib.sha256()
     for key in visited:
-        raw = read_bytes(Path(key), [])
+        raw = read_bytes(Path(key), [], root)
         if raw is not None:
             hash_file(hasher, root, key, raw)
     return hasher.hexdigest() == digest
@@ -69,9 +69,15 @@ def hash_file(hasher: Any, root: Path, key: str, raw: bytes) -> None:
     hasher.update(os.path.relpath(key, root).encode() + b"\0" + raw + b"\0")
 
 
-def read_bytes(file: Path, problems: list[Problem]) -> bytes | None:
+def read_bytes(file: Path, problems: list[Problem], root: Path) -> bytes | None:
+    """The bytes of ``file``; ``None`` with a problem when it cannot be read, is too large,
+    or is a link to a file outside ``root`` (read like an include leaving the directory)."""
     where = Location(str(file), 1, 1)
     try:
+        if not file.resolve().is_relative_to(root):
+            problems.append(Problem("include-outside", "error", f"links to {file.resolve()}, "
+                                    f"outside the topology directory {root}", where))
+            return None
         size = file.stat().st_size
         limit = max_file_bytes()
         if size > limit:

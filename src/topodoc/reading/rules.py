@@ -14,7 +14,7 @@ from topodoc.model.graph import Written, references
 from topodoc.model.kinds import MACHINE_KINDS
 from topodoc.model.objects import CLUSTER_ROLES, QUORUM_ROLES, Model
 from topodoc.model.problems import Problem, Silenced
-from topodoc.model.sizes import format_size
+from topodoc.model.sizes import exceeds, format_size, scaled, total
 from topodoc.util.suggest import did_you_mean
 
 #: Rule id -> (severity, what it checks). Severity "error" fails validation.
@@ -31,6 +31,13 @@ RULES: dict[str, tuple[str, str]] = {
     "capacity-memory": ("error", "guest memory stays within the machine's memory (warning past "
                         "an allowed overcommit ratio, error past physical memory when none is "
                         "allowed, the default)"),
+    "cpu-count": ("error", "a CPU count written with sockets and cores is their product"),
+    "passthrough": ("error", "a VM is given a device of the host it runs on (device names are "
+                    "unique per host), and only a part the device has: a VF below its vfs, "
+                    "vGPU slices of a device split into vgpus"),
+    "device-shared": ("error", "a passed-through device belongs to one guest at a time: among "
+                      "the VMs that run, a whole device or one VF goes to one VM, and vGPU "
+                      "slices stay within the device's"),
     "cluster-role": ("error", "members use the roles their cluster type knows"),
     "etcd-quorum": ("warning", "an etcd quorum has an odd number of members, at least 3"),
     "external-etcd": ("error", "a Kubernetes cluster with external etcd names an etcd cluster "
@@ -42,6 +49,8 @@ RULES: dict[str, tuple[str, str]] = {
     "address-invalid": ("error", "addresses and subnets are valid IP notation"),
     "address-subnet": ("error", "an address lies inside its network's subnet"),
     "address-duplicate": ("error", "an address is used once per network"),
+    "planned-dependency": ("warning", "an active object does not run on, depend on, use or "
+                           "count as a member an object that is only planned"),
     "silence-unknown-rule": ("error", "a silence names a rule that exists"),
     "silence-unused": ("warning", "a silence still silences something"),
 }
@@ -82,15 +91,17 @@ def check_references(model: Model, declared: set[str]) -> Iterator[Problem]:
                 yield _p("ref-kind", f"{obj.id}: {relation} must name a "
                          f"{' or '.join(allowed)}, but {target!r} is a {found.kind}",
                          written.loc, source)
-    for view in model.views.values():
-        for name in ("root", "include", "exclude"):
-            values = getattr(view, name) or ()
+    named = [("view", view, ("root", "include", "exclude")) for view in model.views.values()]
+    named += [("scenario", s, ("fail",)) for s in model.scenarios.values()]
+    for what, item, fields in named:
+        for name in fields:
+            values = getattr(item, name) or ()
             for index, target in enumerate([values] if isinstance(values, str) else values):
                 if target and target not in model.objects and target not in declared:
                     hint = did_you_mean(target, ids)
-                    loc = view.locs.get(f"{name}[{index}]", view.at(name))
-                    yield _p("unknown-ref", f"view {view.id}: {name} names {target!r}, which is "
-                             f"not defined{hint}", loc, None)
+                    loc = item.locs.get(f"{name}[{index}]", item.at(name))
+                    yield _p("unknown-ref", f"{what} {item.id}: {name} names {target!r}, which "
+                             f"is not defined{hint}", loc, None)
     for source in model.live.sources:
         found = model.get(source.target)
         field = "hypervisor" if source.kind == "libvirt" else "cluster"
@@ -149,14 +160,14 @@ def placement_cycles(model: Model) -> list[list[str]]:
 
 
 def check_nested_virt(model: Model) -> Iterator[Problem]:
-    reported: set[str] = set()
+    checked: set[str] = set()  # levels already walked, and with them all below: linear
     for vm in model.of_kind("vm"):
         if not any(model.objects[c].kind == "vm" for c in model.children.get(vm.id, ())):
             continue
-        for level in model.placement_chain(vm.id):
+        for level in model.placement_chain(vm.id, stop=checked):
+            checked.add(level)
             obj = model.objects[level]
-            if obj.kind in ("vm", "host") and not obj.nested_virt and level not in reported:
-                reported.add(level)
+            if obj.kind in ("vm", "host") and not obj.nested_virt:
                 guests = [c for c in model.children.get(vm.id, ())
                           if model.objects[c].kind == "vm"]
                 what = "it" if level == vm.id else f"{vm.id}, which runs on it,"
@@ -166,9 +177,10 @@ def check_nested_virt(model: Model) -> Iterator[Problem]:
 
 
 def check_capacity(model: Model) -> Iterator[Problem]:
+    """Only the guests that run count: not planned, retired or shut-off VMs, nor templates."""
     for machine in model.of_kind("host") + model.of_kind("vm"):
-        guests = [model.objects[c] for c in model.children.get(machine.id, ())
-                  if model.objects[c].kind == "vm"]
+        guests = [guest for c in model.children.get(machine.id, ())
+                  if (guest := model.objects[c]).kind == "vm" and guest.runs]
         if not guests:
             continue
         cpus = machine.cpu.logical if machine.kind == "host" and machine.cpu else (
@@ -179,15 +191,100 @@ def check_capacity(model: Model) -> Iterator[Problem]:
             yield _p("capacity-cpu", f"{machine.id}: guests have {vcpu} vCPUs, over {cpus} CPUs "
                      f"x overcommit {ratio:g} = {cpus * ratio:g}", machine.loc, machine.id)
         if machine.memory:
-            used = sum(g.memory or 0 for g in guests)
+            used = total(g.memory for g in guests)
             ratio = machine.overcommit_memory or DEFAULT_MEMORY_OVERCOMMIT
-            if used > machine.memory * ratio:
+            if exceeds(used, limit := scaled(machine.memory, ratio)):
                 rule_sev = "error" if ratio == 1.0 else "warning"
-                limit = "physical memory" if ratio == 1.0 else f"memory x overcommit {ratio:g}"
+                what = "physical memory" if ratio == 1.0 else f"memory x overcommit {ratio:g}"
                 yield Problem("capacity-memory", rule_sev, f"{machine.id}: guests have "
-                              f"{format_size(used)} of memory, over its {limit} "
-                              f"({format_size(int(machine.memory * ratio))})",
+                              f"{format_size(used)} of memory, over its {what} "
+                              f"({format_size(limit)})",
                               machine.at("memory"), machine.id)
+
+
+def check_cpu(model: Model) -> Iterator[Problem]:
+    for host in model.of_kind("host"):
+        cpu = host.cpu
+        if cpu and cpu.count and cpu.shape and cpu.count != cpu.shape:
+            yield _p("cpu-count", f"{host.id}: cpu count is {cpu.count}, but {cpu.sockets} "
+                     f"sockets x {cpu.cores} cores x {cpu.threads} threads = {cpu.shape}",
+                     cpu.at("count"), host.id)
+
+
+def check_passthrough(model: Model) -> Iterator[Problem]:
+    for host in model.of_kind("host"):
+        names: dict[str, object] = {}
+        for device in host.devices:
+            if device.name in names:
+                yield _p("passthrough", f"{host.id}: device name {device.name!r} is used "
+                         "twice", device.at("name"), host.id)
+            names.setdefault(device.name, device)
+    for vm in model.of_kind("vm"):
+        machine = model.get(vm.runs_on)
+        devices = {d.name: d for d in getattr(machine, "devices", ())}
+        for item in vm.passthrough:
+            device = devices.get(item.device)
+            if machine is None:
+                continue  # reported by the reference rules
+            if device is None:
+                hint = did_you_mean(item.device, devices)
+                yield _p("passthrough", f"{vm.id}: {vm.runs_on} has no device "
+                         f"{item.device!r}{hint}", item.at("device"), vm.id)
+            elif item.vf is not None and (device.vfs is None or item.vf >= device.vfs):
+                has = f"has {device.vfs} VFs (0-{device.vfs - 1})" if device.vfs else \
+                    "has no SR-IOV VFs (set vfs)"
+                yield _p("passthrough", f"{vm.id}: VF {item.vf} of {vm.runs_on}:{device.name}, "
+                         f"which {has}", item.at("vf"), vm.id)
+            elif item.slices and not device.vgpus:
+                yield _p("passthrough", f"{vm.id}: vGPU slices of {vm.runs_on}:{device.name}, "
+                         "which is not split into vGPUs (set vgpus)", item.at("slices"), vm.id)
+
+
+def check_device_sharing(model: Model) -> Iterator[Problem]:
+    for (host_id, name), holders in model.given.items():
+        host = model.get(host_id)
+        device = next((d for d in getattr(host, "devices", ()) if d.name == name), None)
+        running = [(vm, item) for vm, item in holders if vm.runs]
+        if device is None or not running:
+            continue
+        what = f"{host_id}:{name}"
+        whole = [vm.id for vm, item in running if item.part == "whole"]
+        by_vf: dict[int, list[str]] = defaultdict(list)
+        for vm, item in running:
+            if item.vf is not None:
+                by_vf[item.vf].append(vm.id)
+        slices = sum(item.slices or 0 for _, item in running)
+        one_at_a_time = ": a device belongs to one guest at a time"
+        if whole and len(running) > 1:
+            others = [vm.id for vm, _ in running if vm.id != whole[0]]
+            clash = f"is given whole to {whole[0]} and also to {', '.join(others)}{one_at_a_time}"
+        elif shared := next(((vf, vms) for vf, vms in sorted(by_vf.items()) if len(vms) > 1),
+                            None):
+            clash = f"VF {shared[0]} is given to {', '.join(shared[1])}{one_at_a_time}"
+        elif device.vgpus and slices > device.vgpus:
+            clash = f"is split into {device.vgpus} vGPU slices, but the VMs that run are given " \
+                f"{slices}"
+        else:
+            continue
+        last = running[-1]
+        yield _p("device-shared", f"{what} {clash}", last[1].loc, last[0].id)
+
+
+#: Relations along which an object needs what it names (``used_by`` points the other way;
+#: ``in_domain`` and ``parent`` place, they do not need).
+NEEDS = ("runs_on", "member", "depends_on", "etcd", "managed_by", "uses", "provided_by",
+         "backing", "attached")
+
+
+def check_planned(model: Model) -> Iterator[Problem]:
+    for obj in model:
+        if not obj.active:
+            continue
+        for source, relation, target, written in references(obj):
+            found = model.get(target)
+            if relation in NEEDS and found is not None and found.status == "planned":
+                yield _p("planned-dependency", f"{obj.id} is active, but {relation} names "
+                         f"{target!r}, which is only planned", written.loc, source)
 
 
 def check_clusters(model: Model) -> Iterator[Problem]:
@@ -254,9 +351,11 @@ def _quorum_domains(model: Model, cluster) -> Iterator[Problem]:
         host_id = model.physical_host(machine)
         if host_id is None:
             continue
-        host = model.objects[host_id]
-        for domain in (host_id, *host.failure_domains):
-            by_domain[domain].add(machine)
+        for level in model.placement_chain(machine):  # the VMs' domains, then the host's
+            obj = model.objects[level]
+            for domain in getattr(obj, "failure_domains", ()):
+                by_domain[domain].add(machine)
+        by_domain[host_id].add(machine)
     for domain, members in sorted(by_domain.items()):
         if len(members) * 2 >= len(voters):
             what = "host" if domain in model.objects and model.objects[domain].kind == "host" \
@@ -308,8 +407,8 @@ def _address_in(obj_id, address, subnet, where: Written, network, what) -> Itera
 
 
 CHECKS: tuple[Callable[[Model], Iterator[Problem]], ...] = (
-    check_labels, check_placement, check_nested_virt, check_capacity, check_clusters,
-    check_addresses,
+    check_labels, check_placement, check_nested_virt, check_capacity, check_cpu, check_planned,
+    check_passthrough, check_device_sharing, check_clusters, check_addresses,
 )
 
 

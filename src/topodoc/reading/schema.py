@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import re
 from collections.abc import Callable
 from functools import cache
 from importlib import resources
@@ -20,8 +21,8 @@ from topodoc.util.suggest import did_you_mean
 if TYPE_CHECKING:  # jsonschema is only needed for a file the compiled validator rejects
     import jsonschema
 
-#: The lists of a topology file that hold objects (one per kind) or views.
-SECTIONS = (*(kind.section for kind in REGISTRY), "views")
+#: The lists of a topology file that hold objects (one per kind), views or scenarios.
+SECTIONS = (*(kind.section for kind in REGISTRY), "views", "scenarios")
 
 
 def schema_text() -> str:
@@ -34,12 +35,30 @@ def schema() -> dict[str, Any]:
     return json.loads(schema_text())
 
 
+#: An unescaped ``$``: in the schema's (ECMA-262) patterns the end of the text, in Python's
+#: also just before a final line break ("abc\n" would pass ``^[a-z]+$``).
+_DOLLAR = re.compile(r"(?<!\\)\$")
+
+
+def full_match_patterns(node: Any) -> Any:
+    """``node`` (a schema) with each pattern's ``$`` written ``\\Z``, as fastjsonschema does:
+    both validators then match patterns against the whole text."""
+    if isinstance(node, dict):
+        return {key: _DOLLAR.sub(r"\\Z", value) if key == "pattern" and isinstance(value, str)
+                else full_match_patterns(value) for key, value in node.items()}
+    if isinstance(node, list):
+        return [full_match_patterns(value) for value in node]
+    return node
+
+_FULL_SIZE_PATTERN = _DOLLAR.sub(r"\\Z", SIZE_PATTERN)
+
+
 @cache
 def _validator() -> jsonschema.protocols.Validator:
     import jsonschema
 
     cls = jsonschema.validators.validator_for(schema())
-    return cls(schema())
+    return cls(full_match_patterns(schema()))
 
 
 @cache
@@ -57,11 +76,16 @@ def validate(doc: YMap) -> list[Problem]:
     try:
         _compiled()(doc)
         return []
-    except fastjsonschema.JsonSchemaException:
-        pass
+    except fastjsonschema.JsonSchemaException as exc:
+        # the path and message, not the exception: its traceback would hold this frame
+        rejected = (list(getattr(exc, "path", None) or ["data"])[1:], exc.message)
     problems: list[Problem] = []
     for error in _validator().iter_errors(doc):
         problems.extend(_problems(error, doc))
+    if not problems:  # the two validators disagree: never let the file pass unreported
+        path, message = rejected
+        problems.append(Problem("schema", "error", f"{_where(path)}: {message}",
+                                _node(doc, path)[1]))
     return problems
 
 
@@ -120,7 +144,7 @@ def _problems(error: jsonschema.ValidationError, doc: YMap) -> list[Problem]:
     if kind == "required":
         missing = error.message.split("'")[1] if "'" in error.message else error.message
         return [Problem("schema", "error", f"{where}: missing required key {missing!r}", loc)]
-    if kind == "pattern" and error.validator_value == SIZE_PATTERN:
+    if kind == "pattern" and error.validator_value == _FULL_SIZE_PATTERN:
         try:
             parse_size(node)
         except SizeError as exc:
@@ -137,8 +161,9 @@ def _problems(error: jsonschema.ValidationError, doc: YMap) -> list[Problem]:
         return [Problem("schema", "error", f"{where}: {node!r} is not one of "
                         f"{', '.join(repr(c) for c in choices)}{hint}", loc)]
     if kind == "pattern":
+        form = error.validator_value.replace("\\Z", "$")  # as the schema writes it
         return [Problem("schema", "error", f"{where}: {node!r} does not match the expected "
-                        f"form {error.validator_value}", loc)]
+                        f"form {form}", loc)]
     return [Problem("schema", "error", f"{where}: {error.message}", loc)]
 
 

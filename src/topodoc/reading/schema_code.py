@@ -5,12 +5,21 @@ topology, and a seventh of a 10,000-object one. Like Python's own ``.pyc`` files
 code is kept in a cache directory (``$TOPODOC_CACHE_DIR``, else ``$XDG_CACHE_HOME/topodoc``,
 else ``~/.cache/topodoc``) under a name that changes with the schema, fastjsonschema's
 version and Python's. A cache that cannot be read or written is passed over: it only saves
-time, and a damaged entry is generated again.
+time.
+
+An entry is verified before anything in it is unmarshalled or run: it starts with the SHA-256
+of the rest, so a damaged or edited entry (a flipped bit, a truncated write, a hand edit) is
+generated again, never executed. Once loaded, the validator must reject a document without
+``version`` and accept ``{version: 1}``; one that does not (an entry rewritten together with
+its hash to switch validation off) is generated again too. The cache directory is as trusted
+as the user's own files: whoever can write it with a matching hash can also edit the
+installed package.
 """
 
 from __future__ import annotations
 
 import hashlib
+import hmac
 import marshal
 import os
 import re
@@ -46,18 +55,62 @@ def compiled_validator(schema_text: str, schema: dict[str, Any]) -> Callable[[An
     key = hashlib.sha256("\0".join((schema_text, fastjsonschema.VERSION, sys.version,
                                     _REVISION)).encode()).hexdigest()[:24]
     cached = cache_dir() / f"schema-{key}.marshal"
-    try:
-        entry, code = marshal.loads(cached.read_bytes())
-    except (OSError, EOFError, ValueError, TypeError):
+    loaded = _from_cache(cached)
+    if loaded is None:
         entry, code = _generate(schema)
+        validator = _run(entry, code)
         try:
             cached.parent.mkdir(parents=True, exist_ok=True)
-            write_bytes(cached, marshal.dumps((entry, code)))
+            payload = marshal.dumps((entry, code))
+            write_bytes(cached, MAGIC + hashlib.sha256(payload).digest() + payload)
         except OSError:
             pass  # no cache: slower next time, nothing else
+        return validator
+    return loaded
+
+
+#: The first bytes of a cache entry (its format), followed by the SHA-256 of the rest.
+MAGIC = b"topodoc-schema-1\n"
+_DIGEST = 32
+
+
+def _from_cache(cached: Path) -> Callable[[Any], Any] | None:
+    """The validator in ``cached`` when the entry is intact and works, else ``None``."""
+    try:
+        raw = cached.read_bytes()
+    except OSError:
+        return None
+    head, digest = raw[:len(MAGIC)], raw[len(MAGIC):len(MAGIC) + _DIGEST]
+    payload = raw[len(MAGIC) + _DIGEST:]
+    if head != MAGIC or not hmac.compare_digest(digest, hashlib.sha256(payload).digest()):
+        return None
+    try:
+        entry, code = marshal.loads(payload)
+        validator = _run(entry, code)
+    except Exception:  # noqa: BLE001  (a hash collision or a foreign entry: generate again)
+        return None
+    return validator if _works(validator) else None
+
+
+def _run(entry: str, code: Any) -> Callable[[Any], Any]:
     namespace: dict[str, Any] = {}
-    exec(code, namespace)  # noqa: S102  (code generated from our own schema)
+    exec(code, namespace)  # noqa: S102  (code generated from our own schema, verified)
     return namespace[entry]
+
+
+def _works(validator: Callable[[Any], Any]) -> bool:
+    """Whether ``validator`` rejects a file without ``version`` and accepts ``{version: 1}``."""
+    try:
+        validator({"version": 1})
+    except Exception:  # noqa: BLE001
+        return False
+    try:
+        validator({})
+    except fastjsonschema.JsonSchemaException:
+        return True
+    except Exception:  # noqa: BLE001
+        return False
+    return False
 
 
 def _generate(schema: dict[str, Any]) -> tuple[str, Any]:

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import hashlib
 import os
+from collections import deque
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -31,14 +32,15 @@ def read_sources(path: str | os.PathLike[str]) -> Sources:
     includes: dict[str, list[tuple[str, Location]]] = {}
     hasher = hashlib.sha256()
     seen: set[str] = set()
-    while queue:
-        file = queue.pop(0)
+    pending = deque(queue)
+    while pending:
+        file = pending.popleft()
         key = str(file)
         if key in seen:
             continue
         seen.add(key)
         sources.visited.append(key)
-        raw = read_bytes(file, sources.problems)
+        raw = read_bytes(file, sources.problems, root)
         if raw is None:
             continue
         hash_file(hasher, root, key, raw)
@@ -48,7 +50,7 @@ def read_sources(path: str | os.PathLike[str]) -> Sources:
         sources.documents[key] = doc
         for target, loc in _includes(doc, file, root, sources.problems):
             includes.setdefault(key, []).append((target, loc))
-            queue.append(Path(target))
+            pending.append(Path(target))
     sources.problems.extend(_include_cycles(includes))
     sources.digest = hasher.hexdigest()
     sources.documents = dict(sorted(sources.documents.items()))
@@ -111,25 +113,34 @@ def _includes(doc: YMap, file: Path, root: Path, problems: list[Problem]):
 
 
 def _include_cycles(includes: dict[str, list[tuple[str, Location]]]) -> list[Problem]:
-    """One problem per include that closes a cycle, at the include entry."""
+    """One problem per include that closes a cycle, at the include entry.
+
+    A depth-first walk with a stack of its own, not recursion: a chain of includes may be
+    any number of files long."""
     problems: list[Problem] = []
     state: dict[str, int] = {}  # 1 = on the current path, 2 = done
-    for node in sorted(includes):
-        if node not in state:
-            _visit(node, [node], includes, state, problems)
+    for start in sorted(includes):
+        if start in state:
+            continue
+        state[start] = 1
+        path = [start]
+        stack = [iter(includes.get(start, []))]
+        while stack:
+            step = next(stack[-1], None)
+            if step is None:
+                state[path.pop()] = 2
+                stack.pop()
+                continue
+            target, loc = step
+            if state.get(target) == 1:
+                cycle = path[path.index(target):] + [target]
+                names = [os.path.basename(p) for p in cycle]
+                if len(names) > 8:
+                    names[3:-3] = [f"... ({len(names) - 7} more files) ..."]
+                names = " -> ".join(names)
+                problems.append(Problem("include-cycle", "error", f"include cycle: {names}", loc))
+            elif target not in state:
+                state[target] = 1
+                path.append(target)
+                stack.append(iter(includes.get(target, [])))
     return problems
-
-
-def _visit(node: str, path: list[str], includes: dict[str, list[tuple[str, Location]]],
-           state: dict[str, int], problems: list[Problem]) -> None:
-    """:func:`_include_cycles`' depth-first walk (a function of its own, not a closure: a
-    recursive closure is a reference cycle, see :mod:`topodoc.util.gcpause`)."""
-    state[node] = 1
-    for target, loc in includes.get(node, []):
-        if state.get(target) == 1:
-            cycle = path[path.index(target):] + [target]
-            names = " -> ".join(os.path.basename(p) for p in cycle)
-            problems.append(Problem("include-cycle", "error", f"include cycle: {names}", loc))
-        elif target not in state:
-            _visit(target, path + [target], includes, state, problems)
-    state[node] = 2

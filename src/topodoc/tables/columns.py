@@ -17,10 +17,18 @@ from functools import cached_property
 from operator import attrgetter
 from typing import Any
 
-from topodoc.model.facts import cpu_text, disk_text, os_text, roles_text
+from topodoc.model.devices import passed_disks
+from topodoc.model.facts import (
+    cpu_text,
+    device_text,
+    disk_text,
+    os_text,
+    passthrough_text,
+    roles_text,
+)
 from topodoc.model.objects import Cluster, Machine, Model
 from topodoc.model.roles import quorum_voters
-from topodoc.model.sizes import format_size
+from topodoc.model.sizes import exceeds, format_size, scaled, total
 from topodoc.reading.rules import DEFAULT_CPU_OVERCOMMIT, DEFAULT_MEMORY_OVERCOMMIT
 
 Value = str | int | tuple[str, ...] | None
@@ -70,7 +78,8 @@ def _id_name(id_doc: str = "", name_doc: str = "") -> tuple[Column, ...]:
 
 
 def _described() -> tuple[Column, ...]:
-    return (Column("tags", "Tags", get=_tags), Column("description", "Description",
+    return (Column("status", "Status", "planned, active or retired", get=_attr("status")),
+            Column("tags", "Tags", get=_tags), Column("description", "Description",
                                                       get=_attr("description")))
 
 
@@ -135,8 +144,11 @@ HOSTS = Spec((
     Column("memory", "Memory", "exact size", get=lambda model, h: _size(h.memory)),
     Column("disks", "Disks", "each disk: name, exact size, type",
            get=lambda model, h: tuple(disk_text(d) for d in h.disks)),
-    Column("disk_total", "Disk total", "the disks' sizes added up",
-           get=lambda model, h: _size(sum(d.size for d in h.disks))),
+    Column("disk_total", "Disk total", "the disks' sizes added up, but for those on a device "
+           "passed through to a VM that runs", get=lambda model, h: _size(total(
+               d.size for d in h.disks if d.name not in passed_disks(model, h)))),
+    Column("devices", "Devices", "PCI devices VMs can be given, with their VFs and vGPUs",
+           get=lambda model, h: tuple(device_text(d) for d in h.devices)),
     Column("addresses", "Addresses", "NIC addresses", get=_addresses),
     Column("bmc", "BMC", "BMC address", get=lambda model, h: h.bmc.get("address")),
     Column("os", "OS", get=lambda model, h: os_text(h) or None),
@@ -168,6 +180,9 @@ VMS = Spec((
     Column("memory", "Memory", "exact size", get=_vm_only(lambda vm: _size(vm.memory))),
     Column("disks", "Disks", get=_vm_only(lambda vm: tuple(disk_text(d) for d in vm.disks),
                                           ())),
+    Column("passthrough", "Passthrough", "host devices given to it: HOST:DEVICE [VF n | n vGPU "
+           "slices]", get=_vm_only(lambda vm: tuple(
+               passthrough_text(vm.runs_on, p) for p in vm.passthrough), ())),
     Column("flavor", "Flavor", get=_vm_only(attrgetter("flavor"))),
     Column("state", "State", get=_vm_only(attrgetter("state"))),
     Column("autostart", "Autostart", get=_vm_only(lambda vm: _yes(vm.autostart))),
@@ -235,6 +250,8 @@ MEMBERS = Spec((
            get=lambda model, pair: model.physical_host(pair[1].machine)),
     Column("addresses", "Addresses", "the machine's addresses", get=lambda model, pair: _addresses(
         model, m) if isinstance(m := _member_machine(model, pair), Machine) else ()),
+    Column("status", "Status", "the machine's status", get=lambda model, pair: getattr(
+        _member_machine(model, pair), "status", None)),
 ), ("cluster", "machine", "kind", "roles", "host"),
     lambda model: [(c, m) for c in model.of_kind("cluster") for m in c.members],
     lambda model, pair: getattr(_member_machine(model, pair), "kind", None),
@@ -279,6 +296,7 @@ NETWORKS = Spec((
     Column("bridge", "Bridge", get=_net("bridge")), Column("parent", "Parent", get=_net("parent")),
     Column("machines", "Machines", "how many machines attach to it",
            get=lambda model, pair: pair[1]),
+    Column("status", "Status", "planned, active or retired", get=_net("status")),
     Column("tags", "Tags", get=_net("tags")),
     Column("description", "Description", get=_net("description")),
 ), ("id", "name", "type", "subnet", "gateway", "vlan", "machines"), _networks,
@@ -309,6 +327,7 @@ ADDRESSES = Spec((
     Column("mac", "MAC", get=lambda model, item: item[3]),
     Column("host", "Host", "the physical host under the machine",
            get=lambda model, item: model.physical_host(item[0].id)),
+    Column("status", "Status", "the machine's status", get=lambda model, item: item[0].status),
 ), ("address", "network", "machine", "kind", "nic", "host"), _attachments,
     lambda model, item: item[0].kind, lambda model, item: item[0].tags, _address_order)
 
@@ -317,11 +336,13 @@ ADDRESSES = Spec((
 
 @dataclass(frozen=True)
 class _Load:
-    """A machine that runs VMs, and the VMs placed directly on it (sums worked out once: a
-    row reads them in several columns)."""
+    """A machine that has VMs: those placed directly on it that run (counted; sums worked out
+    once: a row reads them in several columns) and the others (planned, retired, shut off,
+    templates: listed apart, not counted)."""
 
     machine: Any
     guests: tuple[Any, ...]
+    idle: tuple[Any, ...] = ()
 
     @cached_property
     def cpus(self) -> int | None:
@@ -336,7 +357,7 @@ class _Load:
 
     @cached_property
     def memory(self) -> int:
-        return sum(g.memory or 0 for g in self.guests)
+        return total(g.memory for g in self.guests)
 
     @property
     def cpu_limit(self) -> float:
@@ -350,15 +371,17 @@ class _Load:
         over = []
         if self.cpus and self.vcpus > self.cpus * self.cpu_limit:
             over.append("cpu")
-        if self.machine.memory and self.memory > self.machine.memory * self.memory_limit:
+        memory = self.machine.memory
+        if memory and exceeds(self.memory, scaled(memory, self.memory_limit)):
             over.append("memory")
         return tuple(over)
 
 
 def _loads(model: Model) -> list[_Load]:
     machines = [m for h in model.of_kind("host") for m in [h.id, *model.descendants(h.id)]]
-    return [_Load(model.objects[m], tuple(guests)) for m in machines
-            if (guests := _guests(model, m))]
+    return [_Load(model.objects[m], tuple(g for g in guests if g.runs),
+                  tuple(g for g in guests if not g.runs))
+            for m in machines if (guests := _guests(model, m))]
 
 
 def _ratio(used: int, total: int | None) -> str | None:
@@ -371,8 +394,11 @@ CAPACITY = Spec((
     Column("kind", "Kind", get=lambda model, load: load.machine.kind),
     Column("host", "Host", "the physical host under it",
            get=lambda model, load: model.physical_host(load.machine.id)),
-    Column("guests", "Guests", "VMs placed directly on it",
+    Column("guests", "Guests", "VMs placed directly on it that run (counted)",
            get=lambda model, load: len(load.guests)),
+    Column("not_counted", "Not counted", "VMs on it that do not run, with why: planned, "
+           "retired, shutoff, template",
+           get=lambda model, load: tuple(f"{g.id} ({g.not_running})" for g in load.idle)),
     Column("cpus", "CPUs", "a host's logical CPUs, a VM's vCPUs",
            get=lambda model, load: load.cpus),
     Column("vcpus", "vCPU alloc", "the guests' vCPUs added up", get=lambda model, load: load.vcpus),
@@ -392,6 +418,8 @@ CAPACITY = Spec((
            get=lambda model, load: sum(g.vcpu is None or g.memory is None for g in load.guests)),
     Column("over", "Over", "cpu and/or memory when past the allowed ratio",
            get=lambda model, load: load.over()),
+    Column("status", "Status", "the machine's status",
+           get=lambda model, load: load.machine.status),
 ), ("machine", "kind", "guests", "cpus", "vcpus", "cpu_ratio", "memory", "memory_allocated",
     "memory_ratio", "over"), _loads,
     lambda model, load: load.machine.kind, lambda model, load: load.machine.tags)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 import sys
 from typing import TextIO
 
@@ -27,6 +28,21 @@ def parse_output(spec: str) -> tuple[str, str]:
     return fmt, path.strip()
 
 
+def check_outputs(specs: list[str]) -> list[tuple[str, str]]:
+    """The parsed ``FORMAT=PATH`` specs; two naming one file (``r.json``, ``./r.json``, a
+    link to it) or standard output twice are refused: one would silently replace the other."""
+    outputs = [parse_output(spec) for spec in specs]
+    seen: dict[str, str] = {}
+    for spec, (_, path) in zip(specs, outputs, strict=True):
+        key = path if path == "-" else os.path.realpath(path)
+        if key in seen:
+            same = "standard output" if path == "-" else f"the same file, {key}"
+            raise ReportError(f"output {path!r} is named more than once ({seen[key]!r} and "
+                              f"{spec!r} both write {same})")
+        seen[key] = spec
+    return outputs
+
+
 def render(report: Report, fmt: str, *, color: bool = False, verbose: bool = False) -> str:
     """``report`` in format ``fmt``; ``color`` and ``verbose`` only affect the console."""
     if fmt == "console":
@@ -50,11 +66,7 @@ def write_outputs(
 
     Files are replaced atomically; ``-`` writes to ``stdout`` (the only place colour goes).
     """
-    outputs = [parse_output(spec) for spec in specs]
-    paths = [path for _, path in outputs]
-    for path in paths:
-        if paths.count(path) > 1:
-            raise ReportError(f"output {path!r} is named more than once")
+    outputs = check_outputs(specs)
     for (fmt, path), spec in zip(outputs, specs, strict=True):
         if path == "-":
             (stdout or sys.stdout).write(render(report, fmt, color=color, verbose=verbose))
