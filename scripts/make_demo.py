@@ -77,8 +77,10 @@ def _domain(vm: VM, *, memory: int | None = None, running: bool = True,
 
 def _node(model: Model, target: str) -> str:
     machine = model.objects[target]
-    if isinstance(machine, Host) and machine.cpu:
+    if isinstance(machine, Host) and machine.cpu and machine.cpu.shape:
         sockets, cores, threads = machine.cpu.sockets, machine.cpu.cores, machine.cpu.threads
+    elif isinstance(machine, Host) and machine.cpu and machine.cpu.logical:
+        sockets, cores, threads = 1, machine.cpu.logical, 1  # a bare logical CPU count
     else:
         sockets, cores, threads = 1, machine.vcpu or 1, 1
     memory_kib = (machine.memory or 2**30) // 1024

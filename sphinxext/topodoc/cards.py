@@ -7,14 +7,23 @@ from collections.abc import Callable, Iterator
 
 from docutils import nodes
 
-from topodoc.model.facts import cpu_text, disk_text, os_text, passthrough_text
+from topodoc.model.devices import passed_disks
+from topodoc.model.facts import (
+    cpu_text,
+    disk_text,
+    history_text,
+    os_text,
+    passthrough_text,
+    pinning_text,
+    runtime_text,
+)
 from topodoc.model.objects import Cluster, Host, Machine, Obj
 from topodoc.model.sizes import format_size
 from topodoc.tables.table import table_columns
 
 from .context import Context
 from .driftnodes import object_drift
-from .i18n import _, kind_word, value
+from .i18n import _, kind_word
 from .markup import Cell, bullets, fields, joined, para, table, url_cell
 from .nodes import Placeholder
 
@@ -51,7 +60,7 @@ def _common_fields(ctx: Context, obj: Obj) -> Fields:
     if obj.name:
         fields.append((_("Name"), obj.name))
     if not obj.active:
-        fields.append((_("Status"), value(obj.status)))
+        fields.append((_("Status"), obj.status))
     if obj.label:
         fields.append((_("Label"), nodes.literal(obj.label, obj.label)))
     if obj.tags:
@@ -60,17 +69,19 @@ def _common_fields(ctx: Context, obj: Obj) -> Fields:
     return fields
 
 
-def _disks(machine: Host | Obj) -> str:
-    return ", ".join(disk_text(d, _) for d in getattr(machine, "disks", ()))
+def _disks(machine: Host | Obj, passed: set[str] | frozenset[str] = frozenset()) -> str:
+    """Each disk as :func:`disk_text` says it; ``(passed through)`` when the host does not
+    count it."""
+    return ", ".join(" ".join(filter(None, (disk_text(d, _), _("(passed through)")
+                                            if d.name in passed else "")))
+                     for d in getattr(machine, "disks", ()))
 
 
 def _host_fields(ctx: Context, host: Host) -> Fields:
     fields: Fields = [
         (_("Hardware"), " ".join(filter(None, (host.vendor, host.model)))),
-        (_("CPU"), cpu_text(host.cpu, _) if host.cpu else ""),
-        (_("Memory"), _size(host.memory)),
-        (_("Disks"), _disks(host)),
-        (_("OS"), os_text(host)),
+        (_("CPU"), cpu_text(host.cpu, _) if host.cpu else ""), (_("Memory"), _size(host.memory)),
+        (_("Disks"), _disks(host, passed_disks(ctx.model, host))), (_("OS"), os_text(host)),
         (_("Nested virtualization"), _("yes") if host.nested_virt else _("no")),
     ]
     if host.bmc:
@@ -92,27 +103,37 @@ def _vm_fields(ctx: Context, vm: Obj) -> Fields:
         (_("Placement"), nodes.inline("", "", *joined(_refs(ctx, chain), " → "))),
         (_("Platform"), vm.platform),
         (_("Managed by"), ctx.ref(vm.managed_by) if vm.managed_by else ""),
-        (_("vCPU"), str(vm.vcpu or "")), (_("Memory"), _size(vm.memory)),
-        (_("Disks"), _disks(vm)),
+        (_("vCPU"), str(vm.vcpu or "")), (_("vCPU pinning"), pinning_text(vm)),
+        (_("NUMA node"), "" if vm.numa_node is None else str(vm.numa_node)),
+        (_("CPU mode"), vm.cpu_mode or ""), (_("Firmware"), vm.firmware or ""),
+        (_("Machine type"), vm.machine_type or ""),
+        (_("Memory"), _size(vm.memory)), (_("Disks"), _disks(vm)),
         (_("Passthrough"), ", ".join(passthrough_text(vm.runs_on, p) for p in vm.passthrough)),
         (_("Flavor"), vm.flavor or ""), (_("State"), vm.state or ""),
         (_("Template"), _("yes") if vm.template else ""),
         (_("Autostart"), "" if vm.autostart is None else _("yes") if vm.autostart else _("no")),
-        (_("Nested virtualization"), _("yes") if vm.nested_virt else ""),
-        (_("OS"), os_text(vm)),
+        (_("Nested virtualization"), _("yes") if vm.nested_virt else ""), (_("OS"), os_text(vm)),
     ]
     return [f for f in fields if f[1]]
 
 
 def _container_fields(ctx: Context, container: Obj) -> Fields:
     fields: Fields = [(_("Runs on"), ctx.ref(container.runs_on)),
-                      (_("Runtime"), container.runtime or ""),
-                      (_("Image"), container.image or "")]
+                      (_("Runtime"), container.runtime or ""), (_("Image"), container.image or "")]
     return [f for f in fields if f[1]]
 
 
 def _cluster_fields(ctx: Context, cluster: Cluster) -> Fields:
-    fields: Fields = [(_("Type"), cluster.type), (_("Version"), cluster.version or "")]
+    fields: Fields = [(_("Type"), cluster.type), (_("Version"), cluster.version or ""),
+                      (_("API endpoint"), cluster.api_endpoint or ""),
+                      (_("Container runtime"), runtime_text(cluster)),
+                      (_("History"), ", ".join(history_text(cluster)))]
+    if cluster.ceph:
+        fields += [(_("fsid"), cluster.ceph.fsid or ""),
+                   (_("Public network"), ctx.ref(cluster.ceph.public_network)
+                    if cluster.ceph.public_network else ""),
+                   (_("Cluster network"), ctx.ref(cluster.ceph.cluster_network)
+                    if cluster.ceph.cluster_network else "")]
     if cluster.etcd_mode:
         fields.append(("etcd", [cluster.etcd_mode,
                                 *([ctx.ref(cluster.etcd_cluster)] if cluster.etcd_cluster
@@ -128,7 +149,12 @@ def _service_fields(ctx: Context, service: Obj) -> Fields:
 
 
 def _network_fields(ctx: Context, network: Obj) -> Fields:
-    fields: Fields = [(_("Type"), network.type), (_("Subnet"), network.subnet or ""),
+    dns = network.dns
+    fields: Fields = [(_("Type"), network.type), (_("Forward"), network.forward or ""),
+                      (_("DNS domain"), dns.domain or "" if dns else ""),
+                      (_("DNS servers"), ", ".join(dns.servers) if dns else ""),
+                      (_("VF pool"), ", ".join(f"{v.host}:{v.device}" for v in network.vf_pool)),
+                      (_("Subnet"), network.subnet or ""),
                       (_("Gateway"), network.gateway or ""),
                       (_("VLAN"), "" if network.vlan is None else str(network.vlan)),
                       (_("Bridge"), network.bridge or ""),
@@ -137,10 +163,11 @@ def _network_fields(ctx: Context, network: Obj) -> Fields:
 
 
 def _storage_fields(ctx: Context, storage: Obj) -> Fields:
-    fields: Fields = [(_("Type"), storage.type),
-                      (_("Provided by"), ctx.ref(storage.provided_by)),
+    fields: Fields = [(_("Type"), storage.type), (_("Provided by"), ctx.ref(storage.provided_by)),
                       (_("Size"), _size(storage.size)),
-                      (_("Replicas"), "" if storage.replicas is None else str(storage.replicas))]
+                      (_("Replicas"), "" if storage.replicas is None else str(storage.replicas)),
+                      (_("Min replicas"), "" if storage.min_replicas is None
+                       else str(storage.min_replicas))]
     return [f for f in fields if f[1]]
 
 
@@ -168,7 +195,7 @@ def _guest_summary(obj: Obj) -> str:
         parts = [_("VM"), obj.platform, _("{n} vCPU").format(n=obj.vcpu) if obj.vcpu else "",
                  _size(obj.memory)]
         if obj.not_running:
-            parts.append(_("{why}, not counted").format(why=value(obj.not_running)))
+            parts.append(_("{state}, not counted").format(state=obj.not_running))
         elif obj.state and obj.state != "running":
             parts.append(obj.state)
     else:
@@ -198,11 +225,17 @@ def _given(ctx: Context, host: str, device: str) -> Cell:
     """The VMs given ``device`` (with the part each has, and those that do not run)."""
     parts: list[Cell] = []
     for vm, item in ctx.model.given.get((host, device), ()):
-        note = ", ".join(p for p in ("" if item.part == "whole" else item.part,
-                                     value(vm.not_running)) if p)
+        note = ", ".join(p for p in ("" if item.part == "whole" else item.part, vm.not_running)
+                         if p)
         parts.append(nodes.inline("", "", ctx.ref(vm.id), nodes.Text(f" ({note})" if note
                                                                        else "")))
     return nodes.inline("", "", *joined(parts)) if parts else ""
+
+
+def _fqdn(name: str, domain: str | None) -> str:
+    """``name`` in ``domain`` unless it ends with a dot (absolute)."""
+    return name.rstrip(".") if name.endswith(".") or not domain else f"{name}.{domain}"
+
 
 
 def _roles(cluster: Cluster, machine: str) -> str:
@@ -230,20 +263,25 @@ def _sections(ctx: Context, obj: Obj) -> Iterator[Section]:
             headers = {c.key: c.header for c in table_columns("capacity")}
             yield _("Capacity"), table([_(headers[k]) for k in CAPACITY], [row])
         if devices := getattr(obj, "devices", ()):
-            yield _("Devices"), table((_("Device"), _("Type"), _("PCI"), _("Vendor:device"),
+            yield _("Devices"), table((_("Device"), _("Type"), "PCI", _("Vendor:device"),
                                        _("Model"), _("VFs / vGPUs"), _("Given to")), [
                 (d.name, d.type or "", d.pci or "", d.pci_id or "", d.model or "",
                  " / ".join(str(n or "-") for n in (d.vfs, d.vgpus)) if d.vfs or d.vgpus
                  else "", _given(ctx, obj.id, d.name)) for d in devices])
         if obj.nics:
-            yield _("Networks and addresses"), table((
-                _("Interface"), _("Network"), _("Address"), _("Speed")), [
-                (n.name or "", ctx.ref(n.network) if n.network else "", n.address or "",
-                 n.speed or "") for n in obj.nics])
+            yield _("Networks and addresses"), table(
+                (_("Interface"), "Type", "Enslaved to", "Network", "Address", "Speed", "Options"), [
+                    (n.name or "", n.type or "", n.master or "",
+                     ctx.ref(n.network) if n.network else "", ", ".join(n.addresses),
+                     n.speed or "", ", ".join(f"{k}={v}" for k, v in n.options.items()))
+                    for n in obj.nics])
     if isinstance(obj, Cluster) and obj.members:
-        yield _("Members"), table((_("Machine"), _("Roles"), _("Physical host")), [
+        osds = any(m.osds for m in obj.members)
+        yield _("Members"), table((_("Machine"), "Roles", "Physical host", *(_("OSDs"),) * osds), [
             (ctx.ref(m.machine), ", ".join(m.roles),
-             ctx.ref(host) if (host := model.physical_host(m.machine)) else "")
+             ctx.ref(host) if (host := model.physical_host(m.machine)) else "",
+             *(", ".join(f"osd.{o.id}" + (f" ({o.device})" if o.device else "")
+                         for o in m.osds),) * osds)
             for m in obj.members])
     if obj.kind == "service" and obj.runs_on:
         yield _("Runs on"), _list(ctx, obj.runs_on)
@@ -270,13 +308,24 @@ def _sections(ctx: Context, obj: Obj) -> Iterator[Section]:
         attached = [(m, n) for m in model.of_kind("host") + model.of_kind("vm")
                     + model.of_kind("container") for n in m.nics if n.network == obj.id]
         if attached:
-            yield _("Attached machines"), table((_("Machine"), _("Interface"), _("Address")), [
-                (ctx.ref(m.id), n.name or "", n.address or "") for m, n in attached])
+            yield _("Attached machines"), table((_("Machine"), "Interface", "Address"), [
+                (ctx.ref(m.id), n.name or "", ", ".join(n.addresses)) for m, n in attached])
         if bmcs := [h for h in model.of_kind("host") if h.bmc.get("network") == obj.id]:
             yield _("BMCs"), table((_("Host"), _("BMC"), _("Address")), [
                 (ctx.ref(h.id), h.bmc.get("type", ""), h.bmc.get("address", "")) for h in bmcs])
         if subnets := lab.referring(obj.id, "parent"):
             yield _("Networks inside it"), _list(ctx, subnets)
+        if obj.dns and obj.dns.records:
+            yield _("DNS names"), table((_("Name"), "Resolves to", "Addresses"), [
+                (_fqdn(r.name, obj.dns.domain), nodes.inline("", "", *joined(
+                    _refs(ctx, r.targets))) if r.targets else "",
+                 ", ".join(model.resolve(obj.id, r))) for r in obj.dns.records])
+        if obj.dhcp or obj.pools:
+            yield _("Address ranges"), table((_("Kind"), _("Name"), _("From"), _("To"),
+                                              _("Purpose")), [
+                (what, r.name or "", r.start, r.end, r.purpose or "")
+                for what, ranges in ((_("DHCP"), obj.dhcp), (_("pool"), obj.pools))
+                for r in ranges])
     if obj.kind in ("site", "failure_domain"):
         if inside := lab.referring(obj.id, "in_domain", "parent"):
             yield _("In it"), _list(ctx, inside)

@@ -35,10 +35,8 @@ def kind_word(kind: str) -> str:
     return _(kind.replace("_", " "))
 
 
-#: Values the core writes as words (table cells, drift values, an object's lifecycle),
-#: shown translated.
-VALUE_WORDS = frozenset({"yes", "no", "(none)", "(empty)", "active", "planned", "retired",
-                         "template", "shutoff"})
+#: Values the core writes as words (in table cells, drift values), shown translated.
+VALUE_WORDS = frozenset({"yes", "no", "(none)", "(empty)"})
 
 
 def value(text: str) -> str:
@@ -66,6 +64,6 @@ def core_words() -> set[str]:
         *(word for kind in REGISTRY
           for word in (kind.name.replace("_", " "), kind.title, kind.singular, kind.plural)),
         "collapsed objects", "Legend", *(name for name, *_style in RELATIONS.values()),
-        CPU_SHAPE, CPU_COUNT, SIZE_UNKNOWN, IN_POOL,
+        CPU_SHAPE, CPU_COUNT, IN_POOL, SIZE_UNKNOWN,
         *STATUS_TEXT.values(), *STATES, *SOURCE_STATUSES, *LEVELS, *VALUE_WORDS,
     }

@@ -35,7 +35,7 @@ def test_path_defaults_to_topology(run, monkeypatch):
     r = run("validate", "--show-silenced")
     assert r.code == 0
     assert r.err.startswith("topology: 0 errors")
-    assert r.out.startswith("topology/kubernetes.yaml:16:11: silenced: z-k8s: external etcd")
+    assert r.out.startswith("topology/kubernetes.yaml:19:11: silenced: z-k8s: external etcd")
 
 
 def test_validate_json_shape(run, monkeypatch):
@@ -54,9 +54,9 @@ def test_validate_json_shape(run, monkeypatch):
     assert list(first) == ["file", "line", "col", "severity", "rule", "message", "object",
                            "reason", "silenced_at"]
     assert (first["file"], first["line"], first["col"], first["rule"], first["object"],
-            first["silenced_at"]) == ("topology/kubernetes.yaml", 16, 11,
+            first["silenced_at"]) == ("topology/kubernetes.yaml", 19, 11,
                                       "external-etcd-shared-host", "z-k8s",
-                                      "topology/kubernetes.yaml:26:9")
+                                      "topology/kubernetes.yaml:29:9")
 
 
 def test_validate_json_with_problems(topo, run):
@@ -140,7 +140,7 @@ def test_internal_errors_are_reported_without_a_traceback(run, monkeypatch, caps
 
 def test_subprocess_validate_and_impact_on_the_seed_lab():
     for args, first in ((["validate", "--show-silenced"],
-                         "topology/kubernetes.yaml:16:11: silenced:"),
+                         "topology/kubernetes.yaml:19:11: silenced:"),
                         (["impact"], "FAILURE OF")):
         proc = subprocess.run([TOPODOC, *args], capture_output=True, text=True, timeout=60,
                               cwd=REPO)

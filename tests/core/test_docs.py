@@ -186,6 +186,7 @@ def test_cli_validate_lab_example(run, monkeypatch):
     "impact topology/ --object zcloud-2 --object z-etcd --object z-k8s-m-1",
     "impact topology/ --object zcloud-2 --format json",
     "impact topology/ --together zcloud-2 zcloud-3",
+    "render topology/ --view physical -o physical.svg",
     "export topology/ -o lab.json",
 ])
 def test_cli_lab_examples(run, monkeypatch, tmp_path, command):

@@ -150,3 +150,22 @@ def test_a_scenario_naming_an_unknown_object_is_an_error(topo, run):
     assert r.problem("unknown-ref")["message"] == (
         "scenario two-data-vms: fail names 'ceph-4', which is not defined; did you mean "
         "'ceph-3'?")
+
+
+def test_a_vm_failure_domain_that_does_not_exist(topo, run):
+    r = run("validate", topo({"lab.yaml": LAB.replace("failure_domains: [shelf]}",
+                                                      "failure_domains: [shelve]}", 1)}))
+    assert r.code == 1
+    assert r.problem("unknown-ref")["message"] == (
+        "ceph-1: in_domain names 'shelve', which is not defined; did you mean 'shelf'?")
+
+
+def test_a_quorum_sharing_a_vm_failure_domain_is_warned(topo, run):
+    r = run("validate", topo({"lab.yaml": LAB.replace(
+        "        silence: [{rule: quorum-failure-domain, reason: one server}]\n      - id: k8s",
+        "      - id: k8s", 1)}))
+    assert [p["message"] for p in r.problems if p["rule"] == "quorum-failure-domain"] == [
+        "ceph: 2 of 3 quorum members (mon) share failure domain 'shelf': losing it loses "
+        "quorum",
+        "ceph: 3 of 3 quorum members (mon) share host 's1': losing it loses quorum",
+    ]  # problems at one place are sorted by their message

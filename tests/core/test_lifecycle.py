@@ -102,3 +102,25 @@ def test_status_is_checked_by_the_schema(topo, run):
     assert r.code == 1
     assert "'plannd' is not one of 'planned', 'active', 'retired'; did you mean 'planned'?" \
         in r.out
+
+
+def test_a_planned_vm_is_never_missing_in_a_real_drift_check(topo, run):
+    """libvirt's test driver has one domain, ``test``: the planned VM is not reported, the
+    active one that does not exist is."""
+    path = topo({"lab.yaml": """\
+        version: 1
+        hosts:
+          - {id: h1, cpu: 16}
+        vms:
+          - {id: test, runs_on: h1, platform: libvirt, state: running}
+          - {id: next, runs_on: h1, platform: libvirt, status: planned}
+          - {id: gone, runs_on: h1, platform: libvirt}
+        live:
+          libvirt:
+            - {hypervisor: h1, uri: "test:///default"}
+        """})
+    r = run("drift", path)
+    assert r.code == 1
+    assert "missing      error    vm:gone" in r.out
+    assert "vm:next" not in r.out + r.err
+    assert "1 missing" in r.out

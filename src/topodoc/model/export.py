@@ -8,7 +8,7 @@ import os
 from typing import Any
 
 from topodoc import __version__
-from topodoc.model.objects import Located, Model
+from topodoc.model.objects import Located, Model, Obj, Scenario, View
 from topodoc.model.sizes import ApproxSize
 
 #: The export's contract: a minor bump only adds fields; a major bump breaks readers.
@@ -30,7 +30,7 @@ def _plain(value: Any, root: str) -> Any:
         kind = getattr(type(value), "kind", None)
         if isinstance(kind, str):
             out = {"kind": kind, **out}
-        if "id" in out:
+        if isinstance(value, (Obj, View, Scenario)):
             out["defined_at"] = _where(value, root)
         return out
     if isinstance(value, (tuple, list)):

@@ -37,9 +37,10 @@ IN_POOL = "(pool {pool})"
 
 def cpu_text(cpu: Cpu, translate: Callable[[str], str] = str) -> str:
     """``Intel Xeon E5-2670 v3, 2x12x2 = 48 logical CPUs``; ``48 logical CPUs``."""
-    count = translate(CPU_SHAPE if cpu.shape else CPU_COUNT).format(
-        sockets=cpu.sockets, cores=cpu.cores, threads=cpu.threads, logical=cpu.logical) \
-        if cpu.logical else ""
+    count = ""
+    if cpu.logical:
+        count = translate(CPU_SHAPE if cpu.shape else CPU_COUNT).format(
+            sockets=cpu.sockets, cores=cpu.cores, threads=cpu.threads, logical=cpu.logical)
     return ", ".join(p for p in (cpu.model, count) if p)
 
 
@@ -55,6 +56,8 @@ def os_text(machine: Obj) -> str:
     """``Debian 12``: the operating system's name and version, as written."""
     os_ = getattr(machine, "os", None) or {}
     return " ".join(v for v in (os_.get("name"), os_.get("version")) if v)
+
+
 def device_text(device: Device) -> str:
     """``gpu0 gpu Tesla T4 [10de:1eb8] at 0000:03:00.0, 4 vGPU slices (nvidia-231)``."""
     text = " ".join(p for p in (device.name, device.type, device.model,
@@ -74,6 +77,22 @@ def passthrough_text(host: str, item: Passthrough) -> str:
     """``zcloud:gpu0`` (the whole device), ``zcloud:ens1f0 VF 3``, ``zcloud:gpu0 1 vGPU slice``."""
     part = "" if item.part == "whole" else f" {item.part}"
     return f"{host}:{item.device}{part}"
+
+
+def pinning_text(vm) -> str:
+    """``0->2, 1->3`` (vCPU -> host CPUs)."""
+    return ", ".join(f"{p.vcpu}->{p.cpuset}" for p in vm.vcpupin)
+
+
+def runtime_text(cluster) -> str:
+    """``containerd 1.6.20``."""
+    return " ".join(v for v in (cluster.container_runtime.get("name"),
+                                cluster.container_runtime.get("version")) if v)
+
+
+def history_text(cluster) -> tuple[str, ...]:
+    """``1.24.2 (2022-07-01)``, oldest first."""
+    return tuple(f"{r.version} ({r.date})" for r in cluster.history)
 
 
 def nic_text(nic: Nic) -> str:
@@ -143,6 +162,11 @@ def facts(model: Model, obj: AnyObj) -> list[tuple[str, str]]:
                                         if obj.managed_by else ""))
         add("flavor", obj.flavor)
         add("vCPU", obj.vcpu)
+        add("vCPU pinning", pinning_text(obj))
+        add("NUMA node", obj.numa_node)
+        add("CPU mode", obj.cpu_mode)
+        add("firmware", obj.firmware)
+        add("machine type", obj.machine_type)
         add("state", obj.state)
         add("template", "yes" if obj.template else None)
     if isinstance(obj, Host | VM):
@@ -166,6 +190,14 @@ def facts(model: Model, obj: AnyObj) -> list[tuple[str, str]]:
     if isinstance(obj, Cluster | Service):
         add("version", obj.version)
     if isinstance(obj, Cluster):
+        add("API endpoint", obj.api_endpoint)
+        add("container runtime", runtime_text(obj))
+        add("history", history_text(obj))
+        if obj.ceph:
+            add("Ceph", " ".join(f"{k.replace('_', ' ')} {v}" for k in (
+                "fsid", "public_network", "cluster_network") if (v := getattr(obj.ceph, k))))
+        add("OSDs", tuple(f"osd.{o.id} on {m.machine}" + (f" {o.device}" if o.device else "")
+                          for m in obj.members for o in m.osds))
         roles = roles_text([m.roles for m in obj.members])
         add("members", f"{len(dict.fromkeys(obj.machines()))} ({roles})")
         add("etcd", " ".join(p for p in (obj.etcd_mode, obj.etcd_cluster) if p))
@@ -181,6 +213,7 @@ def facts(model: Model, obj: AnyObj) -> list[tuple[str, str]]:
         add("provided by", obj.provided_by)
         add("size", format_size(obj.size) if obj.size else None)
         add("replicas", obj.replicas)
+        add("min replicas", obj.min_replicas)
         add("backing", obj.backing)
         add("used by", obj.used_by)
     if isinstance(obj, FailureDomain):

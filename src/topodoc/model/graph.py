@@ -42,6 +42,27 @@ def _each(obj: Located, name: str, values: tuple[str, ...]) -> Iterator[tuple[st
         yield value, Written(obj, name, index)
 
 
+def undrawn_references(obj: Obj) -> Iterator[Ref]:
+    """References diagrams do not draw: the failure domains a VM is in (``in_domain``: a VM
+    is drawn inside its host, not its domain), what a network's DNS names resolve to
+    (``resolves``: machines or clusters), whose VFs it hands out (``vf_pool``: hosts), and a
+    Ceph cluster's networks (``ceph_network``)."""
+    if obj.kind == "vm":
+        for fd, where in _each(obj, "failure_domains", obj.failure_domains):
+            yield obj.id, "in_domain", fd, where
+    if obj.kind == "cluster" and obj.ceph:
+        for name in ("public_network", "cluster_network"):
+            if network := getattr(obj.ceph, name):
+                yield obj.id, "ceph_network", network, Written(obj.ceph, name)
+    if obj.kind != "network":
+        return
+    for record in obj.dns.records if obj.dns else ():
+        for target, where in _each(record, "targets", record.targets):
+            yield obj.id, "resolves", target, where
+    for source in obj.vf_pool:
+        yield obj.id, "vf_pool", source.host, Written(source, "host")
+
+
 def references(obj: Obj) -> Iterator[Ref]:
     """Every reference ``obj`` makes, with the relation and where it is written."""
     oid = obj.id
@@ -50,10 +71,9 @@ def references(obj: Obj) -> Iterator[Ref]:
         yield oid, "in_domain", obj.site, Written(obj, "site")
     if kind in ("failure_domain", "network") and obj.parent:
         yield oid, "parent", obj.parent, Written(obj, "parent")
-    if kind in ("host", "vm"):
+    if kind == "host":
         for fd, where in _each(obj, "failure_domains", obj.failure_domains):
             yield oid, "in_domain", fd, where
-    if kind == "host":
         if obj.bmc.get("network"):
             yield oid, "attached", obj.bmc["network"], Written(obj, "bmc")
     if kind in ("vm", "container"):

@@ -9,7 +9,7 @@ from __future__ import annotations
 from collections.abc import Iterator, Mapping, Set
 from dataclasses import dataclass, field
 from functools import cached_property
-from typing import ClassVar, Literal, overload
+from typing import Any, ClassVar, Literal, overload
 
 from topodoc.model.kinds import KINDS
 from topodoc.model.problems import Location
@@ -69,11 +69,19 @@ class ExpectedDrift(Located):
 @dataclass(frozen=True, slots=True, kw_only=True)
 class Nic(Located):
     name: str | None = None
+    type: str | None = None  # ethernet | bridge | bond | vlan | vf | other
+    master: str | None = None  # the bridge or bond it is enslaved to
     network: str | None = None
-    address: str | None = None
+    address: str | None = None  # the primary address
+    aliases: tuple[str, ...] = ()  # further addresses on the same interface
     mac: str | None = None
     speed: str | None = None
+    options: Mapping[str, Any] = field(default_factory=dict)
     description: str = ""
+
+    @property
+    def addresses(self) -> tuple[str, ...]:
+        return ((self.address,) if self.address else ()) + self.aliases
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)
@@ -141,9 +149,40 @@ class Cpu(Located):
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)
+class Osd(Located):
+    id: int
+    device: str | None = None
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
 class Member(Located):
     machine: str
     roles: tuple[str, ...]
+    osds: tuple[Osd, ...] = ()
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class Pin(Located):
+    """vCPU ``vcpu`` runs on host CPUs ``cpuset`` (``2-3``, ``0-7,^4``)."""
+
+    vcpu: int
+    cpuset: str
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class Release(Located):
+    """A version a cluster reached, and when."""
+
+    version: str
+    date: str
+    description: str = ""
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class Ceph(Located):
+    fsid: str | None = None
+    public_network: str | None = None
+    cluster_network: str | None = None
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)
@@ -196,6 +235,10 @@ class Machine(Obj):
         """The name the machine has on the network and in Kubernetes."""
         return self.hostname or self.id
 
+    def addresses_on(self, network: str) -> tuple[str, ...]:
+        """Every address it has on ``network``."""
+        return tuple(a for nic in self.nics if nic.network == network for a in nic.addresses)
+
 
 @dataclass(frozen=True, slots=True, kw_only=True)
 class Host(Machine):
@@ -224,6 +267,11 @@ class VM(Machine):
     failure_domains: tuple[str, ...] = ()
     managed_by: str | None = None
     vcpu: int | None = None
+    vcpupin: tuple[Pin, ...] = ()
+    numa_node: int | None = None
+    cpu_mode: str | None = None
+    firmware: str | None = None  # bios | uefi
+    machine_type: str | None = None
     memory: int | None = None
     disks: tuple[Disk, ...] = ()
     passthrough: tuple[Passthrough, ...] = ()
@@ -264,6 +312,10 @@ class Cluster(Obj):
     type: str
     members: tuple[Member, ...] = ()
     version: str | None = None
+    api_endpoint: str | None = None
+    container_runtime: Mapping[str, str] = field(default_factory=dict)  # {name, version}
+    history: tuple[Release, ...] = ()
+    ceph: Ceph | None = None
     etcd_mode: str | None = None  # kubernetes: "stacked" or "external"
     etcd_cluster: str | None = None  # kubernetes with external etcd: the etcd cluster's id
     depends_on: tuple[str, ...] = ()
@@ -285,6 +337,43 @@ class Service(Obj):
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)
+class Range(Located):
+    """Addresses ``start`` to ``end``, both included: a DHCP range or a pool (MetalLB)."""
+
+    start: str
+    end: str
+    name: str | None = None
+    purpose: str | None = None
+    description: str = ""
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class DnsRecord(Located):
+    """A name and what it resolves to: addresses, and the addresses of machines on the network
+    (a cluster stands for its members)."""
+
+    name: str
+    addresses: tuple[str, ...] = ()
+    targets: tuple[str, ...] = ()
+    description: str = ""
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class Dns(Located):
+    domain: str | None = None
+    servers: tuple[str, ...] = ()
+    records: tuple[DnsRecord, ...] = ()
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class VfSource(Located):
+    """A physical function whose VFs a ``forward: hostdev`` network hands out."""
+
+    host: str
+    device: str
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
 class Network(Obj):
     kind: ClassVar[Literal["network"]] = "network"
     type: str
@@ -293,6 +382,11 @@ class Network(Obj):
     vlan: int | None = None
     bridge: str | None = None
     parent: str | None = None
+    forward: str | None = None  # libvirt: bridge | nat | route | open | isolated | hostdev
+    vf_pool: tuple[VfSource, ...] = ()
+    dns: Dns | None = None
+    dhcp: tuple[Range, ...] = ()
+    pools: tuple[Range, ...] = ()
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)
@@ -304,6 +398,7 @@ class Storage(Obj):
     backing: tuple[str, ...] = ()
     used_by: tuple[str, ...] = ()
     replicas: int | None = None
+    min_replicas: int | None = None
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)
@@ -481,6 +576,21 @@ class Model:
             for item in vm.passthrough:
                 out.setdefault((vm.runs_on, item.device), []).append((vm, item))
         return {k: tuple(v) for k, v in out.items()}
+
+    def target_machines(self, target: str) -> tuple[str, ...]:
+        """The machines an id stands for: a cluster's members, else itself."""
+        obj = self.objects.get(target)
+        return tuple(dict.fromkeys(obj.machines())) if isinstance(obj, Cluster) else (target,)
+
+    def resolve(self, network: str, record: DnsRecord) -> tuple[str, ...]:
+        """The addresses a DNS name of ``network`` resolves to: its own, then those its
+        targets have on the network."""
+        out = list(record.addresses)
+        for target in record.targets:
+            for machine in self.target_machines(target):
+                found = self.objects.get(machine)
+                out += found.addresses_on(network) if isinstance(found, Machine) else ()
+        return tuple(dict.fromkeys(out))
 
     @cached_property
     def services_on(self) -> Mapping[str, tuple[str, ...]]:

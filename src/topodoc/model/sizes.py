@@ -66,6 +66,8 @@ def parse_size(text: str) -> int:
     if len(number) > 24:
         shown = repr(text) if len(text) <= 30 else f"{text[:30]!r}..."
         raise SizeError(f"{shown} has too many digits for a size (at most 24)")
+    if "." not in number and unit in UNITS:
+        return int(number) * step
     value = Fraction(number) * step
     if value.denominator == 1 and unit in UNITS:
         return int(value)

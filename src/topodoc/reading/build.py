@@ -51,11 +51,35 @@ class _Builder:
         }
 
     def nics(self, item: YMap) -> tuple[m.Nic, ...]:
-        return tuple(m.Nic(loc=n.loc(), locs=self.locs(n), name=n.get("name"),
-                           network=n.get("network"), address=n.get("address"),
-                           mac=n.get("mac"), speed=n.get("speed"),
-                           description=n.get("description", "").strip())
-                     for n in item.get("nics", ()))
+        out = []
+        for n in item.get("nics", ()):
+            written = n.get("address")
+            addresses = list(written) if isinstance(written, list) else [written] * bool(written)
+            out.append(m.Nic(
+                loc=n.loc(), locs=self.locs(n), name=n.get("name"), type=n.get("type"),
+                master=n.get("master"), network=n.get("network"),
+                address=addresses[0] if addresses else None, aliases=tuple(addresses[1:]),
+                mac=n.get("mac"), speed=n.get("speed"), options=dict(n.get("options", {})),
+                description=n.get("description", "").strip()))
+        return tuple(out)
+
+    def ranges(self, item: YMap, key: str) -> tuple[m.Range, ...]:
+        return tuple(m.Range(loc=r.loc(), locs=self.locs(r), start=r["start"], end=r["end"],
+                             name=r.get("name"), purpose=r.get("purpose"),
+                             description=r.get("description", "").strip())
+                     for r in item.get(key, ()))
+
+    def dns(self, item: YMap) -> m.Dns | None:
+        dns = item.get("dns")
+        if dns is None:
+            return None
+        return m.Dns(loc=dns.loc(), locs=self.locs(dns), domain=dns.get("domain"),
+                     servers=tuple(dns.get("servers", ())), records=tuple(
+                         m.DnsRecord(loc=r.loc(), locs=self.locs(r), name=r["name"],
+                                     addresses=tuple(r.get("addresses", ())),
+                                     targets=tuple(r.get("targets", ())),
+                                     description=r.get("description", "").strip())
+                         for r in dns.get("records", ())))
 
     def disks(self, item: YMap) -> tuple[m.Disk, ...]:
         return tuple(m.Disk(loc=d.loc(), locs=self.locs(d), size=self.size(d, "size"),
@@ -116,6 +140,10 @@ class _Builder:
             **self.machine(item), **self.overcommit(item), runs_on=item["runs_on"],
             platform=item["platform"], failure_domains=tuple(item.get("failure_domains", ())),
             managed_by=item.get("managed_by"), vcpu=item.get("vcpu"),
+            vcpupin=tuple(m.Pin(loc=p.loc(), locs=self.locs(p), vcpu=p["vcpu"],
+                                cpuset=p["cpuset"]) for p in item.get("vcpupin", ())),
+            numa_node=item.get("numa_node"), cpu_mode=item.get("cpu_mode"),
+            firmware=item.get("firmware"), machine_type=item.get("machine_type"),
             memory=self.size(item, "memory"), disks=self.disks(item),
             passthrough=self.passthrough(item),
             nested_virt=item.get("nested_virt", False), autostart=item.get("autostart"),
@@ -129,10 +157,23 @@ class _Builder:
 
     def cluster(self, item: YMap) -> m.Cluster:
         etcd = item.get("etcd", {})
+        ceph = item.get("ceph")
         return m.Cluster(
             **self.common(item), type=item["type"], version=item.get("version"),
+            api_endpoint=item.get("api_endpoint"),
+            container_runtime=dict(item.get("container_runtime", {})),
+            history=tuple(m.Release(loc=r.loc(), locs=self.locs(r), version=r["version"],
+                                    date=r["date"], description=r.get("description", ""))
+                          for r in item.get("history", ())),
+            ceph=m.Ceph(loc=ceph.loc(), locs=self.locs(ceph), fsid=ceph.get("fsid"),
+                        public_network=ceph.get("public_network"),
+                        cluster_network=ceph.get("cluster_network")) if ceph else None,
             members=tuple(m.Member(loc=x.loc(), locs=self.locs(x), machine=x["machine"],
-                                   roles=tuple(x["roles"])) for x in item["members"]),
+                                   roles=tuple(x["roles"]), osds=tuple(
+                                       m.Osd(loc=o.loc(), locs=self.locs(o), id=o["id"],
+                                             device=o.get("device"))
+                                       for o in x.get("osds", ())))
+                          for x in item["members"]),
             etcd_mode=etcd.get("mode"), etcd_cluster=etcd.get("cluster"),
             depends_on=tuple(item.get("depends_on", ())),
         )
@@ -145,12 +186,18 @@ class _Builder:
     def network(self, item: YMap) -> m.Network:
         return m.Network(**self.common(item), type=item["type"], subnet=item.get("subnet"),
                          gateway=item.get("gateway"), vlan=item.get("vlan"),
-                         bridge=item.get("bridge"), parent=item.get("parent"))
+                         bridge=item.get("bridge"), parent=item.get("parent"),
+                         forward=item.get("forward"), vf_pool=tuple(
+                             m.VfSource(loc=v.loc(), locs=self.locs(v), host=v["host"],
+                                        device=v["device"]) for v in item.get("vf_pool", ())),
+                         dns=self.dns(item), dhcp=self.ranges(item, "dhcp"),
+                         pools=self.ranges(item, "pools"))
 
     def storage(self, item: YMap) -> m.Storage:
         return m.Storage(**self.common(item), type=item["type"], provided_by=item["provided_by"],
                          size=self.size(item, "size"), backing=tuple(item.get("backing", ())),
-                         used_by=tuple(item.get("used_by", ())), replicas=item.get("replicas"))
+                         used_by=tuple(item.get("used_by", ())), replicas=item.get("replicas"),
+                         min_replicas=item.get("min_replicas"))
 
     def view(self, item: YMap) -> m.View:
         return m.View(

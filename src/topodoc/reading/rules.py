@@ -8,11 +8,12 @@ from __future__ import annotations
 
 import ipaddress
 from collections import Counter, defaultdict
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Generator, Iterator
+from itertools import chain
 
-from topodoc.model.graph import Written, references
+from topodoc.model.graph import Written, references, undrawn_references
 from topodoc.model.kinds import MACHINE_KINDS
-from topodoc.model.objects import CLUSTER_ROLES, QUORUM_ROLES, Model
+from topodoc.model.objects import CLUSTER_ROLES, QUORUM_ROLES, Machine, Model
 from topodoc.model.problems import Problem, Silenced
 from topodoc.model.sizes import exceeds, format_size, scaled, total
 from topodoc.util.suggest import did_you_mean
@@ -38,6 +39,10 @@ RULES: dict[str, tuple[str, str]] = {
     "device-shared": ("error", "a passed-through device belongs to one guest at a time: among "
                       "the VMs that run, a whole device or one VF goes to one VM, and vGPU "
                       "slices stay within the device's"),
+    "vcpu-pinning": ("error", "a VM pins each of its vCPUs once, to CPUs its host has"),
+    "ceph": ("error", "the Ceph facts sit where they belong: OSDs on members with the osd role, "
+             "each OSD id once, fsid and networks on a ceph cluster; a pool's min_replicas at "
+             "most its replicas"),
     "cluster-role": ("error", "members use the roles their cluster type knows"),
     "etcd-quorum": ("warning", "an etcd quorum has an odd number of members, at least 3"),
     "external-etcd": ("error", "a Kubernetes cluster with external etcd names an etcd cluster "
@@ -49,6 +54,11 @@ RULES: dict[str, tuple[str, str]] = {
     "address-invalid": ("error", "addresses and subnets are valid IP notation"),
     "address-subnet": ("error", "an address lies inside its network's subnet"),
     "address-duplicate": ("error", "an address is used once per network"),
+    "address-pool": ("warning", "a fixed address lies outside its network's DHCP ranges and "
+                     "address pools"),
+    "nic-master": ("error", "an interface is enslaved to a bridge or bond of the same machine"),
+    "dns-record": ("warning", "every machine a DNS name resolves to has an address on the "
+                   "name's network"),
     "planned-dependency": ("warning", "an active object does not run on, depend on, use or "
                            "count as a member an object that is only planned"),
     "silence-unknown-rule": ("error", "a silence names a rule that exists"),
@@ -62,7 +72,8 @@ REF_KINDS: dict[str, tuple[str, ...] | None] = {
     "runs_on": ("host", "vm", "container", "cluster"), "managed_by": ("cluster",),
     "attached": ("network",), "uses": ("storage",), "member": MACHINE_KINDS,
     "etcd": ("cluster",), "depends_on": None, "provided_by": MACHINE_KINDS + ("cluster",),
-    "backing": ("storage",), "used_by": None,
+    "backing": ("storage",), "used_by": None, "resolves": MACHINE_KINDS + ("cluster",),
+    "vf_pool": ("host",), "ceph_network": ("network",),
 }
 DEFAULT_CPU_OVERCOMMIT = 4.0
 DEFAULT_MEMORY_OVERCOMMIT = 1.0
@@ -75,7 +86,8 @@ def _p(rule: str, message: str, loc, obj: str | None) -> Problem:
 def check_references(model: Model, declared: set[str]) -> Iterator[Problem]:
     ids = sorted(set(model.objects) | declared)  # objects with schema errors too
     for obj in model:
-        for source, relation, target, written in references(obj):
+        for source, relation, target, written in chain(references(obj),
+                                                       undrawn_references(obj)):
             if relation == "runs_on" and obj.kind in ("vm", "container"):
                 allowed: tuple[str, ...] | None = ("host", "vm")
             else:
@@ -220,6 +232,8 @@ def check_passthrough(model: Model) -> Iterator[Problem]:
                          "twice", device.at("name"), host.id)
             names.setdefault(device.name, device)
     for vm in model.of_kind("vm"):
+        if not vm.passthrough:
+            continue
         machine = model.get(vm.runs_on)
         devices = {d.name: d for d in getattr(machine, "devices", ())}
         for item in vm.passthrough:
@@ -238,6 +252,15 @@ def check_passthrough(model: Model) -> Iterator[Problem]:
             elif item.slices and not device.vgpus:
                 yield _p("passthrough", f"{vm.id}: vGPU slices of {vm.runs_on}:{device.name}, "
                          "which is not split into vGPUs (set vgpus)", item.at("slices"), vm.id)
+    for net in model.of_kind("network"):
+        for source in net.vf_pool:
+            host = model.get(source.host)
+            device = next((d for d in getattr(host, "devices", ()) if d.name == source.device),
+                          None)
+            if host is not None and (device is None or not device.vfs):
+                yield _p("passthrough", f"{net.id}: vf_pool names {source.host}:"
+                         f"{source.device}, which is not a device with SR-IOV VFs (vfs)",
+                         source.at("device"), net.id)
 
 
 def check_device_sharing(model: Model) -> Iterator[Problem]:
@@ -270,6 +293,60 @@ def check_device_sharing(model: Model) -> Iterator[Problem]:
         yield _p("device-shared", f"{what} {clash}", last[1].loc, last[0].id)
 
 
+def _cpuset(text: str) -> set[int]:
+    """The CPUs of a libvirt cpuset (``0-7,^4``)."""
+    cpus: set[int] = set()
+    for part in (p.strip() for p in text.split(",")):
+        first, _, last = part.lstrip("^").partition("-")
+        span = set(range(int(first), int(last or first) + 1))
+        cpus = cpus - span if part.startswith("^") else cpus | span
+    return cpus
+
+
+def check_vm_settings(model: Model) -> Iterator[Problem]:
+    for vm in model.of_kind("vm"):
+        if not vm.vcpupin:
+            continue
+        host = model.get(vm.runs_on)
+        cpus = host.cpu.logical if getattr(host, "cpu", None) else getattr(host, "vcpu", None)
+        pinned: set[int] = set()
+        for pin in vm.vcpupin:
+            if vm.vcpu is not None and pin.vcpu >= vm.vcpu:
+                yield _p("vcpu-pinning", f"{vm.id}: pins vCPU {pin.vcpu}, but it has {vm.vcpu} "
+                         f"(0-{vm.vcpu - 1})", pin.at("vcpu"), vm.id)
+            elif pin.vcpu in pinned:
+                yield _p("vcpu-pinning", f"{vm.id}: vCPU {pin.vcpu} is pinned twice",
+                         pin.at("vcpu"), vm.id)
+            pinned.add(pin.vcpu)
+            beyond = sorted(c for c in _cpuset(pin.cpuset) if cpus and c >= cpus)
+            if beyond:
+                yield _p("vcpu-pinning", f"{vm.id}: vCPU {pin.vcpu} is pinned to CPU "
+                         f"{beyond[0]}, but {vm.runs_on} has {cpus} (0-{cpus - 1})",
+                         pin.at("cpuset"), vm.id)
+
+
+def check_ceph(model: Model) -> Iterator[Problem]:
+    for cluster in model.of_kind("cluster"):
+        if cluster.ceph and cluster.type != "ceph":
+            yield _p("ceph", f"{cluster.id}: ceph settings on a {cluster.type} cluster",
+                     cluster.at("ceph"), cluster.id)
+        seen: dict[int, str] = {}
+        for member in cluster.members:
+            if member.osds and "osd" not in member.roles:
+                yield _p("ceph", f"{cluster.id}: {member.machine} lists OSDs but has no osd "
+                         "role", member.at("osds"), cluster.id)
+            for osd in member.osds:
+                if osd.id in seen:
+                    yield _p("ceph", f"{cluster.id}: osd.{osd.id} is listed on {seen[osd.id]} "
+                             f"and on {member.machine}", osd.at("id"), cluster.id)
+                seen.setdefault(osd.id, member.machine)
+    for storage in model.of_kind("storage"):
+        if storage.min_replicas and storage.replicas and storage.min_replicas > storage.replicas:
+            yield _p("ceph", f"{storage.id}: min_replicas {storage.min_replicas} is more than "
+                     f"its replicas ({storage.replicas}): no I/O would ever be served",
+                     storage.at("min_replicas"), storage.id)
+
+
 #: Relations along which an object needs what it names (``used_by`` points the other way;
 #: ``in_domain`` and ``parent`` place, they do not need).
 NEEDS = ("runs_on", "member", "depends_on", "etcd", "managed_by", "uses", "provided_by",
@@ -277,12 +354,14 @@ NEEDS = ("runs_on", "member", "depends_on", "etcd", "managed_by", "uses", "provi
 
 
 def check_planned(model: Model) -> Iterator[Problem]:
+    planned = {obj.id for obj in model if obj.status == "planned"}
+    if not planned:
+        return
     for obj in model:
         if not obj.active:
             continue
         for source, relation, target, written in references(obj):
-            found = model.get(target)
-            if relation in NEEDS and found is not None and found.status == "planned":
+            if target in planned and relation in NEEDS:
                 yield _p("planned-dependency", f"{obj.id} is active, but {relation} names "
                          f"{target!r}, which is only planned", written.loc, source)
 
@@ -378,20 +457,94 @@ def check_addresses(model: Model) -> Iterator[Problem]:
             if net.gateway:
                 yield from _address_in(net.id, net.gateway, subnets[net.id],
                                        Written(net, "gateway"), net.id, "gateway")
+    ranges: dict[str, list[tuple[str, range]]] = defaultdict(list)
+    for net in model.of_kind("network"):
+        for what, items in (("DHCP range", net.dhcp), ("pool", net.pools)):
+            for item in items:
+                span = yield from _range(net.id, what, item, subnets.get(net.id))
+                if span is not None:
+                    ranges[net.id].append((f"{what} {item.name or item.start}", span))
+        for server, where in _each_written(net.dns, "servers") if net.dns else ():
+            yield from _address_in(net.id, server, None, where, net.id, "DNS server")
+        for record in net.dns.records if net.dns else ():
+            for address, where in _each_written(record, "addresses"):
+                yield from _address_in(net.id, address, None, where, net.id,
+                                       f"DNS name {record.name}")
     used: dict[tuple[str, str], str] = {}
     for obj in model:
         for nic in getattr(obj, "nics", ()):
-            if not nic.address:
+            for index, address in enumerate(nic.addresses):
+                where = Written(nic, "address", index)
+                net = subnets.get(nic.network or "")
+                bad = False
+                for problem in _address_in(obj.id, address, net, where, nic.network, "address"):
+                    bad = True
+                    yield problem
+                key = (nic.network or "", address)
+                if key in used and used[key] != obj.id:
+                    yield _p("address-duplicate", f"{obj.id}: address {address} is already "
+                             f"used by {used[key]!r} on {nic.network or 'the same network'}",
+                             where.loc, obj.id)
+                used.setdefault(key, obj.id)
+                spans = ranges.get(nic.network or "") if not bad else None
+                ip = int(ipaddress.ip_address(address)) if spans else None
+                inside = next((name for name, span in spans or () if ip in span), None)
+                if inside:
+                    yield _p("address-pool", f"{obj.id}: fixed address {address} lies in "
+                             f"{nic.network}'s {inside}, which hands it out too", where.loc,
+                             obj.id)
+
+
+def _each_written(owner, name: str) -> Iterator[tuple[str, Written]]:
+    for index, value in enumerate(getattr(owner, name)):
+        yield value, Written(owner, name, index)
+
+
+def _range(net_id, what, item, subnet) -> Generator[Problem, None, range | None]:
+    """Problems of one address range; returns the range of addresses it spans when valid."""
+    bad = []
+    for end in ("start", "end"):
+        bad += list(_address_in(net_id, getattr(item, end), subnet, Written(item, end), net_id,
+                                f"{what} {end}"))
+    yield from bad
+    if any(p.rule == "address-invalid" for p in bad):
+        return None
+    start, end = (int(ipaddress.ip_address(a)) for a in (item.start, item.end))
+    if start > end:
+        yield _p("address-invalid", f"{net_id}: {what} starts at {item.start}, after its end "
+                 f"{item.end}", item.at("start"), net_id)
+        return None
+    return range(start, end + 1)
+
+
+def check_interfaces(model: Model) -> Iterator[Problem]:
+    for obj in model:
+        nics = {n.name: n for n in getattr(obj, "nics", ()) if n.name}
+        for nic in getattr(obj, "nics", ()):
+            if not nic.master:
                 continue
-            net = subnets.get(nic.network or "")
-            yield from _address_in(obj.id, nic.address, net, Written(nic, "address"),
-                                   nic.network, "address")
-            key = (nic.network or "", nic.address)
-            if key in used and used[key] != obj.id:
-                yield _p("address-duplicate", f"{obj.id}: address {nic.address} is already "
-                         f"used by {used[key]!r} on {nic.network or 'the same network'}",
-                         nic.at("address"), obj.id)
-            used.setdefault(key, obj.id)
+            master = nics.get(nic.master)
+            if master is None or master is nic:
+                hint = did_you_mean(nic.master, set(nics) - {nic.name})
+                yield _p("nic-master", f"{obj.id}: {nic.name or 'interface'} is enslaved to "
+                         f"{nic.master!r}, which is not another interface of it{hint}",
+                         nic.at("master"), obj.id)
+            elif master.type not in (None, "bridge", "bond"):
+                yield _p("nic-master", f"{obj.id}: {nic.name or 'interface'} is enslaved to "
+                         f"{nic.master}, which is a {master.type}, not a bridge or bond",
+                         nic.at("master"), obj.id)
+
+
+def check_dns(model: Model) -> Iterator[Problem]:
+    for net in model.of_kind("network"):
+        for record in net.dns.records if net.dns else ():
+            for target, where in _each_written(record, "targets"):
+                for machine_id in model.target_machines(target):
+                    machine = model.get(machine_id)
+                    if isinstance(machine, Machine) and not machine.addresses_on(net.id):
+                        yield _p("dns-record", f"{net.id}: DNS name {record.name} resolves to "
+                                 f"{machine_id}, which has no address on {net.id}", where.loc,
+                                 net.id)
 
 
 def _address_in(obj_id, address, subnet, where: Written, network, what) -> Iterator[Problem]:
@@ -408,7 +561,8 @@ def _address_in(obj_id, address, subnet, where: Written, network, what) -> Itera
 
 CHECKS: tuple[Callable[[Model], Iterator[Problem]], ...] = (
     check_labels, check_placement, check_nested_virt, check_capacity, check_cpu, check_planned,
-    check_passthrough, check_device_sharing, check_clusters, check_addresses,
+    check_passthrough, check_device_sharing, check_clusters, check_addresses, check_interfaces,
+    check_dns, check_vm_settings, check_ceph,
 )
 
 

@@ -22,9 +22,12 @@ from topodoc.model.facts import (
     cpu_text,
     device_text,
     disk_text,
+    history_text,
     os_text,
     passthrough_text,
+    pinning_text,
     roles_text,
+    runtime_text,
 )
 from topodoc.model.objects import Cluster, Machine, Model
 from topodoc.model.roles import quorum_voters
@@ -92,7 +95,7 @@ def _yes(flag: bool | None) -> str | None:
 
 
 def _addresses(model: Model, machine: Machine) -> tuple[str, ...]:
-    return tuple(n.address for n in machine.nics if n.address)
+    return tuple(a for n in machine.nics for a in n.addresses)
 
 
 def _physical_host(model: Model, obj: Any) -> Value:
@@ -183,6 +186,11 @@ VMS = Spec((
     Column("passthrough", "Passthrough", "host devices given to it: HOST:DEVICE [VF n | n vGPU "
            "slices]", get=_vm_only(lambda vm: tuple(
                passthrough_text(vm.runs_on, p) for p in vm.passthrough), ())),
+    Column("vcpupin", "vCPU pinning", "vCPU->host CPUs", get=_vm_only(pinning_text)),
+    Column("numa_node", "NUMA node", get=_vm_only(attrgetter("numa_node"))),
+    Column("cpu_mode", "CPU mode", get=_vm_only(attrgetter("cpu_mode"))),
+    Column("firmware", "Firmware", "bios or uefi", get=_vm_only(attrgetter("firmware"))),
+    Column("machine_type", "Machine type", get=_vm_only(attrgetter("machine_type"))),
     Column("flavor", "Flavor", get=_vm_only(attrgetter("flavor"))),
     Column("state", "State", get=_vm_only(attrgetter("state"))),
     Column("autostart", "Autostart", get=_vm_only(lambda vm: _yes(vm.autostart))),
@@ -230,6 +238,11 @@ CLUSTERS = Spec((
            get=lambda model, c: _hosts_under(model, _machines(model, c))),
     Column("quorum", "Quorum", "voting members and how many may be down", get=_quorum),
     Column("etcd", "etcd", "Kubernetes: stacked, or external with its etcd cluster", get=_etcd),
+    Column("api_endpoint", "API endpoint", get=_attr("api_endpoint")),
+    Column("runtime", "Runtime", "container runtime and version",
+           get=lambda model, c: runtime_text(c) or None),
+    Column("history", "History", "versions reached, with dates",
+           get=lambda model, c: history_text(c)),
     Column("depends_on", "Depends on", get=_attr("depends_on")), *_described(),
 ), ("id", "name", "type", "version", "members", "roles", "hosts"), _of_kind("cluster"),
     _kind, _tags)
@@ -265,12 +278,13 @@ Attachment = tuple[Any, str | None, str | None, str | None, str | None]
 
 
 def _attachments(model: Model) -> list[Attachment]:
-    """Every NIC of every machine, and every host's BMC (NIC name ``bmc``)."""
+    """Every address of every NIC of every machine (a NIC without one once), and every host's
+    BMC (NIC name ``bmc``)."""
     out: list[Attachment] = []
     for kind in ("host", "vm", "container"):
         for machine in model.of_kind(kind):
-            out += [(machine, nic.name, nic.address, nic.mac, nic.network)
-                    for nic in machine.nics]
+            out += [(machine, nic.name, address, nic.mac, nic.network)
+                    for nic in machine.nics for address in nic.addresses or (None,)]
             if kind == "host" and machine.bmc:
                 out.append((machine, "bmc", machine.bmc.get("address"), None,
                             machine.bmc.get("network")))
@@ -294,6 +308,14 @@ NETWORKS = Spec((
     Column("type", "Type", get=_net("type")), Column("subnet", "Subnet", get=_net("subnet")),
     Column("gateway", "Gateway", get=_net("gateway")), Column("vlan", "VLAN", get=_net("vlan")),
     Column("bridge", "Bridge", get=_net("bridge")), Column("parent", "Parent", get=_net("parent")),
+    Column("forward", "Forward", "libvirt forward mode", get=_net("forward")),
+    Column("domain", "Domain", "DNS domain",
+           get=lambda model, pair: pair[0].dns.domain if pair[0].dns else None),
+    Column("dhcp", "DHCP", "DHCP ranges, START-END", get=lambda model, pair: tuple(
+        f"{r.start}-{r.end}" for r in pair[0].dhcp)),
+    Column("pools", "Pools", "address pools, NAME START-END", get=lambda model, pair: tuple(
+        " ".join(p for p in (r.name or r.purpose, f"{r.start}-{r.end}") if p)
+        for r in pair[0].pools)),
     Column("machines", "Machines", "how many machines attach to it",
            get=lambda model, pair: pair[1]),
     Column("status", "Status", "planned, active or retired", get=_net("status")),
@@ -444,6 +466,8 @@ STORAGE = Spec((
     Column("provided_by", "Provided by", get=_attr("provided_by")),
     Column("size", "Size", "exact size", get=lambda model, s: _size(s.size)),
     Column("replicas", "Replicas", get=_attr("replicas")),
+    Column("min_replicas", "Min replicas", "copies needed to serve I/O (Ceph min_size)",
+           get=_attr("min_replicas")),
     Column("backing", "Backing", get=_attr("backing")),
     Column("used_by", "Used by", get=_attr("used_by")),
     Column("hosts", "Hosts", "the physical hosts under its provider",
