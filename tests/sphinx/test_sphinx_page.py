@@ -151,3 +151,36 @@ def test_the_catalog_check_finds_a_stale_mo_and_a_missing_translation(tmp_path: 
     assert done.returncode == 1
     assert "topodoc.mo is not current" in done.stderr
     assert "'Runs on it' has no translation" in done.stderr
+
+
+def test_an_svg_inlined_from_graphviz_or_elementtree_gives_the_same_markup(
+        tmp_path: Path) -> None:
+    """The image as dot wrote it and as Sphinx rewrote it (ElementTree, ``ns0:`` prefixes)
+    become the same ``<svg>`` for the page: links relative to the page, ids prefixed."""
+    import xml.etree.ElementTree as ET
+
+    from bs4 import BeautifulSoup
+
+    from sphinxext.topodoc.inline import inline_svg
+    from topodoc.diagrams.graphviz import run_dot
+
+    dot = ('digraph g { id="g"; a [id="a", URL="../reference/vm/a.html#topo-a", '
+           'tooltip="say \\"hi\\" > <there>"]; b [id="b", label="x id=\\"y\\""]; a -> b; }')
+    raw = tmp_path / "raw.svg"
+    raw.write_bytes(run_dot(dot, "svg", timeout_s=30))
+    rewritten = tmp_path / "rewritten.svg"
+    ET.ElementTree(ET.parse(raw).getroot()).write(rewritten)  # as fix_svg_relative_paths
+    assert "ns0:svg" in rewritten.read_text(encoding="utf-8")
+    pages = []
+    for path in (raw, rewritten):
+        html = inline_svg(path, "../../_images", "topodoc2-")
+        assert html.startswith("<svg ") and "ns0:" not in html and "<!--" not in html
+        soup = BeautifulSoup(f"<div>{html}</div>", "html.parser")
+        [link] = [a["xlink:href"] for a in soup.find_all("a") if a.get("xlink:href")]
+        assert link == "../../reference/vm/a.html#topo-a"
+        ids = {e["id"] for e in soup.find_all(id=True)}
+        assert {"topodoc2-g", "topodoc2-a", "topodoc2-b"} <= ids
+        assert all(i.startswith("topodoc2-") for i in ids)
+        assert 'x id="y"' in soup.get_text()  # text is never taken for an attribute
+        pages.append(sorted((e.name, sorted(e.attrs.items())) for e in soup.find_all(True)))
+    assert pages[0] == pages[1]
