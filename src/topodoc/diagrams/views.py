@@ -37,14 +37,23 @@ site. Every other relation between shown objects is an :class:`Edge`.
 
 from __future__ import annotations
 
-import weakref
 from collections.abc import Iterable, Iterator, Mapping
 from dataclasses import dataclass, replace
 
 from topodoc.errors import TopodocError
-from topodoc.model.graph import references
 from topodoc.model.kinds import KINDS, MACHINE_KINDS
-from topodoc.model.objects import Cluster, Model, Obj
+from topodoc.model.objects import (
+    VM,
+    AnyObj,
+    Cluster,
+    Container,
+    FailureDomain,
+    Host,
+    Model,
+    Service,
+    Site,
+    Storage,
+)
 from topodoc.util.suggest import unknown_name
 
 LAYERS = ("physical", "virtualization", "openstack", "kubernetes", "storage", "services",
@@ -213,7 +222,7 @@ def layer_objects(model: Model, layer: str) -> set[str]:
     raise ViewError(unknown_name("layer", layer, LAYERS))
 
 
-def _openstack_vm(model: Model, vm) -> bool:
+def _openstack_vm(model: Model, vm: VM) -> bool:
     manager = model.get(vm.managed_by or "")
     return vm.platform == "openstack" or (isinstance(manager, Cluster)
                                           and manager.type == "openstack")
@@ -223,7 +232,7 @@ def _with_members(clusters: list[Cluster]) -> set[str]:
     return {c.id for c in clusters} | {m for c in clusters for m in c.machines()}
 
 
-def _anchors(obj: Obj) -> Iterator[str]:
+def _anchors(obj: AnyObj) -> Iterator[str]:
     """What ``obj`` is drawn in or with: machines it runs on, members, providers, groups."""
     runs_on = getattr(obj, "runs_on", None)
     if isinstance(runs_on, str):
@@ -249,61 +258,8 @@ def _with_anchors(model: Model, ids: set[str], scope: set[str]) -> set[str]:
     return out
 
 
-def _placed_on(model: Model, obj: Obj, relation: str, target: str) -> bool:
-    """Whether ``obj`` is placed on (or grouped under) ``target`` by this relation."""
-    if relation == "runs_on":
-        return obj.kind in ("vm", "container") or len(getattr(obj, "runs_on", ())) == 1
-    if relation == "provided_by":
-        return model.objects[target].kind in MACHINE_KINDS
-    return relation == "in_domain" or (relation == "parent" and obj.kind == "failure_domain")
-
-
-@dataclass(frozen=True)
-class _Relations:
-    """The model's relations: each object's references (without their locations), and
-    as :func:`_neighbourhood` follows them."""
-
-    refs: Mapping[str, tuple[tuple[str, str, str], ...]]  # id -> (source, relation, target)
-    placed: Mapping[str, set[str]]  # machine or group -> what is placed on or in it
-    links: Mapping[str, set[str]]  # followed both ways, except groups (downwards only)
-
-
-#: id(model) -> (a weak reference to it, its relations): computed once per model, not once
-#: per diagram (a model is immutable; the entry goes when the model does).
-_RELATIONS: dict[int, tuple[weakref.ref, _Relations]] = {}
-
-
-def _relations(model: Model) -> _Relations:
-    key = id(model)
-    cached = _RELATIONS.get(key)
-    if cached is not None and cached[0]() is model:
-        return cached[1]
-    refs: dict[str, tuple[tuple[str, str, str], ...]] = {}
-    placed: dict[str, set[str]] = {}
-    links: dict[str, set[str]] = {}
-    for obj in model:
-        refs[obj.id] = tuple((s, r, t) for s, r, t, _ in references(obj))
-        for source, relation, target in refs[obj.id]:
-            if target not in model.objects:
-                continue
-            if _placed_on(model, obj, relation, target):
-                placed.setdefault(target, set()).add(source)
-            links.setdefault(target, set()).add(source)
-            if relation not in ("in_domain", "parent") or obj.kind == "network":
-                links.setdefault(source, set()).add(target)
-    relations = _Relations(refs, placed, links)
-
-    def forget(ref: weakref.ref) -> None:
-        if _RELATIONS.get(key, (None,))[0] is ref:
-            del _RELATIONS[key]
-
-    _RELATIONS[key] = (weakref.ref(model, forget), relations)
-    return relations
-
-
 def _neighbourhood(model: Model, root: str, depth: int | None) -> set[str]:
-    relations = _relations(model)
-    placed, links = relations.placed, relations.links
+    placed, links = model.relations.placed, model.relations.links
     if depth is None:
         subtree, todo = {root}, [root]
         while todo:
@@ -319,19 +275,19 @@ def _neighbourhood(model: Model, root: str, depth: int | None) -> set[str]:
     return seen
 
 
-def _container(model: Model, obj: Obj, kept: set[str]) -> str | None:
+def _container(model: Model, obj: AnyObj, kept: set[str]) -> str | None:
     """The shown object ``obj`` is drawn inside of (see the module's docstring)."""
     def nearest(chain: list[str]) -> str | None:
         return next((m for m in chain if m in kept), None)
 
-    if obj.kind in ("vm", "container"):
+    if isinstance(obj, VM | Container):
         return nearest(model.placement_chain(obj.id)[1:])
-    if obj.kind == "service" and len(obj.runs_on) == 1:
+    if isinstance(obj, Service) and len(obj.runs_on) == 1:
         return nearest(model.placement_chain(obj.runs_on[0]))
-    if obj.kind == "storage" and model.get(obj.provided_by) is not None \
+    if isinstance(obj, Storage) and model.get(obj.provided_by) is not None \
             and model.objects[obj.provided_by].kind in MACHINE_KINDS:
         return nearest(model.placement_chain(obj.provided_by))
-    if obj.kind == "host":
+    if isinstance(obj, Host):
         found = []  # (depth of the shown domain, -position in the host's list, its id)
         for index, domain in enumerate(obj.failure_domains):
             chain = _domain_chain(model, domain)
@@ -342,7 +298,7 @@ def _container(model: Model, obj: Obj, kept: set[str]) -> str | None:
             return max(found)[2]
         sites = [obj.site] + [_domain_site(model, d) for d in obj.failure_domains]
         return nearest([s for s in sites if s])
-    if obj.kind == "failure_domain":
+    if isinstance(obj, FailureDomain):
         site = _domain_site(model, obj.id)
         return nearest(_domain_chain(model, obj.id)[1:] + ([site] if site else []))
     return None
@@ -350,20 +306,24 @@ def _container(model: Model, obj: Obj, kept: set[str]) -> str | None:
 
 def _domain_chain(model: Model, domain: str) -> list[str]:
     """``domain`` and the failure domains above it, innermost first."""
-    chain: list[str] = []
+    return [fd.id for fd in _domains(model, domain)]
+
+
+def _domains(model: Model, domain: str) -> list[FailureDomain]:
+    """The failure domain ``domain`` and those above it, innermost first."""
+    chain: list[FailureDomain] = []
     current = model.get(domain)
-    while current is not None and current.kind == "failure_domain" and current.id not in chain:
-        chain.append(current.id)
+    while isinstance(current, FailureDomain) and current.id not in (fd.id for fd in chain):
+        chain.append(current)
         current = model.get(current.parent or "")
     return chain
 
 
 def _domain_site(model: Model, domain: str) -> str | None:
     """The site a failure domain is in, directly or through the domains above it."""
-    for item in _domain_chain(model, domain):
-        fd = model.objects[item]
+    for fd in _domains(model, domain):
         for name in (fd.site, fd.parent):
-            if name and getattr(model.get(name), "kind", None) == "site":
+            if name and isinstance(model.get(name), Site):
                 return name
     return None
 
@@ -394,13 +354,13 @@ def _selected(model: Model, selection: Selection, kept: set[str]) -> Selected:
 def _edges(model: Model, selected: Selected) -> tuple[Edge, ...]:
     """Every relation between shown objects that their nesting does not already show."""
     kept = set(selected.ids)
-    refs = _relations(model).refs
+    refs = model.relations.refs
     labels: dict[tuple[str, str, str], list[str]] = {}
     for obj_id in selected.ids:
         obj = model.objects[obj_id]
         ancestors: set[str] | None = None  # computed when needed
         member_roles: dict[str, list[str]] = {}  # a cluster's machine -> its roles, in order
-        for member in getattr(obj, "members", ()) if obj.kind == "cluster" else ():
+        for member in obj.members if isinstance(obj, Cluster) else ():
             member_roles.setdefault(member.machine, []).extend(member.roles)
         for source, relation, target in refs[obj_id]:
             if target not in kept or target == source:

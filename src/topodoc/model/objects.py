@@ -9,10 +9,13 @@ from __future__ import annotations
 from collections.abc import Iterator, Mapping
 from dataclasses import dataclass, field
 from functools import cached_property
-from typing import ClassVar, Literal, overload
+from typing import TYPE_CHECKING, ClassVar, Literal, overload
 
 from topodoc.model.kinds import KINDS
 from topodoc.model.problems import Location
+
+if TYPE_CHECKING:
+    from topodoc.model.graph import Relations
 
 #: Roles each cluster type knows; ``generic`` accepts any.
 CLUSTER_ROLES: dict[str, tuple[str, ...]] = {
@@ -377,6 +380,13 @@ class Model:
             parent = getattr(current, "runs_on", None)
             current = self.objects.get(parent) if isinstance(parent, str) else None
         return chain
+
+    @cached_property
+    def relations(self) -> Relations:
+        """The objects' references, indexed once per model (diagram views follow them)."""
+        from topodoc.model.graph import Relations  # graph builds on this module's classes
+
+        return Relations.of(self)
 
     @cached_property
     def labels(self) -> Mapping[str, str]:
