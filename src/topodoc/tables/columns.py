@@ -18,7 +18,17 @@ from operator import attrgetter
 from typing import Any
 
 from topodoc.model.facts import cpu_text, disk_text, os_text, roles_text
-from topodoc.model.objects import Cluster, Machine, Model
+from topodoc.model.objects import (
+    VM,
+    AnyObj,
+    Cluster,
+    Container,
+    Host,
+    Machine,
+    Member,
+    Model,
+    Network,
+)
 from topodoc.model.roles import quorum_voters
 from topodoc.model.sizes import format_size
 from topodoc.reading.rules import DEFAULT_CPU_OVERCOMMIT, DEFAULT_MEMORY_OVERCOMMIT
@@ -107,10 +117,10 @@ def _placed(model: Model, *kinds: str) -> list[Any]:
     return [model.objects[i] for i in order if model.objects[i].kind in kinds]
 
 
-def _guests(model: Model, machine_id: str) -> list[Any]:
+def _guests(model: Model, machine_id: str) -> list[VM]:
     """The VMs placed directly on ``machine_id``."""
-    return [model.objects[c] for c in model.children.get(machine_id, ())
-            if model.objects[c].kind == "vm"]
+    return [vm for c in model.children.get(machine_id, ())
+            if isinstance(vm := model.objects[c], VM)]
 
 
 def _of_kind(kind: str) -> Callable[[Model], Sequence[Any]]:
@@ -220,7 +230,7 @@ CLUSTERS = Spec((
     _kind, _tags)
 
 
-def _member_machine(model: Model, pair: tuple) -> Any:
+def _member_machine(model: Model, pair: tuple[Cluster, Member]) -> AnyObj | None:
     return model.get(pair[1].machine)
 
 
@@ -244,23 +254,23 @@ MEMBERS = Spec((
 # -- networks and addresses -----------------------------------------------------------------
 
 #: (machine, NIC name, address, MAC, network)
-Attachment = tuple[Any, str | None, str | None, str | None, str | None]
+Attachment = tuple[Host | VM | Container, str | None, str | None, str | None, str | None]
 
 
 def _attachments(model: Model) -> list[Attachment]:
     """Every NIC of every machine, and every host's BMC (NIC name ``bmc``)."""
     out: list[Attachment] = []
-    for kind in ("host", "vm", "container"):
-        for machine in model.of_kind(kind):
-            out += [(machine, nic.name, nic.address, nic.mac, nic.network)
-                    for nic in machine.nics]
-            if kind == "host" and machine.bmc:
-                out.append((machine, "bmc", machine.bmc.get("address"), None,
-                            machine.bmc.get("network")))
+    machines: list[Host | VM | Container] = [
+        *model.of_kind("host"), *model.of_kind("vm"), *model.of_kind("container")]
+    for machine in machines:
+        out += [(machine, nic.name, nic.address, nic.mac, nic.network) for nic in machine.nics]
+        if isinstance(machine, Host) and machine.bmc:
+            out.append((machine, "bmc", machine.bmc.get("address"), None,
+                        machine.bmc.get("network")))
     return out
 
 
-def _networks(model: Model) -> list[tuple[Any, int]]:
+def _networks(model: Model) -> list[tuple[Network, int]]:
     """Each network and how many machines attach to it."""
     attached: dict[str, set[str]] = {}
     for machine, *_, network in _attachments(model):
@@ -285,10 +295,10 @@ NETWORKS = Spec((
     lambda model, pair: pair[0].kind, lambda model, pair: pair[0].tags)
 
 
-def _address_order(item: Attachment) -> tuple:
+def _address_order(item: Attachment) -> tuple[str, tuple[int, int | str], str, str]:
     machine, nic, address, _, network = item
     try:
-        ip: tuple = (0, int(ipaddress.ip_address(str(address))))
+        ip: tuple[int, int | str] = (0, int(ipaddress.ip_address(str(address))))
     except ValueError:
         ip = (1, str(address or ""))
     return (str(network or ""), ip, machine.id, str(nic or ""))
@@ -320,13 +330,13 @@ class _Load:
     """A machine that runs VMs, and the VMs placed directly on it (sums worked out once: a
     row reads them in several columns)."""
 
-    machine: Any
-    guests: tuple[Any, ...]
+    machine: Host | VM
+    guests: tuple[VM, ...]
 
     @cached_property
     def cpus(self) -> int | None:
         machine = self.machine
-        if machine.kind == "host":
+        if isinstance(machine, Host):
             return machine.cpu.logical if machine.cpu else None
         return machine.vcpu
 
@@ -356,9 +366,11 @@ class _Load:
 
 
 def _loads(model: Model) -> list[_Load]:
+    """Hosts and VMs running VMs (a VM on a container, an error, is not counted)."""
     machines = [m for h in model.of_kind("host") for m in [h.id, *model.descendants(h.id)]]
-    return [_Load(model.objects[m], tuple(guests)) for m in machines
-            if (guests := _guests(model, m))]
+    return [_Load(machine, tuple(guests)) for m in machines
+            if isinstance(machine := model.objects[m], Host | VM)
+            and (guests := _guests(model, m))]
 
 
 def _ratio(used: int, total: int | None) -> str | None:
