@@ -12,8 +12,8 @@ from collections.abc import Callable, Iterator
 
 from topodoc.model.graph import Written, references
 from topodoc.model.kinds import MACHINE_KINDS
-from topodoc.model.objects import CLUSTER_ROLES, QUORUM_ROLES, Model
-from topodoc.model.problems import Problem, Silenced
+from topodoc.model.objects import CLUSTER_ROLES, QUORUM_ROLES, VM, Cluster, Container, Host, Model
+from topodoc.model.problems import Location, Problem, Silenced
 from topodoc.model.sizes import format_size
 from topodoc.util.suggest import did_you_mean
 
@@ -59,15 +59,15 @@ DEFAULT_CPU_OVERCOMMIT = 4.0
 DEFAULT_MEMORY_OVERCOMMIT = 1.0
 
 
-def _p(rule: str, message: str, loc, obj: str | None) -> Problem:
+def _p(rule: str, message: str, loc: Location, obj: str | None) -> Problem:
     return Problem(rule, RULES[rule][0], message, loc, obj)
 
 
 def check_references(model: Model, declared: set[str]) -> Iterator[Problem]:
     ids = sorted(set(model.objects) | declared)  # objects with schema errors too
     for obj in model:
-        for source, relation, target, written in references(obj):
-            if relation == "runs_on" and obj.kind in ("vm", "container"):
+        for source_id, relation, target, written in references(obj):
+            if relation == "runs_on" and isinstance(obj, VM | Container):
                 allowed: tuple[str, ...] | None = ("host", "vm")
             else:
                 allowed = REF_KINDS[relation]
@@ -77,11 +77,11 @@ def check_references(model: Model, declared: set[str]) -> Iterator[Problem]:
                     continue  # declared by an object with schema errors, reported there
                 hint = did_you_mean(target, ids)
                 yield _p("unknown-ref", f"{obj.id}: {relation} names {target!r}, which is not "
-                         f"defined{hint}", written.loc, source)
+                         f"defined{hint}", written.loc, source_id)
             elif allowed is not None and found.kind not in allowed:
                 yield _p("ref-kind", f"{obj.id}: {relation} must name a "
                          f"{' or '.join(allowed)}, but {target!r} is a {found.kind}",
-                         written.loc, source)
+                         written.loc, source_id)
     for view in model.views.values():
         for name in ("root", "include", "exclude"):
             values = getattr(view, name) or ()
@@ -132,8 +132,7 @@ def placement_cycles(model: Model) -> list[list[str]]:
 
     A guest has one machine, so placement is a function: walking up from each object, in
     one pass over all of them, either ends or comes back to an object of the same walk."""
-    machine = {obj.id: obj.runs_on for obj in model
-               if isinstance(getattr(obj, "runs_on", None), str)}
+    machine = {obj.id: obj.runs_on for obj in model if isinstance(obj, VM | Container)}
     walk_of: dict[str, str] = {}  # object id -> the object whose walk reached it first
     cycles = []
     for start in machine:
@@ -155,7 +154,7 @@ def check_nested_virt(model: Model) -> Iterator[Problem]:
             continue
         for level in model.placement_chain(vm.id):
             obj = model.objects[level]
-            if obj.kind in ("vm", "host") and not obj.nested_virt and level not in reported:
+            if isinstance(obj, VM | Host) and not obj.nested_virt and level not in reported:
                 reported.add(level)
                 guests = [c for c in model.children.get(vm.id, ())
                           if model.objects[c].kind == "vm"]
@@ -167,8 +166,8 @@ def check_nested_virt(model: Model) -> Iterator[Problem]:
 
 def check_capacity(model: Model) -> Iterator[Problem]:
     for machine in model.of_kind("host") + model.of_kind("vm"):
-        guests = [model.objects[c] for c in model.children.get(machine.id, ())
-                  if model.objects[c].kind == "vm"]
+        guests = [g for c in model.children.get(machine.id, ())
+                  if isinstance(g := model.objects[c], VM)]
         if not guests:
             continue
         cpus = machine.cpu.logical if machine.kind == "host" and machine.cpu else (
@@ -215,7 +214,7 @@ def check_clusters(model: Model) -> Iterator[Problem]:
         yield from _quorum_domains(model, cluster)
 
 
-def _external_etcd(model: Model, cluster) -> Iterator[Problem]:
+def _external_etcd(model: Model, cluster: Cluster) -> Iterator[Problem]:
     if cluster.etcd_mode != "external":
         return
     etcd = model.get(cluster.etcd_cluster) if cluster.etcd_cluster else None
@@ -223,7 +222,7 @@ def _external_etcd(model: Model, cluster) -> Iterator[Problem]:
         yield _p("external-etcd", f"{cluster.id}: etcd mode is external but no etcd cluster is "
                  "named (etcd: {mode: external, cluster: ID})", cluster.at("etcd"), cluster.id)
         return
-    if etcd is None or etcd.kind != "cluster":
+    if not isinstance(etcd, Cluster):
         return  # reported by the reference rules
     if etcd.type != "etcd":
         yield _p("external-etcd", f"{cluster.id}: external etcd {etcd.id!r} is a {etcd.type} "
@@ -235,8 +234,8 @@ def _external_etcd(model: Model, cluster) -> Iterator[Problem]:
         yield _p("external-etcd", f"{cluster.id}: declares external etcd, but etcd member(s) "
                  f"{', '.join(both)} run on its control-plane machine(s)", cluster.at("etcd"),
                  cluster.id)
-    control_hosts = {model.physical_host(m) for m in control} - {None}
-    shared = sorted({model.physical_host(m) for m in etcd.machines()} & control_hosts)
+    control_hosts = {h for m in control if (h := model.physical_host(m)) is not None}
+    shared = sorted(control_hosts & {model.physical_host(m) for m in etcd.machines()})
     if shared:
         yield _p("external-etcd-shared-host", f"{cluster.id}: external etcd shares physical "
                  f"host(s) {', '.join(shared)} with the control plane: one host failure takes "
@@ -244,18 +243,17 @@ def _external_etcd(model: Model, cluster) -> Iterator[Problem]:
                  cluster.id)
 
 
-def _quorum_domains(model: Model, cluster) -> Iterator[Problem]:
+def _quorum_domains(model: Model, cluster: Cluster) -> Iterator[Problem]:
     roles = QUORUM_ROLES[cluster.type]
     voters = sorted(set(cluster.machines(*roles))) if roles else []
     if len(voters) < 2:
         return
     by_domain: dict[str, set[str]] = defaultdict(set)
     for machine in voters:
-        host_id = model.physical_host(machine)
-        if host_id is None:
+        host = model.get(model.physical_host(machine) or "")
+        if not isinstance(host, Host):
             continue
-        host = model.objects[host_id]
-        for domain in (host_id, *host.failure_domains):
+        for domain in (host.id, *host.failure_domains):
             by_domain[domain].add(machine)
     for domain, members in sorted(by_domain.items()):
         if len(members) * 2 >= len(voters):
@@ -284,8 +282,8 @@ def check_addresses(model: Model) -> Iterator[Problem]:
         for nic in getattr(obj, "nics", ()):
             if not nic.address:
                 continue
-            net = subnets.get(nic.network or "")
-            yield from _address_in(obj.id, nic.address, net, Written(nic, "address"),
+            subnet = subnets.get(nic.network or "")
+            yield from _address_in(obj.id, nic.address, subnet, Written(nic, "address"),
                                    nic.network, "address")
             key = (nic.network or "", nic.address)
             if key in used and used[key] != obj.id:
@@ -295,7 +293,8 @@ def check_addresses(model: Model) -> Iterator[Problem]:
             used.setdefault(key, obj.id)
 
 
-def _address_in(obj_id, address, subnet, where: Written, network, what) -> Iterator[Problem]:
+def _address_in(obj_id: str, address: str, subnet: ipaddress.IPv4Network | ipaddress.IPv6Network
+                | None, where: Written, network: str | None, what: str) -> Iterator[Problem]:
     try:
         ip = ipaddress.ip_address(address)
     except ValueError:
@@ -321,7 +320,8 @@ def run_rules(model: Model, declared: set[str]) -> list[Problem]:
     return problems
 
 
-def apply_silences(model: Model, problems: list[Problem]):
+def apply_silences(model: Model,
+                   problems: list[Problem]) -> tuple[list[Problem], list[Silenced]]:
     """Split ``problems`` into kept and silenced, and check the silences themselves."""
     kept: list[Problem] = []
     silenced: list[Silenced] = []
@@ -329,7 +329,7 @@ def apply_silences(model: Model, problems: list[Problem]):
     for problem in problems:
         obj = model.get(problem.obj) if problem.obj else None
         entry = next((s for s in obj.silence if s.rule == problem.rule), None) if obj else None
-        if entry is not None and problem.rule in SILENCEABLE:
+        if obj is not None and entry is not None and problem.rule in SILENCEABLE:
             silenced.append(Silenced(problem, entry.reason, entry.loc))
             used[(obj.id, entry.rule)] += 1
         else:
