@@ -148,8 +148,8 @@ class ImpactAnalysis:
     def impact_of(self, failed: str) -> Impact:
         down = self.down_with(failed)
         touched = {c.id: c for m in down for c in self.clusters_of.get(m, ())}
-        touched.update((d, self.model.objects[d]) for d in down  # e.g. down with its etcd
-                       if self.model.objects[d].kind == "cluster")
+        touched.update((d, c) for d in down  # e.g. down with its etcd
+                       if isinstance(c := self.model.objects[d], Cluster))
         clusters = []
         for cluster_id in sorted(touched):
             cluster = touched[cluster_id]

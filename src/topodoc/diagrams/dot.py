@@ -31,7 +31,7 @@ from topodoc.diagrams.style import (
 from topodoc.diagrams.views import Selected
 from topodoc.model.facts import facts, summary
 from topodoc.model.kinds import BY_NAME, KINDS
-from topodoc.model.objects import Model, Obj
+from topodoc.model.objects import AnyObj, Model
 from topodoc.util.suggest import unknown_name
 
 __all__ = ["FORMATS", "DotError", "DotGraph", "DotOptions", "DotTimeout", "cjk_font_available",
@@ -151,7 +151,7 @@ class _Writer:
         lines.append(f"{pad}}}")
         return lines
 
-    def _object(self, obj: Obj) -> dict[str, str]:
+    def _object(self, obj: AnyObj) -> dict[str, str]:
         self.kinds.add(obj.kind)
         shape, style = SHAPES[obj.kind]
         colours = self.theme.kinds[obj.kind]
