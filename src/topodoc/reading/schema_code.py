@@ -57,7 +57,8 @@ def compiled_validator(schema_text: str, schema: dict[str, Any]) -> Callable[[An
             pass  # no cache: slower next time, nothing else
     namespace: dict[str, Any] = {}
     exec(code, namespace)  # noqa: S102  (code generated from our own schema)
-    return namespace[entry]
+    validate: Callable[[Any], Any] = namespace[entry]
+    return validate
 
 
 def _generate(schema: dict[str, Any]) -> tuple[str, Any]:
