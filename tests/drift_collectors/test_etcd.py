@@ -71,3 +71,12 @@ def test_tls_with_client_certificates(etcd_tls):
     assert untrusted.status == "error" and "CERTIFICATE_VERIFY_FAILED" in untrusted.error
     missing = collect(spec(server.client_url, cert="/nonexistent.pem"), frozenset())
     assert missing.status == "error" and missing.error.startswith("TLS files")
+
+
+@pytest.mark.parametrize("uri", ["127.0.0.1:2379", "http:///v3", "https://:2379"])
+def test_an_endpoint_without_a_host_is_named(uri):
+    """A common slip (no scheme) said "AttributeError: 'NoneType' object has no attribute..."."""
+    result = collect(spec(uri), frozenset())
+    assert (result.status, result.error) == (
+        "error", f"{uri}: not a URL with a host (http://HOST:PORT or https://HOST:PORT)")
+    assert result.api_calls == 0

@@ -6,6 +6,7 @@ from __future__ import annotations
 import argparse
 import os
 import sys
+from typing import TextIO
 
 from topodoc.errors import TopodocError
 from topodoc.reading.load import Loaded, SourceError, load_topology
@@ -58,7 +59,7 @@ def load_valid(path: str) -> Loaded:
     return loaded
 
 
-def print_problems(loaded: Loaded, out) -> None:  # noqa: ANN001 (a text stream)
+def print_problems(loaded: Loaded, out: TextIO) -> None:
     for problem in loaded.problems:
         print(problem, file=out)
 

@@ -8,15 +8,20 @@ from __future__ import annotations
 import argparse
 import os
 import sys
+from collections.abc import Callable
 from dataclasses import replace
 from datetime import UTC, datetime
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from topodoc.cli.common import DEFAULT_PATH, EXIT_ERROR, UsageError, load
 from topodoc.drift.collect import SourceSpec
 from topodoc.drift.resources import SOURCE_KINDS, SourceResult
 from topodoc.drift.secrets import safe_uri
 from topodoc.model.objects import Model
+
+if TYPE_CHECKING:
+    from topodoc.drift.finding import Finding
 
 IGNORE_FILE = ".topodocignore"
 OVERRIDES = (("libvirt", "--libvirt", "URI"), ("openstack", "--os-cloud", "CLOUD"),
@@ -195,7 +200,8 @@ def cmd_drift(args: argparse.Namespace) -> int:
     return exit_code(report)
 
 
-def _write_baseline(path: str, findings, in_use, write_ignore_file) -> None:
+def _write_baseline(path: str, findings: list[Finding], in_use: str | None,
+                    write_ignore_file: Callable[[str, list[Finding]], int]) -> None:
     """Write the ``--write-ignore`` baseline. Onto the ignore file in use it is appended:
     rewriting that file would drop the patterns that hid the rest of today's drift."""
     if in_use is None or not os.path.exists(path) or not os.path.samefile(path, in_use):
@@ -236,7 +242,7 @@ def cmd_snapshot(args: argparse.Namespace) -> int:
     return EXIT_ERROR if failed else 0
 
 
-def add_parser(sub) -> None:
+def add_parser(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
     p = sub.add_parser(
         "drift", help="compare the running lab with the topology",
         description="Read the running lab (libvirt, OpenStack, Kubernetes, etcd; read-only) and "

@@ -22,7 +22,7 @@ MASK = "***"
 
 def is_secret(name: str | None) -> bool:
     """Whether an attribute called ``name`` may hold secret material."""
-    return bool(name) and SECRET_NAME.search(name) is not None
+    return bool(name and SECRET_NAME.search(name))
 
 
 def masked(name: str | None, value: Any) -> Any:

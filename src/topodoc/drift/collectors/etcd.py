@@ -87,6 +87,9 @@ def _request(col: Collection, method: str, base_url: str, path: str,
     if (method, path) not in ALLOWED:
         raise ReadOnlyViolation(method, path)
     parts = urlsplit(base_url)
+    if parts.hostname is None:
+        raise SourceFailure("error", f"{strip_credentials(base_url)}: not a URL with a host "
+                            "(http://HOST:PORT or https://HOST:PORT)")
     if parts.scheme == "https":
         conn: http.client.HTTPConnection = http.client.HTTPSConnection(
             parts.hostname, parts.port, timeout=timeout, context=context)
@@ -109,7 +112,8 @@ def _healthy(col: Collection, urls: list[str], context: ssl.SSLContext, timeout:
     """Whether a client URL of the member answers ``/health`` with health "true"."""
     for url in urls:
         try:
-            return _request(col, "GET", url, "/health", context, timeout).get("health") == "true"
+            return bool(_request(col, "GET", url, "/health", context, timeout)
+                        .get("health") == "true")
         except (OSError, http.client.HTTPException, SourceFailure, ValueError, AttributeError):
             continue
     return False

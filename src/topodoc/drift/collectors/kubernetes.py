@@ -100,9 +100,10 @@ def _guard(col: Collection, rest: Any) -> None:
     rest.request = guarded
 
 
-def _list_all(col: Collection, list_fn: Callable[..., Any], **kwargs: Any) -> list[dict]:
+def _list_all(col: Collection, list_fn: Callable[..., Any],
+              **kwargs: Any) -> list[dict[str, Any]]:
     """Every item of a paginated list call, as raw JSON."""
-    items: list[dict] = []
+    items: list[dict[str, Any]] = []
     token = None
     while True:
         response = list_fn(limit=PAGE_LIMIT, _continue=token, _preload_content=False,
@@ -114,7 +115,7 @@ def _list_all(col: Collection, list_fn: Callable[..., Any], **kwargs: Any) -> li
             return items
 
 
-def _add_node(col: Collection, node: dict) -> None:
+def _add_node(col: Collection, node: dict[str, Any]) -> None:
     from kubernetes.utils import parse_quantity
 
     labels = node["metadata"].get("labels") or {}

@@ -101,8 +101,9 @@ def _domain(col: Collection, libvirt: Any, dom: Any) -> tuple[str, dict[str, Any
         "autostart": bool(col.call(dom.autostart)),
         "cpu_mode": cpu_mode,
         "nested_virt": _nested_virt(cpu),
-        "disks": sorted(_disk(col, libvirt, dom, d) for d in xml.iterfind("devices/disk")
-                        if d.get("device", "disk") == "disk" and d.find("target") is not None),
+        "disks": sorted(_disk(col, libvirt, dom, target.get("dev", ""))
+                        for d in xml.iterfind("devices/disk") if d.get("device", "disk") == "disk"
+                        and (target := d.find("target")) is not None),
         "interfaces": sorted(_interface(i) for i in xml.iterfind("devices/interface")),
     }
     nova = next((m for m in xml.iterfind("metadata/*") if m.tag.startswith(NOVA_NS_PREFIX)),
@@ -130,8 +131,7 @@ def _nested_virt(cpu: ET.Element | None) -> bool:
     return cpu.get("mode") == "host-passthrough"
 
 
-def _disk(col: Collection, libvirt: Any, dom: Any, disk: ET.Element) -> str:
-    dev = disk.find("target").get("dev")
+def _disk(col: Collection, libvirt: Any, dom: Any, dev: str) -> str:
     try:
         capacity = col.call(dom.blockInfo, dev)[0]
     except libvirt.libvirtError as exc:
