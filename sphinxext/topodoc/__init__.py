@@ -102,7 +102,7 @@ def setup(app: Sphinx) -> ExtensionMetadata:
     app.add_domain(TopoDomain)
     for name, directive in DIRECTIVES.items():
         app.add_directive(name, directive)
-    app.add_node(topodoc_graph, **VISITORS)
+    app.add_node(topodoc_graph, False, **VISITORS)  # False: override no other node
     app.add_css_file("topodoc.css")
 
     # Event order of one build:

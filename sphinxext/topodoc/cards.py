@@ -3,12 +3,25 @@ runs on it down to nested VMs, its services, clusters, dependencies and networks
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterator
+from collections.abc import Iterator
 
 from docutils import nodes
 
 from topodoc.model.facts import cpu_text, disk_text, os_text
-from topodoc.model.objects import Cluster, Host, Machine, Obj
+from topodoc.model.objects import (
+    VM,
+    AnyObj,
+    Cluster,
+    Container,
+    FailureDomain,
+    Host,
+    Machine,
+    Network,
+    Obj,
+    Service,
+    Site,
+    Storage,
+)
 from topodoc.model.sizes import format_size
 from topodoc.tables.table import table_columns
 
@@ -25,11 +38,11 @@ Section = tuple[str, nodes.Node]
 
 
 def object_card(ctx: Context, node: Placeholder) -> list[nodes.Node]:
-    obj = ctx.model.get(node["object"])
+    obj = ctx.model.objects[node["object"]]  # the directive checked it is there
     card = nodes.container(ids=node["ids"], classes=["topodoc-object", *node["classes"]])
     if obj.description:
         card += para(obj.description)
-    card += fields(_common_fields(ctx, obj) + FIELDS[obj.kind](ctx, obj))
+    card += fields(_common_fields(ctx, obj) + _kind_fields(ctx, obj))
     for title, body in _sections(ctx, obj):
         card += nodes.rubric(title, title)
         card += body
@@ -56,8 +69,8 @@ def _common_fields(ctx: Context, obj: Obj) -> Fields:
     return fields
 
 
-def _disks(machine: Host | Obj) -> str:
-    return ", ".join(disk_text(d) for d in getattr(machine, "disks", ()))
+def _disks(machine: Host | VM) -> str:
+    return ", ".join(disk_text(d) for d in machine.disks)
 
 
 def _host_fields(ctx: Context, host: Host) -> Fields:
@@ -80,7 +93,7 @@ def _host_fields(ctx: Context, host: Host) -> Fields:
     return [f for f in fields if f[1]]
 
 
-def _vm_fields(ctx: Context, vm: Obj) -> Fields:
+def _vm_fields(ctx: Context, vm: VM) -> Fields:
     chain = ctx.model.placement_chain(vm.id)
     fields: Fields = [
         ("Runs on", ctx.ref(vm.runs_on)),
@@ -95,7 +108,7 @@ def _vm_fields(ctx: Context, vm: Obj) -> Fields:
     return [f for f in fields if f[1]]
 
 
-def _container_fields(ctx: Context, container: Obj) -> Fields:
+def _container_fields(ctx: Context, container: Container) -> Fields:
     fields: Fields = [("Runs on", ctx.ref(container.runs_on)),
                       ("Runtime", container.runtime or ""), ("Image", container.image or "")]
     return [f for f in fields if f[1]]
@@ -110,14 +123,14 @@ def _cluster_fields(ctx: Context, cluster: Cluster) -> Fields:
     return [f for f in fields if f[1]]
 
 
-def _service_fields(ctx: Context, service: Obj) -> Fields:
+def _service_fields(ctx: Context, service: Service) -> Fields:
     fields: Fields = [("Type", service.type or ""), ("Version", service.version or "")]
     if service.url:
         fields.append(("URL", nodes.reference(service.url, service.url, refuri=service.url)))
     return [f for f in fields if f[1]]
 
 
-def _network_fields(ctx: Context, network: Obj) -> Fields:
+def _network_fields(ctx: Context, network: Network) -> Fields:
     fields: Fields = [("Type", network.type), ("Subnet", network.subnet or ""),
                       ("Gateway", network.gateway or ""),
                       ("VLAN", "" if network.vlan is None else str(network.vlan)),
@@ -126,34 +139,47 @@ def _network_fields(ctx: Context, network: Obj) -> Fields:
     return [f for f in fields if f[1]]
 
 
-def _storage_fields(ctx: Context, storage: Obj) -> Fields:
+def _storage_fields(ctx: Context, storage: Storage) -> Fields:
     fields: Fields = [("Type", storage.type), ("Provided by", ctx.ref(storage.provided_by)),
                       ("Size", _size(storage.size)),
                       ("Replicas", "" if storage.replicas is None else str(storage.replicas))]
     return [f for f in fields if f[1]]
 
 
-def _site_fields(ctx: Context, site: Obj) -> Fields:
+def _site_fields(ctx: Context, site: Site) -> Fields:
     return [("Location", site.location)] if site.location else []
 
 
-def _domain_fields(ctx: Context, domain: Obj) -> Fields:
+def _domain_fields(ctx: Context, domain: FailureDomain) -> Fields:
     fields: Fields = [("Type", domain.type),
                       ("Site", ctx.ref(domain.site) if domain.site else ""),
                       ("Parent", ctx.ref(domain.parent) if domain.parent else "")]
     return [f for f in fields if f[1]]
 
 
-FIELDS: dict[str, Callable[[Context, Obj], Fields]] = {
-    "host": _host_fields, "vm": _vm_fields, "container": _container_fields,  # type: ignore
-    "cluster": _cluster_fields, "service": _service_fields,  # type: ignore[dict-item]
-    "network": _network_fields, "storage": _storage_fields, "site": _site_fields,
-    "failure_domain": _domain_fields,
-}
+def _kind_fields(ctx: Context, obj: AnyObj) -> Fields:
+    """The fields of ``obj``'s kind."""
+    if isinstance(obj, Host):
+        return _host_fields(ctx, obj)
+    if isinstance(obj, VM):
+        return _vm_fields(ctx, obj)
+    if isinstance(obj, Container):
+        return _container_fields(ctx, obj)
+    if isinstance(obj, Cluster):
+        return _cluster_fields(ctx, obj)
+    if isinstance(obj, Service):
+        return _service_fields(ctx, obj)
+    if isinstance(obj, Network):
+        return _network_fields(ctx, obj)
+    if isinstance(obj, Storage):
+        return _storage_fields(ctx, obj)
+    if isinstance(obj, Site):
+        return _site_fields(ctx, obj)
+    return _domain_fields(ctx, obj)
 
 
-def _guest_summary(obj: Obj) -> str:
-    if obj.kind == "vm":
+def _guest_summary(obj: VM | Container) -> str:
+    if isinstance(obj, VM):
         parts = ["VM", obj.platform, f"{obj.vcpu} vCPU" if obj.vcpu else "", _size(obj.memory)]
         if obj.state and obj.state != "running":
             parts.append(obj.state)
@@ -165,12 +191,13 @@ def _guest_summary(obj: Obj) -> str:
 def placement_tree(ctx: Context, machine: str, seen: frozenset[str] = frozenset()
                    ) -> nodes.bullet_list | None:
     """Everything placed on ``machine``, nested down to the last level of VMs."""
-    children = [c for c in ctx.model.children.get(machine, ()) if c not in seen]
-    if not children:
+    guests = [g for c in ctx.model.children.get(machine, ())  # VMs and containers
+              if c not in seen and isinstance(g := ctx.model.objects[c], VM | Container)]
+    if not guests:
         return None
     items = []
-    for child in children:
-        obj = ctx.model.get(child)
+    for obj in guests:
+        child = obj.id
         item: list[nodes.Node] = [ctx.ref(child), nodes.Text(f" ({_guest_summary(obj)})")]
         services = ctx.model.services_on.get(child, ())
         if services:
@@ -185,12 +212,12 @@ def _roles(cluster: Cluster, machine: str) -> str:
 
 
 def _list(ctx: Context, ids: list[str] | tuple[str, ...]) -> nodes.bullet_list:
-    return bullets([[ctx.ref(i), nodes.Text(f" — {ctx.model.get(i).title}")]
-                    if ctx.model.get(i) and ctx.model.get(i).title != i else ctx.ref(i)
+    return bullets([[ctx.ref(i), nodes.Text(f" — {obj.title}")]
+                    if (obj := ctx.model.get(i)) and obj.title != i else ctx.ref(i)
                     for i in ids])
 
 
-def _sections(ctx: Context, obj: Obj) -> Iterator[Section]:
+def _sections(ctx: Context, obj: AnyObj) -> Iterator[Section]:
     model, lab = ctx.model, ctx.lab
     if isinstance(obj, Machine):
         tree = placement_tree(ctx, obj.id)
@@ -200,7 +227,8 @@ def _sections(ctx: Context, obj: Obj) -> Iterator[Section]:
             yield "Services on it", _list(ctx, services)
         if clusters := model.clusters_of.get(obj.id):
             yield "Clusters", table(("Cluster", "Type", "Roles"), [
-                (ctx.ref(c), model.get(c).type, _roles(model.get(c), obj.id)) for c in clusters])
+                (ctx.ref(c.id), c.type, _roles(c, obj.id))
+                for c in (model.objects[i] for i in clusters) if isinstance(c, Cluster)])
         if (row := lab.rows_by("capacity", CAPACITY, "machine").get(obj.id)) is not None:
             headers = {c.key: c.header for c in table_columns("capacity")}
             yield "Capacity", table([headers[k] for k in CAPACITY], [row])
@@ -213,13 +241,13 @@ def _sections(ctx: Context, obj: Obj) -> Iterator[Section]:
             (ctx.ref(m.machine), ", ".join(m.roles),
              ctx.ref(host) if (host := model.physical_host(m.machine)) else "")
             for m in obj.members])
-    if obj.kind == "service" and obj.runs_on:
+    if isinstance(obj, Service) and obj.runs_on:
         yield "Runs on", _list(ctx, obj.runs_on)
     if depends := getattr(obj, "depends_on", ()):
         yield "Depends on", _list(ctx, depends)
     if dependents := lab.referring(obj.id, "depends_on", "etcd"):
         yield "Depended on by", _list(ctx, dependents)
-    if obj.kind == "storage":
+    if isinstance(obj, Storage):
         if obj.backing:
             yield "Backed by", _list(ctx, obj.backing)
         if obj.used_by:
@@ -234,7 +262,7 @@ def _sections(ctx: Context, obj: Obj) -> Iterator[Section]:
         yield "Disks of", _list(ctx, disks)
     if managed := lab.referring(obj.id, "managed_by"):
         yield "Manages", _list(ctx, managed)
-    if obj.kind == "network":
+    if isinstance(obj, Network):
         attached = [(m, n) for m in model.of_kind("host") + model.of_kind("vm")
                     + model.of_kind("container") for n in m.nics if n.network == obj.id]
         if attached:

@@ -21,7 +21,7 @@ from __future__ import annotations
 
 import posixpath
 from collections.abc import Iterable, Set
-from typing import TYPE_CHECKING, Any, NamedTuple
+from typing import TYPE_CHECKING, Any, ClassVar, NamedTuple
 
 from docutils import nodes
 from sphinx.addnodes import pending_xref
@@ -85,8 +85,9 @@ class TopoDomain(Domain):
     object_types = {kind: ObjType(kind.replace("_", " "), kind, "ref") for kind in KINDS}
     roles = {name: XRefRole(innernodeclass=nodes.inline) for name in ("ref", *KINDS)}
     indices = [TopoIndex]
-    initial_data: dict[str, Any] = {"objects": {}, "docs": {}, "digest": None, "visited": [],
-                                    "drift_docs": {}, "drift_digest": None}
+    initial_data: ClassVar[dict[str, Any]] = {
+        "objects": {}, "docs": {}, "digest": None, "visited": [], "drift_docs": {},
+        "drift_digest": None}
     data_version = 3
 
     #: The running build's settings and what it compares with the environment (set by
@@ -123,12 +124,14 @@ class TopoDomain(Domain):
 
     @property
     def objects(self) -> dict[str, Entry]:
-        return self.data["objects"]
+        objects: dict[str, Entry] = self.data["objects"]
+        return objects
 
     @property
     def topology_docs(self) -> dict[str, bool]:
         """The documents that show topology data (a dict used as an ordered set)."""
-        return self.data["docs"]
+        docs: dict[str, bool] = self.data["docs"]
+        return docs
 
     def note_entry(self, obj_id: str, entry: Entry, location: nodes.Node) -> bool:
         """Record ``obj_id``'s entry; ``False`` (and a warning) when it already has one."""

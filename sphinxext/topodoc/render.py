@@ -11,9 +11,11 @@ goes through Sphinx's ``render_dot_latex`` (PDF).
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
 from hashlib import sha1
 from html import escape
 from pathlib import Path
+from typing import Any
 
 from docutils import nodes
 from sphinx.ext.graphviz import (
@@ -119,7 +121,8 @@ def texinfo_visit(self: SphinxTranslator, node: topodoc_graph) -> None:
     texinfo_visit_graphviz(self, node)  # type: ignore[arg-type]
 
 
-VISITORS = {
+#: Format -> (visit, depart) of a topodoc_graph node, as ``Sphinx.add_node`` takes them.
+VISITORS: dict[str, tuple[Callable[[Any, Any], None], None]] = {
     "html": (html_visit, None), "latex": (latex_visit, None), "texinfo": (texinfo_visit, None),
     "text": (text_visit_graphviz, None), "man": (man_visit_graphviz, None),
 }

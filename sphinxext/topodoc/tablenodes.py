@@ -9,7 +9,7 @@ from topodoc.analysis.impact_text import COLUMNS, fraction_text, impact_rows
 from topodoc.model.objects import Cluster
 
 from .context import Context
-from .markup import Cell, para, table
+from .markup import Cell, Cells, para, table
 from .nodes import Placeholder
 
 #: The columns (of any table) that hold object ids: their ids link to the objects' entries.
@@ -19,7 +19,7 @@ ID_COLUMNS = frozenset((
     "provided_by", "backing", "used_by"))
 
 
-def _cell(ctx: Context, key: str, text: str) -> Cell | list[Cell]:
+def _cell(ctx: Context, key: str, text: str) -> Cells:
     """A cell's text; in an id column, the ids (comma-separated) become links."""
     parts = [p.strip() for p in text.split(",")]
     if key in ID_COLUMNS and text and all(p in ctx.model.objects for p in parts):
@@ -53,9 +53,9 @@ def impact_table_node(ctx: Context, node: Placeholder) -> list[nodes.Node]:
     rows = impact_table(ctx.model, list(node["objects"]) or None)
     if not rows:
         return [para("(no hosts, failure domains or sites in the topology)")]
-    if node["cluster"]:
-        return [_cluster_impact(ctx, rows, ctx.model.get(node["cluster"]), node)]
-    cells = []
+    if isinstance(cluster := ctx.model.get(node["cluster"] or ""), Cluster):
+        return [_cluster_impact(ctx, rows, cluster, node)]
+    cells: list[list[Cells]] = []
     for impact, shown in zip(rows, impact_rows(ctx.model, rows), strict=True):
         quorum: list[Cell] = [ctx.ref(c.cluster) for c in impact.clusters if c.quorum_lost]
         control: list[Cell] = [
@@ -72,7 +72,7 @@ def _cluster_impact(ctx: Context, rows: list[Impact], cluster: Cluster,
                     node: Placeholder) -> nodes.Node:
     """One row per failure: what it costs ``cluster``."""
     members = len(dict.fromkeys(cluster.machines()))
-    cells = []
+    cells: list[list[Cells]] = []
     for impact in rows:
         hit = next((c for c in impact.clusters if c.cluster == cluster.id), None)
         cells.append([
