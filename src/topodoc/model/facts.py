@@ -17,7 +17,6 @@ from topodoc.model.objects import (
     Model,
     Network,
     Nic,
-    Obj,
     Service,
     Site,
     Storage,
@@ -38,10 +37,9 @@ def disk_text(disk: Disk) -> str:
     return f"{text} (pool {disk.pool})" if disk.pool else text
 
 
-def os_text(machine: Obj) -> str:
+def os_text(machine: Host | VM) -> str:
     """``Debian 12``: the operating system's name and version, as written."""
-    os_ = getattr(machine, "os", None) or {}
-    return " ".join(v for v in (os_.get("name"), os_.get("version")) if v)
+    return " ".join(v for v in (machine.os.get("name"), machine.os.get("version")) if v)
 
 
 def nic_text(nic: Nic) -> str:

@@ -25,6 +25,7 @@ from topodoc.model.objects import (
     FailureDomain,
     Host,
     Located,
+    Machine,
     Model,
     Network,
     Service,
@@ -73,10 +74,10 @@ def references(obj: AnyObj) -> Iterator[Ref]:
         yield oid, "runs_on", obj.runs_on, Written(obj, "runs_on")
     if isinstance(obj, VM) and obj.managed_by:
         yield oid, "managed_by", obj.managed_by, Written(obj, "managed_by")
-    for nic in getattr(obj, "nics", ()):
+    for nic in obj.nics if isinstance(obj, Machine) else ():
         if nic.network:
             yield oid, "attached", nic.network, Written(nic, "network")
-    for disk in getattr(obj, "disks", ()):
+    for disk in obj.disks if isinstance(obj, Host | VM) else ():
         if disk.pool:
             yield oid, "uses", disk.pool, Written(disk, "pool")
     if isinstance(obj, Cluster):

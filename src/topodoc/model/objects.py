@@ -340,9 +340,8 @@ class Model:
         """What is placed directly on each machine (VMs and containers), sorted by id."""
         out: dict[str, list[str]] = {}
         for obj in self.objects.values():
-            parent = getattr(obj, "runs_on", None)
-            if isinstance(parent, str):
-                out.setdefault(parent, []).append(obj.id)
+            if isinstance(obj, VM | Container):
+                out.setdefault(obj.runs_on, []).append(obj.id)
         return {k: tuple(v) for k, v in out.items()}
 
     def descendants(self, obj_id: str) -> list[str]:
@@ -367,8 +366,8 @@ class Model:
             if current.kind == "host":
                 return current.id
             seen.add(current.id)
-            parent = getattr(current, "runs_on", None)
-            current = self.objects.get(parent) if isinstance(parent, str) else None
+            current = self.objects.get(current.runs_on) if isinstance(current, VM | Container) \
+                else None
         return None
 
     def placement_chain(self, obj_id: str) -> list[str]:
@@ -377,8 +376,8 @@ class Model:
         current = self.objects.get(obj_id)
         while current is not None and current.id not in chain:
             chain.append(current.id)
-            parent = getattr(current, "runs_on", None)
-            current = self.objects.get(parent) if isinstance(parent, str) else None
+            current = self.objects.get(current.runs_on) if isinstance(current, VM | Container) \
+                else None
         return chain
 
     @cached_property

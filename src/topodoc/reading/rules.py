@@ -12,7 +12,16 @@ from collections.abc import Callable, Iterator
 
 from topodoc.model.graph import Written, references
 from topodoc.model.kinds import MACHINE_KINDS
-from topodoc.model.objects import CLUSTER_ROLES, QUORUM_ROLES, VM, Cluster, Container, Host, Model
+from topodoc.model.objects import (
+    CLUSTER_ROLES,
+    QUORUM_ROLES,
+    VM,
+    Cluster,
+    Container,
+    Host,
+    Machine,
+    Model,
+)
 from topodoc.model.problems import Location, Problem, Silenced
 from topodoc.model.sizes import format_size
 from topodoc.util.suggest import did_you_mean
@@ -279,7 +288,7 @@ def check_addresses(model: Model) -> Iterator[Problem]:
                                        Written(net, "gateway"), net.id, "gateway")
     used: dict[tuple[str, str], str] = {}
     for obj in model:
-        for nic in getattr(obj, "nics", ()):
+        for nic in obj.nics if isinstance(obj, Machine) else ():
             if not nic.address:
                 continue
             subnet = subnets.get(nic.network or "")
