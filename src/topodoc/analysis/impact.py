@@ -21,9 +21,17 @@ from __future__ import annotations
 from collections import defaultdict
 from dataclasses import dataclass
 from fractions import Fraction
-from typing import Any
 
-from topodoc.model.objects import CONTROL_ROLES, Cluster, Model
+from topodoc.model.objects import (
+    CONTROL_ROLES,
+    AnyObj,
+    Cluster,
+    FailureDomain,
+    Host,
+    Model,
+    Service,
+    Storage,
+)
 from topodoc.model.roles import quorum_voters
 
 
@@ -70,17 +78,17 @@ class ImpactAnalysis:
         for obj in model:
             for dep in getattr(obj, "depends_on", ()):
                 self.dependents[dep].add(obj.id)
-            if obj.kind == "service":
+            if isinstance(obj, Service):
                 for machine in obj.runs_on:
                     self.dependents[machine].add(obj.id)
-            elif obj.kind == "storage":
+            elif isinstance(obj, Storage):
                 self.dependents[obj.provided_by].add(obj.id)
-            elif obj.kind == "cluster":
+            elif isinstance(obj, Cluster):
                 for machine in set(self.members[obj.id]) | set(self.voters[obj.id]):
                     self.dependents[machine].add(obj.id)
                 if obj.etcd_cluster:
                     self.dependents[obj.etcd_cluster].add(obj.id)
-            elif obj.kind == "host":
+            elif isinstance(obj, Host):
                 for domain in self._domains_above(obj):
                     self.domain_hosts[domain].add(obj.id)
         self.clusters_of: dict[str, list[Cluster]] = defaultdict(list)
@@ -88,7 +96,7 @@ class ImpactAnalysis:
             for machine in dict.fromkeys([*self.members[cluster.id], *self.control[cluster.id]]):
                 self.clusters_of[machine].append(cluster)
 
-    def _domains_above(self, host: Any) -> set[str]:
+    def _domains_above(self, host: Host) -> set[str]:
         """The site and failure domains a host is in, with every domain above them."""
         found: set[str] = set()
         stack = [d for d in (host.site, *host.failure_domains) if d]
@@ -98,7 +106,7 @@ class ImpactAnalysis:
                 continue
             found.add(domain)
             obj = self.model.get(domain)
-            if obj is not None and obj.kind == "failure_domain":
+            if isinstance(obj, FailureDomain):
                 stack.extend(d for d in (obj.parent, obj.site) if d)
         return found
 
@@ -112,15 +120,15 @@ class ImpactAnalysis:
                 out += list(etcd.machines())
         return out
 
-    def _fails(self, obj: Any, down: set[str]) -> bool:
+    def _fails(self, obj: AnyObj, down: set[str]) -> bool:
         """Whether ``obj`` goes down, given what is down already."""
         if any(dep in down for dep in getattr(obj, "depends_on", ())):
             return True
-        if obj.kind == "service":
+        if isinstance(obj, Service):
             return bool(obj.runs_on) and all(m in down for m in obj.runs_on)
-        if obj.kind == "storage":
+        if isinstance(obj, Storage):
             return obj.provided_by in down
-        if obj.kind == "cluster":
+        if isinstance(obj, Cluster):
             if obj.etcd_mode == "external" and obj.etcd_cluster in down:
                 return True
             voters = self.voters[obj.id]

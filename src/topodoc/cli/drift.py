@@ -18,7 +18,7 @@ from topodoc.cli.common import DEFAULT_PATH, EXIT_ERROR, UsageError, load
 from topodoc.drift.collect import SourceSpec
 from topodoc.drift.resources import SOURCE_KINDS, SourceResult
 from topodoc.drift.secrets import safe_uri
-from topodoc.model.objects import Model
+from topodoc.model.objects import Cluster, Model
 
 if TYPE_CHECKING:
     from topodoc.drift.finding import Finding
@@ -75,13 +75,12 @@ def _check_target(model: Model, kind: str, flag: str, target: str) -> None:
     """A new source's TARGET must name what a source of ``kind`` observes."""
     what, kinds = TARGET_KINDS[kind]
     obj = model.get(target)
-    if obj is None or obj.kind not in kinds or (
-            obj.kind == "cluster" and getattr(obj, "type", None) != kind):
+    if obj is None or obj.kind not in kinds or (isinstance(obj, Cluster) and obj.type != kind):
         known = sorted(o.id for o in model if o.kind in kinds and (
-            o.kind != "cluster" or getattr(o, "type", None) == kind))
+            not isinstance(o, Cluster) or o.type == kind))
         if obj is None:
             problem = f"no object {target!r} in the topology"
-        elif obj.kind == "cluster":
+        elif isinstance(obj, Cluster):
             problem = f"{target!r} is a cluster of type {obj.type}"
         else:
             problem = f"{target!r} is a {obj.kind}"

@@ -159,14 +159,14 @@ def placement_cycles(model: Model) -> list[list[str]]:
 def check_nested_virt(model: Model) -> Iterator[Problem]:
     reported: set[str] = set()
     for vm in model.of_kind("vm"):
-        if not any(model.objects[c].kind == "vm" for c in model.children.get(vm.id, ())):
+        if not any(isinstance(model.objects[c], VM) for c in model.children.get(vm.id, ())):
             continue
         for level in model.placement_chain(vm.id):
             obj = model.objects[level]
             if isinstance(obj, VM | Host) and not obj.nested_virt and level not in reported:
                 reported.add(level)
                 guests = [c for c in model.children.get(vm.id, ())
-                          if model.objects[c].kind == "vm"]
+                          if isinstance(model.objects[c], VM)]
                 what = "it" if level == vm.id else f"{vm.id}, which runs on it,"
                 yield _p("nested-virt", f"{level}: nested_virt is off, but {what} hosts VMs "
                          f"({', '.join(guests[:3])}{', ...' if len(guests) > 3 else ''}); set "
@@ -179,8 +179,8 @@ def check_capacity(model: Model) -> Iterator[Problem]:
                   if isinstance(g := model.objects[c], VM)]
         if not guests:
             continue
-        cpus = machine.cpu.logical if machine.kind == "host" and machine.cpu else (
-            machine.vcpu if machine.kind == "vm" else None)
+        cpus = machine.cpu.logical if isinstance(machine, Host) and machine.cpu else (
+            machine.vcpu if isinstance(machine, VM) else None)
         vcpu = sum(g.vcpu or 0 for g in guests)
         ratio = machine.overcommit_cpu or DEFAULT_CPU_OVERCOMMIT
         if cpus and vcpu > cpus * ratio:
@@ -266,8 +266,7 @@ def _quorum_domains(model: Model, cluster: Cluster) -> Iterator[Problem]:
             by_domain[domain].add(machine)
     for domain, members in sorted(by_domain.items()):
         if len(members) * 2 >= len(voters):
-            what = "host" if domain in model.objects and model.objects[domain].kind == "host" \
-                else "failure domain"
+            what = "host" if isinstance(model.get(domain), Host) else "failure domain"
             yield _p("quorum-failure-domain", f"{cluster.id}: {len(members)} of {len(voters)} "
                      f"quorum members ({'/'.join(roles)}) share {what} {domain!r}: losing it "
                      "loses quorum", cluster.at("members"), cluster.id)
