@@ -256,7 +256,7 @@ def _sections(ctx: Context, obj: AnyObj) -> Iterator[Section]:
         yield "Provides storage", _list(ctx, provides)
     if backs := lab.referring(obj.id, "backing"):
         yield "Backs", _list(ctx, backs)
-    if obj.kind != "storage" and (uses := lab.referring(obj.id, "used_by")):
+    if not isinstance(obj, Storage) and (uses := lab.referring(obj.id, "used_by")):
         yield "Uses storage", _list(ctx, uses)
     if disks := lab.referring(obj.id, "uses"):
         yield "Disks of", _list(ctx, disks)
@@ -273,7 +273,7 @@ def _sections(ctx: Context, obj: AnyObj) -> Iterator[Section]:
                 (ctx.ref(h.id), h.bmc.get("type", ""), h.bmc.get("address", "")) for h in bmcs])
         if subnets := lab.referring(obj.id, "parent"):
             yield "Networks inside it", _list(ctx, subnets)
-    if obj.kind in ("site", "failure_domain"):
+    if isinstance(obj, Site | FailureDomain):
         if inside := lab.referring(obj.id, "in_domain", "parent"):
             yield "In it", _list(ctx, inside)
     if (drift := object_drift(ctx, obj.id)) is not None:

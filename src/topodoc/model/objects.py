@@ -363,7 +363,7 @@ class Model:
         seen: set[str] = set()
         current = self.objects.get(obj_id)
         while current is not None and current.id not in seen:
-            if current.kind == "host":
+            if isinstance(current, Host):
                 return current.id
             seen.add(current.id)
             current = self.objects.get(current.runs_on) if isinstance(current, VM | Container) \

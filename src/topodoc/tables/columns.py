@@ -162,7 +162,7 @@ HOSTS = Spec((
 # -- VMs and containers ---------------------------------------------------------------------
 
 def _vm_only(get: Callable[[Any], Value], otherwise: Value = None) -> Getter:
-    return lambda model, obj: get(obj) if obj.kind == "vm" else otherwise
+    return lambda model, obj: get(obj) if isinstance(obj, VM) else otherwise
 
 
 VMS = Spec((
@@ -172,7 +172,7 @@ VMS = Spec((
     Column("level", "Level", "1 on a host, 2 in a VM on a host, ...",
            get=lambda model, obj: len(model.placement_chain(obj.id)) - 1),
     Column("platform", "Platform", "libvirt, ovirt, openstack; a container's runtime",
-           get=lambda model, obj: obj.platform if obj.kind == "vm" else obj.runtime),
+           get=lambda model, obj: obj.platform if isinstance(obj, VM) else obj.runtime),
     Column("managed_by", "Managed by", get=_vm_only(attrgetter("managed_by"))),
     Column("vcpu", "vCPU", get=_vm_only(attrgetter("vcpu"))),
     Column("memory", "Memory", "exact size", get=_vm_only(lambda vm: _size(vm.memory))),
@@ -184,7 +184,7 @@ VMS = Spec((
     Column("nested_virt", "Nested virt", get=_vm_only(lambda vm: _yes(vm.nested_virt))),
     Column("os", "OS", get=_vm_only(lambda vm: os_text(vm) or None)),
     Column("image", "Image", "a container's image",
-           get=lambda model, obj: None if obj.kind == "vm" else obj.image),
+           get=lambda model, obj: None if isinstance(obj, VM) else obj.image),
     Column("addresses", "Addresses", get=_addresses),
     Column("networks", "Networks", get=lambda model, obj: tuple(
         dict.fromkeys(n.network for n in obj.nics if n.network))),
@@ -306,7 +306,7 @@ def _address_order(item: Attachment) -> tuple[str, tuple[int, int | str], str, s
 
 def _subnet(model: Model, item: Attachment) -> Value:
     network = model.objects.get(item[4] or "")
-    return network.subnet if network is not None and network.kind == "network" else None
+    return network.subnet if isinstance(network, Network) else None
 
 
 ADDRESSES = Spec((
