@@ -66,7 +66,7 @@ class TopoIndex(Index):
 
     def generate(self, docnames: Iterable[str] | None = None
                  ) -> tuple[list[tuple[str, list[IndexEntry]]], bool]:
-        domain: TopoDomain = self.domain  # type: ignore[assignment]
+        domain: TopoDomain = self.domain  # type: ignore[assignment]  # Sphinx: a Domain
         wanted = set(docnames) if docnames is not None else None
         groups: dict[str, list[IndexEntry]] = {}
         for obj_id, entry in sorted(domain.objects.items()):
@@ -231,4 +231,4 @@ class TopoDomain(Domain):
 
 
 def topo_domain(env: BuildEnvironment) -> TopoDomain:
-    return env.domains["topo"]  # type: ignore[return-value]
+    return env.domains["topo"]  # type: ignore[return-value]  # Sphinx types it as a Domain

@@ -96,6 +96,8 @@ def _owner(ctx: Context, check: LastCheck, finding: Finding) -> Cell:
 def _values(finding: Finding) -> tuple[str, str]:
     """Expected and actual, for people, secret values masked."""
     shown = finding.to_json()
-    return tuple(  # type: ignore[return-value]
-        "" if shown[side] is None else human(finding.attribute, shown[side])
-        for side in ("expected", "actual"))
+
+    def text(side: str) -> str:
+        return "" if shown[side] is None else human(finding.attribute, shown[side])
+
+    return text("expected"), text("actual")

@@ -27,7 +27,9 @@ from sphinx.ext.graphviz import (
     texinfo_visit_graphviz,
     text_visit_graphviz,
 )
-from sphinx.util.docutils import SphinxTranslator
+from sphinx.writers.html5 import HTML5Translator
+from sphinx.writers.latex import LaTeXTranslator
+from sphinx.writers.texinfo import TexinfoTranslator
 
 from topodoc.diagrams.graphviz import DotError, DotTimeout, run_dot
 from topodoc.util.atomic import write_bytes
@@ -42,8 +44,8 @@ ATTRIBUTE = re.compile(r'"[^"]*"')
 FULL_SIZE = {"en": "Open the diagram at full size", "zh": "查看原尺寸的图"}
 
 
-def cached_image(translator: SphinxTranslator, node: topodoc_graph, fmt: str
-                 ) -> tuple[str, Path] | None:
+def cached_image(translator: HTML5Translator | LaTeXTranslator | TexinfoTranslator,
+                 node: topodoc_graph, fmt: str) -> tuple[str, Path] | None:
     """The image of ``node`` in Sphinx's graphviz cache, drawn now when missing.
 
     ``None`` (and a warning at the diagram) when Graphviz fails or runs out of time.
@@ -71,21 +73,21 @@ def cached_image(translator: SphinxTranslator, node: topodoc_graph, fmt: str
             write_bytes(f"{outfn}.map", image_map)
         write_bytes(outfn, image)
         if fmt == "svg":
-            fix_svg_relative_paths(translator, outfn)  # type: ignore[arg-type]
+            fix_svg_relative_paths(translator, outfn)
         verbose(f"topodoc: drew {name}")
-    relfn, found = render_dot(translator, code, options, fmt, PREFIX)  # type: ignore[arg-type]
+    relfn, found = render_dot(translator, code, options, fmt, PREFIX)
     if relfn is None or found is None:
         return None
     return relfn.as_posix(), Path(found)
 
 
-def html_visit(self: SphinxTranslator, node: topodoc_graph) -> None:
+def html_visit(self: HTML5Translator, node: topodoc_graph) -> None:
     fmt = topo_domain(self.builder.env).settings.output_format
     image = cached_image(self, node, fmt)
     alt = escape(node.get("alt", ""))
     align = [f"align-{node['align']}"] if node.get("align") else []
     classes = " ".join(["graphviz", "topodoc-diagram", *align, *node.get("classes", [])])
-    body: list[str] = self.body  # type: ignore[attr-defined]
+    body = self.body
     if image is None:
         body.append(f'<p class="topodoc-diagram-missing">{alt}</p>\n')
         raise nodes.SkipNode
@@ -109,16 +111,16 @@ def html_visit(self: SphinxTranslator, node: topodoc_graph) -> None:
     raise nodes.SkipNode
 
 
-def latex_visit(self: SphinxTranslator, node: topodoc_graph) -> None:
+def latex_visit(self: LaTeXTranslator, node: topodoc_graph) -> None:
     if cached_image(self, node, "pdf") is None:
         raise nodes.SkipNode
-    render_dot_latex(self, node, node["code"], node["options"], PREFIX)  # type: ignore[arg-type]
+    render_dot_latex(self, node, node["code"], node["options"], PREFIX)
 
 
-def texinfo_visit(self: SphinxTranslator, node: topodoc_graph) -> None:
+def texinfo_visit(self: TexinfoTranslator, node: topodoc_graph) -> None:
     if cached_image(self, node, "png") is None:
         raise nodes.SkipNode
-    texinfo_visit_graphviz(self, node)  # type: ignore[arg-type]
+    texinfo_visit_graphviz(self, node)
 
 
 #: Format -> (visit, depart) of a topodoc_graph node, as ``Sphinx.add_node`` takes them.
