@@ -1,6 +1,8 @@
 #!/usr/bin/env bash
 # Run the test suite: installs what it needs (system packages, .venv, the package with all
 # extras), then pytest. pytest's exit code 5 (no tests collected) counts as a failure.
+# Without arguments (the whole suite) the types are checked too: mypy, configured by
+# [tool.mypy] in pyproject.toml (strict on the core).
 set -uo pipefail
 cd "$(dirname "$0")/.."
 bash scripts/install.sh --test || exit 1
@@ -9,5 +11,8 @@ code=$?
 if [[ $code -eq 5 ]]; then
   echo "error: pytest collected no tests" >&2
   exit 1
+fi
+if [[ $# -eq 0 ]]; then
+  .venv/bin/mypy -p topodoc -p sphinxext.topodoc || code=1
 fi
 exit $code

@@ -113,7 +113,7 @@ def setup(app: Sphinx) -> ExtensionMetadata:
     app.add_domain(TopoDomain)
     for name, directive in DIRECTIVES.items():
         app.add_directive(name, directive)
-    app.add_node(topodoc_graph, **VISITORS)
+    app.add_node(topodoc_graph, False, **VISITORS)  # False: override no other node
     app.add_css_file("topodoc.css")
     app.add_js_file("topodoc.js", defer="defer")  # pan, zoom, full screen
     app.add_message_catalog(CATALOG, str(LOCALE_DIR))  # the words it writes, translated

@@ -3,7 +3,7 @@ runs on it down to nested VMs, its services, clusters, dependencies and networks
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterator
+from collections.abc import Iterator
 
 from docutils import nodes
 
@@ -17,7 +17,19 @@ from topodoc.model.facts import (
     pinning_text,
     runtime_text,
 )
-from topodoc.model.objects import Cluster, Host, Machine, Obj
+from topodoc.model.objects import (
+    VM,
+    AnyObj,
+    Cluster,
+    Container,
+    Host,
+    Machine,
+    Network,
+    Obj,
+    Service,
+    Site,
+    Storage,
+)
 from topodoc.model.sizes import format_size
 from topodoc.tables.table import table_columns
 
@@ -35,11 +47,11 @@ Section = tuple[str, nodes.Node]
 
 
 def object_card(ctx: Context, node: Placeholder) -> list[nodes.Node]:
-    obj = ctx.model.get(node["object"])
+    obj = ctx.model.objects[node["object"]]  # the directive checked it is there
     card = nodes.container(ids=node["ids"], classes=["topodoc-object", *node["classes"]])
     if obj.description:
         card += para(obj.description)
-    card += fields(_common_fields(ctx, obj) + FIELDS[obj.kind](ctx, obj))
+    card += fields(_common_fields(ctx, obj) + _kind_fields(ctx, obj))
     for title, body in _sections(ctx, obj):
         card += nodes.rubric(title, title)
         card += body
@@ -96,7 +108,7 @@ def _host_fields(ctx: Context, host: Host) -> Fields:
     return [f for f in fields if f[1]]
 
 
-def _vm_fields(ctx: Context, vm: Obj) -> Fields:
+def _vm_fields(ctx: Context, vm: VM) -> Fields:
     chain = ctx.model.placement_chain(vm.id)
     fields: Fields = [
         (_("Runs on"), ctx.ref(vm.runs_on)),
@@ -182,12 +194,25 @@ def _domain_fields(ctx: Context, domain: Obj) -> Fields:
     return [f for f in fields if f[1]]
 
 
-FIELDS: dict[str, Callable[[Context, Obj], Fields]] = {
-    "host": _host_fields, "vm": _vm_fields, "container": _container_fields,  # type: ignore
-    "cluster": _cluster_fields, "service": _service_fields,  # type: ignore[dict-item]
-    "network": _network_fields, "storage": _storage_fields, "site": _site_fields,
-    "failure_domain": _domain_fields,
-}
+def _kind_fields(ctx: Context, obj: AnyObj) -> Fields:
+    """The fields of ``obj``'s kind."""
+    if isinstance(obj, Host):
+        return _host_fields(ctx, obj)
+    if isinstance(obj, VM):
+        return _vm_fields(ctx, obj)
+    if isinstance(obj, Container):
+        return _container_fields(ctx, obj)
+    if isinstance(obj, Cluster):
+        return _cluster_fields(ctx, obj)
+    if isinstance(obj, Service):
+        return _service_fields(ctx, obj)
+    if isinstance(obj, Network):
+        return _network_fields(ctx, obj)
+    if isinstance(obj, Storage):
+        return _storage_fields(ctx, obj)
+    if isinstance(obj, Site):
+        return _site_fields(ctx, obj)
+    return _domain_fields(ctx, obj)
 
 
 def _guest_summary(obj: Obj) -> str:
@@ -206,12 +231,13 @@ def _guest_summary(obj: Obj) -> str:
 def placement_tree(ctx: Context, machine: str, seen: frozenset[str] = frozenset()
                    ) -> nodes.bullet_list | None:
     """Everything placed on ``machine``, nested down to the last level of VMs."""
-    children = [c for c in ctx.model.children.get(machine, ()) if c not in seen]
-    if not children:
+    guests = [g for c in ctx.model.children.get(machine, ())  # VMs and containers
+              if c not in seen and isinstance(g := ctx.model.objects[c], VM | Container)]
+    if not guests:
         return None
     items = []
-    for child in children:
-        obj = ctx.model.get(child)
+    for obj in guests:
+        child = obj.id
         item: list[nodes.Node] = [ctx.ref(child), nodes.Text(f" ({_guest_summary(obj)})")]
         services = ctx.model.services_on.get(child, ())
         if services:
@@ -243,12 +269,12 @@ def _roles(cluster: Cluster, machine: str) -> str:
 
 
 def _list(ctx: Context, ids: list[str] | tuple[str, ...]) -> nodes.bullet_list:
-    return bullets([[ctx.ref(i), nodes.Text(f" — {ctx.model.get(i).title}")]
-                    if ctx.model.get(i) and ctx.model.get(i).title != i else ctx.ref(i)
+    return bullets([[ctx.ref(i), nodes.Text(f" — {obj.title}")]
+                    if (obj := ctx.model.get(i)) and obj.title != i else ctx.ref(i)
                     for i in ids])
 
 
-def _sections(ctx: Context, obj: Obj) -> Iterator[Section]:
+def _sections(ctx: Context, obj: AnyObj) -> Iterator[Section]:
     model, lab = ctx.model, ctx.lab
     if isinstance(obj, Machine):
         tree = placement_tree(ctx, obj.id)

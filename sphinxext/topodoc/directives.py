@@ -140,6 +140,7 @@ class DiagramDirective(TopoDirective):
             node["align"] = self.options["align"]
         if "caption" not in self.options:
             return self.placed(node)
+        # (Sphinx types the figure helper for its graphviz nodes; it reads any node's attributes)
         figure = figure_wrapper(self, node, self.options["caption"])  # type: ignore[arg-type]
         figure["classes"] += self.options.get("class", [])
         self.add_name(figure)

@@ -82,7 +82,7 @@ class TopoIndex(Index):
 
     def generate(self, docnames: Iterable[str] | None = None
                  ) -> tuple[list[tuple[str, list[IndexEntry]]], bool]:
-        domain: TopoDomain = self.domain  # type: ignore[assignment]
+        domain: TopoDomain = self.domain  # type: ignore[assignment]  # Sphinx: a Domain
         wanted = set(docnames) if docnames is not None else None
         groups: dict[str, list[IndexEntry]] = {}
         for obj_id, entry in sorted(domain.objects.items()):
@@ -143,7 +143,8 @@ class TopoDomain(Domain):
 
     @property
     def objects(self) -> dict[str, Entry]:
-        return self.data["objects"]
+        objects: dict[str, Entry] = self.data["objects"]
+        return objects
 
     def note_entry(self, obj_id: str, entry: Entry, location: nodes.Node) -> bool:
         """Record ``obj_id``'s entry; ``False`` (and a warning) when it already has one."""
@@ -292,4 +293,4 @@ class TopoDomain(Domain):
 
 
 def topo_domain(env: BuildEnvironment) -> TopoDomain:
-    return env.domains["topo"]  # type: ignore[return-value]
+    return env.domains["topo"]  # type: ignore[return-value]  # Sphinx types it as a Domain

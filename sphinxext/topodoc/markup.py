@@ -8,6 +8,8 @@ from urllib.parse import urlsplit
 from docutils import nodes
 
 Cell = nodes.Node | str
+#: A table cell: one cell, or several (comma-joined).
+Cells = Cell | list[Cell] | tuple[Cell, ...]
 
 
 def inline(cell: Cell) -> nodes.Node:
@@ -43,7 +45,7 @@ def joined(cells: Sequence[Cell], sep: str = ", ") -> list[nodes.Node]:
     return out
 
 
-def fields(rows: Sequence[tuple[str, Cell | Sequence[Cell]]]) -> nodes.table:
+def fields(rows: Sequence[tuple[str, Cells]]) -> nodes.table:
     """``name | value`` rows, names as the stub column; a sequence value is comma-joined."""
     tgroup = nodes.tgroup(cols=2)
     tgroup += nodes.colspec(colwidth=1, stub=1)
@@ -63,7 +65,7 @@ def bullets(items: Sequence[nodes.Node | Sequence[nodes.Node]]) -> nodes.bullet_
     return out
 
 
-def table(headers: Sequence[str], rows: Sequence[Sequence[Cell | Sequence[Cell]]],
+def table(headers: Sequence[str], rows: Sequence[Sequence[Cells]],
           caption: str | None = None, classes: Sequence[str] = (),
           ids: Sequence[str] = ()) -> nodes.table:
     """A table with a header row; a cell is text, a node or a list of them (comma-joined)."""
@@ -79,7 +81,7 @@ def table(headers: Sequence[str], rows: Sequence[Sequence[Cell | Sequence[Cell]]
     return out
 
 
-def _row(cells: Sequence[Cell | Sequence[Cell]]) -> nodes.row:
+def _row(cells: Sequence[Cells]) -> nodes.row:
     row = nodes.row()
     for cell in cells:
         parts = [p for p in (cell if isinstance(cell, list | tuple) else [cell]) if p != ""]

@@ -21,9 +21,11 @@ from __future__ import annotations
 
 import posixpath
 import re
+from collections.abc import Callable
 from hashlib import sha1
 from html import escape
 from pathlib import Path
+from typing import Any
 from urllib.parse import urlsplit, urlunsplit
 
 from docutils import nodes
@@ -36,7 +38,9 @@ from sphinx.ext.graphviz import (
     texinfo_visit_graphviz,
     text_visit_graphviz,
 )
-from sphinx.util.docutils import SphinxTranslator
+from sphinx.writers.html5 import HTML5Translator
+from sphinx.writers.latex import LaTeXTranslator
+from sphinx.writers.texinfo import TexinfoTranslator
 
 from topodoc.diagrams.graphviz import DotError, DotTimeout, run_dot
 from topodoc.diagrams.style import THEME, dark_colours
@@ -84,7 +88,7 @@ def themed_svg(svg: str) -> str:
     return f"{svg[:start.end()]}\n<style>{css}</style>{svg[start.end():]}"
 
 
-def links_from_images(svg: str, translator: SphinxTranslator) -> str:
+def links_from_images(svg: str, translator: HTML5Translator) -> str:
     """``svg``'s relative links (written relative to its page) made relative to the image
     directory, where the SVG is: what ``sphinx.ext.graphviz``'s ``fix_svg_relative_paths``
     does, on the text (no XML parse, and the file written once)."""
@@ -121,8 +125,8 @@ def cached_svg(builder: Builder, code: str, options: dict) -> bytes | None:
         return None
 
 
-def cached_image(translator: SphinxTranslator, node: topodoc_graph, fmt: str
-                 ) -> tuple[str, Path] | None:
+def cached_image(translator: HTML5Translator | LaTeXTranslator | TexinfoTranslator,
+                 node: topodoc_graph, fmt: str) -> tuple[str, Path] | None:
     """The image of ``node`` in Sphinx's graphviz cache, drawn now when missing.
 
     ``None`` (and a warning at the diagram) when Graphviz fails or runs out of time.
@@ -152,7 +156,7 @@ def cached_image(translator: SphinxTranslator, node: topodoc_graph, fmt: str
             image = (themed_svg(svg) if options.get("themed") else svg).encode()
         write_bytes(outfn, image)
         verbose(f"topodoc: drew {name}")
-    relfn, found = render_dot(translator, code, options, fmt, PREFIX)  # type: ignore[arg-type]
+    relfn, found = render_dot(translator, code, options, fmt, PREFIX)
     if relfn is None or found is None:
         return None
     return relfn.as_posix(), Path(found)
@@ -174,13 +178,13 @@ def controls(src: str) -> str:
             f'<a class="topodoc-diagram-full" href="{src}">{alone}</a></div>')
 
 
-def html_visit(self: SphinxTranslator, node: topodoc_graph) -> None:
+def html_visit(self: HTML5Translator, node: topodoc_graph) -> None:
     fmt = topo_domain(self.builder.env).settings.output_format
     image = cached_image(self, node, fmt)
     alt = escape(node.get("alt", ""))
     align = [f"align-{node['align']}"] if node.get("align") else []
     classes = " ".join(["graphviz", "topodoc-diagram", *align, *node.get("classes", [])])
-    body: list[str] = self.body  # type: ignore[attr-defined]
+    body = self.body
     if image is None:
         body.append(f'<p class="topodoc-diagram-missing">{alt}</p>\n')
         raise nodes.SkipNode
@@ -207,19 +211,20 @@ def html_visit(self: SphinxTranslator, node: topodoc_graph) -> None:
     raise nodes.SkipNode
 
 
-def latex_visit(self: SphinxTranslator, node: topodoc_graph) -> None:
+def latex_visit(self: LaTeXTranslator, node: topodoc_graph) -> None:
     if cached_image(self, node, "pdf") is None:
         raise nodes.SkipNode
-    render_dot_latex(self, node, node["code"], node["options"], PREFIX)  # type: ignore[arg-type]
+    render_dot_latex(self, node, node["code"], node["options"], PREFIX)
 
 
-def texinfo_visit(self: SphinxTranslator, node: topodoc_graph) -> None:
+def texinfo_visit(self: TexinfoTranslator, node: topodoc_graph) -> None:
     if cached_image(self, node, "png") is None:
         raise nodes.SkipNode
-    texinfo_visit_graphviz(self, node)  # type: ignore[arg-type]
+    texinfo_visit_graphviz(self, node)
 
 
-VISITORS = {
+#: Format -> (visit, depart) of a topodoc_graph node, as ``Sphinx.add_node`` takes them.
+VISITORS: dict[str, tuple[Callable[[Any, Any], None], None]] = {
     "html": (html_visit, None), "latex": (latex_visit, None), "texinfo": (texinfo_visit, None),
     "text": (text_visit_graphviz, None), "man": (man_visit_graphviz, None),
 }

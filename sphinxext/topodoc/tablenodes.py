@@ -10,7 +10,7 @@ from topodoc.model.objects import Cluster
 
 from .context import Context
 from .i18n import _, kind_word, value
-from .markup import Cell, para, table
+from .markup import Cell, Cells, para, table
 from .nodes import Placeholder
 
 #: The columns (of any table) that hold object ids: their ids link to the objects' entries.
@@ -20,7 +20,7 @@ ID_COLUMNS = frozenset((
     "provided_by", "backing", "used_by"))
 
 
-def _cell(ctx: Context, key: str, text: str) -> Cell | list[Cell]:
+def _cell(ctx: Context, key: str, text: str) -> Cells:
     """A cell's text; in an id column, the ids (comma-separated) become links."""
     parts = [p.strip() for p in text.split(",")]
     if key in ID_COLUMNS and text and all(p in ctx.model.objects for p in parts):
@@ -74,7 +74,7 @@ def _cluster_impact(ctx: Context, rows: list[Impact], cluster: Cluster,
                     node: Placeholder) -> nodes.Node:
     """One row per failure: what it costs ``cluster``."""
     members = len(dict.fromkeys(cluster.machines()))
-    cells = []
+    cells: list[list[Cells]] = []
     for impact in rows:
         hit = next((c for c in impact.clusters if c.cluster == cluster.id), None)
         cells.append([

@@ -144,6 +144,7 @@ def test_keys_are_strings_where_yaml_would_make_them_booleans():
      "unsupported YAML tag 'tag:yaml.org,2002:python/name:os.system'", (1, 4)),
     ("a: !!int abc\n", "yaml-tag", "'abc' is not a valid !!int", (1, 4)),
     ("a: !!bool yes\n", "yaml-tag", "'yes' is not a valid !!bool", (1, 4)),
+    ("a: !!float true\n", "yaml-tag", "'true' is not a valid !!float", (1, 4)),
     ("a: *nowhere\n", "yaml-syntax", "unknown alias *nowhere", (1, 4)),
     ("? [a]\n: b\n", "yaml-syntax", "a mapping key must be a plain value", (1, 3)),
     ("{[a]: b}\n", "yaml-syntax", "a mapping key must be a plain value", (1, 2)),

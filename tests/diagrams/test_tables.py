@@ -6,6 +6,7 @@ import pickle
 
 import pytest
 
+from topodoc.reading.load import load_topology
 from topodoc.tables.columns import SPECS
 from topodoc.tables.table import (
     TABLES,
@@ -171,3 +172,18 @@ def test_tables_do_not_depend_on_file_order(write_topology):
     for name in TABLES:
         columns = list(available_columns(name))
         assert build_table(one, name, columns) == build_table(two, name, columns), name
+
+
+def test_every_table_of_a_vm_placed_on_a_container(write_topology):
+    """An error the rules report (a VM on a container): the extension still shows the tables,
+    and the capacity table counts hosts and VMs only (it raised AttributeError)."""
+    loaded = load_topology(write_topology("""\
+version: 1
+hosts: [{id: h1, cpu: {sockets: 1, cores: 4}, memory: 32GiB}]
+containers: [{id: c1, runs_on: h1, runtime: docker}]
+vms: [{id: v1, runs_on: c1, platform: libvirt, vcpu: 2, memory: 2GiB}]
+"""))
+    assert [p.obj for p in loaded.errors] == ["v1"]
+    assert build_table(loaded.model, "capacity").rows == ()
+    assert build_table(loaded.model, "vms", ["id", "runs_on", "host"]).rows == (
+        ("c1", "h1", "h1"), ("v1", "c1", "h1"))

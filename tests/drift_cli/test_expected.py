@@ -298,3 +298,24 @@ def test_expected_drift_on_an_unchecked_object_gives_no_rule(tmp_path: Path) -> 
     # h2 is only an etcd member: its one key gets the rule, nothing else
     assert [p for p, reason, _ in entries if reason == "not checked at all"] == [
         "etcd-member:etcd/h2"]
+
+
+def test_machines_the_topology_does_not_define_are_expected_by_id(tmp_path: Path) -> None:
+    """Dangling member and runs_on references (errors the rules report): the extension still
+    files the last drift report's findings under objects, so this must not raise (KeyError)."""
+    (tmp_path / "lab.yaml").write_text("""\
+version: 1
+vms: [{id: v1, runs_on: nowhere, platform: openstack, managed_by: os}]
+clusters:
+  - {id: os, type: openstack, members: [{machine: ghost, roles: [compute]}]}
+  - {id: k, type: kubernetes, members: [{machine: ghost2, roles: [worker]}]}
+live:
+  openstack: [{cluster: os, cloud: c}]
+  kubernetes: [{cluster: k, context: k}]
+""", encoding="utf-8")
+    loaded = load_topology(tmp_path)
+    assert {p.rule for p in loaded.errors} == {"unknown-ref"}
+    expected = expected_resources(loaded.model)
+    assert {r.key: r.attrs for r in expected.resources} == {
+        "os-hypervisor:os/ghost": {}, "vm:v1": {"hypervisor": "nowhere"},
+        "k8s-node:k/ghost2": {"roles": ["worker"], "ready": True}}

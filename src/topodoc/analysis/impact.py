@@ -31,7 +31,14 @@ from dataclasses import dataclass
 from fractions import Fraction
 from typing import Any
 
-from topodoc.model.objects import CONTROL_ROLES, Cluster, Model
+from topodoc.model.objects import (
+    CONTROL_ROLES,
+    AnyObj,
+    Cluster,
+    FailureDomain,
+    Model,
+    Service,
+)
 from topodoc.model.roles import quorum_voters
 
 
@@ -80,7 +87,7 @@ class ImpactAnalysis:
         for obj in model:
             for dep in getattr(obj, "depends_on", ()):
                 self.dependents[dep].add(obj.id)
-            if obj.kind == "service":
+            if isinstance(obj, Service):
                 for machine in obj.runs_on:
                     self.dependents[machine].add(obj.id)
             elif obj.kind == "storage":
@@ -112,7 +119,7 @@ class ImpactAnalysis:
                 continue
             found.add(domain)
             obj = self.model.get(domain)
-            if obj is not None and obj.kind == "failure_domain":
+            if isinstance(obj, FailureDomain):
                 stack.extend(d for d in (obj.parent, obj.site) if d)
         return found
 
@@ -128,11 +135,11 @@ class ImpactAnalysis:
                 out += [(machine, etcd.id) for machine in etcd.machines()]
         return out
 
-    def _fails(self, obj: Any, down: set[str]) -> bool:
+    def _fails(self, obj: AnyObj, down: set[str]) -> bool:
         """Whether ``obj`` goes down, given what is down already."""
         if any(dep in down for dep in getattr(obj, "depends_on", ())):
             return True
-        if obj.kind == "service":
+        if isinstance(obj, Service):
             return bool(obj.runs_on) and all(m in down for m in obj.runs_on)
         if obj.kind == "storage":
             return obj.provided_by in down or any(b in down for b in obj.backing)
@@ -167,8 +174,8 @@ class ImpactAnalysis:
         """What fails with the ``failed`` objects together; ``name`` names a scenario."""
         down = self.down_with(*failed)
         touched = {c.id: c for m in down for c in self.clusters_of.get(m, ())}
-        touched.update((d, self.model.objects[d]) for d in down  # e.g. down with its etcd
-                       if self.model.objects[d].kind == "cluster")
+        touched.update((d, c) for d in down  # e.g. down with its etcd
+                       if isinstance(c := self.model.objects[d], Cluster))
         clusters = []
         for cluster_id in sorted(touched):
             cluster = touched[cluster_id]

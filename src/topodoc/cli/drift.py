@@ -8,6 +8,7 @@ from __future__ import annotations
 import argparse
 import os
 import sys
+from collections.abc import Callable
 from dataclasses import replace
 from datetime import UTC, datetime
 from pathlib import Path
@@ -16,9 +17,10 @@ from topodoc.cli.common import DEFAULT_PATH, EXIT_ERROR, UsageError, exit_codes,
 from topodoc.cli.options import seconds
 from topodoc.cli.style import color_wanted
 from topodoc.drift.collect import SourceSpec
+from topodoc.drift.finding import Finding
 from topodoc.drift.resources import SOURCE_KINDS, SourceResult
 from topodoc.drift.secrets import redact, remember, safe_uri, uri_secrets
-from topodoc.model.objects import Model
+from topodoc.model.objects import Cluster, Model
 from topodoc.util.text import plural
 
 IGNORE_FILE = ".topodocignore"
@@ -64,13 +66,12 @@ def _check_target(model: Model, kind: str, flag: str, target: str) -> None:
     """A new source's TARGET must name what a source of ``kind`` observes."""
     what, kinds = TARGET_KINDS[kind]
     obj = model.get(target)
-    if obj is None or obj.kind not in kinds or (
-            obj.kind == "cluster" and getattr(obj, "type", None) != kind):
+    if obj is None or obj.kind not in kinds or (isinstance(obj, Cluster) and obj.type != kind):
         known = sorted(o.id for o in model if o.kind in kinds and (
-            o.kind != "cluster" or getattr(o, "type", None) == kind))
+            not isinstance(o, Cluster) or o.type == kind))
         if obj is None:
             problem = f"no object {target!r} in the topology"
-        elif obj.kind == "cluster":
+        elif isinstance(obj, Cluster):
             problem = f"{target!r} is a cluster of type {obj.type}"
         else:
             problem = f"{target!r} is a {obj.kind}"
@@ -199,7 +200,8 @@ def cmd_drift(args: argparse.Namespace) -> int:
     return exit_code(report)
 
 
-def _write_baseline(path: str, findings, in_use, write_ignore_file) -> None:
+def _write_baseline(path: str, findings: list[Finding], in_use: str | None,
+                    write_ignore_file: Callable[[str, list[Finding]], int]) -> None:
     """Write the ``--write-ignore`` baseline. Onto the ignore file in use it is appended:
     rewriting that file would drop the patterns that hid the rest of today's drift."""
     if in_use is None or not os.path.exists(path) or not os.path.samefile(path, in_use):
@@ -241,7 +243,7 @@ def cmd_snapshot(args: argparse.Namespace) -> int:
     return EXIT_ERROR if failed else 0
 
 
-def add_parser(sub) -> None:
+def add_parser(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
     p = sub.add_parser(
         "drift", help="compare the running lab with the topology",
         description="Read the running lab (libvirt, OpenStack, Kubernetes, etcd; read-only) and "

@@ -118,7 +118,7 @@ class _Planner:
         return "top level" if box == TOP else box
 
     def _same_relations(self, box: str, budget: int) -> None:
-        groups: dict[tuple, list[str]] = {}
+        groups: dict[tuple[str, tuple[tuple[str, str, str, str], ...]], list[str]] = {}
         for key in self.children.get(box, ()):
             if key in self.summaries or self.children.get(key):
                 continue
@@ -173,7 +173,7 @@ class _Planner:
             self.inside[outer] -= saved
         for key in keys:
             self._drop(key)
-        kinds = Counter(self.model.objects[i].kind for i in hidden)
+        kinds: Counter[str] = Counter(self.model.objects[i].kind for i in hidden)
         label = ", ".join(count_noun(kinds[k], k) for k in KINDS if kinds[k])
         summary = Summary(f"collapsed:{hidden[0]}", tuple(hidden), label,
                           next(iter(kinds)) if len(kinds) == 1 else "")

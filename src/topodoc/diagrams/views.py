@@ -45,7 +45,19 @@ from dataclasses import dataclass, field, replace
 from topodoc.errors import TopodocError
 from topodoc.model.graph import references
 from topodoc.model.kinds import KINDS, MACHINE_KINDS, count_noun
-from topodoc.model.objects import Cluster, Model, Obj
+from topodoc.model.objects import (
+    VM,
+    AnyObj,
+    Cluster,
+    Container,
+    FailureDomain,
+    Host,
+    Model,
+    Obj,
+    Service,
+    Site,
+    Storage,
+)
 from topodoc.util.suggest import unknown_name
 
 LAYERS = ("physical", "virtualization", "openstack", "kubernetes", "storage", "services",
@@ -231,7 +243,7 @@ def layer_objects(model: Model, layer: str) -> set[str]:
     raise ViewError(unknown_name("layer", layer, LAYERS))
 
 
-def _openstack_vm(model: Model, vm) -> bool:
+def _openstack_vm(model: Model, vm: VM) -> bool:
     manager = model.get(vm.managed_by or "")
     return vm.platform == "openstack" or (isinstance(manager, Cluster)
                                           and manager.type == "openstack")
@@ -241,7 +253,7 @@ def _with_members(clusters: list[Cluster]) -> set[str]:
     return {c.id for c in clusters} | {m for c in clusters for m in c.machines()}
 
 
-def _anchors(obj: Obj) -> Iterator[str]:
+def _anchors(obj: AnyObj) -> Iterator[str]:
     """What ``obj`` is drawn in or with: machines it runs on, members, providers, groups."""
     runs_on = getattr(obj, "runs_on", None)
     if isinstance(runs_on, str):
@@ -344,19 +356,19 @@ def _neighbourhood(model: Model, root: str, depth: int | None,
     return seen
 
 
-def _container(model: Model, obj: Obj, kept: set[str]) -> str | None:
+def _container(model: Model, obj: AnyObj, kept: set[str]) -> str | None:
     """The shown object ``obj`` is drawn inside of (see the module's docstring)."""
     def nearest(chain: list[str]) -> str | None:
         return next((m for m in chain if m in kept), None)
 
-    if obj.kind in ("vm", "container"):
+    if isinstance(obj, VM | Container):
         return nearest(model.placement_chain(obj.id)[1:])
-    if obj.kind == "service" and len(obj.runs_on) == 1:
+    if isinstance(obj, Service) and len(obj.runs_on) == 1:
         return nearest(model.placement_chain(obj.runs_on[0]))
-    if obj.kind == "storage" and model.get(obj.provided_by) is not None \
+    if isinstance(obj, Storage) and model.get(obj.provided_by) is not None \
             and model.objects[obj.provided_by].kind in MACHINE_KINDS:
         return nearest(model.placement_chain(obj.provided_by))
-    if obj.kind == "host":
+    if isinstance(obj, Host):
         found = []  # (depth of the shown domain, -position in the host's list, its id)
         for index, domain in enumerate(obj.failure_domains):
             chain = _domain_chain(model, domain)
@@ -367,7 +379,7 @@ def _container(model: Model, obj: Obj, kept: set[str]) -> str | None:
             return max(found)[2]
         sites = [obj.site] + [_domain_site(model, d) for d in obj.failure_domains]
         return nearest([s for s in sites if s])
-    if obj.kind == "failure_domain":
+    if isinstance(obj, FailureDomain):
         site = _domain_site(model, obj.id)
         return nearest(_domain_chain(model, obj.id)[1:] + ([site] if site else []))
     return None
@@ -375,20 +387,24 @@ def _container(model: Model, obj: Obj, kept: set[str]) -> str | None:
 
 def _domain_chain(model: Model, domain: str) -> list[str]:
     """``domain`` and the failure domains above it, innermost first."""
-    chain: list[str] = []
+    return [fd.id for fd in _domains(model, domain)]
+
+
+def _domains(model: Model, domain: str) -> list[FailureDomain]:
+    """The failure domain ``domain`` and those above it, innermost first."""
+    chain: list[FailureDomain] = []
     current = model.get(domain)
-    while current is not None and current.kind == "failure_domain" and current.id not in chain:
-        chain.append(current.id)
+    while isinstance(current, FailureDomain) and current.id not in (fd.id for fd in chain):
+        chain.append(current)
         current = model.get(current.parent or "")
     return chain
 
 
 def _domain_site(model: Model, domain: str) -> str | None:
     """The site a failure domain is in, directly or through the domains above it."""
-    for item in _domain_chain(model, domain):
-        fd = model.objects[item]
+    for fd in _domains(model, domain):
         for name in (fd.site, fd.parent):
-            if name and getattr(model.get(name), "kind", None) == "site":
+            if name and isinstance(model.get(name), Site):
                 return name
     return None
 
@@ -419,13 +435,13 @@ def _selected(model: Model, selection: Selection, kept: set[str]) -> Selected:
 def _edges(model: Model, selected: Selected) -> tuple[Edge, ...]:
     """Every relation between shown objects that their nesting does not already show."""
     kept = set(selected.ids)
-    refs = _relations(model).refs
+    refs = model.relations.refs
     labels: dict[tuple[str, str, str], list[str]] = {}
     for obj_id in selected.ids:
         obj = model.objects[obj_id]
         ancestors: set[str] | None = None  # computed when needed
         member_roles: dict[str, list[str]] = {}  # a cluster's machine -> its roles, in order
-        for member in getattr(obj, "members", ()) if obj.kind == "cluster" else ():
+        for member in obj.members if isinstance(obj, Cluster) else ():
             member_roles.setdefault(member.machine, []).extend(member.roles)
         for source, relation, target in refs[obj_id]:
             if target not in kept or target == source:

@@ -208,4 +208,4 @@ def same(expected: Any, actual: Any) -> bool:
         return len(expected) == len(actual) and all(
             same(a, b) for a, b in zip(comparable(expected), comparable(actual), strict=True)
         )
-    return expected == actual
+    return bool(expected == actual)

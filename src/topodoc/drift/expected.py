@@ -29,12 +29,12 @@ What each source is expected to see:
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass
 from typing import Any
 
 from topodoc.drift.resources import Resource, server_url
-from topodoc.model.objects import VM, Cluster, Host, Machine, Model
+from topodoc.model.objects import VM, AnyObj, Cluster, Host, LiveSource, Machine, Model
 
 K8S_NODE_ROLES = ("control-plane", "worker")
 
@@ -43,10 +43,17 @@ def _stated(obj: Any, field: str) -> bool:
     return field in obj.locs
 
 
-def _cpus(machine: Any) -> int | None:
+def _cpus(machine: AnyObj | None) -> int | None:
     if isinstance(machine, Host):
         return machine.cpu.logical if machine.cpu else None
     return machine.vcpu if isinstance(machine, VM) else None
+
+
+def _node_name(model: Model, machine_id: str) -> str:
+    """The machine's node name; its id when it names no machine (an error the rules report: the
+    extension still reads the last drift report)."""
+    machine = model.get(machine_id)
+    return machine.node_name if isinstance(machine, Machine) else machine_id
 
 
 def _vm_attrs(vm: VM, hypervisor: str) -> dict[str, Any]:
@@ -91,8 +98,9 @@ def expected_resources(model: Model, sources: Iterable[Any] | None = None) -> Ex
 
     def add(key: str, kind: str, attrs: dict[str, Any], source: str, parent: str | None = None,
             *, owner: str) -> None:
-        if not model.objects[owner].active:
-            return  # planned: not built yet, never missing; retired: gone
+        if (found := model.get(owner)) is not None and not found.active:
+            return  # planned: not built yet, never missing; retired: gone (an object the
+            # topology does not define, an error of its own, is expected by its id)
         if key not in out:
             out[key] = Resource(key, kind, attrs, source, parent)
             owners[key] = owner
@@ -119,33 +127,32 @@ def expected_resources(model: Model, sources: Iterable[Any] | None = None) -> Ex
         elif source.kind == "openstack" and isinstance(target, Cluster):
             for vm in model.of_kind("vm"):
                 if vm.platform == "openstack" and vm.managed_by == target.id:
-                    add(f"vm:{vm.id}", "vm", _vm_attrs(vm, model.objects[vm.runs_on].node_name),
+                    add(f"vm:{vm.id}", "vm", _vm_attrs(vm, _node_name(model, vm.runs_on)),
                         source.id, owner=vm.id)
             for machine_id in dict.fromkeys(target.machines("compute")):
-                machine = model.objects[machine_id]
-                add(f"os-hypervisor:{target.id}/{machine.node_name}", "os-hypervisor", {},
-                    source.id, owner=machine.id)
+                add(f"os-hypervisor:{target.id}/{_node_name(model, machine_id)}",
+                    "os-hypervisor", {}, source.id, owner=machine_id)
         elif source.kind == "kubernetes" and isinstance(target, Cluster):
             _kubernetes(model, target, source.id, documented, add)
         elif source.kind == "etcd" and isinstance(target, Cluster):
             for machine_id in dict.fromkeys(target.machines()):
-                name = model.objects[machine_id].node_name
+                name = _node_name(model, machine_id)
                 add(f"etcd-member:{target.id}/{name}", "etcd-member", {"healthy": True},
                     source.id, owner=machine_id)
     return Expected([out[key] for key in sorted(out)], owners)
 
 
-def _kubernetes(model: Model, cluster: Cluster, source_id: str, documented, add) -> None:
+def _kubernetes(model: Model, cluster: Cluster, source_id: str,
+                documented: Mapping[str, LiveSource], add: Callable[..., None]) -> None:
     roles: dict[str, set[str]] = {}
     for member in cluster.members:
         roles.setdefault(member.machine, set()).update(
             r for r in member.roles if r in K8S_NODE_ROLES)
     for machine_id, node_roles in sorted(roles.items()):
-        machine = model.objects[machine_id]
         attrs: dict[str, Any] = {"roles": sorted(node_roles), "ready": True}
-        if (cpus := _cpus(machine)) is not None:
+        if (cpus := _cpus(model.get(machine_id))) is not None:
             attrs["cpu"] = cpus
-        add(f"k8s-node:{cluster.id}/{machine.node_name}", "k8s-node", attrs, source_id,
+        add(f"k8s-node:{cluster.id}/{_node_name(model, machine_id)}", "k8s-node", attrs, source_id,
             owner=machine_id)
     # the servers the topology documents, whatever endpoint the checker reads etcd through
     etcd_source = documented.get(f"etcd:{cluster.etcd_cluster}")

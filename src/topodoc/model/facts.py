@@ -19,7 +19,6 @@ from topodoc.model.objects import (
     Model,
     Network,
     Nic,
-    Obj,
     Passthrough,
     Service,
     Site,
@@ -52,10 +51,9 @@ def disk_text(disk: Disk, translate: Callable[[str], str] = str) -> str:
     return f"{text} {translate(IN_POOL).format(pool=disk.pool)}" if disk.pool else text
 
 
-def os_text(machine: Obj) -> str:
+def os_text(machine: Host | VM) -> str:
     """``Debian 12``: the operating system's name and version, as written."""
-    os_ = getattr(machine, "os", None) or {}
-    return " ".join(v for v in (os_.get("name"), os_.get("version")) if v)
+    return " ".join(v for v in (machine.os.get("name"), machine.os.get("version")) if v)
 
 
 def device_text(device: Device) -> str:

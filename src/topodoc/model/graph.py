@@ -7,14 +7,31 @@ once per model). A relation points from the object that states it to the one it 
 ``attached`` (machine -> network), ``uses`` (disk -> pool), ``provided_by`` / ``backing`` /
 ``used_by`` (storage -> ...),
 ``in_domain`` (host -> failure domain or site), ``parent``.
+:class:`Relations` indexes them once per model (:attr:`topodoc.model.objects.Model.relations`).
 """
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import Iterator, Mapping
+from dataclasses import dataclass
 from typing import NamedTuple
 
-from topodoc.model.objects import Located, Obj
+from topodoc.model.kinds import MACHINE_KINDS
+from topodoc.model.objects import (
+    VM,
+    AnyObj,
+    Cluster,
+    Container,
+    FailureDomain,
+    Host,
+    Located,
+    Machine,
+    Model,
+    Network,
+    Obj,
+    Service,
+    Storage,
+)
 from topodoc.model.problems import Location
 
 
@@ -66,40 +83,76 @@ def undrawn_references(obj: Obj) -> Iterator[Ref]:
 def references(obj: Obj) -> Iterator[Ref]:
     """Every reference ``obj`` makes, with the relation and where it is written."""
     oid = obj.id
-    kind = obj.kind
-    if kind in ("failure_domain", "host") and obj.site:
+    if isinstance(obj, FailureDomain | Host) and obj.site:
         yield oid, "in_domain", obj.site, Written(obj, "site")
-    if kind in ("failure_domain", "network") and obj.parent:
+    if isinstance(obj, FailureDomain | Network) and obj.parent:
         yield oid, "parent", obj.parent, Written(obj, "parent")
-    if kind == "host":
+    if isinstance(obj, Host):
         for fd, where in _each(obj, "failure_domains", obj.failure_domains):
             yield oid, "in_domain", fd, where
         if obj.bmc.get("network"):
             yield oid, "attached", obj.bmc["network"], Written(obj, "bmc")
-    if kind in ("vm", "container"):
+    if isinstance(obj, VM | Container):
         yield oid, "runs_on", obj.runs_on, Written(obj, "runs_on")
-    if kind == "vm" and obj.managed_by:
+    if isinstance(obj, VM) and obj.managed_by:
         yield oid, "managed_by", obj.managed_by, Written(obj, "managed_by")
-    for nic in getattr(obj, "nics", ()):
+    for nic in obj.nics if isinstance(obj, Machine) else ():
         if nic.network:
             yield oid, "attached", nic.network, Written(nic, "network")
-    for disk in getattr(obj, "disks", ()):
+    for disk in obj.disks if isinstance(obj, Host | VM) else ():
         if disk.pool:
             yield oid, "uses", disk.pool, Written(disk, "pool")
-    if kind == "cluster":
+    if isinstance(obj, Cluster):
         for member in obj.members:
             yield oid, "member", member.machine, Written(member, "machine")
         if obj.etcd_cluster:
             yield oid, "etcd", obj.etcd_cluster, Written(obj, "etcd")
-    if kind in ("cluster", "service"):
+    if isinstance(obj, Cluster | Service):
         for dep, where in _each(obj, "depends_on", obj.depends_on):
             yield oid, "depends_on", dep, where
-    if kind == "service":
+    if isinstance(obj, Service):
         for machine, where in _each(obj, "runs_on", obj.runs_on):
             yield oid, "runs_on", machine, where
-    if kind == "storage":
+    if isinstance(obj, Storage):
         yield oid, "provided_by", obj.provided_by, Written(obj, "provided_by")
         for backing, where in _each(obj, "backing", obj.backing):
             yield oid, "backing", backing, where
         for user, where in _each(obj, "used_by", obj.used_by):
             yield oid, "used_by", user, where
+
+
+def _placed_on(model: Model, obj: AnyObj, relation: str, target: str) -> bool:
+    """Whether ``obj`` is placed on (or grouped under) ``target`` by this relation."""
+    if relation == "runs_on":
+        return isinstance(obj, VM | Container) or (isinstance(obj, Service)
+                                                   and len(obj.runs_on) == 1)
+    if relation == "provided_by":
+        return model.objects[target].kind in MACHINE_KINDS
+    return relation == "in_domain" or (relation == "parent" and isinstance(obj, FailureDomain))
+
+
+@dataclass(frozen=True)
+class Relations:
+    """The model's relations: each object's references (without their locations), and as a
+    diagram view follows them from its root."""
+
+    refs: Mapping[str, tuple[tuple[str, str, str], ...]]  # id -> (source, relation, target)
+    placed: Mapping[str, set[str]]  # machine or group -> what is placed on or in it
+    links: Mapping[str, set[str]]  # followed both ways, except groups (downwards only)
+
+    @classmethod
+    def of(cls, model: Model) -> Relations:
+        refs: dict[str, tuple[tuple[str, str, str], ...]] = {}
+        placed: dict[str, set[str]] = {}
+        links: dict[str, set[str]] = {}
+        for obj in model:
+            refs[obj.id] = tuple((s, r, t) for s, r, t, _ in references(obj))
+            for source, relation, target in refs[obj.id]:
+                if target not in model.objects:
+                    continue
+                if _placed_on(model, obj, relation, target):
+                    placed.setdefault(target, set()).add(source)
+                links.setdefault(target, set()).add(source)
+                if relation not in ("in_domain", "parent") or isinstance(obj, Network):
+                    links.setdefault(source, set()).add(target)
+        return cls(refs, placed, links)

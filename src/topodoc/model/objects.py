@@ -9,10 +9,13 @@ from __future__ import annotations
 from collections.abc import Iterator, Mapping, Set
 from dataclasses import dataclass, field
 from functools import cached_property
-from typing import Any, ClassVar, Literal, overload
+from typing import TYPE_CHECKING, Any, ClassVar, Literal, overload
 
 from topodoc.model.kinds import KINDS
 from topodoc.model.problems import Location
+
+if TYPE_CHECKING:
+    from topodoc.model.graph import Relations
 
 #: Roles each cluster type knows; ``generic`` accepts any.
 CLUSTER_ROLES: dict[str, tuple[str, ...]] = {
@@ -514,9 +517,8 @@ class Model:
         """What is placed directly on each machine (VMs and containers), sorted by id."""
         out: dict[str, list[str]] = {}
         for obj in self.objects.values():
-            parent = getattr(obj, "runs_on", None)
-            if isinstance(parent, str):
-                out.setdefault(parent, []).append(obj.id)
+            if isinstance(obj, VM | Container):
+                out.setdefault(obj.runs_on, []).append(obj.id)
         return {k: tuple(v) for k, v in out.items()}
 
     def descendants(self, obj_id: str) -> list[str]:
@@ -538,11 +540,11 @@ class Model:
         seen: set[str] = set()
         current = self.objects.get(obj_id)
         while current is not None and current.id not in seen:
-            if current.kind == "host":
+            if isinstance(current, Host):
                 return current.id
             seen.add(current.id)
-            parent = getattr(current, "runs_on", None)
-            current = self.objects.get(parent) if isinstance(parent, str) else None
+            current = self.objects.get(current.runs_on) if isinstance(current, VM | Container) \
+                else None
         return None
 
     def placement_chain(self, obj_id: str, stop: Set[str] = frozenset()) -> list[str]:
@@ -557,6 +559,13 @@ class Model:
             parent = getattr(current, "runs_on", None)
             current = self.objects.get(parent) if isinstance(parent, str) else None
         return chain
+
+    @cached_property
+    def relations(self) -> Relations:
+        """The objects' references, indexed once per model (diagram views follow them)."""
+        from topodoc.model.graph import Relations  # graph builds on this module's classes
+
+        return Relations.of(self)
 
     @cached_property
     def labels(self) -> Mapping[str, str]:

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import os
 from dataclasses import dataclass
-from typing import NamedTuple
+from typing import Any, NamedTuple
 
 
 class Location(NamedTuple):
@@ -40,10 +40,10 @@ class Problem:
     def __str__(self) -> str:
         return f"{self.loc}: {self.severity}: {self.message} [{self.rule}]"
 
-    def sort_key(self) -> tuple:
+    def sort_key(self) -> tuple[str, int, int, str, str]:
         return (self.loc.file, self.loc.line, self.loc.col, self.rule, self.message)
 
-    def to_json(self) -> dict:
+    def to_json(self) -> dict[str, Any]:
         return {
             "file": display_path(self.loc.file), "line": self.loc.line, "col": self.loc.col,
             "severity": self.severity, "rule": self.rule, "message": self.message,
@@ -59,5 +59,5 @@ class Silenced:
     reason: str
     where: Location  # where the silence entry is written
 
-    def to_json(self) -> dict:
+    def to_json(self) -> dict[str, Any]:
         return {**self.problem.to_json(), "reason": self.reason, "silenced_at": str(self.where)}

@@ -219,7 +219,8 @@ class _Builder:
 
     def live(self, parts: list[tuple[YMap, set[tuple[str, int]]]]) -> m.Live:
         sources: dict[str, m.LiveSource] = {}
-        timeout, severity = 30.0, []
+        timeout = 30.0
+        severity: list[str] = []
         timeout_at: Location | None = None
         fields = {"libvirt": ("hypervisor", "uri"), "openstack": ("cluster", "cloud"),
                   "kubernetes": ("cluster", "context"), "etcd": ("cluster", "endpoints")}
@@ -265,7 +266,7 @@ def build_model(sources: Sources) -> tuple[m.Model, list[Problem], set[str]]:
     objects: dict[str, m.Obj] = {}
     named: dict[str, dict[str, Any]] = {section: {} for section in NAMED}
     broken_ids: set[str] = set()
-    lives: list[YMap] = []
+    lives: list[tuple[YMap, set[tuple[str, int]]]] = []
     first_seen: dict[str, Location] = {}
     for doc in sources.documents.values():
         doc_problems = validate(doc)

@@ -13,8 +13,17 @@ from itertools import chain
 
 from topodoc.model.graph import Written, references, undrawn_references
 from topodoc.model.kinds import MACHINE_KINDS
-from topodoc.model.objects import CLUSTER_ROLES, QUORUM_ROLES, Machine, Model
-from topodoc.model.problems import Problem, Silenced
+from topodoc.model.objects import (
+    CLUSTER_ROLES,
+    QUORUM_ROLES,
+    VM,
+    Cluster,
+    Container,
+    Host,
+    Machine,
+    Model,
+)
+from topodoc.model.problems import Location, Problem, Silenced
 from topodoc.model.sizes import exceeds, format_size, scaled, total
 from topodoc.util.suggest import did_you_mean
 
@@ -79,7 +88,7 @@ DEFAULT_CPU_OVERCOMMIT = 4.0
 DEFAULT_MEMORY_OVERCOMMIT = 1.0
 
 
-def _p(rule: str, message: str, loc, obj: str | None) -> Problem:
+def _p(rule: str, message: str, loc: Location, obj: str | None) -> Problem:
     return Problem(rule, RULES[rule][0], message, loc, obj)
 
 
@@ -155,8 +164,7 @@ def placement_cycles(model: Model) -> list[list[str]]:
 
     A guest has one machine, so placement is a function: walking up from each object, in
     one pass over all of them, either ends or comes back to an object of the same walk."""
-    machine = {obj.id: obj.runs_on for obj in model
-               if isinstance(getattr(obj, "runs_on", None), str)}
+    machine = {obj.id: obj.runs_on for obj in model if isinstance(obj, VM | Container)}
     walk_of: dict[str, str] = {}  # object id -> the object whose walk reached it first
     cycles = []
     for start in machine:
@@ -174,14 +182,14 @@ def placement_cycles(model: Model) -> list[list[str]]:
 def check_nested_virt(model: Model) -> Iterator[Problem]:
     checked: set[str] = set()  # levels already walked, and with them all below: linear
     for vm in model.of_kind("vm"):
-        if not any(model.objects[c].kind == "vm" for c in model.children.get(vm.id, ())):
+        if not any(isinstance(model.objects[c], VM) for c in model.children.get(vm.id, ())):
             continue
         for level in model.placement_chain(vm.id, stop=checked):
             checked.add(level)
             obj = model.objects[level]
             if obj.kind in ("vm", "host") and not obj.nested_virt:
                 guests = [c for c in model.children.get(vm.id, ())
-                          if model.objects[c].kind == "vm"]
+                          if isinstance(model.objects[c], VM)]
                 what = "it" if level == vm.id else f"{vm.id}, which runs on it,"
                 yield _p("nested-virt", f"{level}: nested_virt is off, but {what} hosts VMs "
                          f"({', '.join(guests[:3])}{', ...' if len(guests) > 3 else ''}); set "
@@ -195,8 +203,8 @@ def check_capacity(model: Model) -> Iterator[Problem]:
                   if (guest := model.objects[c]).kind == "vm" and guest.runs]
         if not guests:
             continue
-        cpus = machine.cpu.logical if machine.kind == "host" and machine.cpu else (
-            machine.vcpu if machine.kind == "vm" else None)
+        cpus = machine.cpu.logical if isinstance(machine, Host) and machine.cpu else (
+            machine.vcpu if isinstance(machine, VM) else None)
         vcpu = sum(g.vcpu or 0 for g in guests)
         ratio = machine.overcommit_cpu or DEFAULT_CPU_OVERCOMMIT
         if cpus and vcpu > cpus * ratio:
@@ -391,7 +399,7 @@ def check_clusters(model: Model) -> Iterator[Problem]:
         yield from _quorum_domains(model, cluster)
 
 
-def _external_etcd(model: Model, cluster) -> Iterator[Problem]:
+def _external_etcd(model: Model, cluster: Cluster) -> Iterator[Problem]:
     if cluster.etcd_mode != "external":
         return
     etcd = model.get(cluster.etcd_cluster) if cluster.etcd_cluster else None
@@ -399,7 +407,7 @@ def _external_etcd(model: Model, cluster) -> Iterator[Problem]:
         yield _p("external-etcd", f"{cluster.id}: etcd mode is external but no etcd cluster is "
                  "named (etcd: {mode: external, cluster: ID})", cluster.at("etcd"), cluster.id)
         return
-    if etcd is None or etcd.kind != "cluster":
+    if not isinstance(etcd, Cluster):
         return  # reported by the reference rules
     if etcd.type != "etcd":
         yield _p("external-etcd", f"{cluster.id}: external etcd {etcd.id!r} is a {etcd.type} "
@@ -411,8 +419,8 @@ def _external_etcd(model: Model, cluster) -> Iterator[Problem]:
         yield _p("external-etcd", f"{cluster.id}: declares external etcd, but etcd member(s) "
                  f"{', '.join(both)} run on its control-plane machine(s)", cluster.at("etcd"),
                  cluster.id)
-    control_hosts = {model.physical_host(m) for m in control} - {None}
-    shared = sorted({model.physical_host(m) for m in etcd.machines()} & control_hosts)
+    control_hosts = {h for m in control if (h := model.physical_host(m)) is not None}
+    shared = sorted(control_hosts & {model.physical_host(m) for m in etcd.machines()})
     if shared:
         yield _p("external-etcd-shared-host", f"{cluster.id}: external etcd shares physical "
                  f"host(s) {', '.join(shared)} with the control plane: one host failure takes "
@@ -420,25 +428,24 @@ def _external_etcd(model: Model, cluster) -> Iterator[Problem]:
                  cluster.id)
 
 
-def _quorum_domains(model: Model, cluster) -> Iterator[Problem]:
+def _quorum_domains(model: Model, cluster: Cluster) -> Iterator[Problem]:
     roles = QUORUM_ROLES[cluster.type]
     voters = sorted(set(cluster.machines(*roles))) if roles else []
     if len(voters) < 2:
         return
     by_domain: dict[str, set[str]] = defaultdict(set)
     for machine in voters:
-        host_id = model.physical_host(machine)
-        if host_id is None:
+        host = model.get(model.physical_host(machine) or "")
+        if not isinstance(host, Host):
             continue
         for level in model.placement_chain(machine):  # the VMs' domains, then the host's
             obj = model.objects[level]
             for domain in getattr(obj, "failure_domains", ()):
                 by_domain[domain].add(machine)
-        by_domain[host_id].add(machine)
+        by_domain[host.id].add(machine)
     for domain, members in sorted(by_domain.items()):
         if len(members) * 2 >= len(voters):
-            what = "host" if domain in model.objects and model.objects[domain].kind == "host" \
-                else "failure domain"
+            what = "host" if isinstance(model.get(domain), Host) else "failure domain"
             yield _p("quorum-failure-domain", f"{cluster.id}: {len(members)} of {len(voters)} "
                      f"quorum members ({'/'.join(roles)}) share {what} {domain!r}: losing it "
                      "loses quorum", cluster.at("members"), cluster.id)
@@ -547,7 +554,8 @@ def check_dns(model: Model) -> Iterator[Problem]:
                                  net.id)
 
 
-def _address_in(obj_id, address, subnet, where: Written, network, what) -> Iterator[Problem]:
+def _address_in(obj_id: str, address: str, subnet: ipaddress.IPv4Network | ipaddress.IPv6Network
+                | None, where: Written, network: str | None, what: str) -> Iterator[Problem]:
     try:
         ip = ipaddress.ip_address(address)
     except ValueError:
@@ -574,7 +582,8 @@ def run_rules(model: Model, declared: set[str]) -> list[Problem]:
     return problems
 
 
-def apply_silences(model: Model, problems: list[Problem]):
+def apply_silences(model: Model,
+                   problems: list[Problem]) -> tuple[list[Problem], list[Silenced]]:
     """Split ``problems`` into kept and silenced, and check the silences themselves."""
     kept: list[Problem] = []
     silenced: list[Silenced] = []
@@ -582,7 +591,7 @@ def apply_silences(model: Model, problems: list[Problem]):
     for problem in problems:
         obj = model.get(problem.obj) if problem.obj else None
         entry = next((s for s in obj.silence if s.rule == problem.rule), None) if obj else None
-        if entry is not None and problem.rule in SILENCEABLE:
+        if obj is not None and entry is not None and problem.rule in SILENCEABLE:
             silenced.append(Silenced(problem, entry.reason, entry.loc))
             used[(obj.id, entry.rule)] += 1
         else:

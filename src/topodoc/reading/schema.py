@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import json
 import re
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from functools import cache
 from importlib import resources
 from typing import TYPE_CHECKING, Any
@@ -33,7 +33,8 @@ def schema_text() -> str:
 
 @cache
 def schema() -> dict[str, Any]:
-    return json.loads(schema_text())
+    loaded: dict[str, Any] = json.loads(schema_text())
+    return loaded
 
 
 #: An unescaped ``$``: in the schema's (ECMA-262) patterns the end of the text, in Python's
@@ -134,7 +135,9 @@ def _problems(error: jsonschema.ValidationError, doc: YMap) -> list[Problem]:
     where = _where(error.absolute_path)
     kind = error.validator
     if kind == "additionalProperties" and isinstance(node, YMap):
-        allowed = sorted(error.schema.get("properties", {}))
+        # (an error always has its schema; the stubs allow one without)
+        spec = error.schema if isinstance(error.schema, Mapping) else {}
+        allowed = sorted(spec.get("properties", {}))
         out = []
         for key in sorted(set(node) - set(allowed), key=str):
             hint = did_you_mean(str(key), allowed) or f" (allowed: {', '.join(allowed)})"
@@ -151,13 +154,14 @@ def _problems(error: jsonschema.ValidationError, doc: YMap) -> list[Problem]:
         except SizeError as exc:
             return [Problem("size-format", "error", f"{where}: {exc}", loc)]
     if kind == "type":
-        expected = error.validator_value
-        expected = " or ".join(expected) if isinstance(expected, list) else expected
+        value = error.validator_value
+        expected = " or ".join(value) if isinstance(value, list) else str(value)
         hint = " (quote it to make it a string)" if expected == "string" else ""
         return [Problem("schema", "error", f"{where}: expected {_article(expected)}, got "
                         f"{_describe(node)}{hint}", loc)]
     if kind in ("enum", "const"):
-        choices = error.validator_value if kind == "enum" else [error.validator_value]
+        value = error.validator_value
+        choices = value if kind == "enum" and isinstance(value, list) else [value]
         hint = did_you_mean(str(node), [str(c) for c in choices])
         return [Problem("schema", "error", f"{where}: {node!r} is not one of "
                         f"{', '.join(repr(c) for c in choices)}{hint}", loc)]

@@ -5,6 +5,7 @@ from __future__ import annotations
 import hashlib
 import os
 from collections import deque
+from collections.abc import Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -93,7 +94,8 @@ def _offset_location(raw: bytes, offset: int, file: str) -> Location:
     return Location(file, line, col)
 
 
-def _includes(doc: YMap, file: Path, root: Path, problems: list[Problem]):
+def _includes(doc: YMap, file: Path, root: Path,
+              problems: list[Problem]) -> Iterator[tuple[str, Location]]:
     entries = doc.get("include")
     if not isinstance(entries, YList):
         return  # a wrong type is reported by the schema

@@ -14,7 +14,7 @@ from __future__ import annotations
 
 import math
 import re
-from collections.abc import Iterator, Mapping
+from collections.abc import Callable, Iterator, Mapping
 from typing import Any
 
 import yaml
@@ -39,10 +39,14 @@ class YAMLProblem(TopodocError):
         self.rule, self.message, self.loc = rule, message, loc
 
 
-class YMap(dict):
+class YMap(dict[Any, Any]):
     """A mapping that remembers its file and where each key and value was written."""
 
     __slots__ = ("file", "pos", "key_pos", "val_pos")
+    file: str
+    pos: Pos
+    key_pos: dict[Any, Pos]  # keys are what YAML resolved them to: mostly text, maybe numbers
+    val_pos: dict[Any, Pos]
 
     def loc(self, key: str | None = None, *, of_key: bool = False) -> Location:
         """The location of this mapping, of one of its values, or of one of its keys."""
@@ -52,10 +56,13 @@ class YMap(dict):
         return Location(self.file, *table.get(key, self.pos))
 
 
-class YList(list):
+class YList(list[Any]):
     """A sequence that remembers its file and where each item was written."""
 
     __slots__ = ("file", "pos", "item_pos")
+    file: str
+    pos: Pos
+    item_pos: list[Pos]
 
     def loc(self, index: int | None = None) -> Location:
         if index is None or index >= len(self.item_pos):
@@ -131,6 +138,11 @@ def _plain(value: str) -> Any:
     return value
 
 
+#: The Python types a value explicitly tagged with one of YAML's core tags may have.
+_TAG_TYPES: dict[str, tuple[type, ...]] = {
+    "int": (int,), "float": (int, float), "bool": (bool,), "null": (type(None),)}
+
+
 def _scalar(event: yaml.ScalarEvent, file: str, pos: Pos) -> Any:
     tag = event.tag
     if tag is None or tag == "!":
@@ -141,8 +153,7 @@ def _scalar(event: yaml.ScalarEvent, file: str, pos: Pos) -> Any:
                "tag:yaml.org,2002:null"):
         value = _plain(event.value)
         kind = tag.rsplit(":", 1)[1]
-        ok = {"int": int, "float": (int, float), "bool": bool, "null": type(None)}[kind]
-        if isinstance(value, ok) and not (kind == "int" and isinstance(value, bool)):
+        if type(value) in _TAG_TYPES[kind]:  # exact types: true is neither !!int nor !!float
             return float(value) if kind == "float" else value
         raise YAMLProblem("yaml-tag", f"{event.value!r} is not a valid !!{kind}",
                           Location(file, *pos))
@@ -153,8 +164,11 @@ def _scalar(event: yaml.ScalarEvent, file: str, pos: Pos) -> Any:
 class _Frame:
     """A mapping or sequence being built, with what adding to it needs at hand."""
 
-    __slots__ = ("value", "anchor", "key", "key_pos", "size", "merges", "is_list",
+    __slots__ = ("value", "map", "anchor", "key", "key_pos", "size", "merges", "is_list",
                  "append", "append_pos")
+    map: YMap  # a mapping's value (unset for a sequence)
+    append: Callable[[Any], None]  # a sequence's (unset for a mapping)
+    append_pos: Callable[[Pos], None]
 
     def __init__(self, value: YMap | YList, anchor: str | None):
         self.value = value
@@ -164,8 +178,10 @@ class _Frame:
         self.size = 1
         self.merges: list[tuple[YMap, Pos]] = []
         self.is_list = isinstance(value, YList)
-        if self.is_list:
+        if isinstance(value, YList):
             self.append, self.append_pos = value.append, value.item_pos.append
+        else:
+            self.map = value
 
 
 _NO_KEY = object()
@@ -247,8 +263,9 @@ def _build(text: str, file: str) -> Any:
             if event.tag not in (None, "!", "tag:yaml.org,2002:map", "tag:yaml.org,2002:seq"):
                 raise YAMLProblem("yaml-tag", f"unsupported YAML tag {event.tag!r}",
                                   Location(file, *pos))
+            new: YMap | YList
             if etype is _MAP_START:
-                new: YMap | YList = YMap()
+                new = YMap()
                 new.key_pos, new.val_pos = {}, {}
             else:
                 new = YList()
@@ -261,12 +278,13 @@ def _build(text: str, file: str) -> Any:
             frame = stack.pop()
             top = stack[-1] if stack else None
             value = frame.value
-            for merged, _ in frame.merges:
+            for merged, _ in frame.merges:  # a mapping's only
+                target = frame.map
                 for key, item in merged.items():
-                    if key not in value:
-                        value[key] = item
-                        value.key_pos[key] = merged.key_pos[key]
-                        value.val_pos[key] = merged.val_pos[key]
+                    if key not in target:
+                        target[key] = item
+                        target.key_pos[key] = merged.key_pos[key]
+                        target.val_pos[key] = merged.val_pos[key]
             if frame.anchor:
                 anchors[frame.anchor] = (value, frame.size)
             pos, size = value.pos, frame.size
@@ -310,7 +328,7 @@ def _build(text: str, file: str) -> Any:
             top.key, top.key_pos = value, pos
             continue
         top.key = _NO_KEY
-        container = top.value
+        container = top.map
         if key == "<<":
             for item in value if isinstance(value, YList) else [value]:
                 if not isinstance(item, YMap):

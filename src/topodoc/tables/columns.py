@@ -29,7 +29,17 @@ from topodoc.model.facts import (
     roles_text,
     runtime_text,
 )
-from topodoc.model.objects import Cluster, Machine, Model
+from topodoc.model.objects import (
+    VM,
+    AnyObj,
+    Cluster,
+    Container,
+    Host,
+    Machine,
+    Member,
+    Model,
+    Network,
+)
 from topodoc.model.roles import quorum_voters
 from topodoc.model.sizes import exceeds, format_size, scaled, total
 from topodoc.reading.rules import DEFAULT_CPU_OVERCOMMIT, DEFAULT_MEMORY_OVERCOMMIT
@@ -119,10 +129,10 @@ def _placed(model: Model, *kinds: str) -> list[Any]:
     return [model.objects[i] for i in order if model.objects[i].kind in kinds]
 
 
-def _guests(model: Model, machine_id: str) -> list[Any]:
+def _guests(model: Model, machine_id: str) -> list[VM]:
     """The VMs placed directly on ``machine_id``."""
-    return [model.objects[c] for c in model.children.get(machine_id, ())
-            if model.objects[c].kind == "vm"]
+    return [vm for c in model.children.get(machine_id, ())
+            if isinstance(vm := model.objects[c], VM)]
 
 
 def _of_kind(kind: str) -> Callable[[Model], Sequence[Any]]:
@@ -167,7 +177,7 @@ HOSTS = Spec((
 # -- VMs and containers ---------------------------------------------------------------------
 
 def _vm_only(get: Callable[[Any], Value], otherwise: Value = None) -> Getter:
-    return lambda model, obj: get(obj) if obj.kind == "vm" else otherwise
+    return lambda model, obj: get(obj) if isinstance(obj, VM) else otherwise
 
 
 VMS = Spec((
@@ -177,7 +187,7 @@ VMS = Spec((
     Column("level", "Level", "1 on a host, 2 in a VM on a host, ...",
            get=lambda model, obj: len(model.placement_chain(obj.id)) - 1),
     Column("platform", "Platform", "libvirt, ovirt, openstack; a container's runtime",
-           get=lambda model, obj: obj.platform if obj.kind == "vm" else obj.runtime),
+           get=lambda model, obj: obj.platform if isinstance(obj, VM) else obj.runtime),
     Column("managed_by", "Managed by", get=_vm_only(attrgetter("managed_by"))),
     Column("vcpu", "vCPU", get=_vm_only(attrgetter("vcpu"))),
     Column("memory", "Memory", "exact size", get=_vm_only(lambda vm: _size(vm.memory))),
@@ -197,7 +207,7 @@ VMS = Spec((
     Column("nested_virt", "Nested virt", get=_vm_only(lambda vm: _yes(vm.nested_virt))),
     Column("os", "OS", get=_vm_only(lambda vm: os_text(vm) or None)),
     Column("image", "Image", "a container's image",
-           get=lambda model, obj: None if obj.kind == "vm" else obj.image),
+           get=lambda model, obj: None if isinstance(obj, VM) else obj.image),
     Column("addresses", "Addresses", get=_addresses),
     Column("networks", "Networks", get=lambda model, obj: tuple(
         dict.fromkeys(n.network for n in obj.nics if n.network))),
@@ -248,7 +258,7 @@ CLUSTERS = Spec((
     _kind, _tags)
 
 
-def _member_machine(model: Model, pair: tuple) -> Any:
+def _member_machine(model: Model, pair: tuple[Cluster, Member]) -> AnyObj | None:
     return model.get(pair[1].machine)
 
 
@@ -274,7 +284,7 @@ MEMBERS = Spec((
 # -- networks and addresses -----------------------------------------------------------------
 
 #: (machine, NIC name, address, MAC, network)
-Attachment = tuple[Any, str | None, str | None, str | None, str | None]
+Attachment = tuple[Host | VM | Container, str | None, str | None, str | None, str | None]
 
 
 def _attachments(model: Model) -> list[Attachment]:
@@ -291,7 +301,7 @@ def _attachments(model: Model) -> list[Attachment]:
     return out
 
 
-def _networks(model: Model) -> list[tuple[Any, int]]:
+def _networks(model: Model) -> list[tuple[Network, int]]:
     """Each network and how many machines attach to it."""
     attached: dict[str, set[str]] = {}
     for machine, *_, network in _attachments(model):
@@ -325,10 +335,10 @@ NETWORKS = Spec((
     lambda model, pair: pair[0].kind, lambda model, pair: pair[0].tags)
 
 
-def _address_order(item: Attachment) -> tuple:
+def _address_order(item: Attachment) -> tuple[str, tuple[int, int | str], str, str]:
     machine, nic, address, _, network = item
     try:
-        ip: tuple = (0, int(ipaddress.ip_address(str(address))))
+        ip: tuple[int, int | str] = (0, int(ipaddress.ip_address(str(address))))
     except ValueError:
         ip = (1, str(address or ""))
     return (str(network or ""), ip, machine.id, str(nic or ""))
@@ -336,7 +346,7 @@ def _address_order(item: Attachment) -> tuple:
 
 def _subnet(model: Model, item: Attachment) -> Value:
     network = model.objects.get(item[4] or "")
-    return network.subnet if network is not None and network.kind == "network" else None
+    return network.subnet if isinstance(network, Network) else None
 
 
 ADDRESSES = Spec((
@@ -369,7 +379,7 @@ class _Load:
     @cached_property
     def cpus(self) -> int | None:
         machine = self.machine
-        if machine.kind == "host":
+        if isinstance(machine, Host):
             return machine.cpu.logical if machine.cpu else None
         return machine.vcpu
 
@@ -400,10 +410,12 @@ class _Load:
 
 
 def _loads(model: Model) -> list[_Load]:
+    """Hosts and VMs running VMs (a VM on a container, an error, is not counted)."""
     machines = [m for h in model.of_kind("host") for m in [h.id, *model.descendants(h.id)]]
-    return [_Load(model.objects[m], tuple(g for g in guests if g.runs),
+    return [_Load(machine, tuple(g for g in guests if g.runs),
                   tuple(g for g in guests if not g.runs))
-            for m in machines if (guests := _guests(model, m))]
+            for m in machines if isinstance(machine := model.objects[m], Host | VM)
+            and (guests := _guests(model, m))]
 
 
 def _ratio(used: int, total: int | None) -> str | None:

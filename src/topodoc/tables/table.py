@@ -12,7 +12,7 @@ from __future__ import annotations
 import re
 from collections.abc import Sequence
 from dataclasses import dataclass
-from typing import Any
+from typing import Any, SupportsIndex, overload
 
 from topodoc.errors import TopodocError
 from topodoc.model.objects import Model
@@ -32,18 +32,26 @@ class TableError(TopodocError, ValueError):
     """An unknown table, column or filter key, or a filter that cannot be read."""
 
 
-class Row(tuple):
-    """A row's values (text) in column order; ``row[KEY]`` also reads a column by key."""
+class Row(tuple[str, ...]):
+    """A row's values (text) in column order, equal to the plain tuple of them; ``row[KEY]``
+    also reads a column by key (ValueError for a key the row does not show)."""
+
+    _keys: tuple[str, ...]
 
     def __new__(cls, values: tuple[str, ...], keys: tuple[str, ...]) -> Row:
         row = super().__new__(cls, values)
         row._keys = keys
         return row
 
-    def __getnewargs__(self) -> tuple[tuple[str, ...], tuple[str, ...]]:
-        return tuple(self), self._keys
+    def __reduce__(self) -> tuple[type[Row], tuple[tuple[str, ...], tuple[str, ...]]]:
+        return Row, (tuple(self), self._keys)
 
-    def __getitem__(self, index: Any) -> Any:
+    @overload
+    def __getitem__(self, index: SupportsIndex | str) -> str: ...
+    @overload
+    def __getitem__(self, index: slice) -> tuple[str, ...]: ...
+
+    def __getitem__(self, index: SupportsIndex | str | slice) -> str | tuple[str, ...]:
         if isinstance(index, str):
             return super().__getitem__(self._keys.index(index))
         return super().__getitem__(index)

@@ -151,4 +151,6 @@ def collector(kind: str) -> Callable[[SourceSpec, Set[str]], SourceResult]:
     """The ``collect`` function for source ``kind`` (one of RESOURCE_KINDS)."""
     if kind not in RESOURCE_KINDS:
         raise KeyError(f"unknown source kind {kind!r}")
-    return importlib.import_module(f"{__name__}.{kind}").collect
+    collect: Callable[[SourceSpec, Set[str]], SourceResult] = importlib.import_module(
+        f"{__name__}.{kind}").collect
+    return collect

@@ -32,7 +32,7 @@ from topodoc.drift.collectors import (
 )
 from topodoc.drift.collectors.responses import each, objects, parse_json, read_body, refuse_redirect
 from topodoc.drift.resources import SourceResult, server_url
-from topodoc.drift.secrets import uri_secrets
+from topodoc.drift.secrets import strip_credentials, uri_secrets
 
 if TYPE_CHECKING:
     from topodoc.drift.collect import SourceSpec
@@ -99,6 +99,9 @@ def _request(col: Collection, method: str, base_url: str, path: str,
     if (method, path) not in ALLOWED:
         raise ReadOnlyViolation(method, path)
     parts = urlsplit(base_url)
+    if parts.hostname is None:
+        raise SourceFailure("error", f"{strip_credentials(base_url)}: not a URL with a host "
+                            "(http://HOST:PORT or https://HOST:PORT)")
     if parts.scheme == "https":
         conn: http.client.HTTPConnection = http.client.HTTPSConnection(
             parts.hostname, parts.port, timeout=timeout, context=context)
@@ -124,7 +127,8 @@ def _healthy(col: Collection, urls: list[str], context: ssl.SSLContext, timeout:
     """Whether a client URL of the member answers ``/health`` with health "true"."""
     for url in urls:
         try:
-            return _request(col, "GET", url, "/health", context, timeout).get("health") == "true"
+            return bool(_request(col, "GET", url, "/health", context, timeout)
+                        .get("health") == "true")
         except (OSError, http.client.HTTPException, SourceFailure, ValueError, AttributeError):
             continue
     return False

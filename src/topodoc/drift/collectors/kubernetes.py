@@ -168,7 +168,7 @@ def _list_all(col: Collection, list_fn: Callable[..., Any], what: str,
             return items
 
 
-def _add_node(col: Collection, node: dict) -> None:
+def _add_node(col: Collection, node: dict[str, Any]) -> None:
     from kubernetes.utils import parse_quantity
 
     labels = node["metadata"].get("labels") or {}

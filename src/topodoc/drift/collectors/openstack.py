@@ -39,6 +39,7 @@ if TYPE_CHECKING:
 
 SERVER_STATES = {"ACTIVE": "running", "SHUTOFF": "shutoff", "PAUSED": "paused"}
 PAGE_LIMIT = 1000
+Json = dict[str, Any]  # an object of an API answer
 EMBEDDED_FLAVOR = (2, 47)
 MiB, GiB = 2**20, 2**30
 
@@ -88,8 +89,9 @@ def _cloud_region(col: Collection) -> Any:
                                         load_envvars=False)
     else:
         config = loader.OpenStackConfig()
-    extra = {"region_name": opts["region"]} if opts.get("region") else {}
-    region = config.get_one(cloud=col.spec.uri, api_timeout=col.spec.timeout_s, **extra)
+    # no region: "" is what get_one assumes (the cloud's only or default region)
+    region = config.get_one(cloud=col.spec.uri, api_timeout=col.spec.timeout_s,
+                            region_name=opts.get("region") or "")
     col.learn(secret_values(region.config))
     _guard(col, region.get_session().session, region.config["auth"].get("auth_url") or "")
     return region
@@ -202,12 +204,12 @@ def _get_all(adapter: Any, url: str, key: str, microversion: str | None = None) 
 def _error_message(response: Any) -> str:
     """The message of an OpenStack error body (``{"itemNotFound": {"message": ...}}``)."""
     try:
-        return next(v["message"] for v in response.json().values() if "message" in v)
+        return str(next(v["message"] for v in response.json().values() if "message" in v) or "")
     except (ValueError, AttributeError, TypeError, StopIteration):
         return response.reason or ""
 
 
-def _add_server(col: Collection, srv: dict, flavor_by_id: dict[str, dict]) -> None:
+def _add_server(col: Collection, srv: Json, flavor_by_id: dict[str, Json]) -> None:
     target = col.spec.target
     attrs: dict[str, Any] = {
         "state": SERVER_STATES.get(srv["status"], srv["status"].lower()),
@@ -216,16 +218,16 @@ def _add_server(col: Collection, srv: dict, flavor_by_id: dict[str, dict]) -> No
     host = srv.get("OS-EXT-SRV-ATTR:hypervisor_hostname") or srv.get("OS-EXT-SRV-ATTR:host")
     if host:
         attrs["hypervisor"] = host
-    flavor = srv.get("flavor") or {}
+    flavor: Json = srv.get("flavor") or {}
     if "vcpus" not in flavor:
-        flavor = flavor_by_id.get(flavor.get("id"), {})
+        flavor = flavor_by_id.get(flavor.get("id", ""), {})
     if flavor:
         attrs.update(flavor=flavor.get("original_name") or flavor.get("name"),
                      vcpu=flavor["vcpus"], memory=flavor["ram"] * MiB)
     col.add("vm", srv["name"], attrs, f"os-hypervisor:{target}/{host}" if host else None)
 
 
-def _add_networks(col: Collection, networks: list[dict], subnets: list[dict]) -> None:
+def _add_networks(col: Collection, networks: list[Json], subnets: list[Json]) -> None:
     target = col.spec.target
     net_names: dict[str, str] = {}
     subnet_names: dict[str, str] = {}
