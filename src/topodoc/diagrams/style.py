@@ -130,4 +130,7 @@ def dark_colours() -> dict[str, str]:
     for kind, colours in light.kinds.items():
         other = dark.kinds[kind]
         out.update({colours.fill: other.fill, colours.line: other.line, colours.box: other.box})
+    for kind in BADGE_TEXT["light"].keys() | BADGE_TEXT["dark"].keys():  # badges' own text
+        out[BADGE_TEXT["light"].get(kind, light.kinds[kind].line)] = \
+            BADGE_TEXT["dark"].get(kind, dark.kinds[kind].line)
     return out
