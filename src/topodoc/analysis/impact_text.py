@@ -68,7 +68,7 @@ def _blocks(table: list[dict[str, str]], width: int) -> str:
     """The narrow layout: ``FAILURE (KIND)`` then one indented, wrapped line per column."""
     names = [title.lower() for key, title in COLUMNS[2:]]
     indent = 2 + max(len(n) for n in names) + 2
-    lines: list[str] = []
+    lines: list[str | None] = []
     for r in table:
         lines += ["" if lines else None, f"{r['failure']} ({r['kind']})"]
         for (key, _), name in zip(COLUMNS[2:], names, strict=True):

@@ -12,6 +12,7 @@ from collections.abc import Callable
 from dataclasses import replace
 from datetime import UTC, datetime
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from topodoc.cli.common import DEFAULT_PATH, EXIT_ERROR, UsageError, exit_codes, load
 from topodoc.cli.options import seconds
@@ -22,6 +23,9 @@ from topodoc.drift.resources import SOURCE_KINDS, SourceResult
 from topodoc.drift.secrets import redact, remember, safe_uri, uri_secrets
 from topodoc.model.objects import Cluster, Model
 from topodoc.util.text import plural
+
+if TYPE_CHECKING:
+    from topodoc.cli.main import Parser
 
 IGNORE_FILE = ".topodocignore"
 OVERRIDES = (("libvirt", "--libvirt", "URI"), ("openstack", "--os-cloud", "CLOUD"),
@@ -164,9 +168,9 @@ def cmd_drift(args: argparse.Namespace) -> int:
     model = loaded.model
     try:
         check_outputs(args.output)  # before the scan: a mistake there costs no scan
-        if args.write_ignore and (problem := writable_problem(args.write_ignore)):
+        if args.write_ignore and (reason := writable_problem(args.write_ignore)):
             raise ReportError(f"--write-ignore {args.write_ignore}: cannot write ignore file: "
-                              f"{problem}")
+                              f"{reason}")
         specs = source_specs(model, args)
         wanted = {s.id for s in specs}
         expected = expected_resources(model, specs)
@@ -243,7 +247,7 @@ def cmd_snapshot(args: argparse.Namespace) -> int:
     return EXIT_ERROR if failed else 0
 
 
-def add_parser(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
+def add_parser(sub: argparse._SubParsersAction[Parser]) -> None:
     p = sub.add_parser(
         "drift", help="compare the running lab with the topology",
         description="Read the running lab (libvirt, OpenStack, Kubernetes, etcd; read-only) and "

@@ -12,6 +12,7 @@ import json
 import os
 import sys
 from collections.abc import Callable
+from typing import Any, NoReturn
 
 from topodoc import __version__
 from topodoc.cli import drift, render
@@ -46,7 +47,7 @@ def _summary(loaded: Loaded, path: str, show_silenced: bool) -> str:
             f"{plural(len(loaded.model.files), 'file')}")
 
 
-def _validate_json(document: dict) -> None:
+def _validate_json(document: dict[str, Any]) -> None:
     print(json.dumps(document, indent=2, ensure_ascii=False))
 
 
@@ -139,11 +140,11 @@ class Parser(argparse.ArgumentParser):
     """argparse, with the word ``error:`` highlighted on a terminal, and
     :class:`HelpFormatter`."""
 
-    def __init__(self, *args, **kwargs) -> None:
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
         kwargs.setdefault("formatter_class", HelpFormatter)
         super().__init__(*args, **kwargs)
 
-    def error(self, message: str):  # type: ignore[override]
+    def error(self, message: str) -> NoReturn:
         self.print_usage(sys.stderr)
         self.exit(EXIT_ERROR, f"{self.prog}: {paint('error:', 'error', color_wanted(sys.stderr))}"
                   f" {message}\n")

@@ -7,6 +7,7 @@ import re
 import sys
 from dataclasses import replace
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from topodoc.cli.common import (
     DEFAULT_PATH,
@@ -25,12 +26,15 @@ from topodoc.model.objects import Model
 from topodoc.util import gcpause
 from topodoc.util.text import plural
 
+if TYPE_CHECKING:
+    from topodoc.cli.main import Parser
+
 #: Output file suffix -> format.
 SUFFIXES = {".svg": "svg", ".png": "png", ".pdf": "pdf", ".dot": "dot"}
 _CJK = re.compile("[\u2e80-\u9fff\uac00-\ud7af\uf900-\ufaff\uff00-\uffef]")
 
 
-def add_parser(subparsers: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
+def add_parser(subparsers: argparse._SubParsersAction[Parser]) -> None:
     p = subparsers.add_parser(
         "render", help="draw a view of the topology (SVG, PNG, PDF or DOT)",
         description="Draw the topology, or a named view of it (--view), or a selection of it, "

@@ -43,7 +43,7 @@ def _plain(value: Any, root: str) -> Any:
 
 def plain(value: Located) -> dict[str, Any]:
     """``value``'s exported form without where it is written (a content hash's input)."""
-    out = _plain(value, "/")
+    out: dict[str, Any] = _plain(value, "/")
     out.pop("defined_at", None)
     return out
 

@@ -77,18 +77,18 @@ def passthrough_text(host: str, item: Passthrough) -> str:
     return f"{host}:{item.device}{part}"
 
 
-def pinning_text(vm) -> str:
+def pinning_text(vm: VM) -> str:
     """``0->2, 1->3`` (vCPU -> host CPUs)."""
     return ", ".join(f"{p.vcpu}->{p.cpuset}" for p in vm.vcpupin)
 
 
-def runtime_text(cluster) -> str:
+def runtime_text(cluster: Cluster) -> str:
     """``containerd 1.6.20``."""
     return " ".join(v for v in (cluster.container_runtime.get("name"),
                                 cluster.container_runtime.get("version")) if v)
 
 
-def history_text(cluster) -> tuple[str, ...]:
+def history_text(cluster: Cluster) -> tuple[str, ...]:
     """``1.24.2 (2022-07-01)``, oldest first."""
     return tuple(f"{r.version} ({r.date})" for r in cluster.history)
 

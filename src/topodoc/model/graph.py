@@ -64,14 +64,14 @@ def undrawn_references(obj: Obj) -> Iterator[Ref]:
     is drawn inside its host, not its domain), what a network's DNS names resolve to
     (``resolves``: machines or clusters), whose VFs it hands out (``vf_pool``: hosts), and a
     Ceph cluster's networks (``ceph_network``)."""
-    if obj.kind == "vm":
+    if isinstance(obj, VM):
         for fd, where in _each(obj, "failure_domains", obj.failure_domains):
             yield obj.id, "in_domain", fd, where
-    if obj.kind == "cluster" and obj.ceph:
+    if isinstance(obj, Cluster) and obj.ceph:
         for name in ("public_network", "cluster_network"):
             if network := getattr(obj.ceph, name):
                 yield obj.id, "ceph_network", network, Written(obj.ceph, name)
-    if obj.kind != "network":
+    if not isinstance(obj, Network):
         return
     for record in obj.dns.records if obj.dns else ():
         for target, where in _each(record, "targets", record.targets):

@@ -46,7 +46,7 @@ class ApproxSize(int):
         size.tolerance = tolerance
         return size
 
-    def __reduce__(self):
+    def __reduce__(self) -> tuple[type[ApproxSize], tuple[int, str, int]]:
         return ApproxSize, (int(self), self.written, self.tolerance)
 
 

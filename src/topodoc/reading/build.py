@@ -263,7 +263,7 @@ def build_model(sources: Sources) -> tuple[m.Model, list[Problem], set[str]]:
     """
     builder = _Builder()
     problems = builder.problems
-    objects: dict[str, m.Obj] = {}
+    objects: dict[str, m.AnyObj] = {}
     named: dict[str, dict[str, Any]] = {section: {} for section in NAMED}
     broken_ids: set[str] = set()
     lives: list[tuple[YMap, set[tuple[str, int]]]] = []

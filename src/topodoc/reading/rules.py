@@ -20,8 +20,12 @@ from topodoc.model.objects import (
     Cluster,
     Container,
     Host,
+    Located,
     Machine,
     Model,
+    Range,
+    Scenario,
+    View,
 )
 from topodoc.model.problems import Location, Problem, Silenced
 from topodoc.model.sizes import exceeds, format_size, scaled, total
@@ -95,8 +99,8 @@ def _p(rule: str, message: str, loc: Location, obj: str | None) -> Problem:
 def check_references(model: Model, declared: set[str]) -> Iterator[Problem]:
     ids = sorted(set(model.objects) | declared)  # objects with schema errors too
     for obj in model:
-        for source, relation, target, written in chain(references(obj),
-                                                       undrawn_references(obj)):
+        for source_id, relation, target, written in chain(references(obj),
+                                                          undrawn_references(obj)):
             if relation == "runs_on" and obj.kind in ("vm", "container"):
                 allowed: tuple[str, ...] | None = ("host", "vm")
             else:
@@ -107,12 +111,13 @@ def check_references(model: Model, declared: set[str]) -> Iterator[Problem]:
                     continue  # declared by an object with schema errors, reported there
                 hint = did_you_mean(target, ids)
                 yield _p("unknown-ref", f"{obj.id}: {relation} names {target!r}, which is not "
-                         f"defined{hint}", written.loc, source)
+                         f"defined{hint}", written.loc, source_id)
             elif allowed is not None and found.kind not in allowed:
                 yield _p("ref-kind", f"{obj.id}: {relation} must name a "
                          f"{' or '.join(allowed)}, but {target!r} is a {found.kind}",
-                         written.loc, source)
-    named = [("view", view, ("root", "include", "exclude")) for view in model.views.values()]
+                         written.loc, source_id)
+    named: list[tuple[str, View | Scenario, tuple[str, ...]]] = [
+        ("view", view, ("root", "include", "exclude")) for view in model.views.values()]
     named += [("scenario", s, ("fail",)) for s in model.scenarios.values()]
     for what, item, fields in named:
         for name in fields:
@@ -134,7 +139,8 @@ def check_references(model: Model, declared: set[str]) -> Iterator[Problem]:
         elif source.kind == "libvirt" and found.kind not in ("host", "vm"):
             yield _p("ref-kind", f"live.libvirt: {source.target!r} is a {found.kind}, not a "
                      "host or vm", source.at(field), None)
-        elif source.kind != "libvirt" and (found.kind != "cluster" or found.type != source.kind):
+        elif source.kind != "libvirt" and (not isinstance(found, Cluster)
+                                           or found.type != source.kind):
             yield _p("ref-kind", f"live.{source.kind}: {source.target!r} is not a {source.kind} "
                      "cluster", source.at(field), None)
 
@@ -234,16 +240,16 @@ def check_cpu(model: Model) -> Iterator[Problem]:
 def check_passthrough(model: Model) -> Iterator[Problem]:
     for host in model.of_kind("host"):
         names: dict[str, object] = {}
-        for device in host.devices:
-            if device.name in names:
-                yield _p("passthrough", f"{host.id}: device name {device.name!r} is used "
-                         "twice", device.at("name"), host.id)
-            names.setdefault(device.name, device)
+        for dev in host.devices:
+            if dev.name in names:
+                yield _p("passthrough", f"{host.id}: device name {dev.name!r} is used "
+                         "twice", dev.at("name"), host.id)
+            names.setdefault(dev.name, dev)
     for vm in model.of_kind("vm"):
         if not vm.passthrough:
             continue
         machine = model.get(vm.runs_on)
-        devices = {d.name: d for d in getattr(machine, "devices", ())}
+        devices = {d.name: d for d in (machine.devices if isinstance(machine, Host) else ())}
         for item in vm.passthrough:
             device = devices.get(item.device)
             if machine is None:
@@ -262,10 +268,10 @@ def check_passthrough(model: Model) -> Iterator[Problem]:
                          "which is not split into vGPUs (set vgpus)", item.at("slices"), vm.id)
     for net in model.of_kind("network"):
         for source in net.vf_pool:
-            host = model.get(source.host)
-            device = next((d for d in getattr(host, "devices", ()) if d.name == source.device),
-                          None)
-            if host is not None and (device is None or not device.vfs):
+            owner = model.get(source.host)
+            device = next((d for d in (owner.devices if isinstance(owner, Host) else ())
+                           if d.name == source.device), None)
+            if owner is not None and (device is None or not device.vfs):
                 yield _p("passthrough", f"{net.id}: vf_pool names {source.host}:"
                          f"{source.device}, which is not a device with SR-IOV VFs (vfs)",
                          source.at("device"), net.id)
@@ -316,7 +322,8 @@ def check_vm_settings(model: Model) -> Iterator[Problem]:
         if not vm.vcpupin:
             continue
         host = model.get(vm.runs_on)
-        cpus = host.cpu.logical if getattr(host, "cpu", None) else getattr(host, "vcpu", None)
+        cpus = host.cpu.logical if isinstance(host, Host) and host.cpu else \
+            host.vcpu if isinstance(host, VM) else None
         pinned: set[int] = set()
         for pin in vm.vcpupin:
             if vm.vcpu is not None and pin.vcpu >= vm.vcpu:
@@ -327,7 +334,7 @@ def check_vm_settings(model: Model) -> Iterator[Problem]:
                          pin.at("vcpu"), vm.id)
             pinned.add(pin.vcpu)
             beyond = sorted(c for c in _cpuset(pin.cpuset) if cpus and c >= cpus)
-            if beyond:
+            if beyond and cpus:
                 yield _p("vcpu-pinning", f"{vm.id}: vCPU {pin.vcpu} is pinned to CPU "
                          f"{beyond[0]}, but {vm.runs_on} has {cpus} (0-{cpus - 1})",
                          pin.at("cpuset"), vm.id)
@@ -482,9 +489,9 @@ def check_addresses(model: Model) -> Iterator[Problem]:
         for nic in getattr(obj, "nics", ()):
             for index, address in enumerate(nic.addresses):
                 where = Written(nic, "address", index)
-                net = subnets.get(nic.network or "")
+                subnet = subnets.get(nic.network or "")
                 bad = False
-                for problem in _address_in(obj.id, address, net, where, nic.network, "address"):
+                for problem in _address_in(obj.id, address, subnet, where, nic.network, "address"):
                     bad = True
                     yield problem
                 key = (nic.network or "", address)
@@ -502,17 +509,19 @@ def check_addresses(model: Model) -> Iterator[Problem]:
                              obj.id)
 
 
-def _each_written(owner, name: str) -> Iterator[tuple[str, Written]]:
+def _each_written(owner: Located, name: str) -> Iterator[tuple[str, Written]]:
     for index, value in enumerate(getattr(owner, name)):
         yield value, Written(owner, name, index)
 
 
-def _range(net_id, what, item, subnet) -> Generator[Problem, None, range | None]:
+def _range(net_id: str, what: str, item: Range,
+           subnet: ipaddress.IPv4Network | ipaddress.IPv6Network | None
+           ) -> Generator[Problem, None, range | None]:
     """Problems of one address range; returns the range of addresses it spans when valid."""
     bad = []
-    for end in ("start", "end"):
-        bad += list(_address_in(net_id, getattr(item, end), subnet, Written(item, end), net_id,
-                                f"{what} {end}"))
+    for side in ("start", "end"):
+        bad += list(_address_in(net_id, getattr(item, side), subnet, Written(item, side), net_id,
+                                f"{what} {side}"))
     yield from bad
     if any(p.rule == "address-invalid" for p in bad):
         return None

@@ -78,7 +78,7 @@ def validate(doc: YMap) -> list[Problem]:
     try:
         _compiled()(doc)
         return []
-    except fastjsonschema.JsonSchemaException as exc:
+    except fastjsonschema.JsonSchemaValueException as exc:
         # the path and message, not the exception: its traceback would hold this frame
         rejected = (list(getattr(exc, "path", None) or ["data"])[1:], exc.message)
     problems: list[Problem] = []
@@ -166,7 +166,7 @@ def _problems(error: jsonschema.ValidationError, doc: YMap) -> list[Problem]:
         return [Problem("schema", "error", f"{where}: {node!r} is not one of "
                         f"{', '.join(repr(c) for c in choices)}{hint}", loc)]
     if kind == "pattern":
-        form = error.validator_value.replace("\\Z", "$")  # as the schema writes it
+        form = str(error.validator_value).replace("\\Z", "$")  # as the schema writes it
         return [Problem("schema", "error", f"{where}: {node!r} does not match the expected "
                         f"form {form}", loc)]
     return [Problem("schema", "error", f"{where}: {error.message}", loc)]

@@ -95,7 +95,8 @@ def _from_cache(cached: Path) -> Callable[[Any], Any] | None:
 def _run(entry: str, code: Any) -> Callable[[Any], Any]:
     namespace: dict[str, Any] = {}
     exec(code, namespace)  # noqa: S102  (code generated from our own schema, verified)
-    return namespace[entry]
+    validator: Callable[[Any], Any] = namespace[entry]
+    return validator
 
 
 def _works(validator: Callable[[Any], Any]) -> bool:

@@ -139,8 +139,8 @@ def _include_cycles(includes: dict[str, list[tuple[str, Location]]]) -> list[Pro
                 names = [os.path.basename(p) for p in cycle]
                 if len(names) > 8:
                     names[3:-3] = [f"... ({len(names) - 7} more files) ..."]
-                names = " -> ".join(names)
-                problems.append(Problem("include-cycle", "error", f"include cycle: {names}", loc))
+                shown = " -> ".join(names)
+                problems.append(Problem("include-cycle", "error", f"include cycle: {shown}", loc))
             elif target not in state:
                 state[target] = 1
                 path.append(target)

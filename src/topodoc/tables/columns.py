@@ -291,13 +291,14 @@ def _attachments(model: Model) -> list[Attachment]:
     """Every address of every NIC of every machine (a NIC without one once), and every host's
     BMC (NIC name ``bmc``)."""
     out: list[Attachment] = []
-    for kind in ("host", "vm", "container"):
-        for machine in model.of_kind(kind):
-            out += [(machine, nic.name, address, nic.mac, nic.network)
-                    for nic in machine.nics for address in nic.addresses or (None,)]
-            if kind == "host" and machine.bmc:
-                out.append((machine, "bmc", machine.bmc.get("address"), None,
-                            machine.bmc.get("network")))
+    machines: tuple[Host | VM | Container, ...] = (
+        *model.of_kind("host"), *model.of_kind("vm"), *model.of_kind("container"))
+    for machine in machines:
+        out += [(machine, nic.name, address, nic.mac, nic.network)
+                for nic in machine.nics for address in nic.addresses or (None,)]
+        if isinstance(machine, Host) and machine.bmc:
+            out.append((machine, "bmc", machine.bmc.get("address"), None,
+                        machine.bmc.get("network")))
     return out
 
 
@@ -372,9 +373,9 @@ class _Load:
     once: a row reads them in several columns) and the others (planned, retired, shut off,
     templates: listed apart, not counted)."""
 
-    machine: Any
-    guests: tuple[Any, ...]
-    idle: tuple[Any, ...] = ()
+    machine: Host | VM
+    guests: tuple[VM, ...]
+    idle: tuple[VM, ...] = ()
 
     @cached_property
     def cpus(self) -> int | None:
