@@ -128,7 +128,8 @@ FIRST = """(() => {
           full: document.fullscreenElement === d || d.classList.contains("topodoc-fullscreen")};
 })()"""
 
-#: A link of the first diagram that a click at its centre reaches, and its target.
+#: A link of the first diagram to another page that a click at its centre reaches, and its
+#: target.
 LINK = """(() => {
   const d = document.querySelector("[data-topodoc-check]");
   const pane = d.querySelector(".topodoc-viewport"), p = pane.getBoundingClientRect();
@@ -138,7 +139,9 @@ LINK = """(() => {
     if (!inside || y < 0 || y > innerHeight) continue;
     const hit = document.elementFromPoint(x, y);
     if (!hit || !a.contains(hit)) continue;
-    return {x, y, href: new URL(a.href.baseVal, location.href).href};
+    const target = new URL(a.href.baseVal, location.href);
+    if (target.pathname === location.pathname) continue;  // this page's own box: no load
+    return {x, y, href: target.href};
   }
   return null;
 })()"""
