@@ -102,8 +102,7 @@ class TopoDomain(Domain):
     roles = {name: XRefRole(innernodeclass=nodes.inline) for name in ("ref", *KINDS)}
     indices = [TopoIndex]
     initial_data = {"objects": {}, "reads": {}, "digests": {}, "digest": None,
-                                    "visited": [], "drift_docs": {}, "drift_digest": None,
-                                    "token": ""}
+                    "visited": [], "drift_docs": {}, "drift_digest": None, "token": ""}
     data_version = 4
 
     #: The running build's settings and what it compares with the environment (set by
