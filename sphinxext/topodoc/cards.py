@@ -22,6 +22,7 @@ from topodoc.model.objects import (
     AnyObj,
     Cluster,
     Container,
+    FailureDomain,
     Host,
     Machine,
     Network,
@@ -129,7 +130,7 @@ def _vm_fields(ctx: Context, vm: VM) -> Fields:
     return [f for f in fields if f[1]]
 
 
-def _container_fields(ctx: Context, container: Obj) -> Fields:
+def _container_fields(ctx: Context, container: Container) -> Fields:
     fields: Fields = [(_("Runs on"), ctx.ref(container.runs_on)),
                       (_("Runtime"), container.runtime or ""), (_("Image"), container.image or "")]
     return [f for f in fields if f[1]]
@@ -153,14 +154,14 @@ def _cluster_fields(ctx: Context, cluster: Cluster) -> Fields:
     return [f for f in fields if f[1]]
 
 
-def _service_fields(ctx: Context, service: Obj) -> Fields:
+def _service_fields(ctx: Context, service: Service) -> Fields:
     fields: Fields = [(_("Type"), service.type or ""), (_("Version"), service.version or "")]
     if service.url:
         fields.append((_("URL"), url_cell(service.url)))
     return [f for f in fields if f[1]]
 
 
-def _network_fields(ctx: Context, network: Obj) -> Fields:
+def _network_fields(ctx: Context, network: Network) -> Fields:
     dns = network.dns
     fields: Fields = [(_("Type"), network.type), (_("Forward"), network.forward or ""),
                       (_("DNS domain"), dns.domain or "" if dns else ""),
@@ -174,7 +175,7 @@ def _network_fields(ctx: Context, network: Obj) -> Fields:
     return [f for f in fields if f[1]]
 
 
-def _storage_fields(ctx: Context, storage: Obj) -> Fields:
+def _storage_fields(ctx: Context, storage: Storage) -> Fields:
     fields: Fields = [(_("Type"), storage.type), (_("Provided by"), ctx.ref(storage.provided_by)),
                       (_("Size"), _size(storage.size)),
                       (_("Replicas"), "" if storage.replicas is None else str(storage.replicas)),
@@ -183,11 +184,11 @@ def _storage_fields(ctx: Context, storage: Obj) -> Fields:
     return [f for f in fields if f[1]]
 
 
-def _site_fields(ctx: Context, site: Obj) -> Fields:
+def _site_fields(ctx: Context, site: Site) -> Fields:
     return [(_("Location"), site.location)] if site.location else []
 
 
-def _domain_fields(ctx: Context, domain: Obj) -> Fields:
+def _domain_fields(ctx: Context, domain: FailureDomain) -> Fields:
     fields: Fields = [(_("Type"), domain.type),
                       (_("Site"), ctx.ref(domain.site) if domain.site else ""),
                       (_("Parent"), ctx.ref(domain.parent) if domain.parent else "")]
@@ -215,8 +216,8 @@ def _kind_fields(ctx: Context, obj: AnyObj) -> Fields:
     return _domain_fields(ctx, obj)
 
 
-def _guest_summary(obj: Obj) -> str:
-    if obj.kind == "vm":
+def _guest_summary(obj: VM | Container) -> str:
+    if isinstance(obj, VM):
         parts = [_("VM"), obj.platform, _("{n} vCPU").format(n=obj.vcpu) if obj.vcpu else "",
                  _size(obj.memory)]
         if obj.not_running:
@@ -284,7 +285,8 @@ def _sections(ctx: Context, obj: AnyObj) -> Iterator[Section]:
             yield _("Services on it"), _list(ctx, services)
         if clusters := model.clusters_of.get(obj.id):
             yield _("Clusters"), table((_("Cluster"), _("Type"), _("Roles")), [
-                (ctx.ref(c), model.get(c).type, _roles(model.get(c), obj.id)) for c in clusters])
+                (ctx.ref(c), cl.type, _roles(cl, obj.id)) for c in clusters
+                if isinstance(cl := model.get(c), Cluster)])
         if (row := lab.rows_by("capacity", CAPACITY, "machine").get(obj.id)) is not None:
             headers = {c.key: c.header for c in table_columns("capacity")}
             yield _("Capacity"), table([_(headers[k]) for k in CAPACITY], [row])

@@ -101,9 +101,8 @@ class TopoDomain(Domain):
     object_types = {kind: ObjType(kind.replace("_", " "), kind, "ref") for kind in KINDS}
     roles = {name: XRefRole(innernodeclass=nodes.inline) for name in ("ref", *KINDS)}
     indices = [TopoIndex]
-    initial_data: dict[str, Any] = {"objects": {}, "reads": {}, "digests": {}, "digest": None,
-                                    "visited": [], "drift_docs": {}, "drift_digest": None,
-                                    "token": ""}
+    initial_data = {"objects": {}, "reads": {}, "digests": {}, "digest": None,
+                    "visited": [], "drift_docs": {}, "drift_digest": None, "token": ""}
     data_version = 4
 
     #: The running build's settings and what it compares with the environment (set by

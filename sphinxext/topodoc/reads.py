@@ -11,7 +11,7 @@ every object, an attribute not listed here) notes ``*``.
 
 from __future__ import annotations
 
-from collections.abc import Iterator, Mapping
+from collections.abc import Callable, Iterator, Mapping
 from typing import TYPE_CHECKING, Any
 
 from topodoc.model.objects import Model
@@ -69,7 +69,8 @@ class NotingModel:
     # walks over the noting look-ups above
     descendants = Model.descendants
     physical_host = Model.physical_host
-    placement_chain = Model.placement_chain
+    #: Model's walk run on a NotingModel (not a Model): typed as the plain callable it is here
+    placement_chain: Callable[..., list[str]] = Model.placement_chain
 
     def __getattr__(self, name: str) -> Any:
         self.keys.add("*")

@@ -88,7 +88,8 @@ def themed_svg(svg: str) -> str:
     return f"{svg[:start.end()]}\n<style>{css}</style>{svg[start.end():]}"
 
 
-def links_from_images(svg: str, translator: HTML5Translator) -> str:
+def links_from_images(svg: str, translator: HTML5Translator | LaTeXTranslator | TexinfoTranslator
+                      ) -> str:
     """``svg``'s relative links (written relative to its page) made relative to the image
     directory, where the SVG is: what ``sphinx.ext.graphviz``'s ``fix_svg_relative_paths``
     does, on the text (no XML parse, and the file written once)."""
@@ -109,7 +110,7 @@ def links_from_images(svg: str, translator: HTML5Translator) -> str:
     return HREF.sub(relative, svg)
 
 
-def image_path(builder: Builder, code: str, options: dict, fmt: str) -> Path:
+def image_path(builder: Builder, code: str, options: dict[str, Any], fmt: str) -> Path:
     """Where Sphinx's graphviz cache keeps the image of ``code`` drawn with ``options``."""
     config = builder.config
     key = "".join((code, str(options), str(config.graphviz_dot), str(config.graphviz_dot_args)))
@@ -117,7 +118,7 @@ def image_path(builder: Builder, code: str, options: dict, fmt: str) -> Path:
     return Path(builder.outdir, builder.imagedir, name)
 
 
-def cached_svg(builder: Builder, code: str, options: dict) -> bytes | None:
+def cached_svg(builder: Builder, code: str, options: dict[str, Any]) -> bytes | None:
     """The SVG of ``code`` drawn in an earlier build, if it is still in the cache."""
     try:
         return image_path(builder, code, options, "svg").read_bytes()
@@ -197,7 +198,7 @@ def html_visit(self: HTML5Translator, node: topodoc_graph) -> None:
         # in the page: node links, focus and the viewer's script all in one document
         count = getattr(self, "topodoc_diagrams", 0) + 1
         self.topodoc_diagrams = count  # type: ignore[attr-defined]
-        body.append(inline_svg(outfn, self.builder.imgpath, f"topodoc{count}-"))  # type: ignore
+        body.append(inline_svg(outfn, self.builder.imgpath, f"topodoc{count}-"))
     else:
         # one <area> per line, as ClickableMapDefinition reads it: tooltips span lines
         text = ATTRIBUTE.sub(lambda m: m[0].replace("\n", "&#10;"),

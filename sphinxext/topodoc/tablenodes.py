@@ -55,9 +55,9 @@ def impact_table_node(ctx: Context, node: Placeholder) -> list[nodes.Node]:
     rows = impact_table(ctx.model, list(node["objects"]) or None)
     if not rows:
         return [para(_("(no hosts, failure domains or sites in the topology)"))]
-    if node["cluster"]:
-        return [_cluster_impact(ctx, rows, ctx.model.get(node["cluster"]), node)]
-    cells = []
+    if node["cluster"] and isinstance(cluster := ctx.model.get(node["cluster"]), Cluster):
+        return [_cluster_impact(ctx, rows, cluster, node)]
+    cells: list[list[Cells]] = []
     for impact, shown in zip(rows, impact_rows(ctx.model, rows, _), strict=True):
         quorum: list[Cell] = [ctx.ref(c.cluster) for c in impact.clusters if c.quorum_lost]
         control: list[Cell] = [

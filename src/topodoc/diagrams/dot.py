@@ -38,7 +38,7 @@ from topodoc.diagrams.style import (
 from topodoc.diagrams.views import Selected
 from topodoc.model.facts import facts, summary
 from topodoc.model.kinds import BY_NAME, KINDS, MACHINE_KINDS
-from topodoc.model.objects import Model, Obj
+from topodoc.model.objects import AnyObj, Model
 from topodoc.util.suggest import unknown_name
 
 __all__ = ["FORMATS", "DotError", "DotGraph", "DotOptions", "DotTimeout", "cjk_font_available",
@@ -219,11 +219,11 @@ def _stacked(model: Model, drawing: Plan, upwards: bool
         placed.setdefault(band, {}).setdefault(below, []).append(key)
     children: dict[str, tuple[str, ...]] = {TOP: tuple(sorted(placed))}
     for band, groups in placed.items():
-        level = band.split(":")[1]
+        depth = band.split(":")[1]
         words = {"0": "band_hosts", "1": "band_first", "2": "band_second", "9": "band_clusters"}
-        label = WORDS[words[level]] if level in words else WORDS["band_deeper"].format(
-            level=level)
-        boxes[band] = (label, {"0": "host", "9": "cluster"}.get(level, "vm"))
+        label = WORDS[words[depth]] if depth in words else WORDS["band_deeper"].format(
+            level=depth)
+        boxes[band] = (label, {"0": "host", "9": "cluster"}.get(depth, "vm"))
         inside = list(groups.pop("", []))
         for below, items in sorted(groups.items()):
             group = f"on:{below}"
@@ -459,7 +459,7 @@ class _Writer:
                        0 if self.drawing.children.get(i) else 1)
         total = sum(sizes[i].across for i in items) + ACROSS_GAP * (len(items) - 1)
         widest = max(sizes[i].across for i in items)
-        best: tuple[float, list[list[str]], _Size] | None = None
+        best: tuple[tuple[bool, bool, float], list[list[str]], _Size] | None = None
         tried: set[tuple[int, ...]] = set()
         for count in range(1, len(items) + 1):
             rows = self._shelves(items, sizes, max(widest, total / count))
@@ -617,7 +617,7 @@ class _Writer:
         return [f"{pad}subgraph {quote('cluster_' + key)} {{",
                 f"{pad}  graph {_attrs_html(box)};", *self.container(key, level + 1), f"{pad}}}"]
 
-    def _link(self, obj: Obj) -> dict[str, str]:
+    def _link(self, obj: AnyObj) -> dict[str, str]:
         attrs = {}
         if self.options.tooltip:
             attrs["tooltip"] = "\n".join(f"{k}: {v}" for k, v in facts(self.model, obj))
@@ -626,7 +626,7 @@ class _Writer:
             attrs.update(URL=url, target="_top")
         return attrs
 
-    def _object(self, obj: Obj) -> dict[str, str]:
+    def _object(self, obj: AnyObj) -> dict[str, str]:
         self.kinds.add(obj.kind)
         shape, style = SHAPES[obj.kind]
         colours = self.theme.kinds[obj.kind]

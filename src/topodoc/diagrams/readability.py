@@ -30,6 +30,7 @@ from collections.abc import Iterator
 from dataclasses import asdict, dataclass
 from html.parser import HTMLParser
 from pathlib import Path
+from typing import Any
 
 COLUMN_PX = 760
 MIN_TEXT_PX = 10.0
@@ -126,7 +127,7 @@ def path_points(d: str) -> list[Point]:
     """A path's absolute ``M``/``L``/``C`` commands (as Graphviz writes them) as a polyline."""
     tokens = _PATH_TOKEN.findall(d)
     points: list[Point] = []
-    command, numbers = "", []
+    command, numbers = "", list[str]()
 
     def flush() -> None:
         nonlocal numbers
@@ -238,7 +239,7 @@ def natural_size(svg: bytes) -> tuple[float, float, float]:
     return width, height, width / view[2] if len(view) == 4 and view[2] else 1.0
 
 
-def measure_svg(svg: bytes, column_px: float = COLUMN_PX) -> dict:
+def measure_svg(svg: bytes, column_px: float = COLUMN_PX) -> dict[str, Any]:
     """The figures of one SVG (see the module's docstring), without page and image."""
     root = ET.fromstring(svg)
     width, height, unit_px = natural_size(svg)
@@ -276,7 +277,7 @@ def measure_svg(svg: bytes, column_px: float = COLUMN_PX) -> dict:
 def site_diagrams(site: Path, reference_dir: str = "reference",
                   column_px: float = COLUMN_PX) -> Iterator[Diagram]:
     """Every diagram the HTML pages under ``site`` show, page by page (sorted)."""
-    measured: dict[Path, dict] = {}
+    measured: dict[Path, dict[str, Any]] = {}
     for page in sorted(site.rglob("*.html")):
         rel = page.relative_to(site).as_posix()
         for src in page_images(page.read_text(encoding="utf-8", errors="replace")):
@@ -317,7 +318,7 @@ def misses(diagrams: list[Diagram]) -> list[str]:
     return out
 
 
-def summary(diagrams: list[Diagram]) -> dict:
+def summary(diagrams: list[Diagram]) -> dict[str, Any]:
     """Site-wide figures: diagrams, how many show small text, the worst ratios."""
     return {
         "diagrams": len(diagrams),

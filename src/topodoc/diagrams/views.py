@@ -300,7 +300,7 @@ class _Relations:
 
 #: id(model) -> (a weak reference to it, its relations): computed once per model, not once
 #: per diagram (a model is immutable; the entry goes when the model does).
-_RELATIONS: dict[int, tuple[weakref.ref, _Relations]] = {}
+_RELATIONS: dict[int, tuple[weakref.ref[Model], _Relations]] = {}
 
 
 def _relations(model: Model) -> _Relations:
@@ -323,7 +323,7 @@ def _relations(model: Model) -> _Relations:
                 links.setdefault(source, set()).add(target)
     relations = _Relations(refs, placed, links)
 
-    def forget(ref: weakref.ref) -> None:
+    def forget(ref: weakref.ref[Model]) -> None:
         if _RELATIONS.get(key, (None,))[0] is ref:
             del _RELATIONS[key]
 
@@ -487,11 +487,10 @@ def inputs(model: Model, selected: Selected) -> tuple[set[str], set[str]] | None
         elif obj.kind in ("host", "failure_domain"):
             domains = obj.failure_domains if obj.kind == "host" else (obj_id,)
             for domain in domains:
-                chain = _domain_chain(model, domain)
+                chain = _domains(model, domain)
                 fields.add(domain)
-                fields.update(chain)
-                fields.update(n for d in chain for n in (model.objects[d].site,
-                                                         model.objects[d].parent) if n)
+                fields.update(fd.id for fd in chain)
+                fields.update(n for fd in chain for n in (fd.site, fd.parent) if n)
             if obj.kind == "host" and obj.site:
                 fields.add(obj.site)
     return fields, followed

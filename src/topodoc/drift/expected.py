@@ -170,8 +170,9 @@ def _stacked_etcd(model: Model, cluster: Cluster) -> dict[str, Any]:
     control-plane member): its ``hosts`` are their first documented addresses; nothing is
     compared when a member documents no address."""
     members = cluster.machines("etcd") or cluster.machines("control-plane")
-    addresses = [next((nic.address for nic in model.objects[m].nics
-                       if nic.address), None) for m in dict.fromkeys(members)]
+    addresses = [next((nic.address for nic in machine.nics if nic.address), None)
+                 if isinstance(machine := model.get(m), Machine) else None
+                 for m in dict.fromkeys(members)]
     if not addresses or None in addresses:
         return {}
     return {"hosts": sorted(addresses)}

@@ -65,7 +65,7 @@ def _collect(col: Collection) -> None:
     members = objects(answer, "members", "POST /v3/cluster/member/list")
     health_timeout = min(HEALTH_TIMEOUT_S, col.spec.timeout_s)
 
-    def add(item: dict) -> None:
+    def add(item: dict[str, Any]) -> None:
         name = item.get("name") or f"{int(item['ID']):x}"  # not started yet: no name
         client_urls = sorted(item.get("clientURLs") or [])
         col.add("etcd-member", f"{col.spec.target}/{name}", {

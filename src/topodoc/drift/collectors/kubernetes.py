@@ -89,9 +89,9 @@ def _collect(col: Collection) -> None:
                 col.learn({value, value.removeprefix("Bearer ")})
         _guard(col, api_client.rest_client)
         core = client.CoreV1Api(api_client)
-        nodes: list[dict] = []
+        nodes: list[dict[str, Any]] = []
 
-        def node_list() -> list[dict]:
+        def node_list() -> list[dict[str, Any]]:
             if not nodes:
                 nodes.extend(_list_all(col, core.list_node, "GET /api/v1/nodes"))
             return nodes
@@ -148,10 +148,10 @@ def _tls_message(what: str, exc: Exception) -> str:
 
 
 def _list_all(col: Collection, list_fn: Callable[..., Any], what: str,
-              **kwargs: Any) -> list[dict]:
+              **kwargs: Any) -> list[dict[str, Any]]:
     """Every item of a paginated list call (``what``: its request, for messages), as raw
     JSON; an answer that is not a list of objects is a SourceFailure naming what it lacks."""
-    items: list[dict] = []
+    items: list[dict[str, Any]] = []
     token = None
     while True:
         response = list_fn(limit=PAGE_LIMIT, _continue=token, _preload_content=False,
@@ -198,7 +198,7 @@ def _roles(labels: dict[str, str]) -> list[str]:
     return sorted(roles or {"worker"})
 
 
-def _add_etcd(col: Collection, core: Any, node_list: Callable[[], list[dict]]) -> None:
+def _add_etcd(col: Collection, core: Any, node_list: Callable[[], list[dict[str, Any]]]) -> None:
     """``k8s-etcd``: the etcd ``servers`` of the API servers, as configured, and the
     ``hosts`` they are on: a loopback server (kubeadm's stacked etcd, ``127.0.0.1:2379``)
     is on the API server's own node, read as that node's InternalIP."""
@@ -228,7 +228,7 @@ def _add_etcd(col: Collection, core: Any, node_list: Callable[[], list[dict]]) -
                                           "hosts": sorted(hosts) or None})
 
 
-def _host(url: str, node_name: str | None, node_list: Callable[[], list[dict]]) -> str:
+def _host(url: str, node_name: str | None, node_list: Callable[[], list[dict[str, Any]]]) -> str:
     """The host of ``url``; a loopback one is node ``node_name``'s InternalIP when known."""
     host = urlsplit(url).hostname or ""
     if not node_name or host not in LOOPBACK:

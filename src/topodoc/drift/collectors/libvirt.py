@@ -137,7 +137,8 @@ def _nested_virt(cpu: ET.Element | None) -> bool:
 
 
 def _disk(col: Collection, libvirt: Any, dom: Any, disk: ET.Element, sized: bool) -> str:
-    dev = disk.find("target").get("dev")
+    target = disk.find("target")  # the caller keeps only disks with a target
+    dev = "" if target is None else target.get("dev", "")
     if not sized:
         return dev
     try:

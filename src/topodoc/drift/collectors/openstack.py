@@ -165,7 +165,7 @@ def _read(col: Collection, conn: Any) -> None:
         _add_networks(col, networks, subnets)
 
 
-def _add_hypervisor(col: Collection, hyp: dict) -> None:
+def _add_hypervisor(col: Collection, hyp: Json) -> None:
     attrs = {"state": hyp.get("state"), "status": hyp.get("status")}
     if "vcpus" in hyp:
         attrs["vcpus"] = hyp["vcpus"]
@@ -174,11 +174,11 @@ def _add_hypervisor(col: Collection, hyp: dict) -> None:
     col.add("os-hypervisor", f"{col.spec.target}/{hyp['hypervisor_hostname']}", attrs)
 
 
-def _get_all(adapter: Any, url: str, key: str, microversion: str | None = None) -> list[dict]:
+def _get_all(adapter: Any, url: str, key: str, microversion: str | None = None) -> list[Json]:
     """Every item of a paginated list, as raw JSON (``microversion``: Nova's, or None).
 
     A next-page link must stay on the host that gave it: the token goes with it."""
-    items: list[dict] = []
+    items: list[Json] = []
     seen: set[str] = set()
     while url:
         seen.add(url)
@@ -209,7 +209,7 @@ def _error_message(response: Any) -> str:
         return response.reason or ""
 
 
-def _add_server(col: Collection, srv: Json, flavor_by_id: dict[str, Json]) -> None:
+def _add_server(col: Collection, srv: Json, flavor_by_id: dict[str | None, Json]) -> None:
     target = col.spec.target
     attrs: dict[str, Any] = {
         "state": SERVER_STATES.get(srv["status"], srv["status"].lower()),
@@ -232,19 +232,19 @@ def _add_networks(col: Collection, networks: list[Json], subnets: list[Json]) ->
     net_names: dict[str, str] = {}
     subnet_names: dict[str, str] = {}
 
-    def name_network(net: dict) -> None:
+    def name_network(net: Json) -> None:
         net_names[net["id"]] = net.get("name") or net["id"]
 
-    def name_subnet(sub: dict) -> None:
+    def name_subnet(sub: Json) -> None:
         subnet_names[sub["id"]] = sub.get("name") or sub["cidr"]
 
-    def add_network(net: dict) -> None:
+    def add_network(net: Json) -> None:
         col.add("os-network", f"{target}/{net_names[net['id']]}", {
             "status": net.get("status"),
             "subnets": sorted(subnet_names.get(i, i) for i in net.get("subnets") or []),
         })
 
-    def add_subnet(sub: dict) -> None:
+    def add_subnet(sub: Json) -> None:
         network = net_names.get(sub["network_id"], sub["network_id"])
         col.add("os-subnet", f"{target}/{subnet_names[sub['id']]}",
                 {"cidr": sub["cidr"], "network": network}, f"os-network:{target}/{network}")

@@ -106,15 +106,16 @@ def member(document: Any, name: str, kind: type, what: str) -> Any:
     return value
 
 
-def objects(document: Any, name: str, what: str) -> list[dict]:
+def objects(document: Any, name: str, what: str) -> list[dict[str, Any]]:
     """``document[name]``, which must be a list of objects (:func:`member`)."""
-    items = member(document, name, list, what)
+    items: list[dict[str, Any]] = member(document, name, list, what)
     if not all(isinstance(item, dict) for item in items):
         raise SourceFailure("error", f"{what}: '{name}' holds something other than objects")
     return items
 
 
-def each(items: list[dict], what: str, add: Callable[[dict], Any]) -> None:
+def each(items: list[dict[str, Any]], what: str, add: Callable[[dict[str, Any]], Any]
+         ) -> None:
     """``add(item)`` for each of ``items`` (the list answered to ``what``); an item lacking a
     field, or with one of the wrong type, is a :class:`SourceFailure` naming it."""
     for item in items:
@@ -128,7 +129,7 @@ def each(items: list[dict], what: str, add: Callable[[dict], Any]) -> None:
                                 f"type ({exc})") from None
 
 
-def _label(item: dict) -> str:
+def _label(item: dict[str, Any]) -> str:
     metadata = item.get("metadata")
     name = (item.get("name") or (metadata.get("name") if isinstance(metadata, dict) else None)
             or item.get("id") or item.get("ID"))
