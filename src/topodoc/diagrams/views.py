@@ -37,13 +37,11 @@ site. Every other relation between shown objects is an :class:`Edge`.
 
 from __future__ import annotations
 
-import weakref
 from collections import Counter
 from collections.abc import Iterable, Iterator, Mapping
 from dataclasses import dataclass, field, replace
 
 from topodoc.errors import TopodocError
-from topodoc.model.graph import references
 from topodoc.model.kinds import KINDS, MACHINE_KINDS, count_noun
 from topodoc.model.objects import (
     VM,
@@ -53,7 +51,6 @@ from topodoc.model.objects import (
     FailureDomain,
     Host,
     Model,
-    Obj,
     Service,
     Site,
     Storage,
@@ -279,63 +276,11 @@ def _with_anchors(model: Model, ids: set[str], scope: set[str]) -> set[str]:
     return out
 
 
-def _placed_on(model: Model, obj: Obj, relation: str, target: str) -> bool:
-    """Whether ``obj`` is placed on (or grouped under) ``target`` by this relation."""
-    if relation == "runs_on":
-        return obj.kind in ("vm", "container") or len(getattr(obj, "runs_on", ())) == 1
-    if relation == "provided_by":
-        return model.objects[target].kind in MACHINE_KINDS
-    return relation == "in_domain" or (relation == "parent" and obj.kind == "failure_domain")
-
-
-@dataclass(frozen=True)
-class _Relations:
-    """The model's relations: each object's references (without their locations), and
-    as :func:`_neighbourhood` follows them."""
-
-    refs: Mapping[str, tuple[tuple[str, str, str], ...]]  # id -> (source, relation, target)
-    placed: Mapping[str, set[str]]  # machine or group -> what is placed on or in it
-    links: Mapping[str, set[str]]  # followed both ways, except groups (downwards only)
-
-
-#: id(model) -> (a weak reference to it, its relations): computed once per model, not once
-#: per diagram (a model is immutable; the entry goes when the model does).
-_RELATIONS: dict[int, tuple[weakref.ref[Model], _Relations]] = {}
-
-
-def _relations(model: Model) -> _Relations:
-    key = id(model)
-    cached = _RELATIONS.get(key)
-    if cached is not None and cached[0]() is model:
-        return cached[1]
-    refs: dict[str, tuple[tuple[str, str, str], ...]] = {}
-    placed: dict[str, set[str]] = {}
-    links: dict[str, set[str]] = {}
-    for obj in model:
-        refs[obj.id] = tuple((s, r, t) for s, r, t, _ in references(obj))
-        for source, relation, target in refs[obj.id]:
-            if target not in model.objects:
-                continue
-            if _placed_on(model, obj, relation, target):
-                placed.setdefault(target, set()).add(source)
-            links.setdefault(target, set()).add(source)
-            if relation not in ("in_domain", "parent") or obj.kind == "network":
-                links.setdefault(source, set()).add(target)
-    relations = _Relations(refs, placed, links)
-
-    def forget(ref: weakref.ref[Model]) -> None:
-        if _RELATIONS.get(key, (None,))[0] is ref:
-            del _RELATIONS[key]
-
-    _RELATIONS[key] = (weakref.ref(model, forget), relations)
-    return relations
-
-
 def _neighbourhood(model: Model, root: str, depth: int | None,
                    expanded: set[str] | None = None) -> set[str]:
     """What lies around ``root`` (see the module's docstring); the objects whose relations
     were followed are added to ``expanded``."""
-    relations = _relations(model)
+    relations = model.relations
     placed, links = relations.placed, relations.links
     if depth is None:
         subtree, todo = {root}, [root]
@@ -506,7 +451,7 @@ def _overview(model: Model, selection: Selection, kept: set[str]) -> Selected:
             if model.physical_host(obj_id) in shown else None
 
     labels: dict[tuple[str, str, str], list[str]] = {}
-    refs = _relations(model).refs
+    refs = model.relations.refs
     for obj_id in sorted(kept):
         obj = model.objects[obj_id]
         member_roles: dict[str, list[str]] = {}
