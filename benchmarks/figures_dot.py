@@ -56,19 +56,38 @@ def dot_generation(ctx: Context, size: int) -> list:
 
         graph = generate()  # warm-up, and the DOT text the floor lays out
         value, layout = ctx.medians_s(
-            generate, lambda g=graph: run_dot(g.source, "svg", timeout_s=LAYOUT_TIMEOUT_S),
-            ctx.reps)
+            generate, lambda g=graph: run_dot(g.source, "svg", timeout_s=LAYOUT_TIMEOUT_S), ctx.reps
+        )
         shown = len(select(model, selection).ids)
         nodes, edges = graph_size(graph.source)
         drawn = drawn_nodes(graph.source)
-        note = (f"{shown:,} objects -> {drawn} nodes (budget {limit}), {edges} edges"
-                + (f", {len(graph.collapsed)} collapses" if graph.collapsed else ""))
-        rows.append(ctx.row(f"DOT generation: view {view}", size, value,
-                            "dot -Tsvg of the same DOT", layout, target_ratio=0.05, note=note))
+        note = f"{shown:,} objects -> {drawn} nodes (budget {limit}), {edges} edges" + (
+            f", {len(graph.collapsed)} collapses" if graph.collapsed else ""
+        )
+        rows.append(
+            ctx.row(
+                f"DOT generation: view {view}",
+                size,
+                value,
+                "dot -Tsvg of the same DOT",
+                layout,
+                target_ratio=0.05,
+                note=note,
+            )
+        )
         if size == 50_000:
-            rows.append(ctx.row(f"dot layout: view {view} (nodes <= budget)", size, layout,
-                                None, None, target_s=5.0, extra_ok=drawn <= limit,
-                                note=f"{drawn} nodes drawn, budget {limit} ({BUDGET_SOURCE})"))
+            rows.append(
+                ctx.row(
+                    f"dot layout: view {view} (nodes <= budget)",
+                    size,
+                    layout,
+                    None,
+                    None,
+                    target_s=5.0,
+                    extra_ok=drawn <= limit,
+                    note=f"{drawn} nodes drawn, budget {limit} ({BUDGET_SOURCE})",
+                )
+            )
     return rows
 
 

@@ -61,9 +61,25 @@ print(json.dumps({"code": code, "wall_s": wall, "peak_mib": int(hwm) / 1024}))
 
 def _drift(topology: Path, kind: str, report: Path) -> dict[str, Any]:
     done = subprocess.run(
-        [sys.executable, "-c", RUN, "drift", str(topology), "--only", kind, "--timeout",
-         str(TIMEOUT_S), "-o", f"json={report}"],
-        capture_output=True, text=True, check=False, cwd=ROOT, timeout=120)
+        [
+            sys.executable,
+            "-c",
+            RUN,
+            "drift",
+            str(topology),
+            "--only",
+            kind,
+            "--timeout",
+            str(TIMEOUT_S),
+            "-o",
+            f"json={report}",
+        ],
+        capture_output=True,
+        text=True,
+        check=False,
+        cwd=ROOT,
+        timeout=120,
+    )
     run = json.loads(done.stdout.strip().splitlines()[-1])
     source = json.loads(report.read_text())["sources"][0]
     return {**run, "status": source["status"], "error": source["error"] or ""}
@@ -79,15 +95,25 @@ def endless_body(ctx: Context, size: int) -> list:
 
     tmp = ctx.work / "endless"
     tmp.mkdir(exist_ok=True)
-    paths = {"openstack": "/compute/v2.1/servers/detail", "kubernetes": "/api/v1/nodes",
-             "etcd": "/v3/cluster/member/list"}
+    paths = {
+        "openstack": "/compute/v2.1/servers/detail",
+        "kubernetes": "/api/v1/nodes",
+        "etcd": "/v3/cluster/member/list",
+    }
     healthy, endless = {}, {}
-    with OpenStackAPI(password="pw") as nova, KubernetesAPI(token="tok-bench") as kube, \
-            StaticAPI() as etcd:
+    with (
+        OpenStackAPI(password="pw") as nova,
+        KubernetesAPI(token="tok-bench") as kube,
+        StaticAPI() as etcd,
+    ):
         topology = tmp / "topology.yaml"
-        topology.write_text(TOPOLOGY.format(
-            clouds=write_clouds_yaml(tmp, f"{nova.url}/identity/v3", "pw"),
-            kubeconfig=write_kubeconfig(tmp, kube.url, "tok-bench"), etcd=etcd.url))
+        topology.write_text(
+            TOPOLOGY.format(
+                clouds=write_clouds_yaml(tmp, f"{nova.url}/identity/v3", "pw"),
+                kubeconfig=write_kubeconfig(tmp, kube.url, "tok-bench"),
+                etcd=etcd.url,
+            )
+        )
         etcd.reply.body = {"members": []}
         servers = {"openstack": nova, "kubernetes": kube, "etcd": etcd}
         for kind, server in servers.items():
@@ -97,18 +123,34 @@ def endless_body(ctx: Context, size: int) -> list:
     value = max(r["peak_mib"] for r in endless.values())
     floor = max(r["peak_mib"] for r in healthy.values())
     bound = floor + 2 * MAX_BODY_BYTES / MiB
-    ended = all(r["status"] == "error" and "larger than" in r["error"]
-                and r["wall_s"] <= TIMEOUT_S + 1
-                and r["peak_mib"] <= healthy[kind]["peak_mib"] + 2 * MAX_BODY_BYTES / MiB
-                for kind, r in endless.items())
-    note = (f"limit {MAX_BODY_BYTES // MiB} MiB per answer, --timeout {TIMEOUT_S:g}; endless: "
-            + ", ".join(f"{k} {r['peak_mib']:.0f} MiB {r['wall_s']:.1f} s ({r['status']})"
-                        for k, r in endless.items())
-            + "; well answered: " + ", ".join(f"{k} {r['peak_mib']:.0f} MiB"
-                                             for k, r in healthy.items()))
-    return [ctx.row("drift vs endless body: peak RSS (MiB)", size, value,
-                    "same runs, answered well: peak RSS (MiB)", floor, target_s=round(bound, 1),
-                    extra_ok=ended, note=note)]
+    ended = all(
+        r["status"] == "error"
+        and "larger than" in r["error"]
+        and r["wall_s"] <= TIMEOUT_S + 1
+        and r["peak_mib"] <= healthy[kind]["peak_mib"] + 2 * MAX_BODY_BYTES / MiB
+        for kind, r in endless.items()
+    )
+    note = (
+        f"limit {MAX_BODY_BYTES // MiB} MiB per answer, --timeout {TIMEOUT_S:g}; endless: "
+        + ", ".join(
+            f"{k} {r['peak_mib']:.0f} MiB {r['wall_s']:.1f} s ({r['status']})"
+            for k, r in endless.items()
+        )
+        + "; well answered: "
+        + ", ".join(f"{k} {r['peak_mib']:.0f} MiB" for k, r in healthy.items())
+    )
+    return [
+        ctx.row(
+            "drift vs endless body: peak RSS (MiB)",
+            size,
+            value,
+            "same runs, answered well: peak RSS (MiB)",
+            floor,
+            target_s=round(bound, 1),
+            extra_ok=ended,
+            note=note,
+        )
+    ]
 
 
 FIGURES = (Figure("drift endless body", (10_000,), endless_body),)

@@ -39,9 +39,15 @@ from harness import ROOT, Context, Figure, in_turns
 NEEDS = "sphinx-needs==9.1.0"
 NEEDS_VENV = ROOT / ".venv-needs"
 KINDS_TITLES = {
-    "site": "Sites", "failure_domain": "Failure domains", "host": "Physical hosts",
-    "vm": "Virtual machines", "container": "Containers", "cluster": "Clusters",
-    "service": "Services", "network": "Networks", "storage": "Storage",
+    "site": "Sites",
+    "failure_domain": "Failure domains",
+    "host": "Physical hosts",
+    "vm": "Virtual machines",
+    "container": "Containers",
+    "cluster": "Clusters",
+    "service": "Services",
+    "network": "Networks",
+    "storage": "Storage",
 }
 NEEDS_CONF = """\
 extensions = ["sphinx_needs", "sphinx.ext.graphviz"]
@@ -87,30 +93,39 @@ def _need(obj, model) -> str:
     if links:
         lines.append(f"   :links: {', '.join(links)}")
     lines.append("")
-    lines += [f"   | {_escape(name)}: {_escape(' '.join(value.split()))}"
-              for name, value in facts(model, obj) if value]
+    lines += [
+        f"   | {_escape(name)}: {_escape(' '.join(value.split()))}"
+        for name, value in facts(model, obj)
+        if value
+    ]
     return "\n".join(lines) + "\n"
 
 
 def needs_sources(model) -> dict[str, str]:
     """Path -> text of the sphinx-needs project (see the module's docstring)."""
-    types = "".join(f'    dict(directive="{kind}", title="{title}", prefix="{kind}-", '
-                    f'color="#ffffff", style="node"),\n'
-                    for kind, title in KINDS_TITLES.items())
+    types = "".join(
+        f'    dict(directive="{kind}", title="{title}", prefix="{kind}-", '
+        f'color="#ffffff", style="node"),\n'
+        for kind, title in KINDS_TITLES.items()
+    )
     kinds = [kind for kind in KINDS_TITLES if model.of_kind(kind)]
-    pages = {"conf.py": NEEDS_CONF.format(types=types),
-             "index.rst": INDEX.format(first="reference/index"),
-             "reference/index.rst": "Reference\n=========\n\n.. toctree::\n   :maxdepth: 1\n\n"
-             + "".join(f"   {kind}\n" for kind in kinds)}
+    pages = {
+        "conf.py": NEEDS_CONF.format(types=types),
+        "index.rst": INDEX.format(first="reference/index"),
+        "reference/index.rst": "Reference\n=========\n\n.. toctree::\n   :maxdepth: 1\n\n"
+        + "".join(f"   {kind}\n" for kind in kinds),
+    }
     for kind in kinds:
         title = KINDS_TITLES[kind]
         pages[f"reference/{kind}.rst"] = (
             f"{title}\n{'=' * len(title)}\n\n.. needtable::\n   :types: {kind}\n"
-            f"   :columns: id, title, type\n\n.. needflow::\n   :types: {kind}\n")
+            f"   :columns: id, title, type\n\n.. needflow::\n   :types: {kind}\n"
+        )
         for obj in model.of_kind(kind):
             head = _escape(obj.title)
             pages[f"reference/{kind}/{obj.id}.rst"] = (
-                f":orphan:\n\n{head}\n{'=' * max(len(head), 3)}\n\n{_need(obj, model)}")
+                f":orphan:\n\n{head}\n{'=' * max(len(head), 3)}\n\n{_need(obj, model)}"
+            )
     return pages
 
 
@@ -143,16 +158,24 @@ def build(python: Path, src: Path, out: Path) -> Built:
     doctrees, pages = _stamps(out / ".doctrees", "*.doctree"), _stamps(out, "*.html")
     before = resource.getrusage(resource.RUSAGE_CHILDREN)
     start = time.perf_counter()
-    done = subprocess.run([str(python), "-m", "sphinx", "-q", "-b", "html", str(src), str(out)],
-                          capture_output=True, text=True, cwd=ROOT, check=False)
+    done = subprocess.run(
+        [str(python), "-m", "sphinx", "-q", "-b", "html", str(src), str(out)],
+        capture_output=True,
+        text=True,
+        cwd=ROOT,
+        check=False,
+    )
     wall = time.perf_counter() - start
     after = resource.getrusage(resource.RUSAGE_CHILDREN)
     if done.returncode != 0:
         raise RuntimeError(f"sphinx build of {src} failed:\n{done.stderr[-3000:]}")
     changed = lambda old, new: sum(old.get(p) != t for p, t in new.items())  # noqa: E731
-    return Built(after.ru_utime + after.ru_stime - before.ru_utime - before.ru_stime, wall,
-                 changed(doctrees, _stamps(out / ".doctrees", "*.doctree")),
-                 changed(pages, _stamps(out, "*.html")))
+    return Built(
+        after.ru_utime + after.ru_stime - before.ru_utime - before.ru_stime,
+        wall,
+        changed(doctrees, _stamps(out / ".doctrees", "*.doctree")),
+        changed(pages, _stamps(out, "*.html")),
+    )
 
 
 def _median(runs: list[Built]) -> Built:
@@ -161,9 +184,11 @@ def _median(runs: list[Built]) -> Built:
 
 
 def _note(topodoc: Built, needs: Built, more: str = "") -> str:
-    return (f"CPU s; wall {topodoc.wall_s:.1f} s vs {needs.wall_s:.1f} s; pages read/written "
-            f"{topodoc.read}/{topodoc.written} vs {needs.read}/{needs.written}"
-            + (f"; {more}" if more else ""))
+    return (
+        f"CPU s; wall {topodoc.wall_s:.1f} s vs {needs.wall_s:.1f} s; pages read/written "
+        f"{topodoc.read}/{topodoc.written} vs {needs.read}/{needs.written}"
+        + (f"; {more}" if more else "")
+    )
 
 
 def dot_floor(model) -> tuple[float, int]:
@@ -177,10 +202,14 @@ def dot_floor(model) -> tuple[float, int]:
     count = 0
     for kind in DIAGRAM_KINDS:
         for obj in model.of_kind(kind):
-            source = render_dot(model, select(model, Selection(root=obj.id, direction="LR")),
-                                DotOptions(tooltip=True)).source
-            subprocess.run(["dot", "-Tsvg"], input=source, capture_output=True, text=True,
-                           check=True)
+            source = render_dot(
+                model,
+                select(model, Selection(root=obj.id, direction="LR")),
+                DotOptions(tooltip=True),
+            ).source
+            subprocess.run(
+                ["dot", "-Tsvg"], input=source, capture_output=True, text=True, check=True
+            )
             count += 1
     after = resource.getrusage(resource.RUSAGE_CHILDREN)
     return after.ru_utime + after.ru_stime - before.ru_utime - before.ru_stime, count
@@ -195,8 +224,11 @@ def _add_vm(topology: Path, model, number: int) -> str:
     path = Path(guest.loc.file)
     text = path.read_text("utf-8")
     assert re.findall(r"^(\w+):", text, re.M)[-1] == "vms", f"vms: is not last in {path}"
-    path.write_text(f"{text.rstrip()}\n- id: {vm_id}\n  runs_on: {host}\n"
-                    "  platform: libvirt\n  vcpu: 2\n  memory: 4GiB\n", "utf-8")
+    path.write_text(
+        f"{text.rstrip()}\n- id: {vm_id}\n  runs_on: {host}\n"
+        "  platform: libvirt\n  vcpu: 2\n  memory: 4GiB\n",
+        "utf-8",
+    )
     return vm_id
 
 
@@ -210,35 +242,69 @@ def needs_builds(ctx: Context, size: int) -> list:
     topology = work / "topology"
     shutil.copytree(ctx.lab(size), topology)
     topo_src, needs_src = work / "topodoc-src", work / "needs-src"
-    write_sources(topo_src, {"conf.py": TOPODOC_CONF.format(topology=str(topology)),
-                             "index.rst": INDEX.format(first="reference/index")})
+    write_sources(
+        topo_src,
+        {
+            "conf.py": TOPODOC_CONF.format(topology=str(topology)),
+            "index.rst": INDEX.format(first="reference/index"),
+        },
+    )
     refresh: Callable[[], None] = lambda: write_sources(  # noqa: E731
-        needs_src, needs_sources(load_topology(topology).model))
+        needs_src, needs_sources(load_topology(topology).model)
+    )
     refresh()
     reps = max(1, ctx.reps)
     here = Path(sys.executable)
 
-    full = in_turns(reps, lambda rep: build(here, topo_src, work / f"topodoc-out-{rep}"),
-                    lambda rep: build(python, needs_src, work / f"needs-out-{rep}"))
+    full = in_turns(
+        reps,
+        lambda rep: build(here, topo_src, work / f"topodoc-out-{rep}"),
+        lambda rep: build(python, needs_src, work / f"needs-out-{rep}"),
+    )
     topo_full, needs_full = _median(full[0]), _median(full[1])
     topo_out, needs_out = work / f"topodoc-out-{reps - 1}", work / f"needs-out-{reps - 1}"
     needs_drawn = len(list((needs_out / "_images").glob("*.svg")))
     floor_s, floor_n = dot_floor(load_topology(topology).model)
-    rows = [ctx.row("vs sphinx-needs: dot floor (CPU)", size, floor_s, None, None,
-                    note=f"dot -Tsvg alone on the {floor_n} diagrams of topodoc's reference "
-                         f"pages; sphinx-needs draws {needs_drawn} (one needflow per kind)")]
-    rows.append(ctx.row("vs sphinx-needs: full build (CPU)", size, topo_full.cpu_s,
-                        "sphinx-needs, same lab", needs_full.cpu_s,
-                        target_s=round(1.3 * needs_full.cpu_s + floor_s, 3),
-                        note=_note(topo_full, needs_full, "target: 1.3 x sphinx-needs + "
-                                   "dot floor")))
+    rows = [
+        ctx.row(
+            "vs sphinx-needs: dot floor (CPU)",
+            size,
+            floor_s,
+            None,
+            None,
+            note=f"dot -Tsvg alone on the {floor_n} diagrams of topodoc's reference "
+            f"pages; sphinx-needs draws {needs_drawn} (one needflow per kind)",
+        )
+    ]
+    rows.append(
+        ctx.row(
+            "vs sphinx-needs: full build (CPU)",
+            size,
+            topo_full.cpu_s,
+            "sphinx-needs, same lab",
+            needs_full.cpu_s,
+            target_s=round(1.3 * needs_full.cpu_s + floor_s, 3),
+            note=_note(topo_full, needs_full, "target: 1.3 x sphinx-needs + dot floor"),
+        )
+    )
 
-    again = in_turns(2 * reps + 1, lambda rep: build(here, topo_src, topo_out),
-                     lambda rep: build(python, needs_src, needs_out))
+    again = in_turns(
+        2 * reps + 1,
+        lambda rep: build(here, topo_src, topo_out),
+        lambda rep: build(python, needs_src, needs_out),
+    )
     topo_again, needs_again = _median(again[0]), _median(again[1])
-    rows.append(ctx.row("vs sphinx-needs: rebuild, no change (CPU)", size, topo_again.cpu_s,
-                        "sphinx-needs, no change", needs_again.cpu_s, target_ratio=1.0,
-                        note=_note(topo_again, needs_again)))
+    rows.append(
+        ctx.row(
+            "vs sphinx-needs: rebuild, no change (CPU)",
+            size,
+            topo_again.cpu_s,
+            "sphinx-needs, no change",
+            needs_again.cpu_s,
+            target_ratio=1.0,
+            note=_note(topo_again, needs_again),
+        )
+    )
 
     vms = load_topology(topology).model.of_kind("vm")
     vm = vms[len(vms) // 2].id
@@ -248,9 +314,17 @@ def needs_builds(ctx: Context, size: int) -> list:
         refresh()
         edits.append((build(here, topo_src, topo_out), build(python, needs_src, needs_out)))
     topo_edit, needs_edit = _median([t for t, _ in edits]), _median([n for _, n in edits])
-    rows.append(ctx.row("vs sphinx-needs: rebuild, one VM edited (CPU)", size,
-                        topo_edit.cpu_s, "sphinx-needs, same edit", needs_edit.cpu_s,
-                        target_ratio=1.5, note=_note(topo_edit, needs_edit, f"memory of {vm}")))
+    rows.append(
+        ctx.row(
+            "vs sphinx-needs: rebuild, one VM edited (CPU)",
+            size,
+            topo_edit.cpu_s,
+            "sphinx-needs, same edit",
+            needs_edit.cpu_s,
+            target_ratio=1.5,
+            note=_note(topo_edit, needs_edit, f"memory of {vm}"),
+        )
+    )
 
     added: list[tuple[Built, Built]] = []
     for rep in range(reps):
@@ -258,9 +332,17 @@ def needs_builds(ctx: Context, size: int) -> list:
         refresh()
         added.append((build(here, topo_src, topo_out), build(python, needs_src, needs_out)))
     topo_add, needs_add = _median([t for t, _ in added]), _median([n for _, n in added])
-    rows.append(ctx.row("vs sphinx-needs: rebuild, one VM added (CPU)", size, topo_add.cpu_s,
-                        "sphinx-needs, same addition", needs_add.cpu_s, target_ratio=1.5,
-                        note=_note(topo_add, needs_add, f"{new} added")))
+    rows.append(
+        ctx.row(
+            "vs sphinx-needs: rebuild, one VM added (CPU)",
+            size,
+            topo_add.cpu_s,
+            "sphinx-needs, same addition",
+            needs_add.cpu_s,
+            target_ratio=1.5,
+            note=_note(topo_add, needs_add, f"{new} added"),
+        )
+    )
     return rows
 
 

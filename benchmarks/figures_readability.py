@@ -38,17 +38,21 @@ def _measure(model, selection) -> tuple[float, dict]:
 
 def _describe(m: dict) -> str:
     aspect = m["width_px"] / m["height_px"]
-    return (f"text {m['text_px']:.1f} px, {m['width_px']:.0f}x{m['height_px']:.0f} px "
-            f"(aspect {aspect:.2f}{'' if 1 / 3 <= aspect <= 3 else ': pan/zoom'}), "
-            f"{m['nodes']} nodes, {m['edges']} edges, {m['crossings']} crossings")
+    return (
+        f"text {m['text_px']:.1f} px, {m['width_px']:.0f}x{m['height_px']:.0f} px "
+        f"(aspect {aspect:.2f}{'' if 1 / 3 <= aspect <= 3 else ': pan/zoom'}), "
+        f"{m['nodes']} nodes, {m['edges']} edges, {m['crossings']} crossings"
+    )
 
 
 def _readable(m: dict, text: bool = True) -> bool:
     from topodoc.diagrams.readability import MAX_CROSSINGS_PER_EDGE, MIN_TEXT_PX
 
-    return ((not text or m["text_px"] >= MIN_TEXT_PX)
-            and m["crossings"] <= MAX_CROSSINGS_PER_EDGE * m["edges"]
-            and m["labels_off_edge"] == 0)
+    return (
+        (not text or m["text_px"] >= MIN_TEXT_PX)
+        and m["crossings"] <= MAX_CROSSINGS_PER_EDGE * m["edges"]
+        and m["labels_off_edge"] == 0
+    )
 
 
 def readability(ctx: Context, size: int) -> list:
@@ -61,21 +65,39 @@ def readability(ctx: Context, size: int) -> list:
     views = [(f"view {v}", selection_for_view(model, v)) for v in sorted(model.views)]
     for name, selection in [*views, ("overview", Selection(level="overview"))]:
         elapsed, m = _measure(model, selection)
-        rows.append(ctx.row(f"readability: {name}", size, elapsed, None, None,
-                            extra_ok=_readable(m), note=_describe(m)))
-    sample = [o.id for o in sorted(model, key=lambda o: o.id)
-              if o.kind in DIAGRAM_KINDS][::REFERENCE_SAMPLE.get(size, 10)]
+        rows.append(
+            ctx.row(
+                f"readability: {name}",
+                size,
+                elapsed,
+                None,
+                None,
+                extra_ok=_readable(m),
+                note=_describe(m),
+            )
+        )
+    sample = [o.id for o in sorted(model, key=lambda o: o.id) if o.kind in DIAGRAM_KINDS][
+        :: REFERENCE_SAMPLE.get(size, 10)
+    ]
     measured = [_measure(model, Selection(root=i, depth=1)) for i in sample]
     small = sum(m["text_px"] < MIN_TEXT_PX for _, m in measured)
     crossing = sum(not _readable(m, text=False) for _, m in measured)
     worst = max(measured, key=lambda t: t[1]["crossings"] / max(t[1]["edges"], 1))[1]
-    rows.append(ctx.row(
-        f"readability: reference pages ({len(sample)} sampled)", size,
-        sum(t for t, _ in measured) / len(measured), None, None,
-        extra_ok=small <= (1 - REFERENCE_SHARE) * len(sample) and crossing == 0,
-        note=(f"{small} with text < {MIN_TEXT_PX:g} px, {crossing} with too many crossings; "
-              f"min text {min(m['text_px'] for _, m in measured):.1f} px; most crossed: "
-              f"{_describe(worst)}; value: mean s per page")))
+    rows.append(
+        ctx.row(
+            f"readability: reference pages ({len(sample)} sampled)",
+            size,
+            sum(t for t, _ in measured) / len(measured),
+            None,
+            None,
+            extra_ok=small <= (1 - REFERENCE_SHARE) * len(sample) and crossing == 0,
+            note=(
+                f"{small} with text < {MIN_TEXT_PX:g} px, {crossing} with too many crossings; "
+                f"min text {min(m['text_px'] for _, m in measured):.1f} px; most crossed: "
+                f"{_describe(worst)}; value: mean s per page"
+            ),
+        )
+    )
     return rows
 
 

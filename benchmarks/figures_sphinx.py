@@ -88,13 +88,21 @@ DIAGRAMS = (
     Diagram("physical"),  # 67 nodes at 1,000 objects, 283 (collapsed) at 10,000
     Diagram("storage"),
     *(Diagram(options=(("root", h),)) for h in HOSTS),  # a host, its VMs, their clusters
-    *(Diagram(options=(("root", f"site1-rack00{r}"),
-                       ("layers", "physical, failure-domains, virtualization")))
-      for r in (0, 1)),  # a rack: its hosts and their VMs
+    *(
+        Diagram(
+            options=(
+                ("root", f"site1-rack00{r}"),
+                ("layers", "physical, failure-domains, virtualization"),
+            )
+        )
+        for r in (0, 1)
+    ),  # a rack: its hosts and their VMs
     Diagram(options=(("root", "site1-power-a"), ("layers", "physical, failure-domains"))),
     *(Diagram(options=(("root", f"site1-k8s{k}"), ("depth", "2"))) for k in (1, 2, 3, 4)),
-    *(Diagram(options=(("root", f"site1-k8s{k}-etcd"), ("depth", "1"), ("legend", "off")))
-      for k in (1, 2)),
+    *(
+        Diagram(options=(("root", f"site1-k8s{k}-etcd"), ("depth", "1"), ("legend", "off")))
+        for k in (1, 2)
+    ),
     Diagram(options=(("root", "site1-ceph"), ("depth", "2"))),
     Diagram(options=(("kinds", "cluster"),)),
     Diagram(options=(("layers", "storage"),)),
@@ -112,10 +120,12 @@ TABLES = (
     Table("storage", "", "Storage"),
     Table("vms", "platform=openstack,host=site1-r002-h1*", "OpenStack VMs on rack 2"),
 )
-NOTE = ("20 diagrams (views physical, storage; roots: 4 hosts, 2 racks, a power feed, "
-        "4 Kubernetes clusters (depth 2), 2 etcd (depth 1), Ceph (depth 2), 2 compute VMs; "
-        "kinds=cluster; layers=storage) and 10 tables on 10 pages; light theme, no "
-        "reference pages")
+NOTE = (
+    "20 diagrams (views physical, storage; roots: 4 hosts, 2 racks, a power feed, "
+    "4 Kubernetes clusters (depth 2), 2 etcd (depth 1), Ceph (depth 2), 2 compute VMs; "
+    "kinds=cluster; layers=storage) and 10 tables on 10 pages; light theme, no "
+    "reference pages"
+)
 
 TOPODOC_CONF = """\
 extensions = ["sphinxext.topodoc"]
@@ -153,10 +163,12 @@ def _split(items: list, pages: int) -> list[list]:
 
 def topodoc_pages() -> dict[str, str]:
     pages = {}
-    for no, (diagrams, tables) in enumerate(zip(_split(list(DIAGRAMS), PAGES),
-                                                _split(list(TABLES), PAGES), strict=True)):
-        pages[f"page{no:02d}"] = _page(f"page{no:02d}",
-                                       [d.rst() for d in diagrams] + [t.rst() for t in tables])
+    for no, (diagrams, tables) in enumerate(
+        zip(_split(list(DIAGRAMS), PAGES), _split(list(TABLES), PAGES), strict=True)
+    ):
+        pages[f"page{no:02d}"] = _page(
+            f"page{no:02d}", [d.rst() for d in diagrams] + [t.rst() for t in tables]
+        )
     return pages
 
 
@@ -170,8 +182,13 @@ def dot_sources(model) -> list[str]:
     out = []
     for diagram in DIAGRAMS:
         legend = dict(diagram.options).get("legend", "on") == "on"
-        out.append(fitted(model, select(model, diagram.selection(model)),
-                          DotOptions(theme="light", legend=legend, tooltip=True)).graph.source)
+        out.append(
+            fitted(
+                model,
+                select(model, diagram.selection(model)),
+                DotOptions(theme="light", legend=legend, tooltip=True),
+            ).graph.source
+        )
     return out
 
 
@@ -189,19 +206,23 @@ def _list_table(model, table: Table) -> str:
         return _escape(text)
 
     for values in [[c.header for c in result.columns]] + [
-            [cell(c.key, row[c.key]) for c in result.columns] for row in result.rows]:
+        [cell(c.key, row[c.key]) for c in result.columns] for row in result.rows
+    ]:
         lines += [f"   * - {values[0]}".rstrip()] + [f"     - {v}".rstrip() for v in values[1:]]
     return "\n".join(lines) + "\n"
 
 
 def plain_pages(model) -> dict[str, str]:
     """The same pages with the DOT in ``graphviz`` blocks and the tables as list-tables."""
-    blocks = [".. graphviz::\n\n" + "".join(f"   {line}\n" for line in source.splitlines())
-              for source in dot_sources(model)]
+    blocks = [
+        ".. graphviz::\n\n" + "".join(f"   {line}\n" for line in source.splitlines())
+        for source in dot_sources(model)
+    ]
     tables = [_list_table(model, t) for t in TABLES]
     pages = {}
-    for no, (diagrams, tabs) in enumerate(zip(_split(blocks, PAGES), _split(tables, PAGES),
-                                              strict=True)):
+    for no, (diagrams, tabs) in enumerate(
+        zip(_split(blocks, PAGES), _split(tables, PAGES), strict=True)
+    ):
         pages[f"page{no:02d}"] = _page(f"page{no:02d}", diagrams + tabs)
     return pages
 
@@ -210,8 +231,11 @@ def _write_project(src: Path, conf: str, pages: dict[str, str]) -> None:
     """Write a project's sources; a page is rewritten only when its text changed."""
     src.mkdir(parents=True, exist_ok=True)
     index = "Bench\n=====\n\n.. toctree::\n\n" + "".join(f"   {p}\n" for p in sorted(pages))
-    for name, text in {"conf.py": conf, "index.rst": index,
-                       **{f"{p}.rst": t for p, t in pages.items()}}.items():
+    for name, text in {
+        "conf.py": conf,
+        "index.rst": index,
+        **{f"{p}.rst": t for p, t in pages.items()},
+    }.items():
         path = src / name
         if not path.exists() or path.read_text("utf-8") != text:
             path.write_text(text, "utf-8")
@@ -241,9 +265,14 @@ class Builder:
         """Seconds and ``dot`` runs of one build of ``src`` into ``out``."""
         before = self.dot_runs()
         start = time.perf_counter()
-        done = subprocess.run([sys.executable, "-m", "sphinx", "-N", "-q", "-b", "html",
-                               str(src), str(out)], capture_output=True, text=True,
-                              cwd=ROOT, env=self.env, check=False)
+        done = subprocess.run(
+            [sys.executable, "-m", "sphinx", "-N", "-q", "-b", "html", str(src), str(out)],
+            capture_output=True,
+            text=True,
+            cwd=ROOT,
+            env=self.env,
+            check=False,
+        )
         elapsed = time.perf_counter() - start
         if done.returncode != 0:
             raise RuntimeError(f"sphinx build of {src} failed:\n{done.stderr[-3000:]}")
@@ -258,8 +287,7 @@ def _medians(reps: int, *builds) -> list[tuple[float, list[int]]]:
     """Each of ``builds`` (rep -> (seconds, dot runs)) ``reps`` times, taking turns
     (:func:`harness.in_turns`); per build, the median seconds and each repetition's ``dot``
     runs."""
-    return [(_median([s for s, _ in out]), [d for _, d in out])
-            for out in in_turns(reps, *builds)]
+    return [(_median([s for s, _ in out]), [d for _, d in out]) for out in in_turns(reps, *builds)]
 
 
 def _graphs(out: Path) -> set[str]:
@@ -267,8 +295,11 @@ def _graphs(out: Path) -> set[str]:
     DOT's body (the image file names differ: the ``graphviz`` directive drops the DOT's
     last line break)."""
     title = re.compile(r"<!-- Title: (\S+) ")
-    return {m[1] for p in (out / "_images").glob("graphviz-*.svg")
-            if (m := title.search(p.read_text("utf-8")))}
+    return {
+        m[1]
+        for p in (out / "_images").glob("graphviz-*.svg")
+        if (m := title.search(p.read_text("utf-8")))
+    }
 
 
 def _edit_target(sources: list[str]) -> tuple[str, int]:
@@ -295,8 +326,7 @@ def _set_memory(topology: Path, vm: str, memory: str) -> None:
             continue
         end = text.find("\n- ", start + 1)
         end = len(text) if end < 0 else end
-        item, count = re.subn(r"(\n  memory: )\S+", rf"\g<1>{memory}", text[start:end],
-                              count=1)
+        item, count = re.subn(r"(\n  memory: )\S+", rf"\g<1>{memory}", text[start:end], count=1)
         assert count == 1, f"no memory for {vm} in {path}"
         path.write_text(text[:start] + item + text[end:], "utf-8")
         return
@@ -319,26 +349,48 @@ def sphinx_builds(ctx: Context, size: int) -> list:
     builder = Builder(work)
     reps = max(1, ctx.reps)
 
-    full = _medians(reps, lambda rep: builder.build(topo_src, work / f"topodoc-out-{rep}"),
-                        lambda rep: builder.build(plain_src, work / f"plain-out-{rep}"))
+    full = _medians(
+        reps,
+        lambda rep: builder.build(topo_src, work / f"topodoc-out-{rep}"),
+        lambda rep: builder.build(plain_src, work / f"plain-out-{rep}"),
+    )
     (topo_full, topo_runs), (plain_full, plain_runs) = full
     topo_out, plain_out = work / f"topodoc-out-{reps - 1}", work / f"plain-out-{reps - 1}"
     drawn = _graphs(topo_out)
     same = drawn == _graphs(plain_out) and len(drawn) == len(DIAGRAMS)
-    rows = [ctx.row("sphinx full build (20 diagrams, 10 tables)", size, topo_full,
-                    "same pages: graphviz blocks + list-tables", plain_full, target_ratio=1.3,
-                    extra_ok=same,
-                    note=f"{NOTE}; dot runs {topo_runs[0]} vs {plain_runs[0]}; "
-                         f"graphs drawn {'identical' if same else 'DIFFER'} (same DOT)")]
+    rows = [
+        ctx.row(
+            "sphinx full build (20 diagrams, 10 tables)",
+            size,
+            topo_full,
+            "same pages: graphviz blocks + list-tables",
+            plain_full,
+            target_ratio=1.3,
+            extra_ok=same,
+            note=f"{NOTE}; dot runs {topo_runs[0]} vs {plain_runs[0]}; "
+            f"graphs drawn {'identical' if same else 'DIFFER'} (same DOT)",
+        )
+    ]
 
     again = 4 * reps + 1  # under a second each: many of them, or noise decides the ratio
     (topo_again, topo_drawn), (plain_again, _) = _medians(
-        again, lambda rep: builder.build(topo_src, topo_out),
-        lambda rep: builder.build(plain_src, plain_out))
-    rows.append(ctx.row("sphinx rebuild, no change", size, topo_again, "same, graphviz pages",
-                        plain_again, target_ratio=1.1, extra_ok=sum(topo_drawn) == 0,
-                        note=f"{sum(topo_drawn)} diagrams drawn in {again} rebuilds (must be "
-                             "0); median of the rebuilds, the two sides taking turns"))
+        again,
+        lambda rep: builder.build(topo_src, topo_out),
+        lambda rep: builder.build(plain_src, plain_out),
+    )
+    rows.append(
+        ctx.row(
+            "sphinx rebuild, no change",
+            size,
+            topo_again,
+            "same, graphviz pages",
+            plain_again,
+            target_ratio=1.1,
+            extra_ok=sum(topo_drawn) == 0,
+            note=f"{sum(topo_drawn)} diagrams drawn in {again} rebuilds (must be "
+            "0); median of the rebuilds, the two sides taking turns",
+        )
+    )
 
     vm, showing = _edit_target(sources)
     edit_times, plain_times, drawn_counts = [], [], []
@@ -350,11 +402,19 @@ def sphinx_builds(ctx: Context, size: int) -> list:
         _write_project(plain_src, PLAIN_CONF, plain_pages(load_topology(topology).model))
         plain_times.append(builder.build(plain_src, plain_out)[0])
     ok = showing > 0 and all(d == showing for d in drawn_counts)
-    rows.append(ctx.row("sphinx rebuild, one VM edited", size, _median(edit_times),
-                        "same edit in the graphviz pages", _median(plain_times), extra_ok=ok,
-                        note=f"memory of {vm} changed: {drawn_counts[0]} diagrams drawn again "
-                             f"per rebuild ({drawn_counts}), {showing} of {len(DIAGRAMS)} "
-                             "diagrams draw that VM"))
+    rows.append(
+        ctx.row(
+            "sphinx rebuild, one VM edited",
+            size,
+            _median(edit_times),
+            "same edit in the graphviz pages",
+            _median(plain_times),
+            extra_ok=ok,
+            note=f"memory of {vm} changed: {drawn_counts[0]} diagrams drawn again "
+            f"per rebuild ({drawn_counts}), {showing} of {len(DIAGRAMS)} "
+            "diagrams draw that VM",
+        )
+    )
     return rows
 
 

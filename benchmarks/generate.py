@@ -47,8 +47,16 @@ class Lab:
         """A new /16 subnet (10.N.0.0/16) named ``net_id``."""
         subnet = ipaddress.ip_network(f"10.{self.subnet_index}.0.0/16")
         self.subnet_index += 1
-        self.add(file, "networks", {"id": net_id, "type": "subnet", "subnet": str(subnet),
-                                    "gateway": str(subnet.network_address + 1)})
+        self.add(
+            file,
+            "networks",
+            {
+                "id": net_id,
+                "type": "subnet",
+                "subnet": str(subnet),
+                "gateway": str(subnet.network_address + 1),
+            },
+        )
         return subnet
 
 
@@ -59,10 +67,13 @@ def generate(objects: int, seed: int) -> Lab:
     while lab.count < objects:
         site_no += 1
         _site(lab, site_no, objects)
-    for view_id, layers in (("lab", []), ("physical", ["physical", "failure-domains"]),
-                            ("kubernetes", ["physical", "virtualization", "kubernetes"]),
-                            ("openstack", ["physical", "virtualization", "openstack"]),
-                            ("storage", ["physical", "storage"])):
+    for view_id, layers in (
+        ("lab", []),
+        ("physical", ["physical", "failure-domains"]),
+        ("kubernetes", ["physical", "virtualization", "kubernetes"]),
+        ("openstack", ["physical", "virtualization", "openstack"]),
+        ("storage", ["physical", "storage"]),
+    ):
         view = {"id": view_id, "title": view_id}
         if layers:
             view["layers"] = layers
@@ -77,8 +88,11 @@ def _site(lab: Lab, no: int, target: int) -> None:
     lab.add(base + "site.yaml", "sites", {"id": site, "description": f"Data centre {no}"})
     net = f"{site}-net"
     subnets = [lab.network(base + "site.yaml", f"{net}-{i}") for i in range(4)]
-    nics = ({"network": f"{net}-{i}", "address": str(ip)}
-            for i, subnet in enumerate(subnets) for ip in islice(subnet.hosts(), 10, None))
+    nics = (
+        {"network": f"{net}-{i}", "address": str(ip)}
+        for i, subnet in enumerate(subnets)
+        for ip in islice(subnet.hosts(), 10, None)
+    )
     powers = [f"{site}-power-a", f"{site}-power-b", f"{site}-power-c"]
     for power in powers:
         lab.add(base + "site.yaml", "failure_domains", {"id": power, "type": "power", "site": site})
@@ -95,24 +109,41 @@ def _site(lab: Lab, no: int, target: int) -> None:
         for h in range(HOSTS_PER_RACK):
             host = f"{site}-r{r:03d}-h{h:02d}"
             hosts.append((host, rack))
-            lab.add(rack_file, "hosts", {
-                "id": host, "site": site, "failure_domains": [rack, powers[r % 3]],
-                "vendor": "HPE", "model": "ProLiant DL360 Gen10",
-                "cpu": {"sockets": 2, "cores": 16, "threads": 2}, "memory": "512GiB",
-                "disks": [{"name": "nvme0n1", "size": "3.84TB", "type": "nvme"}],
-                "nics": [{"name": "eno1", **next(nics)}],
-                "nested_virt": True, "tags": ["physical"],
-            })
+            lab.add(
+                rack_file,
+                "hosts",
+                {
+                    "id": host,
+                    "site": site,
+                    "failure_domains": [rack, powers[r % 3]],
+                    "vendor": "HPE",
+                    "model": "ProLiant DL360 Gen10",
+                    "cpu": {"sockets": 2, "cores": 16, "threads": 2},
+                    "memory": "512GiB",
+                    "disks": [{"name": "nvme0n1", "size": "3.84TB", "type": "nvme"}],
+                    "nics": [{"name": "eno1", **next(nics)}],
+                    "nested_virt": True,
+                    "tags": ["physical"],
+                },
+            )
             for v in range(VMS_PER_HOST):
                 vm = f"{host}-vm{v}"
                 is_compute = v < 2
-                lab.add(rack_file, "vms", {
-                    "id": vm, "runs_on": host, "platform": "libvirt",
-                    "vcpu": 16 if is_compute else 4, "memory": "64GiB" if is_compute else "8GiB",
-                    "nested_virt": is_compute, "autostart": True,
-                    "nics": [next(nics)],
-                    "tags": ["compute"] if is_compute else ["guest"],
-                })
+                lab.add(
+                    rack_file,
+                    "vms",
+                    {
+                        "id": vm,
+                        "runs_on": host,
+                        "platform": "libvirt",
+                        "vcpu": 16 if is_compute else 4,
+                        "memory": "64GiB" if is_compute else "8GiB",
+                        "nested_virt": is_compute,
+                        "autostart": True,
+                        "nics": [next(nics)],
+                        "tags": ["compute"] if is_compute else ["guest"],
+                    },
+                )
                 if is_compute:
                     computes.append(vm)
                 else:
@@ -125,22 +156,35 @@ def _site(lab: Lab, no: int, target: int) -> None:
     tenant = lab.network(base + "openstack.yaml", os_net)
     tenant_addresses = (str(ip) for ip in islice(tenant.hosts(), 10, None))
     controllers = [vm for vm, _ in first_level[:3]]
-    lab.add(base + "openstack.yaml", "clusters", {
-        "id": f"{site}-openstack", "type": "openstack",
-        "members": [{"machine": c, "roles": ["controller"]} for c in controllers]
-        + [{"machine": c, "roles": ["compute"]} for c in computes],
-        "silence": [{"rule": "quorum-failure-domain", "reason": "synthetic"}],
-    })
+    lab.add(
+        base + "openstack.yaml",
+        "clusters",
+        {
+            "id": f"{site}-openstack",
+            "type": "openstack",
+            "members": [{"machine": c, "roles": ["controller"]} for c in controllers]
+            + [{"machine": c, "roles": ["compute"]} for c in computes],
+            "silence": [{"rule": "quorum-failure-domain", "reason": "synthetic"}],
+        },
+    )
     for compute in computes:
         for s in range(SECOND_LEVEL_PER_COMPUTE):
             if lab.count >= target:
                 break
-            lab.add(base + "openstack.yaml", "vms", {
-                "id": f"{compute}-i{s}", "runs_on": compute, "platform": "openstack",
-                "managed_by": f"{site}-openstack", "vcpu": 2, "memory": "4GiB",
-                "flavor": "m1.medium",
-                "nics": [{"network": os_net, "address": next(tenant_addresses)}],
-            })
+            lab.add(
+                base + "openstack.yaml",
+                "vms",
+                {
+                    "id": f"{compute}-i{s}",
+                    "runs_on": compute,
+                    "platform": "openstack",
+                    "managed_by": f"{site}-openstack",
+                    "vcpu": 2,
+                    "memory": "4GiB",
+                    "flavor": "m1.medium",
+                    "nics": [{"network": os_net, "address": next(tenant_addresses)}],
+                },
+            )
     _clusters(lab, site, base, hosts, first_level[3:], rng)
 
 
@@ -165,30 +209,58 @@ def _clusters(lab: Lab, site: str, base: str, hosts, guests, rng: random.Random)
         workers = [by_rack[r].pop() for r in racks if by_rack[r]][:6]
         cluster = f"{site}-k8s{k}"
         file = f"{base}kubernetes.yaml"
-        lab.add(file, "clusters", {
-            "id": f"{cluster}-etcd", "type": "etcd",
-            "members": [{"machine": m, "roles": ["member"]} for m in etcds],
-        })
-        lab.add(file, "clusters", {
-            "id": cluster, "type": "kubernetes", "etcd": {"mode": "external",
-                                                           "cluster": f"{cluster}-etcd"},
-            "members": [{"machine": m, "roles": ["control-plane"]} for m in cps]
-            + [{"machine": m, "roles": ["worker"]} for m in workers],
-            "tags": ["kubernetes"],
-        })
+        lab.add(
+            file,
+            "clusters",
+            {
+                "id": f"{cluster}-etcd",
+                "type": "etcd",
+                "members": [{"machine": m, "roles": ["member"]} for m in etcds],
+            },
+        )
+        lab.add(
+            file,
+            "clusters",
+            {
+                "id": cluster,
+                "type": "kubernetes",
+                "etcd": {"mode": "external", "cluster": f"{cluster}-etcd"},
+                "members": [{"machine": m, "roles": ["control-plane"]} for m in cps]
+                + [{"machine": m, "roles": ["worker"]} for m in workers],
+                "tags": ["kubernetes"],
+            },
+        )
     ceph_hosts = [host_by_rack[r][0] for r in racks[:3]]  # racks 0-2: three power feeds
-    lab.add(f"{base}storage.yaml", "clusters", {
-        "id": f"{site}-ceph", "type": "ceph",
-        "members": [{"machine": h, "roles": ["mon", "mgr", "osd"]} for h in ceph_hosts],
-    })
-    lab.add(f"{base}storage.yaml", "storage", {
-        "id": f"{site}-rbd", "type": "ceph-pool", "provided_by": f"{site}-ceph", "replicas": 3,
-        "used_by": [f"{site}-openstack"],
-    })
-    lab.add(f"{base}services.yaml", "services", {
-        "id": f"{site}-monitoring", "type": "prometheus", "runs_on": [ceph_hosts[0]],
-        "depends_on": [f"{site}-ceph"],
-    })
+    lab.add(
+        f"{base}storage.yaml",
+        "clusters",
+        {
+            "id": f"{site}-ceph",
+            "type": "ceph",
+            "members": [{"machine": h, "roles": ["mon", "mgr", "osd"]} for h in ceph_hosts],
+        },
+    )
+    lab.add(
+        f"{base}storage.yaml",
+        "storage",
+        {
+            "id": f"{site}-rbd",
+            "type": "ceph-pool",
+            "provided_by": f"{site}-ceph",
+            "replicas": 3,
+            "used_by": [f"{site}-openstack"],
+        },
+    )
+    lab.add(
+        f"{base}services.yaml",
+        "services",
+        {
+            "id": f"{site}-monitoring",
+            "type": "prometheus",
+            "runs_on": [ceph_hosts[0]],
+            "depends_on": [f"{site}-ceph"],
+        },
+    )
 
 
 ERRORS = ("unknown-ref", "address-subnet", "duplicate-id", "size-format")
@@ -196,8 +268,7 @@ ERRORS = ("unknown-ref", "address-subnet", "duplicate-id", "size-format")
 
 def inject_errors(lab: Lab, count: int, rng: random.Random) -> list[str]:
     """Break ``count`` distinct objects, one way each; returns what was done."""
-    vms = [(file, vm) for file, doc in sorted(lab.files.items())
-           for vm in doc.get("vms", [])]
+    vms = [(file, vm) for file, doc in sorted(lab.files.items()) for vm in doc.get("vms", [])]
     done = []
     for index, (file, vm) in enumerate(rng.sample(vms, count)):
         kind = ERRORS[index % len(ERRORS)]
@@ -218,8 +289,15 @@ def write(lab: Lab, out: Path) -> None:
     for name, doc in sorted(lab.files.items()):
         path = out / name
         path.parent.mkdir(parents=True, exist_ok=True)
-        path.write_text(yaml.dump(doc, Dumper=getattr(yaml, "CSafeDumper", yaml.SafeDumper),
-                                  sort_keys=False, allow_unicode=True), encoding="utf-8")
+        path.write_text(
+            yaml.dump(
+                doc,
+                Dumper=getattr(yaml, "CSafeDumper", yaml.SafeDumper),
+                sort_keys=False,
+                allow_unicode=True,
+            ),
+            encoding="utf-8",
+        )
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -232,8 +310,11 @@ def main(argv: list[str] | None = None) -> int:
     lab = generate(args.objects, args.seed)
     injected = inject_errors(lab, args.errors, random.Random(args.seed + 1)) if args.errors else []
     write(lab, args.output)
-    print(f"{args.output}: {lab.count} objects in {len(lab.files)} files"
-          + (f", {len(injected)} injected errors" if injected else ""), file=sys.stderr)
+    print(
+        f"{args.output}: {lab.count} objects in {len(lab.files)} files"
+        + (f", {len(injected)} injected errors" if injected else ""),
+        file=sys.stderr,
+    )
     return 0
 
 

@@ -43,8 +43,10 @@ def _project_python() -> None:
         venv = ROOT / ".venv" / "bin" / "python"
         if venv.exists() and Path(sys.prefix).resolve() != venv.parent.parent.resolve():
             os.execv(venv, [str(venv), __file__, *sys.argv[1:]])
-        sys.exit("benchmarks/run.py: topodoc is not installed for this Python; run "
-                 "`bash scripts/main.sh` first (it sets up .venv/), then run this again")
+        sys.exit(
+            "benchmarks/run.py: topodoc is not installed for this Python; run "
+            "`bash scripts/main.sh` first (it sets up .venv/), then run this again"
+        )
 
 
 if __name__ == "__main__":
@@ -76,34 +78,55 @@ class Row:
         return data
 
 
-def medians_s(figure: Callable[[], object], floor: Callable[[], object], reps: int
-              ) -> tuple[float, float]:
+def medians_s(
+    figure: Callable[[], object], floor: Callable[[], object], reps: int
+) -> tuple[float, float]:
     """Median wall times of ``reps`` calls of ``figure`` and of ``floor``, taking turns in
     alternating order (figure floor, floor figure, ...): a machine that slows down or speeds
     up during the measure, or going first, weighs on both alike."""
+
     def timed(fn: Callable[[], object]) -> Callable[[int], float]:
         def run(rep: int) -> float:
             start = time.perf_counter()
             fn()
             return time.perf_counter() - start
+
         return run
 
     values, floors = in_turns(reps, timed(figure), timed(floor))
     return statistics.median(values), statistics.median(floors)
 
 
-def row(name: str, size: int, value: float, floor_name: str | None, floor: float | None, *,
-        target_ratio: float | None = None, target_s: float | None = None,
-        extra_ok: bool = True, note: str = "") -> Row:
+def row(
+    name: str,
+    size: int,
+    value: float,
+    floor_name: str | None,
+    floor: float | None,
+    *,
+    target_ratio: float | None = None,
+    target_s: float | None = None,
+    extra_ok: bool = True,
+    note: str = "",
+) -> Row:
     ratio = value / floor if floor else None
     ok = extra_ok
     if target_ratio is not None:
         ok = ok and ratio is not None and ratio <= target_ratio
     if target_s is not None:
         ok = ok and value <= target_s
-    return Row(name, size, round(value, 6), floor_name,
-               None if floor is None else round(floor, 6),
-               None if ratio is None else round(ratio, 3), target_ratio, target_s, ok, note)
+    return Row(
+        name,
+        size,
+        round(value, 6),
+        floor_name,
+        None if floor is None else round(floor, 6),
+        None if ratio is None else round(ratio, 3),
+        target_ratio,
+        target_s,
+        ok,
+        note,
+    )
 
 
 def lab(size: int, seed: int, work: Path) -> Path:
@@ -118,29 +141,56 @@ def table(rows: list[Row]) -> str:
     lines = []
     for r in rows:
         unit = " MiB" if r.name.endswith("(MiB)") else "s"  # memory rows hold MiB, not s
-        target = " ".join(t for t in (f"ratio<={r.target_ratio}" if r.target_ratio else "",
-                                      f"<={r.target_s:g}{unit}" if r.target_s else "") if t)
-        lines.append((r.name, f"{r.size:,}", "-" if r.value_s is None else f"{r.value_s:.3f}",
-                      r.floor_name or "-", "-" if r.floor_s is None else f"{r.floor_s:.3f}",
-                      "-" if r.ratio is None else f"{r.ratio:.2f}", target or "-",
-                      "yes" if r.passed else "NO"))
+        target = " ".join(
+            t
+            for t in (
+                f"ratio<={r.target_ratio}" if r.target_ratio else "",
+                f"<={r.target_s:g}{unit}" if r.target_s else "",
+            )
+            if t
+        )
+        lines.append(
+            (
+                r.name,
+                f"{r.size:,}",
+                "-" if r.value_s is None else f"{r.value_s:.3f}",
+                r.floor_name or "-",
+                "-" if r.floor_s is None else f"{r.floor_s:.3f}",
+                "-" if r.ratio is None else f"{r.ratio:.2f}",
+                target or "-",
+                "yes" if r.passed else "NO",
+            )
+        )
     widths = [max(len(h), *(len(line[i]) for line in lines)) for i, h in enumerate(header)]
     fmt = lambda cells: "  ".join(c.ljust(w) for c, w in zip(cells, widths, strict=True))  # noqa: E731
     return "\n".join([fmt(header), fmt(tuple("-" * w for w in widths))] + [fmt(x) for x in lines])
 
 
-def measure(figure: figures.Figure, size: int, args: argparse.Namespace, work: Path
-            ) -> list[Row]:
+def measure(figure: figures.Figure, size: int, args: argparse.Namespace, work: Path) -> list[Row]:
     """One figure at one size, in a fresh interpreter: what an earlier figure left in the
     process (its heap, its caches) must not weigh on the next one. The figure and its floor
     still run in that same process, one after the other."""
-    command = [sys.executable, __file__, "--figure", figure.name, "--size", str(size),
-               "--seed", str(args.seed), "--reps", str(args.reps), "--work", str(work)]
+    command = [
+        sys.executable,
+        __file__,
+        "--figure",
+        figure.name,
+        "--size",
+        str(size),
+        "--seed",
+        str(args.seed),
+        "--reps",
+        str(args.reps),
+        "--work",
+        str(work),
+    ]
     done = subprocess.run(command, capture_output=True, text=True, check=False)
     if done.returncode != 0:
         sys.exit(f"benchmarks/run.py: {figure.name} @ {size:,} failed:\n{done.stderr}")
-    return [Row(**{("passed" if k == "pass" else k): v for k, v in data.items()})
-            for data in json.loads(done.stdout)]
+    return [
+        Row(**{("passed" if k == "pass" else k): v for k, v in data.items()})
+        for data in json.loads(done.stdout)
+    ]
 
 
 def compile_sources() -> None:
@@ -160,8 +210,9 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--seed", type=int, default=1)
     parser.add_argument("--reps", type=int, default=3, help="repetitions per figure (median)")
     parser.add_argument("--work", type=Path, help="where generated labs go (default: a temp dir)")
-    parser.add_argument("-o", "--output", type=Path,
-                        help="default: results.json (with --only: results-FIGURE.json)")
+    parser.add_argument(
+        "-o", "--output", type=Path, help="default: results.json (with --only: results-FIGURE.json)"
+    )
     parser.add_argument("--only", help="these figures only (names separated by commas)")
     parser.add_argument("--sizes", help="these sizes only (numbers separated by commas)")
     parser.add_argument("--figure", help=argparse.SUPPRESS)  # one figure, rows as JSON
@@ -170,16 +221,23 @@ def main(argv: list[str] | None = None) -> int:
     work = args.work or Path(tempfile.mkdtemp(prefix="topodoc-bench-"))
     work.mkdir(parents=True, exist_ok=True)
     if args.figure:  # the child of measure()
-        ctx = figures.Context(reps=args.reps, work=work, row=row, medians_s=medians_s,
-                              lab=lambda size: lab(size, args.seed, work))
+        ctx = figures.Context(
+            reps=args.reps,
+            work=work,
+            row=row,
+            medians_s=medians_s,
+            lab=lambda size: lab(size, args.seed, work),
+        )
         [figure] = [f for f in figures.FIGURES if f.name == args.figure]
         print(json.dumps([r.to_json() for r in figure.run(ctx, args.size)]))
         return 0
     sizes = [10_000] if args.quick else sorted({s for f in figures.FIGURES for s in f.sizes})
     chosen = [f for f in figures.FIGURES if not args.only or f.name in args.only.split(",")]
     if not chosen:
-        sys.exit(f"benchmarks/run.py: no figure {args.only!r}; the figures: "
-                 + ", ".join(f.name for f in figures.FIGURES))
+        sys.exit(
+            f"benchmarks/run.py: no figure {args.only!r}; the figures: "
+            + ", ".join(f.name for f in figures.FIGURES)
+        )
     compile_sources()
     rows: list[Row] = []
     started = time.perf_counter()
@@ -190,15 +248,16 @@ def main(argv: list[str] | None = None) -> int:
             print(f"  {figure.name} @ {size:,} ...", file=sys.stderr, flush=True)
             rows.extend(measure(figure, size, args, work))
     elapsed = time.perf_counter() - started
-    output = args.output or HERE / (f"results-{args.only.replace(',', '-')}.json"
-                                    if args.only else "results.json")
-    write_bytes(output, (json.dumps([r.to_json() for r in rows], indent=1) + "\n")
-                .encode("utf-8"))
-    print(f"# {time.strftime('%Y-%m-%d')}, Python {platform.python_version()}, "
-          f"{platform.platform()}, {os.cpu_count()} CPUs, seed {args.seed}")
+    output = args.output or HERE / (
+        f"results-{args.only.replace(',', '-')}.json" if args.only else "results.json"
+    )
+    write_bytes(output, (json.dumps([r.to_json() for r in rows], indent=1) + "\n").encode("utf-8"))
+    print(
+        f"# {time.strftime('%Y-%m-%d')}, Python {platform.python_version()}, "
+        f"{platform.platform()}, {os.cpu_count()} CPUs, seed {args.seed}"
+    )
     print(table(rows))
-    print(f"\n{sum(r.passed for r in rows)}/{len(rows)} rows pass; {elapsed:.0f} s; "
-          f"wrote {output}")
+    print(f"\n{sum(r.passed for r in rows)}/{len(rows)} rows pass; {elapsed:.0f} s; wrote {output}")
     return 0 if all(r.passed for r in rows) else 1
 
 

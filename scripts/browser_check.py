@@ -55,10 +55,20 @@ from typing import Any
 
 from topodoc.diagrams.style import THEME
 
-CHROMIUM_FLAGS = ("--headless", "--no-sandbox", "--disable-gpu", "--disable-quic",
-                  "--no-first-run", "--disable-background-networking",
-                  "--disable-component-update", "--disable-sync", "--hide-scrollbars",
-                  "--disable-extensions", "--mute-audio", "--remote-debugging-pipe")
+CHROMIUM_FLAGS = (
+    "--headless",
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-quic",
+    "--no-first-run",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+    "--hide-scrollbars",
+    "--disable-extensions",
+    "--mute-audio",
+    "--remote-debugging-pipe",
+)
 PAGES = ("architecture.html", "reference/host/zcloud.html")
 WIDTHS = (1400, 390)
 HEIGHT = 900
@@ -175,8 +185,12 @@ class Chromium:
 
         self.process = subprocess.Popen(
             [binary, *CHROMIUM_FLAGS, f"--user-data-dir={profile}", "about:blank"],
-            stdin=subprocess.DEVNULL, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE,
-            preexec_fn=pipes, pass_fds=(3, 4))  # noqa: PLW1509 (only dup2)
+            stdin=subprocess.DEVNULL,
+            stdout=subprocess.DEVNULL,
+            stderr=subprocess.PIPE,
+            preexec_fn=pipes,
+            pass_fds=(3, 4),
+        )  # noqa: PLW1509 (only dup2)
         for fd in (to_browser_r, from_browser_w, *high):
             os.close(fd)
         self.out = to_browser_w
@@ -201,8 +215,9 @@ class Chromium:
         except queue.Empty:
             raise BrowserError("Chromium did not answer in time") from None
         if message is None:
-            raise BrowserError("Chromium exited: " + self.process.stderr.read().decode(
-                errors="replace")[-500:])  # type: ignore[union-attr]
+            raise BrowserError(
+                "Chromium exited: " + self.process.stderr.read().decode(errors="replace")[-500:]
+            )  # type: ignore[union-attr]
         return message
 
     def call(self, method: str, session: str | None = None, **params: Any) -> dict:
@@ -254,18 +269,27 @@ class Tab:
         self.browser = browser
         target = browser.call("Target.createTarget", url="about:blank")["targetId"]
         self.target = target
-        self.session = browser.call("Target.attachToTarget", targetId=target,
-                                    flatten=True)["sessionId"]
+        self.session = browser.call("Target.attachToTarget", targetId=target, flatten=True)[
+            "sessionId"
+        ]
         self.call("Page.enable")
-        self.call("Emulation.setDeviceMetricsOverride", width=width, height=HEIGHT,
-                  deviceScaleFactor=1, mobile=width < 600)
+        self.call(
+            "Emulation.setDeviceMetricsOverride",
+            width=width,
+            height=HEIGHT,
+            deviceScaleFactor=1,
+            mobile=width < 600,
+        )
         self.scheme = scheme
         self.media()
 
     def media(self, media: str = "") -> None:
         """Screen (or ``print``) in the tab's colour scheme."""
-        self.call("Emulation.setEmulatedMedia", media=media,
-                  features=[{"name": "prefers-color-scheme", "value": self.scheme}])
+        self.call(
+            "Emulation.setEmulatedMedia",
+            media=media,
+            features=[{"name": "prefers-color-scheme", "value": self.scheme}],
+        )
 
     def call(self, method: str, **params: Any) -> dict:
         return self.browser.call(method, self.session, **params)
@@ -280,8 +304,9 @@ class Tab:
         self.run("document.fonts.ready.then(() => new Promise((r) => setTimeout(r, 100)))")
 
     def run(self, script: str) -> Any:
-        found = self.call("Runtime.evaluate", expression=script, returnByValue=True,
-                          awaitPromise=True)
+        found = self.call(
+            "Runtime.evaluate", expression=script, returnByValue=True, awaitPromise=True
+        )
         if "exceptionDetails" in found:
             raise BrowserError(f"script failed: {found['exceptionDetails']}")
         return found["result"].get("value")
@@ -291,19 +316,32 @@ class Tab:
 
     def click(self, point: dict) -> None:
         for kind in ("mouseMoved", "mousePressed", "mouseReleased"):
-            self.mouse(kind, point["x"], point["y"],
-                       **({"button": "left", "clickCount": 1} if kind != "mouseMoved" else {}))
+            self.mouse(
+                kind,
+                point["x"],
+                point["y"],
+                **({"button": "left", "clickCount": 1} if kind != "mouseMoved" else {}),
+            )
 
     #: key -> (code, Windows key code, text typed)
-    KEYS = {"Tab": ("Tab", 9, ""), "Enter": ("Enter", 13, "\r"), "+": ("Equal", 187, "+"),
-            "Escape": ("Escape", 27, "")}
+    KEYS = {
+        "Tab": ("Tab", 9, ""),
+        "Enter": ("Enter", 13, "\r"),
+        "+": ("Equal", 187, "+"),
+        "Escape": ("Escape", 27, ""),
+    }
 
     def key(self, key: str) -> None:
         code, number, text = self.KEYS[key]
-        which = {"key": key, "code": code, "windowsVirtualKeyCode": number,
-                 "nativeVirtualKeyCode": number}
-        self.call("Input.dispatchKeyEvent", type="keyDown", **which,
-                  **({"text": text} if text else {}))
+        which = {
+            "key": key,
+            "code": code,
+            "windowsVirtualKeyCode": number,
+            "nativeVirtualKeyCode": number,
+        }
+        self.call(
+            "Input.dispatchKeyEvent", type="keyDown", **which, **({"text": text} if text else {})
+        )
         self.call("Input.dispatchKeyEvent", type="keyUp", **which)
 
     def screenshot(self, path: Path, clip: dict | None = None) -> bytes:
@@ -319,11 +357,11 @@ class Tab:
         self.browser.call("Target.closeTarget", targetId=self.target)
 
 
-
 def _rgb(hex_colour: str) -> str:
     """``#1e2125`` as the browser's computed style writes it: ``rgb(30, 33, 37)``."""
-    r, g, b = (int(hex_colour[i:i + 2], 16) for i in (1, 3, 5))
+    r, g, b = (int(hex_colour[i : i + 2], 16) for i in (1, 3, 5))
     return f"rgb({r}, {g}, {b})"
+
 
 def png_pixels(data: bytes) -> tuple[int, int, list[bytes]]:
     """Width, height and rows of RGB pixels of an 8-bit truecolour PNG."""
@@ -331,8 +369,8 @@ def png_pixels(data: bytes) -> tuple[int, int, list[bytes]]:
         raise ValueError("not a PNG file")
     pos, idat, header = 8, b"", b""
     while pos < len(data):
-        length, kind = struct.unpack(">I4s", data[pos:pos + 8])
-        chunk = data[pos + 8:pos + 8 + length]
+        length, kind = struct.unpack(">I4s", data[pos : pos + 8])
+        chunk = data[pos + 8 : pos + 8 + length]
         if kind == b"IHDR":
             header = chunk
         elif kind == b"IDAT":
@@ -345,7 +383,7 @@ def png_pixels(data: bytes) -> tuple[int, int, list[bytes]]:
     raw, stride, rows, previous = zlib.decompress(idat), width * bpp, [], bytes(width * bpp)
     for y in range(height):
         start = y * (stride + 1)
-        kind, line = raw[start], bytearray(raw[start + 1:start + 1 + stride])
+        kind, line = raw[start], bytearray(raw[start + 1 : start + 1 + stride])
         for i in range(stride):
             left = line[i - bpp] if i >= bpp else 0
             up, corner = previous[i], previous[i - bpp] if i >= bpp else 0
@@ -358,10 +396,12 @@ def png_pixels(data: bytes) -> tuple[int, int, list[bytes]]:
             elif kind == 4:
                 p = left + up - corner
                 pa, pb, pc = abs(p - left), abs(p - up), abs(p - corner)
-                line[i] = (line[i] + (left if pa <= pb and pa <= pc else up if pb <= pc
-                                      else corner)) & 255
-        rows.append(bytes(line if bpp == 3 else b"".join(
-            line[j:j + 3] for j in range(0, stride, 4))))
+                line[i] = (
+                    line[i] + (left if pa <= pb and pa <= pc else up if pb <= pc else corner)
+                ) & 255
+        rows.append(
+            bytes(line if bpp == 3 else b"".join(line[j : j + 3] for j in range(0, stride, 4)))
+        )
         previous = bytes(line)
     return width, height, rows
 
@@ -372,7 +412,7 @@ def busy_fraction(png: bytes) -> float:
     counts: dict[bytes, int] = {}
     for row in rows:
         for x in range(0, width * 3, 3):
-            pixel = row[x:x + 3]
+            pixel = row[x : x + 3]
             counts[pixel] = counts.get(pixel, 0) + 1
     return 1 - max(counts.values()) / (width * height) if counts else 0.0
 
@@ -380,15 +420,19 @@ def busy_fraction(png: bytes) -> float:
 def layout_problems(shown: dict) -> list[str]:
     problems = []
     if shown["scrollWidth"] > shown["innerWidth"]:
-        problems.append(f"the page scrolls sideways: {shown['scrollWidth']} px of content in "
-                        f"a {shown['innerWidth']} px window")
+        problems.append(
+            f"the page scrolls sideways: {shown['scrollWidth']} px of content in "
+            f"a {shown['innerWidth']} px window"
+        )
     if shown["anyDiagram"] and not shown["diagrams"]:
         problems.append("no diagram shown")
     for d in shown["diagrams"]:
         pane, column, svg = d["pane"], d["column"], d["svg"]
         if pane["left"] < column["left"] - 1 or pane["right"] > column["right"] + 1:
-            problems.append(f"{d['image']}: its box ({pane['left']:.0f}-{pane['right']:.0f} px) "
-                            f"leaves its column ({column['left']:.0f}-{column['right']:.0f} px)")
+            problems.append(
+                f"{d['image']}: its box ({pane['left']:.0f}-{pane['right']:.0f} px) "
+                f"leaves its column ({column['left']:.0f}-{column['right']:.0f} px)"
+            )
         if svg is None or not d["links"] or svg["width"] > pane["width"] + 1:
             problems.append(f"{d['image']}: no SVG with links fitting its box")
         if d["buttons"] != 4:
@@ -398,8 +442,10 @@ def layout_problems(shown: dict) -> list[str]:
             problems.append(f"{state['state']}: contrast {state['contrast']:.2f}:1, under 4.5:1")
     for t in shown["tables"]:
         if t["box"]["right"] > t["column"]["right"] + 1:
-            problems.append(f"a table's box ends at {t['box']['right']:.0f} px, past its column "
-                            f"({t['column']['right']:.0f} px)")
+            problems.append(
+                f"a table's box ends at {t['box']['right']:.0f} px, past its column "
+                f"({t['column']['right']:.0f} px)"
+            )
     return problems
 
 
@@ -419,8 +465,9 @@ def pan_zoom(tab: Tab) -> tuple[dict, list[str]]:
 
     def wheel(ctrl: bool) -> None:
         pane = tab.run(FIRST)["pane"]
-        tab.mouse("mouseWheel", pane["x"], pane["y"], deltaX=0, deltaY=-240,
-                  modifiers=2 if ctrl else 0)
+        tab.mouse(
+            "mouseWheel", pane["x"], pane["y"], deltaX=0, deltaY=-240, modifiers=2 if ctrl else 0
+        )
         tab.run(settle)
 
     first = tab.run(FIRST)
@@ -430,14 +477,15 @@ def pan_zoom(tab: Tab) -> tuple[dict, list[str]]:
     page = tab.run("location.href")
     wheel(ctrl=False)  # the diagram has not the focus: the page scrolls, a hint shows
     seen["plain_wheel"] = tab.run(FIRST)["transform"]
-    seen["hint"] = tab.run('!document.querySelector("[data-topodoc-check] .topodoc-hint")'
-                           '.hidden')
+    seen["hint"] = tab.run('!document.querySelector("[data-topodoc-check] .topodoc-hint").hidden')
     wheel(ctrl=True)
     seen["ctrl_wheel"] = tab.run(FIRST)["transform"]
     # the keyboard: Tab from just before the diagram reaches its buttons, then its box
-    tab.run('(() => { const a = document.createElement("a"); a.href = "#"; a.textContent = "."; '
-            'document.querySelector("[data-topodoc-check]").before(a); '
-            'a.focus({preventScroll: true}); })()')
+    tab.run(
+        '(() => { const a = document.createElement("a"); a.href = "#"; a.textContent = "."; '
+        'document.querySelector("[data-topodoc-check]").before(a); '
+        "a.focus({preventScroll: true}); })()"
+    )
     focused = "document.activeElement.dataset.topodoc || document.activeElement.className"
     tab.key("Tab")
     seen["tab"] = [tab.run(focused)]
@@ -463,19 +511,22 @@ def pan_zoom(tab: Tab) -> tuple[dict, list[str]]:
     tab.click(tab.run(FIRST)["buttons"]["reset"])
     seen["reset"] = tab.run(FIRST)["transform"]
     scales = {k: scale_of(v) for k, v in seen.items() if isinstance(v, str)}
-    steps = (("button", "before", "the zoom-in button"),
-             ("ctrl_wheel", "plain_wheel", "Ctrl + wheel"),
-             ("enter", "ctrl_wheel", "Enter on the zoom-in button"),
-             ("key", "enter", "the + key"),
-             ("focused_wheel", "key", "the wheel over the focused diagram"))
+    steps = (
+        ("button", "before", "the zoom-in button"),
+        ("ctrl_wheel", "plain_wheel", "Ctrl + wheel"),
+        ("enter", "ctrl_wheel", "Enter on the zoom-in button"),
+        ("key", "enter", "the + key"),
+        ("focused_wheel", "key", "the wheel over the focused diagram"),
+    )
     for step, previous, what in steps:
         if not scales[step] > scales[previous]:
             problems.append(f"{what} did not zoom: {seen[step]!r}")
     if seen["tab"] != ["in", "out", "reset", "full", "topodoc-diagram-full", "topodoc-viewport"]:
         problems.append(f"Tab does not go through the buttons to the diagram: {seen['tab']}")
     if seen["plain_wheel"] != seen["button"] or not seen["hint"]:
-        problems.append("the wheel over a diagram without the focus zoomed it, or no hint "
-                        "said how to zoom")
+        problems.append(
+            "the wheel over a diagram without the focus zoomed it, or no hint said how to zoom"
+        )
     if seen["drag"] == seen["focused_wheel"] or scales["drag"] != scales["focused_wheel"]:
         problems.append(f"a drag did not pan: {seen['drag']!r}")
     if scales["reset"] != 1.0:
@@ -493,8 +544,7 @@ def pan_zoom(tab: Tab) -> tuple[dict, list[str]]:
 
 def follow_link(tab: Tab) -> tuple[dict, list[str]]:
     """Click a node (no drag) and see its page open."""
-    tab.run('document.querySelector("[data-topodoc-check]").removeAttribute('
-            '"data-topodoc-check")')
+    tab.run('document.querySelector("[data-topodoc-check]").removeAttribute("data-topodoc-check")')
     tab.run(FIRST)  # in view again
     link = tab.run(LINK)
     if link is None:
@@ -503,8 +553,9 @@ def follow_link(tab: Tab) -> tuple[dict, list[str]]:
     tab.loaded()
     now = tab.run("location.href")
     found = {"expected": link["href"], "opened": now}
-    return found, [] if now == link["href"] else [f"a click on a node opened {now}, "
-                                                   f"not {link['href']}"]
+    return found, [] if now == link["href"] else [
+        f"a click on a node opened {now}, not {link['href']}"
+    ]
 
 
 @contextmanager
@@ -514,9 +565,11 @@ def serving(html_dir: Path) -> Iterator[str]:
             pass
 
     server = http.server.ThreadingHTTPServer(
-        ("127.0.0.1", 0), functools.partial(Quiet, directory=str(html_dir)))
-    thread = threading.Thread(target=server.serve_forever, kwargs={"poll_interval": 0.05},
-                              daemon=True)
+        ("127.0.0.1", 0), functools.partial(Quiet, directory=str(html_dir))
+    )
+    thread = threading.Thread(
+        target=server.serve_forever, kwargs={"poll_interval": 0.05}, daemon=True
+    )
     thread.start()
     try:
         yield f"http://127.0.0.1:{server.server_address[1]}/"
@@ -525,38 +578,53 @@ def serving(html_dir: Path) -> Iterator[str]:
         server.server_close()
 
 
-def check_page(browser: Chromium, base: str, page: str, width: int, scheme: str,
-               shots: Path) -> dict:
+def check_page(
+    browser: Chromium, base: str, page: str, width: int, scheme: str, shots: Path
+) -> dict:
     name = f"{Path(page).with_suffix('').as_posix().replace('/', '-')}-{width}-{scheme}"
     tab = Tab(browser, width, scheme)
-    report: dict[str, Any] = {"page": page, "width": width, "scheme": scheme,
-                              "diagrams": [], "tables": [], "states": []}
+    report: dict[str, Any] = {
+        "page": page,
+        "width": width,
+        "scheme": scheme,
+        "diagrams": [],
+        "tables": [],
+        "states": [],
+    }
     problems: list[str] = []
     try:
         tab.open(base + page)
         shown = tab.run(MEASURE)
         report.update(shown)
         problems += layout_problems(shown)
-        wrong = [d["image"] for d in shown["diagrams"]
-                 if ("topodoc-theme-dark" in d["theme"]) != (scheme == "dark")
-                 and "topodoc-theme-" in d["theme"]]
+        wrong = [
+            d["image"]
+            for d in shown["diagrams"]
+            if ("topodoc-theme-dark" in d["theme"]) != (scheme == "dark")
+            and "topodoc-theme-" in d["theme"]
+        ]
         if wrong:
             problems.append(f"diagrams of the other theme shown: {', '.join(wrong)}")
         # a diagram drawn once for both themes must be recoloured by the page's scheme
         want = _rgb(THEME["dark" if scheme == "dark" else "light"].background)
-        miscoloured = [d["image"] for d in shown["diagrams"]
-                       if "topodoc-themed" in d["theme"] and d["background"] != want]
+        miscoloured = [
+            d["image"]
+            for d in shown["diagrams"]
+            if "topodoc-themed" in d["theme"] and d["background"] != want
+        ]
         if miscoloured:
-            problems.append(f"diagrams not in the {scheme} theme's colours: "
-                            f"{', '.join(miscoloured)}")
+            problems.append(
+                f"diagrams not in the {scheme} theme's colours: {', '.join(miscoloured)}"
+            )
         if shown["diagrams"]:
             first = tab.run(FIRST)
             tab.screenshot(shots / f"{name}.png")
             diagram = tab.screenshot(shots / f"{name}-diagram.png", first["clip"])
             report["diagram_busy"] = round(busy_fraction(diagram), 4)
             if report["diagram_busy"] < 0.02:
-                problems.append(f"the first diagram is nearly blank "
-                                f"({report['diagram_busy']:.1%} drawn)")
+                problems.append(
+                    f"the first diagram is nearly blank ({report['diagram_busy']:.1%} drawn)"
+                )
             if shown["diagrams"][0]["buttons"] == 4:  # else a problem already
                 report["pan_zoom"], found = pan_zoom(tab)
                 problems += found
@@ -564,12 +632,14 @@ def check_page(browser: Chromium, base: str, page: str, width: int, scheme: str,
             report["printed"] = tab.run(PRINTED)
             tab.media()
             if report["printed"]["controls"] != "none" or report["printed"]["width"] < 100:
-                problems.append(f"printed, the diagram is not shown without its buttons: "
-                                f"{report['printed']}")
+                problems.append(
+                    f"printed, the diagram is not shown without its buttons: {report['printed']}"
+                )
         tab.run('window.scrollTo({top: 0, behavior: "instant"})')  # the header at the top
         height = min(tab.run("document.scrollingElement.scrollHeight"), FULL_PAGE_MAX)
-        tab.screenshot(shots / f"{name}-page.png",
-                       {"x": 0, "y": 0, "width": width, "height": height})
+        tab.screenshot(
+            shots / f"{name}-page.png", {"x": 0, "y": 0, "width": width, "height": height}
+        )
         if shown["diagrams"]:
             report["link"], found = follow_link(tab)
             problems += found
@@ -586,41 +656,56 @@ def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--html-dir", type=Path, default=Path("_build/html"))
     parser.add_argument("--page", action="append", help=f"default: {', '.join(PAGES)}")
-    parser.add_argument("--width", type=int, action="append",
-                        help=f"window width in px (default: {', '.join(map(str, WIDTHS))})")
-    parser.add_argument("--theme", action="append", choices=("light", "dark"),
-                        help="colour scheme (default: both)")
+    parser.add_argument(
+        "--width",
+        type=int,
+        action="append",
+        help=f"window width in px (default: {', '.join(map(str, WIDTHS))})",
+    )
+    parser.add_argument(
+        "--theme", action="append", choices=("light", "dark"), help="colour scheme (default: both)"
+    )
     parser.add_argument("--screenshots", type=Path, default=Path("_build/screenshots"))
-    parser.add_argument("--file-urls", action="store_true",
-                        help="open the pages as file:// URLs (as offline readers do), not "
-                             "from a local server")
+    parser.add_argument(
+        "--file-urls",
+        action="store_true",
+        help="open the pages as file:// URLs (as offline readers do), not from a local server",
+    )
     parser.add_argument("--chromium", default="chromium")
     parser.add_argument("--timeout", type=float, default=60, help="seconds per step")
     parser.add_argument("--json", action="store_true", help="print the report as JSON")
     args = parser.parse_args(argv)
     chromium = shutil.which(args.chromium) or next(
-        (p for p in ("/usr/bin/chromium", "/usr/bin/chromium-browser") if Path(p).exists()),
-        None)
+        (p for p in ("/usr/bin/chromium", "/usr/bin/chromium-browser") if Path(p).exists()), None
+    )
     if chromium is None:
-        print("browser_check: Chromium not found (Debian: apt-get install chromium)",
-              file=sys.stderr)
+        print(
+            "browser_check: Chromium not found (Debian: apt-get install chromium)", file=sys.stderr
+        )
         return 2
     pages = args.page or list(PAGES)
     if missing := [p for p in pages if not (args.html_dir / p).is_file()]:
-        print(f"browser_check: {args.html_dir}: no page {', '.join(missing)} (build the site "
-              "first)", file=sys.stderr)
+        print(
+            f"browser_check: {args.html_dir}: no page {', '.join(missing)} (build the site first)",
+            file=sys.stderr,
+        )
         return 2
     reports = []
-    with serving(args.html_dir.resolve()) as served, \
-            tempfile.TemporaryDirectory(prefix="topodoc-chromium-") as profile:
+    with (
+        serving(args.html_dir.resolve()) as served,
+        tempfile.TemporaryDirectory(prefix="topodoc-chromium-") as profile,
+    ):
         base = args.html_dir.resolve().as_uri() + "/" if args.file_urls else served
         browser = Chromium(chromium, Path(profile), args.timeout)
         try:
             for page in pages:
                 for width in args.width or WIDTHS:
                     for scheme in args.theme or ("light", "dark"):
-                        reports.append(check_page(browser, base, page, width, scheme,
-                                                  args.screenshots.resolve()))
+                        reports.append(
+                            check_page(
+                                browser, base, page, width, scheme, args.screenshots.resolve()
+                            )
+                        )
         except BrowserError as exc:
             print(f"browser_check: {exc}", file=sys.stderr)
             return 2
@@ -635,10 +720,15 @@ def main(argv: list[str] | None = None) -> int:
             print(f"browser_check: {where}: {problem}", file=sys.stderr)
         failed += bool(r["problems"])
         if not args.json:
-            print(f"{where}: {len(r['diagrams'])} diagrams, {len(r['tables'])} tables, "
-                  f"{'ok' if not r['problems'] else 'FAILED'}")
-    print(f"browser_check: {len(reports) - failed} of {len(reports)} passed; screenshots in "
-          f"{args.screenshots}", file=sys.stderr)
+            print(
+                f"{where}: {len(r['diagrams'])} diagrams, {len(r['tables'])} tables, "
+                f"{'ok' if not r['problems'] else 'FAILED'}"
+            )
+    print(
+        f"browser_check: {len(reports) - failed} of {len(reports)} passed; screenshots in "
+        f"{args.screenshots}",
+        file=sys.stderr,
+    )
     return 1 if failed else 0
 
 

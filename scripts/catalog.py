@@ -42,11 +42,13 @@ def template() -> Catalog:
     sys.path.insert(0, str(ROOT))
     from sphinxext.topodoc.i18n import core_words
 
-    catalog = Catalog(project="topodoc", domain=DOMAIN, creation_date=DATE,
-                      revision_date=DATE, fuzzy=False)
+    catalog = Catalog(
+        project="topodoc", domain=DOMAIN, creation_date=DATE, revision_date=DATE, fuzzy=False
+    )
     for path in sorted(PACKAGE.glob("*.py")):
         for _line, message, _comments, _context in extract_from_file(
-                "python", path, keywords={"_": None, "lazy": None}):
+            "python", path, keywords={"_": None, "lazy": None}
+        ):
             catalog.add(message)
     for word in core_words():
         catalog.add(word)
@@ -76,8 +78,7 @@ def mo_messages(path: Path) -> dict[str, str]:
     return {k: v for k, v in found.items() if k}
 
 
-def catalogs(locale: Path) -> dict[Path, tuple[Catalog, Callable[[Path], dict[str, str]],
-                                               bytes]]:
+def catalogs(locale: Path) -> dict[Path, tuple[Catalog, Callable[[Path], dict[str, str]], bytes]]:
     """Every catalog file: what it should hold, how to read what it holds, and its bytes."""
     pot = template()
     files = {locale / f"{DOMAIN}.pot": (pot, _po_messages, po_bytes(pot))}
@@ -104,8 +105,14 @@ def add_language(locale: Path, lang: str) -> Path:
     path = locale / lang / "LC_MESSAGES" / f"{DOMAIN}.po"
     if path.exists():
         raise SystemExit(f"catalog.py: {path} exists")
-    catalog = Catalog(locale=lang, project="topodoc", domain=DOMAIN, creation_date=DATE,
-                      revision_date=DATE, fuzzy=False)
+    catalog = Catalog(
+        locale=lang,
+        project="topodoc",
+        domain=DOMAIN,
+        creation_date=DATE,
+        revision_date=DATE,
+        fuzzy=False,
+    )
     path.parent.mkdir(parents=True, exist_ok=True)
     write_bytes(path, po_bytes(catalog))
     return path
@@ -120,22 +127,29 @@ def main(argv: list[str] | None = None) -> int:
     if args.add:
         print(f"catalog.py: started {add_language(args.locale_dir, args.add)}")
     files = catalogs(args.locale_dir)
-    stale = [p for p, (catalog, read, _) in files.items()
-             if not p.is_file() or read(p) != messages(catalog)]
+    stale = [
+        p
+        for p, (catalog, read, _) in files.items()
+        if not p.is_file() or read(p) != messages(catalog)
+    ]
     if args.check:
         for path in stale:
-            print(f"catalog.py: {path} is not current: run "
-                  "scripts/catalog.py", file=sys.stderr)
+            print(f"catalog.py: {path} is not current: run scripts/catalog.py", file=sys.stderr)
     else:
         for path in stale:
             write_bytes(path, files[path][2])
             print(f"catalog.py: wrote {path}")
-    missing = [f"{path}: {word!r} has no translation"
-               for path, (catalog, _, _) in files.items() if path.suffix == ".po"
-               for word, text in messages(catalog).items() if not text]
+    missing = [
+        f"{path}: {word!r} has no translation"
+        for path, (catalog, _, _) in files.items()
+        if path.suffix == ".po"
+        for word, text in messages(catalog).items()
+        if not text
+    ]
     for line in missing:
         print(line, file=sys.stderr)
     return 1 if missing or (args.check and stale) else 0
+
 
 if __name__ == "__main__":
     sys.exit(main())

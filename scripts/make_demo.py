@@ -47,25 +47,36 @@ def _uuid(name: str) -> str:
     return str(uuid.uuid5(uuid.NAMESPACE_DNS, f"{name}.topodoc-demo"))
 
 
-def _domain(vm: VM, *, memory: int | None = None, running: bool = True,
-            vmx: bool | None = None, nova: tuple[str, str] | None = None) -> str:
+def _domain(
+    vm: VM,
+    *,
+    memory: int | None = None,
+    running: bool = True,
+    vmx: bool | None = None,
+    nova: tuple[str, str] | None = None,
+) -> str:
     memory_kib = (memory or vm.memory or 2**30) // 1024
     nested = vm.nested_virt if vmx is None else vmx
-    cpu = ("<cpu mode='host-passthrough'><feature policy='require' name='vmx'/></cpu>"
-           if nested else "<cpu mode='host-model'><feature policy='disable' name='vmx'/></cpu>")
+    cpu = (
+        "<cpu mode='host-passthrough'><feature policy='require' name='vmx'/></cpu>"
+        if nested
+        else "<cpu mode='host-model'><feature policy='disable' name='vmx'/></cpu>"
+    )
     name = vm.id
     metadata = ""
     if nova:
         name, flavor = f"instance-{nova[0]}", nova[1]
-        metadata = ("<metadata><nova:instance xmlns:nova='http://openstack.org/xmlns/libvirt/"
-                    f"nova/1.1'><nova:name>{escape(vm.id)}</nova:name><nova:flavor "
-                    f"name='{escape(flavor)}'/></nova:instance></metadata>")
+        metadata = (
+            "<metadata><nova:instance xmlns:nova='http://openstack.org/xmlns/libvirt/"
+            f"nova/1.1'><nova:name>{escape(vm.id)}</nova:name><nova:flavor "
+            f"name='{escape(flavor)}'/></nova:instance></metadata>"
+        )
     disks = "".join(
         f"<disk type='file' device='disk'><source file='/var/lib/libvirt/images/{vm.id}-"
         f"{d.name or 'vda'}.qcow2'/><target dev='{d.name or 'vda'}' bus='virtio'/></disk>"
-        for d in vm.disks)
-    nics = "".join("<interface type='bridge'><source bridge='br0'/></interface>"
-                   for _ in vm.nics)
+        for d in vm.disks
+    )
+    nics = "".join("<interface type='bridge'><source bridge='br0'/></interface>" for _ in vm.nics)
     return (
         "  <domain type='test' xmlns:test='http://libvirt.org/schemas/domain/test/1.0'>"
         f"<name>{escape(name)}</name><uuid>{_uuid(vm.id)}</uuid>{metadata}"
@@ -104,41 +115,79 @@ def _node(model: Model, target: str) -> str:
             kwargs["running"] = vm.state != "shutoff" or vm.id == "os-elastic-1"
         domains.append(_domain(vm, **kwargs))
     if target == "zcloud-3":  # DRIFT: unexpected
-        scratch = VM(id="scratch", runs_on=target, platform="libvirt", vcpu=2, memory=4 * 2**30,
-                     loc=machine.loc)
+        scratch = VM(
+            id="scratch",
+            runs_on=target,
+            platform="libvirt",
+            vcpu=2,
+            memory=4 * 2**30,
+            loc=machine.loc,
+        )
         domains.append(_domain(scratch))
     return (
         "<node>\n"
         f"  <cpu><mhz>2300</mhz><model>x86_64</model><active>{sockets * cores * threads}"
         f"</active><nodes>1</nodes><sockets>{sockets}</sockets><cores>{cores}</cores>"
         f"<threads>{threads}</threads></cpu>\n"
-        f"  <memory>{memory_kib}</memory>\n"
-        + "".join(domains) +
-        "</node>\n"
+        f"  <memory>{memory_kib}</memory>\n" + "".join(domains) + "</node>\n"
     )
 
 
 def _openstack(model: Model, cluster_id: str, uri: str) -> SourceResult:
     resources = []
-    vms = [vm for vm in model.of_kind("vm")
-           if vm.platform == "openstack" and vm.managed_by == cluster_id]
+    vms = [
+        vm
+        for vm in model.of_kind("vm")
+        if vm.platform == "openstack" and vm.managed_by == cluster_id
+    ]
     for vm in vms:
         running = vm.state != "shutoff" or vm.id == "os-elastic-1"  # DRIFT: changed state
-        resources.append(Resource(f"vm:{vm.id}", "vm", {
-            "hypervisor": model.objects[vm.runs_on].node_name,
-            "state": "running" if running else "shutoff", "vcpu": vm.vcpu, "memory": vm.memory,
-            "flavor": vm.flavor, "openstack_id": _uuid(vm.id)}, f"openstack:{cluster_id}"))
-    resources.append(Resource("vm:tf-test-1", "vm", {  # DRIFT: unexpected
-        "hypervisor": "os-compute-1", "state": "running", "vcpu": 1, "memory": 2**31,
-        "flavor": "m1.small", "openstack_id": _uuid("tf-test-1")}, f"openstack:{cluster_id}"))
+        resources.append(
+            Resource(
+                f"vm:{vm.id}",
+                "vm",
+                {
+                    "hypervisor": model.objects[vm.runs_on].node_name,
+                    "state": "running" if running else "shutoff",
+                    "vcpu": vm.vcpu,
+                    "memory": vm.memory,
+                    "flavor": vm.flavor,
+                    "openstack_id": _uuid(vm.id),
+                },
+                f"openstack:{cluster_id}",
+            )
+        )
+    resources.append(
+        Resource(
+            "vm:tf-test-1",
+            "vm",
+            {  # DRIFT: unexpected
+                "hypervisor": "os-compute-1",
+                "state": "running",
+                "vcpu": 1,
+                "memory": 2**31,
+                "flavor": "m1.small",
+                "openstack_id": _uuid("tf-test-1"),
+            },
+            f"openstack:{cluster_id}",
+        )
+    )
     for machine_id in dict.fromkeys(model.objects[cluster_id].machines("compute")):
         machine = model.objects[machine_id]
-        resources.append(Resource(
-            f"os-hypervisor:{cluster_id}/{machine.node_name}", "os-hypervisor",
-            {"state": "up", "status": "enabled", "vcpus": machine.vcpu,
-             "memory": machine.memory}, f"openstack:{cluster_id}"))
-    return SourceResult(f"openstack:{cluster_id}", "openstack", uri, "ok", None, 1.8,
-                        5, resources)
+        resources.append(
+            Resource(
+                f"os-hypervisor:{cluster_id}/{machine.node_name}",
+                "os-hypervisor",
+                {
+                    "state": "up",
+                    "status": "enabled",
+                    "vcpus": machine.vcpu,
+                    "memory": machine.memory,
+                },
+                f"openstack:{cluster_id}",
+            )
+        )
+    return SourceResult(f"openstack:{cluster_id}", "openstack", uri, "ok", None, 1.8, 5, resources)
 
 
 def _kubernetes(model: Model, cluster_id: str, uri: str, etcd_uri: str) -> SourceResult:
@@ -149,17 +198,34 @@ def _kubernetes(model: Model, cluster_id: str, uri: str, etcd_uri: str) -> Sourc
         roles = sorted({r for m in cluster.members if m.machine == machine_id for r in m.roles})
         cpus = machine.cpu.logical if isinstance(machine, Host) else machine.vcpu
         address = next((n.address for n in machine.nics if n.address), None)
-        resources.append(Resource(f"k8s-node:{cluster_id}/{machine.node_name}", "k8s-node", {
-            "roles": roles, "ready": machine_id != "zcloud-3",  # DRIFT: NotReady
-            "kubelet_version": "v1.25.16", "container_runtime": "containerd://1.6.24",
-            "cpu": cpus, "memory": machine.memory,
-            "addresses": sorted([f"Hostname:{machine.node_name}", f"InternalIP:{address}"]),
-            "system_uuid": _uuid(machine_id)}, f"kubernetes:{cluster_id}"))
-    resources.append(Resource(f"k8s-etcd:{cluster_id}", "k8s-etcd",
-                              {"servers": sorted(etcd_uri.split(","))},
-                              f"kubernetes:{cluster_id}"))
-    return SourceResult(f"kubernetes:{cluster_id}", "kubernetes", uri, "ok", None, 0.6, 2,
-                        resources)
+        resources.append(
+            Resource(
+                f"k8s-node:{cluster_id}/{machine.node_name}",
+                "k8s-node",
+                {
+                    "roles": roles,
+                    "ready": machine_id != "zcloud-3",  # DRIFT: NotReady
+                    "kubelet_version": "v1.25.16",
+                    "container_runtime": "containerd://1.6.24",
+                    "cpu": cpus,
+                    "memory": machine.memory,
+                    "addresses": sorted([f"Hostname:{machine.node_name}", f"InternalIP:{address}"]),
+                    "system_uuid": _uuid(machine_id),
+                },
+                f"kubernetes:{cluster_id}",
+            )
+        )
+    resources.append(
+        Resource(
+            f"k8s-etcd:{cluster_id}",
+            "k8s-etcd",
+            {"servers": sorted(etcd_uri.split(","))},
+            f"kubernetes:{cluster_id}",
+        )
+    )
+    return SourceResult(
+        f"kubernetes:{cluster_id}", "kubernetes", uri, "ok", None, 0.6, 2, resources
+    )
 
 
 def _copy_topology(out: Path) -> None:
@@ -184,8 +250,7 @@ def main(argv: list[str] | None = None) -> int:
     model = loaded.model
     _copy_topology(out)
     (out / "libvirt").mkdir(parents=True, exist_ok=True)
-    nodes = {out / "libvirt" / f"{s.target}.xml" for s in model.live.sources
-             if s.kind == "libvirt"}
+    nodes = {out / "libvirt" / f"{s.target}.xml" for s in model.live.sources if s.kind == "libvirt"}
     for stale in set((out / "libvirt").iterdir()) - nodes:
         stale.unlink()
     recorded = []
@@ -197,18 +262,31 @@ def main(argv: list[str] | None = None) -> int:
             recorded.append(_openstack(model, source.target, source.uri))
         elif source.kind == "kubernetes":
             etcd = sources.get(f"etcd:{model.objects[source.target].etcd_cluster}")
-            recorded.append(_kubernetes(model, source.target, source.uri,
-                                        etcd.uri if etcd else ""))
+            recorded.append(_kubernetes(model, source.target, source.uri, etcd.uri if etcd else ""))
         elif source.kind == "etcd":  # DRIFT: unverifiable (what a run's timeout says)
-            recorded.append(SourceResult(source.id, "etcd", source.uri, "timeout",
-                                         "no complete answer within 30 s", 30.0, 1, []))
+            recorded.append(
+                SourceResult(
+                    source.id,
+                    "etcd",
+                    source.uri,
+                    "timeout",
+                    "no complete answer within 30 s",
+                    30.0,
+                    1,
+                    [],
+                )
+            )
     write_snapshot(out / "recording.json", recorded, taken_at=TAKEN_AT)
-    write_text(out / "topodocignore", (
-        "# The demo's ignore rules (topodoc drift --demo).\n"
-        "\n"
-        "# libvirt's test driver loads every domain with autostart off and cannot be told\n"
-        "# otherwise, so the demo cannot check autostart.\n"
-        "vm:*.autostart\n"))
+    write_text(
+        out / "topodocignore",
+        (
+            "# The demo's ignore rules (topodoc drift --demo).\n"
+            "\n"
+            "# libvirt's test driver loads every domain with autostart off and cannot be told\n"
+            "# otherwise, so the demo cannot check autostart.\n"
+            "vm:*.autostart\n"
+        ),
+    )
     write_text(out / "DRIFT.json", json.dumps(DRIFT, indent=1, ensure_ascii=False) + "\n")
     print(f"wrote {out}", file=sys.stderr)
     return 0

@@ -1,8 +1,8 @@
 #!/usr/bin/env bash
 # Run the test suite: installs what it needs (system packages, .venv, the package with all
 # extras), then pytest. pytest's exit code 5 (no tests collected) counts as a failure.
-# Without arguments (the whole suite) the types are checked too: mypy, configured by
-# [tool.mypy] in pyproject.toml (strict on the core).
+# Without arguments (the whole suite) the code checks run too (scripts/check.sh: ruff check,
+# ruff format --check, and mypy as [tool.mypy] in pyproject.toml says: strict on the core).
 set -uo pipefail
 cd "$(dirname "$0")/.."
 bash scripts/install.sh --test || exit 1
@@ -13,6 +13,6 @@ if [[ $code -eq 5 ]]; then
   exit 1
 fi
 if [[ $# -eq 0 ]]; then
-  .venv/bin/mypy -p topodoc -p sphinxext.topodoc || code=1
+  bash scripts/check.sh || code=1
 fi
 exit $code

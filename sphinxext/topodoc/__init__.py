@@ -43,33 +43,46 @@ def read_topology(app: Sphinx) -> None:
     """Read the settings; when the topology changed, load it and write the reference pages."""
     settings = read_settings(app.config, Path(app.confdir))
     reference_dir = Path(app.srcdir, settings.reference_dir) if settings.reference_dir else None
-    reusable = app.env.config_status == CONFIG_OK and \
-        (reference_dir is None or reference_pages_in_place(reference_dir))
+    reusable = app.env.config_status == CONFIG_OK and (
+        reference_dir is None or reference_pages_in_place(reference_dir)
+    )
     domain = topo_domain(app.env)
     if not domain.start(settings, reusable):
         return
     lab = domain.lab
     if reference_dir:
         write_reference_pages(reference_dir, lab.model)
-    raster = app.builder.format == "latex" or settings.output_format == "png" \
+    raster = (
+        app.builder.format == "latex"
+        or settings.output_format == "png"
         and app.builder.format == "html"
+    )
     if raster and _has_cjk(lab.model) and not cjk_font_available():
-        warn("font", "the topology has Chinese (CJK) text but no CJK font is installed: it "
-             "shows as empty boxes in PNG and PDF diagrams (Debian: fonts-wqy-microhei)")
+        warn(
+            "font",
+            "the topology has Chinese (CJK) text but no CJK font is installed: it "
+            "shows as empty boxes in PNG and PDF diagrams (Debian: fonts-wqy-microhei)",
+        )
 
 
 def _has_cjk(model: Model) -> bool:
     return any(not (obj.title + obj.description).isascii() for obj in model)
 
 
-def outdated_by_topology(app: Sphinx, env: BuildEnvironment, added: set[str],
-                         changed: set[str], removed: set[str]) -> list[str]:
+def outdated_by_topology(
+    app: Sphinx, env: BuildEnvironment, added: set[str], changed: set[str], removed: set[str]
+) -> list[str]:
     """The pages that read a part of the topology that changed (:mod:`.reads`); every page
     showing the drift report, when it changed."""
     domain = topo_domain(env)
     reference_dir = domain.settings.reference_dir
-    contents = [doc for doc in env.found_docs if reference_dir and
-                doc.startswith(f"{reference_dir}/") and "/" not in doc[len(reference_dir) + 1:]]
+    contents = [
+        doc
+        for doc in env.found_docs
+        if reference_dir
+        and doc.startswith(f"{reference_dir}/")
+        and "/" not in doc[len(reference_dir) + 1 :]
+    ]
     return domain.outdated_docs(removed, contents)
 
 
@@ -85,10 +98,13 @@ def load_before_reading(app: Sphinx, env: BuildEnvironment, docnames: list[str])
 def note_topology_refs(app: Sphinx, doctree: nodes.document) -> None:
     """A page linking to an object (``:topo:`` roles, ``:ref:`` to an object's label) shows
     its title: it is read again when that object changes, or the label moves."""
-    keys = [f"o:{ref['reftarget']}" if ref.get("refdomain") == "topo" else
-            f"label:{ref['reftarget'].lower()}"
-            for ref in doctree.findall(addnodes.pending_xref)
-            if ref.get("refdomain") == "topo" or ref.get("reftype") == "ref"]
+    keys = [
+        f"o:{ref['reftarget']}"
+        if ref.get("refdomain") == "topo"
+        else f"label:{ref['reftarget'].lower()}"
+        for ref in doctree.findall(addnodes.pending_xref)
+        if ref.get("refdomain") == "topo" or ref.get("reftype") == "ref"
+    ]
     if keys:
         topo_domain(app.env).note_reads(app.env.current_document.docname, *keys)
 
@@ -144,5 +160,9 @@ def setup(app: Sphinx) -> ExtensionMetadata:
     app.connect("doctree-resolved", resolve_placeholders)
     # 6. build-finished: what the written pages read is saved beside the environment.
     app.connect("build-finished", save_written)
-    return {"version": __version__, "env_version": 3, "parallel_read_safe": True,
-            "parallel_write_safe": True}
+    return {
+        "version": __version__,
+        "env_version": 3,
+        "parallel_read_safe": True,
+        "parallel_write_safe": True,
+    }

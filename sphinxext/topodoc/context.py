@@ -46,8 +46,9 @@ class Context:
             return nodes.literal(text, text)
         obj: Obj | None = self.model.get(obj_id)
         title = f"{obj.title} ({kind_word(obj.kind)})" if obj else text
-        return nodes.reference(text, text, internal=True, refuri=uri, reftitle=title,
-                               classes=["topodoc-ref"])
+        return nodes.reference(
+            text, text, internal=True, refuri=uri, reftitle=title, classes=["topodoc-ref"]
+        )
 
     def where(self, loc: Location) -> str:
         """``loc`` as FILE:LINE, the file relative to the topology's parent directory."""

@@ -34,30 +34,56 @@ def diagram_nodes(ctx: Context, node: Placeholder) -> list[nodes.Node]:
     selected = ctx.lab.selected(node["selection"])
     out: list[nodes.Node] = []
     image_options = {"docname": ctx.docname, **({"themed": True} if themed else {})}
-    known, name = _fitted_widths(ctx.builder), f"{ctx.docname} {node['selection']!r} " \
-        f"{node['legend']}"
+    known, name = (
+        _fitted_widths(ctx.builder),
+        f"{ctx.docname} {node['selection']!r} {node['legend']}",
+    )
     before = known.get(name)
     with gcpause.paused():  # allocates much, makes no reference cycles
-        first = fitted(ctx.model, selected, DotOptions(
-            theme=themes[0], font=settings.font, node_budget=settings.node_budget,
-            legend=node["legend"], link=ctx.link if html else lambda _id: None, tooltip=html,
-            translate=_), timeout_s=settings.layout_timeout, known=known, name=name,
-            cached=lambda code: cached_svg(ctx.builder, code, image_options))
+        first = fitted(
+            ctx.model,
+            selected,
+            DotOptions(
+                theme=themes[0],
+                font=settings.font,
+                node_budget=settings.node_budget,
+                legend=node["legend"],
+                link=ctx.link if html else lambda _id: None,
+                tooltip=html,
+                translate=_,
+            ),
+            timeout_s=settings.layout_timeout,
+            known=known,
+            name=name,
+            cached=lambda code: cached_svg(ctx.builder, code, image_options),
+        )
     if known.get(name) != before:
         _save_fitted_widths(ctx.builder)
     for theme in themes:
-        graph = first.graph if theme == themes[0] else render_dot(
-            ctx.model, selected, replace(first.options, theme=theme))
+        graph = (
+            first.graph
+            if theme == themes[0]
+            else render_dot(ctx.model, selected, replace(first.options, theme=theme))
+        )
         if not out and graph.collapsed:
             shown = "; ".join(graph.collapsed[:3])
             more = len(graph.collapsed) - 3
-            warn("collapse", f"{len(selected.ids)} objects, over the node budget of "
-                 f"{settings.node_budget}: drawn collapsed: {shown}"
-                 + (f"; and {more} more" if more > 0 else ""), node)
-        classes = [f"topodoc-theme-{theme}"] if len(themes) > 1 else \
-            ["topodoc-themed"] if themed else []
-        graph_node = topodoc_graph(code=graph.source, options=image_options,
-                                   alt=node["alt"], classes=classes + node["classes"])
+            warn(
+                "collapse",
+                f"{len(selected.ids)} objects, over the node budget of "
+                f"{settings.node_budget}: drawn collapsed: {shown}"
+                + (f"; and {more} more" if more > 0 else ""),
+                node,
+            )
+        classes = (
+            [f"topodoc-theme-{theme}"] if len(themes) > 1 else ["topodoc-themed"] if themed else []
+        )
+        graph_node = topodoc_graph(
+            code=graph.source,
+            options=image_options,
+            alt=node["alt"],
+            classes=classes + node["classes"],
+        )
         if theme == themes[0] and first.svg is not None:
             graph_node["svg"] = first.svg
         if "align" in node:
@@ -81,9 +107,11 @@ def _fitted_widths(builder: Builder) -> dict[str, float]:
             data = json.loads(path.read_text(encoding="utf-8"))
         except (OSError, ValueError):
             data = {}
-        _WIDTHS[path] = {k: float(v) for k, v in data.items()
-                         if isinstance(v, int | float) and v > 0} \
-            if isinstance(data, dict) else {}
+        _WIDTHS[path] = (
+            {k: float(v) for k, v in data.items() if isinstance(v, int | float) and v > 0}
+            if isinstance(data, dict)
+            else {}
+        )
     return _WIDTHS[path]
 
 

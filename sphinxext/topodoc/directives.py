@@ -89,20 +89,33 @@ class DiagramDirective(TopoDirective):
 
     optional_arguments = 1
     option_spec: ClassVar[OptionSpec] = {
-        "layers": id_list, "kinds": id_list, "tags": id_list, "include": id_list,
-        "exclude": id_list, "root": directives.unchanged, "depth": directives.unchanged,
-        "direction": directives.unchanged, "title": directives.unchanged,
-        "level": directives.unchanged, "legend": directives.unchanged,
-        "caption": directives.unchanged, "alt": directives.unchanged, "align": align_spec,
-        "name": directives.unchanged, "class": directives.class_option,
+        "layers": id_list,
+        "kinds": id_list,
+        "tags": id_list,
+        "include": id_list,
+        "exclude": id_list,
+        "root": directives.unchanged,
+        "depth": directives.unchanged,
+        "direction": directives.unchanged,
+        "title": directives.unchanged,
+        "level": directives.unchanged,
+        "legend": directives.unchanged,
+        "caption": directives.unchanged,
+        "alt": directives.unchanged,
+        "align": align_spec,
+        "name": directives.unchanged,
+        "class": directives.class_option,
     }
 
     def selection(self) -> Selection:
         """The view's selection with the inline options applied; raises ViewError."""
         from topodoc.diagrams.views import Selection, ViewError, selection_for_view
 
-        given: dict[str, Any] = {k: self.options[k] for k in (
-            "layers", "kinds", "tags", "include", "exclude", "title") if k in self.options}
+        given: dict[str, Any] = {
+            k: self.options[k]
+            for k in ("layers", "kinds", "tags", "include", "exclude", "title")
+            if k in self.options
+        }
         if "root" in self.options:
             given["root"] = self.options["root"].strip() or None
         if "direction" in self.options:
@@ -114,17 +127,24 @@ class DiagramDirective(TopoDirective):
             if not depth.isdigit():
                 raise ViewError(f":depth: must be a whole number >= 0, not {depth!r}")
             given["depth"] = int(depth)
-        base = selection_for_view(self.model, self.arguments[0]) if self.arguments else \
-            Selection()
+        base = selection_for_view(self.model, self.arguments[0]) if self.arguments else Selection()
         return dataclasses.replace(base, **given)
 
     def checked(self) -> list[nodes.Node]:
         from topodoc.diagrams.views import ViewError
 
-        self.note(*(f"v:{a}" for a in self.arguments), *(
-            f"o:{i}" for i in (self.options.get("root", "").strip(),
-                               *self.options.get("include", ()),
-                               *self.options.get("exclude", ())) if i))
+        self.note(
+            *(f"v:{a}" for a in self.arguments),
+            *(
+                f"o:{i}"
+                for i in (
+                    self.options.get("root", "").strip(),
+                    *self.options.get("include", ()),
+                    *self.options.get("exclude", ()),
+                )
+                if i
+            ),
+        )
         legend = self.options.get("legend", "on").strip().lower()
         if legend not in ("on", "off"):
             return self.warn(f":legend: must be on or off, not {legend!r}")
@@ -133,9 +153,14 @@ class DiagramDirective(TopoDirective):
             self.domain.lab.selected(selection)
         except ViewError as exc:
             return self.warn(str(exc))
-        node = self.placeholder(diagram_placeholder, selection=selection, legend=legend == "on",
-                                alt=self.options.get("alt") or selection.title or
-                                (self.arguments[0] if self.arguments else _("topology diagram")))
+        node = self.placeholder(
+            diagram_placeholder,
+            selection=selection,
+            legend=legend == "on",
+            alt=self.options.get("alt")
+            or selection.title
+            or (self.arguments[0] if self.arguments else _("topology diagram")),
+        )
         if "align" in self.options:
             node["align"] = self.options["align"]
         if "caption" not in self.options:
@@ -152,8 +177,11 @@ class TableDirective(TopoDirective):
 
     required_arguments = 1
     option_spec: ClassVar[OptionSpec] = {
-        "columns": id_list, "filter": directives.unchanged, "caption": directives.unchanged,
-        "name": directives.unchanged, "class": directives.class_option,
+        "columns": id_list,
+        "filter": directives.unchanged,
+        "caption": directives.unchanged,
+        "name": directives.unchanged,
+        "class": directives.class_option,
     }
 
     def checked(self) -> list[nodes.Node]:
@@ -166,17 +194,26 @@ class TableDirective(TopoDirective):
             self.domain.lab.table(name, columns, table_filter)
         except TableError as exc:
             return self.warn(str(exc))
-        return self.placed(self.placeholder(table_placeholder, table=name, columns=columns,
-                                            filter=table_filter,
-                                            caption=self.options.get("caption")))
+        return self.placed(
+            self.placeholder(
+                table_placeholder,
+                table=name,
+                columns=columns,
+                filter=table_filter,
+                caption=self.options.get("caption"),
+            )
+        )
 
 
 class ImpactDirective(TopoDirective):
     """``.. topodoc-impact::``: what fails with each host, failure domain and site."""
 
     option_spec: ClassVar[OptionSpec] = {
-        "objects": id_list, "cluster": directives.unchanged, "caption": directives.unchanged,
-        "name": directives.unchanged, "class": directives.class_option,
+        "objects": id_list,
+        "cluster": directives.unchanged,
+        "caption": directives.unchanged,
+        "name": directives.unchanged,
+        "class": directives.class_option,
     }
 
     def checked(self) -> list[nodes.Node]:
@@ -184,12 +221,17 @@ class ImpactDirective(TopoDirective):
         cluster = (self.options.get("cluster") or "").strip() or None
         self.note(*(f"o:{i}" for i in (*objects, cluster) if i))
         if missing := [i for i in objects if i not in self.model.objects]:
-            return self.warn(f":objects: no object {', '.join(map(repr, missing))} in the "
-                             "topology")
+            return self.warn(f":objects: no object {', '.join(map(repr, missing))} in the topology")
         if cluster and getattr(self.model.get(cluster), "kind", None) != "cluster":
             return self.warn(f":cluster: {cluster!r} is not a cluster in the topology")
-        return self.placed(self.placeholder(impact_placeholder, objects=objects, cluster=cluster,
-                                            caption=self.options.get("caption")))
+        return self.placed(
+            self.placeholder(
+                impact_placeholder,
+                objects=objects,
+                cluster=cluster,
+                caption=self.options.get("caption"),
+            )
+        )
 
 
 class ObjectDirective(TopoDirective):
@@ -199,7 +241,8 @@ class ObjectDirective(TopoDirective):
 
     required_arguments = 1
     option_spec: ClassVar[OptionSpec] = {
-        "no-index": directives.flag, "noindex": directives.flag,
+        "no-index": directives.flag,
+        "noindex": directives.flag,
         "class": directives.class_option,
     }
 
@@ -209,8 +252,9 @@ class ObjectDirective(TopoDirective):
         obj = self.model.get(obj_id)
         if obj is None:
             return self.warn(f"no object {obj_id!r} in the topology")
-        node = self.placeholder(object_placeholder, object=obj_id,
-                                classes=self.options.get("class", []))
+        node = self.placeholder(
+            object_placeholder, object=obj_id, classes=self.options.get("class", [])
+        )
         self.domain.note_drift_use(self.env.current_document.docname)  # its last state
         if "no-index" in self.options or "noindex" in self.options:
             return [node]
@@ -221,7 +265,8 @@ class ObjectDirective(TopoDirective):
         node["ids"].append(anchor)
         if obj.label:
             self.env.domains.standard_domain.note_hyperlink_target(
-                obj.label.lower(), docname, anchor, obj.title)
+                obj.label.lower(), docname, anchor, obj.title
+            )
         entries = [("single", f"{obj_id} ({kind_word(obj.kind)})", anchor, "", None)]
         title = " ".join(obj.title.split())  # one line; a blank name has no entry
         if title and title != obj_id:
@@ -237,7 +282,9 @@ class DriftDirective(TopoDirective):
 
     optional_arguments = 1
     option_spec: ClassVar[OptionSpec] = {
-        "states": id_list, "name": directives.unchanged, "class": directives.class_option,
+        "states": id_list,
+        "name": directives.unchanged,
+        "class": directives.class_option,
     }
     #: Findings listed unless :states: says otherwise: all but ok.
     DEFAULT_STATES = tuple(s for s in STATES if s != "ok")
@@ -245,8 +292,9 @@ class DriftDirective(TopoDirective):
     def checked(self) -> list[nodes.Node]:
         states = self.options.get("states") or self.DEFAULT_STATES
         if unknown := [s for s in states if s not in STATES]:
-            return self.warn(f":states: unknown {', '.join(map(repr, unknown))}; use any of "
-                             f"{', '.join(STATES)}")
+            return self.warn(
+                f":states: unknown {', '.join(map(repr, unknown))}; use any of {', '.join(STATES)}"
+            )
         path = None
         if self.arguments:
             _, path = self.env.relfn2path(self.arguments[0])
@@ -256,7 +304,9 @@ class DriftDirective(TopoDirective):
 
 
 DIRECTIVES: dict[str, type[TopoDirective]] = {
-    "topodoc-diagram": DiagramDirective, "topodoc-table": TableDirective,
-    "topodoc-impact": ImpactDirective, "topodoc-object": ObjectDirective,
+    "topodoc-diagram": DiagramDirective,
+    "topodoc-table": TableDirective,
+    "topodoc-impact": ImpactDirective,
+    "topodoc-object": ObjectDirective,
     "topodoc-drift": DriftDirective,
 }

@@ -80,15 +80,17 @@ class TopoIndex(Index):
     localname = lazy("Topology objects")
     shortname = "objects"
 
-    def generate(self, docnames: Iterable[str] | None = None
-                 ) -> tuple[list[tuple[str, list[IndexEntry]]], bool]:
+    def generate(
+        self, docnames: Iterable[str] | None = None
+    ) -> tuple[list[tuple[str, list[IndexEntry]]], bool]:
         domain: TopoDomain = self.domain  # type: ignore[assignment]  # Sphinx: a Domain
         wanted = set(docnames) if docnames is not None else None
         groups: dict[str, list[IndexEntry]] = {}
         for obj_id, entry in sorted(domain.objects.items()):
             if wanted is None or entry.docname in wanted:
-                groups.setdefault(entry.kind, []).append(IndexEntry(
-                    obj_id, 0, entry.docname, entry.node_id, "", "", entry.title))
+                groups.setdefault(entry.kind, []).append(
+                    IndexEntry(obj_id, 0, entry.docname, entry.node_id, "", "", entry.title)
+                )
         content = [(_(BY_NAME[kind].title), groups[kind]) for kind in KINDS if kind in groups]
         return content, False
 
@@ -101,8 +103,16 @@ class TopoDomain(Domain):
     object_types = {kind: ObjType(kind.replace("_", " "), kind, "ref") for kind in KINDS}
     roles = {name: XRefRole(innernodeclass=nodes.inline) for name in ("ref", *KINDS)}
     indices = [TopoIndex]
-    initial_data = {"objects": {}, "reads": {}, "digests": {}, "digest": None,
-                    "visited": [], "drift_docs": {}, "drift_digest": None, "token": ""}
+    initial_data = {
+        "objects": {},
+        "reads": {},
+        "digests": {},
+        "digest": None,
+        "visited": [],
+        "drift_docs": {},
+        "drift_digest": None,
+        "token": "",
+    }
     data_version = 4
 
     #: The running build's settings and what it compares with the environment (set by
@@ -126,8 +136,10 @@ class TopoDomain(Domain):
 
         self.drift_digest = report_digest(settings.drift_report)
         self.topology_changed = not (
-            reusable and self.data["digest"]
-            and unchanged(settings.topology, self.data["visited"], self.data["digest"]))
+            reusable
+            and self.data["digest"]
+            and unchanged(settings.topology, self.data["visited"], self.data["digest"])
+        )
         self.topology_digest = self.lab.digest if self.topology_changed else self.data["digest"]
         return self.topology_changed
 
@@ -150,8 +162,12 @@ class TopoDomain(Domain):
         other = self.objects.get(obj_id)
         if other is not None:
             where = "on this page" if other.docname == entry.docname else f"in {other.docname!r}"
-            warn("duplicate", f"object {obj_id!r} already has an entry {where}; use :no-index: "
-                 "on all but one topodoc-object", location)
+            warn(
+                "duplicate",
+                f"object {obj_id!r} already has an entry {where}; use :no-index: "
+                "on all but one topodoc-object",
+                location,
+            )
             return False
         self.objects[obj_id] = entry
         return True
@@ -208,8 +224,7 @@ class TopoDomain(Domain):
                 saved = pickle.loads(self._written_path().read_bytes())
             except (OSError, pickle.UnpicklingError, EOFError):
                 saved = {}
-            self._previous = saved["reads"] if saved.get("token") == self.data["token"] \
-                else {}
+            self._previous = saved["reads"] if saved.get("token") == self.data["token"] else {}
         return self._previous
 
     def save_written(self) -> None:
@@ -219,8 +234,10 @@ class TopoDomain(Domain):
         reads = {**self._previously_written(), **self._written}
         found = self.env.found_docs
         reads = {doc: keys for doc, keys in sorted(reads.items()) if doc in found}
-        write_bytes(self._written_path(), pickle.dumps(
-            {"token": self.data["token"], "reads": reads}, pickle.HIGHEST_PROTOCOL))
+        write_bytes(
+            self._written_path(),
+            pickle.dumps({"token": self.data["token"], "reads": reads}, pickle.HIGHEST_PROTOCOL),
+        )
 
     def clear_doc(self, docname: str) -> None:
         for obj_id, entry in list(self.objects.items()):
@@ -235,9 +252,12 @@ class TopoDomain(Domain):
                 continue
             mine = self.objects.get(obj_id)
             if mine is not None and mine.docname != entry.docname:
-                warn("duplicate", f"object {obj_id!r} has entries in {mine.docname!r} and "
-                     f"{entry.docname!r}; use :no-index: on all but one topodoc-object",
-                     entry.docname)
+                warn(
+                    "duplicate",
+                    f"object {obj_id!r} has entries in {mine.docname!r} and "
+                    f"{entry.docname!r}; use :no-index: on all but one topodoc-object",
+                    entry.docname,
+                )
                 continue
             self.objects[obj_id] = entry
         for docname, keys in otherdata["reads"].items():
@@ -260,31 +280,63 @@ class TopoDomain(Domain):
             uri = posixpath.basename(builder.get_target_uri(entry.docname)) or "./"
         return f"{uri}#{entry.node_id}"
 
-    def resolve_xref(self, env: BuildEnvironment, fromdocname: str, builder: Builder,
-                     typ: str, target: str, node: pending_xref, contnode: nodes.Element
-                     ) -> nodes.reference | None:
+    def resolve_xref(
+        self,
+        env: BuildEnvironment,
+        fromdocname: str,
+        builder: Builder,
+        typ: str,
+        target: str,
+        node: pending_xref,
+        contnode: nodes.Element,
+    ) -> nodes.reference | None:
         entry = self.objects.get(target)
         if entry is None:
             known = target in self.lab.model.objects
-            warn("ref", f"topo:{typ}: object {target!r} "
-                 + ("has no entry (no reference page and no topodoc-object)" if known
-                    else "is not in the topology"), node)
+            warn(
+                "ref",
+                f"topo:{typ}: object {target!r} "
+                + (
+                    "has no entry (no reference page and no topodoc-object)"
+                    if known
+                    else "is not in the topology"
+                ),
+                node,
+            )
             return None
         if typ != "ref" and typ != entry.kind:
             warn("ref", f"topo:{typ}: {target!r} is a {entry.kind}, not a {typ}", node)
         if not node.get("refexplicit"):
             contnode = nodes.inline(entry.title, entry.title, classes=contnode["classes"])
-        return make_refnode(builder, fromdocname, entry.docname, entry.node_id, contnode,
-                            f"{entry.title} ({entry.kind})")
+        return make_refnode(
+            builder,
+            fromdocname,
+            entry.docname,
+            entry.node_id,
+            contnode,
+            f"{entry.title} ({entry.kind})",
+        )
 
-    def resolve_any_xref(self, env: BuildEnvironment, fromdocname: str, builder: Builder,
-                         target: str, node: pending_xref, contnode: nodes.Element
-                         ) -> list[tuple[str, nodes.reference]]:
+    def resolve_any_xref(
+        self,
+        env: BuildEnvironment,
+        fromdocname: str,
+        builder: Builder,
+        target: str,
+        node: pending_xref,
+        contnode: nodes.Element,
+    ) -> list[tuple[str, nodes.reference]]:
         entry = self.objects.get(target)
         if entry is None:
             return []
-        return [(f"topo:{entry.kind}", make_refnode(builder, fromdocname, entry.docname,
-                                                     entry.node_id, contnode, entry.title))]
+        return [
+            (
+                f"topo:{entry.kind}",
+                make_refnode(
+                    builder, fromdocname, entry.docname, entry.node_id, contnode, entry.title
+                ),
+            )
+        ]
 
     def get_objects(self) -> Iterable[tuple[str, str, str, str, str, int]]:
         for obj_id, entry in sorted(self.objects.items()):

@@ -60,11 +60,23 @@ def core_words() -> set[str]:
 
     return {
         *(c.header for name in TABLES for c in table_columns(name)),
-        *(header.capitalize() for _key, header in COLUMNS), "nothing else",
-        *(word for kind in REGISTRY
-          for word in (kind.name.replace("_", " "), kind.title, kind.singular, kind.plural)),
-        *WORDS.values(), *(name for name, *_style in RELATIONS.values()),
+        *(header.capitalize() for _key, header in COLUMNS),
+        "nothing else",
+        *(
+            word
+            for kind in REGISTRY
+            for word in (kind.name.replace("_", " "), kind.title, kind.singular, kind.plural)
+        ),
+        *WORDS.values(),
+        *(name for name, *_style in RELATIONS.values()),
         *(name for *_badge, name in BADGES.values()),
-        CPU_SHAPE, CPU_COUNT, IN_POOL, SIZE_UNKNOWN,
-        *STATUS_TEXT.values(), *STATES, *SOURCE_STATUSES, *LEVELS, *VALUE_WORDS,
+        CPU_SHAPE,
+        CPU_COUNT,
+        IN_POOL,
+        SIZE_UNKNOWN,
+        *STATUS_TEXT.values(),
+        *STATES,
+        *SOURCE_STATUSES,
+        *LEVELS,
+        *VALUE_WORDS,
     }

@@ -49,12 +49,14 @@ def inline_svg(path: Path, imgpath: str, prefix: str) -> str:
     start = ROOT.search(text)
     if start is None:
         raise ValueError(f"{path}: no <svg> element")
-    text = COMMENT.sub("", text[start.start():]).strip()
+    text = COMMENT.sub("", text[start.start() :]).strip()
     root = TAG.match(text)
     declared = {uri: name for name, uri in XMLNS.findall(root.group(0) if root else "")}
     svg, xlink = declared.get(SVG), declared.get(XLINK)
-    names = {**({f"xmlns:{svg}": "xmlns"} if svg else {}),
-             **({f"xmlns:{xlink}": "xmlns:xlink"} if xlink else {})}
+    names = {
+        **({f"xmlns:{svg}": "xmlns"} if svg else {}),
+        **({f"xmlns:{xlink}": "xmlns:xlink"} if xlink else {}),
+    }
 
     def attribute(found: re.Match[str]) -> str:
         space, name, value = found.groups()

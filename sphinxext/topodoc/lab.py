@@ -33,14 +33,14 @@ class Lab:
     model: Model
     problems: tuple[Problem, ...] = ()
     last_check: LastCheck = LastCheck(None)  # the configured drift report
-    _selected: dict[Selection, Selected] = field(default_factory=dict, repr=False,
-                                                 compare=False)
+    _selected: dict[Selection, Selected] = field(default_factory=dict, repr=False, compare=False)
     _reports: dict[Path, LastCheck] = field(default_factory=dict, repr=False, compare=False)
-    _tables: dict[tuple[str, tuple[str, ...] | None, str | None],
-                  tuple[Table, frozenset[str]]] = field(default_factory=dict, repr=False,
-                                                        compare=False)
+    _tables: dict[tuple[str, tuple[str, ...] | None, str | None], tuple[Table, frozenset[str]]] = (
+        field(default_factory=dict, repr=False, compare=False)
+    )
     _indexes: dict[tuple[str, tuple[str, ...], str], dict[str, Row]] = field(
-        default_factory=dict, repr=False, compare=False)
+        default_factory=dict, repr=False, compare=False
+    )
 
     @property
     def digest(self) -> str:
@@ -68,14 +68,16 @@ class Lab:
         (and process); raises TableError."""
         return self.noted_table(name, columns, filter)[0]
 
-    def noted_table(self, name: str, columns: list[str] | None, filter: str | None
-                    ) -> tuple[Table, frozenset[str]]:
+    def noted_table(
+        self, name: str, columns: list[str] | None, filter: str | None
+    ) -> tuple[Table, frozenset[str]]:
         """:meth:`table`, and the keys of what it was worked out from."""
         key = (name, tuple(columns) if columns is not None else None, filter)
         if key not in self._tables:
             keys: set[str] = set()
             table = Tables(NotingModel(self.model, keys)).build(  # type: ignore[arg-type]
-                name, columns, filter)
+                name, columns, filter
+            )
             self._tables[key] = table, frozenset(keys)
         return self._tables[key]
 
@@ -85,7 +87,8 @@ class Lab:
         if (name, columns, key) not in self._indexes:
             full = self.table(name, [key, *columns], None)
             self._indexes[name, columns, key] = {
-                row[key]: Row(tuple(row[c] for c in columns), columns) for row in full.rows}
+                row[key]: Row(tuple(row[c] for c in columns), columns) for row in full.rows
+            }
         return self._indexes[name, columns, key]
 
     def last_check_at(self, path: Path, location: Location = None) -> LastCheck:
@@ -128,14 +131,19 @@ def load_lab(settings: Settings) -> Lab:
         warn("topology", f"{where}: cannot load the topology: {type(exc).__name__}: {exc}")
         return _lab(settings, EMPTY)
     lab = _lab(settings, loaded.model, loaded.problems)
-    info(f"topodoc: read {where}: {len(lab.model.objects)} objects in "
-         f"{len(lab.model.files)} files, {time.perf_counter() - started:.2f} s")
+    info(
+        f"topodoc: read {where}: {len(lab.model.objects)} objects in "
+        f"{len(lab.model.files)} files, {time.perf_counter() - started:.2f} s"
+    )
     for problem in lab.problems:
-        warn("topology", f"{problem.severity}: {problem.message} [{problem.rule}]",
-             str(problem.loc))
+        warn(
+            "topology", f"{problem.severity}: {problem.message} [{problem.rule}]", str(problem.loc)
+        )
     for entry in loaded.silenced:
-        verbose(f"{entry.problem.loc}: silenced: {entry.problem.message} "
-                f"[{entry.problem.rule}] -- {entry.reason}")
+        verbose(
+            f"{entry.problem.loc}: silenced: {entry.problem.message} "
+            f"[{entry.problem.rule}] -- {entry.reason}"
+        )
     return lab
 
 

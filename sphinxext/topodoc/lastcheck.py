@@ -58,8 +58,11 @@ def read_last_check(path: Path | None, model: Model, location: Location = None) 
     if path is None:
         return LastCheck(None)
     if not path.exists():
-        return LastCheck(path, unavailable=f"no drift report at {display_path(str(path))} yet "
-                         "(write one with topodoc drift -o json=FILE)")
+        return LastCheck(
+            path,
+            unavailable=f"no drift report at {display_path(str(path))} yet "
+            "(write one with topodoc drift -o json=FILE)",
+        )
     try:
         report = read_report(path)
     except ReportError as exc:

@@ -65,9 +65,13 @@ def bullets(items: Sequence[nodes.Node | Sequence[nodes.Node]]) -> nodes.bullet_
     return out
 
 
-def table(headers: Sequence[str], rows: Sequence[Sequence[Cells]],
-          caption: str | None = None, classes: Sequence[str] = (),
-          ids: Sequence[str] = ()) -> nodes.table:
+def table(
+    headers: Sequence[str],
+    rows: Sequence[Sequence[Cells]],
+    caption: str | None = None,
+    classes: Sequence[str] = (),
+    ids: Sequence[str] = (),
+) -> nodes.table:
     """A table with a header row; a cell is text, a node or a list of them (comma-joined)."""
     tgroup = nodes.tgroup(cols=len(headers))
     for _ in headers:

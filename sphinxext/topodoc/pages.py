@@ -57,11 +57,13 @@ def _title(obj: Obj) -> str:
 
 def object_page(obj: Obj) -> str:
     # an orphan: its kind's page links to it, and the navigation stays small in big labs
-    text = ":orphan:\n\n" + HEADER + _heading(_title(obj), "=") + \
-        f"\n.. topodoc-object:: {obj.id}\n"
+    text = (
+        ":orphan:\n\n" + HEADER + _heading(_title(obj), "=") + f"\n.. topodoc-object:: {obj.id}\n"
+    )
     if BY_NAME[obj.kind].page_diagram:
-        text += f"\n.. topodoc-diagram::\n   :root: {obj.id}\n   :depth: 1\n" \
-                f"   :alt: {_title(obj)}\n"
+        text += (
+            f"\n.. topodoc-diagram::\n   :root: {obj.id}\n   :depth: 1\n   :alt: {_title(obj)}\n"
+        )
     return text
 
 
@@ -74,18 +76,31 @@ def kind_page(kind: str, objects: tuple[Obj, ...]) -> str:
         lines += [f"   :filter: {table_filter}"] if table_filter else []
     else:
         id_header, name_header = _escape(_("ID")), _escape(_("Name"))
-        lines += [".. list-table::", "   :header-rows: 1", "   :class: topodoc-table", "",
-                  f"   * - {id_header}", f"     - {name_header}"]
+        lines += [
+            ".. list-table::",
+            "   :header-rows: 1",
+            "   :class: topodoc-table",
+            "",
+            f"   * - {id_header}",
+            f"     - {name_header}",
+        ]
         for obj in objects:
-            lines += [f"   * - :topo:{kind}:`{obj.id} <{obj.id}>`",
-                      f"     - {_escape(_title(obj))}"]
+            lines += [
+                f"   * - :topo:{kind}:`{obj.id} <{obj.id}>`",
+                f"     - {_escape(_title(obj))}",
+            ]
     return "\n".join(lines) + "\n"
 
 
 def index_page(kinds: list[str]) -> str:
-    lines = [HEADER + _heading(_("Topology reference"), "="),
-             _escape(_("One page per object of the topology, generated at every build.")), "",
-             ".. toctree::", "   :maxdepth: 1", ""]
+    lines = [
+        HEADER + _heading(_("Topology reference"), "="),
+        _escape(_("One page per object of the topology, generated at every build.")),
+        "",
+        ".. toctree::",
+        "   :maxdepth: 1",
+        "",
+    ]
     lines += [f"   {kind}" for kind in kinds]
     return "\n".join(lines) + "\n"
 
@@ -111,8 +126,11 @@ def write_reference_pages(directory: Path, model: Model) -> None:
     """Bring ``directory`` in line with ``model``: write changed pages, remove stale ones."""
     marker = directory / MARKER
     if directory.exists() and any(directory.iterdir()) and not marker.exists():
-        warn("pages", f"{directory} holds files topodoc did not write (no {MARKER}): no "
-             "reference pages generated; empty it or set topodoc_reference_dir")
+        warn(
+            "pages",
+            f"{directory} holds files topodoc did not write (no {MARKER}): no "
+            "reference pages generated; empty it or set topodoc_reference_dir",
+        )
         return
     pages = reference_sources(model)
     directory.mkdir(parents=True, exist_ok=True)

@@ -74,22 +74,32 @@ def themed_svg(svg: str) -> str:
     """``svg``, drawn in the light theme, with a stylesheet giving it the dark theme's
     colours when the page showing it is dark (a CSS rule outranks Graphviz's colour
     attributes; the SVG opened alone stays light)."""
-    rules = [f'[{attr}="{light}"]{{{attr}:{dark}}}' for light, dark in dark_colours().items()
-             for attr in ("fill", "stroke") if f'{attr}="{light}"' in svg]
+    rules = [
+        f'[{attr}="{light}"]{{{attr}:{dark}}}'
+        for light, dark in dark_colours().items()
+        for attr in ("fill", "stroke")
+        if f'{attr}="{light}"' in svg
+    ]
     background = THEME["light"].background, THEME["dark"].background
-    rules += [f'g.graph>{path}polygon[fill="{background[0]}"]{{fill:{background[1]}}}'
-              for path in ("", "g>a>")]  # the first shape; in a link when it has a tooltip
-    css = "".join(f"{DARK_BY_THEME} {rule}" for rule in rules) + \
-        "@media (prefers-color-scheme: dark){" + \
-        "".join(f"{DARK_BY_SYSTEM} {rule}" for rule in rules) + "}"
+    rules += [
+        f'g.graph>{path}polygon[fill="{background[0]}"]{{fill:{background[1]}}}'
+        for path in ("", "g>a>")
+    ]  # the first shape; in a link when it has a tooltip
+    css = (
+        "".join(f"{DARK_BY_THEME} {rule}" for rule in rules)
+        + "@media (prefers-color-scheme: dark){"
+        + "".join(f"{DARK_BY_SYSTEM} {rule}" for rule in rules)
+        + "}"
+    )
     start = SVG_START.search(svg)
     if start is None:
         return svg
-    return f"{svg[:start.end()]}\n<style>{css}</style>{svg[start.end():]}"
+    return f"{svg[: start.end()]}\n<style>{css}</style>{svg[start.end() :]}"
 
 
-def links_from_images(svg: str, translator: HTML5Translator | LaTeXTranslator | TexinfoTranslator
-                      ) -> str:
+def links_from_images(
+    svg: str, translator: HTML5Translator | LaTeXTranslator | TexinfoTranslator
+) -> str:
     """``svg``'s relative links (written relative to its page) made relative to the image
     directory, where the SVG is: what ``sphinx.ext.graphviz``'s ``fix_svg_relative_paths``
     does, on the text (no XML parse, and the file written once)."""
@@ -105,7 +115,7 @@ def links_from_images(svg: str, translator: HTML5Translator | LaTeXTranslator | 
         if parts.scheme or parts.netloc or not parts.path:
             return match[0]
         path = posixpath.relpath(posixpath.join(page_dir, parts.path), image_dir)
-        return f"{match[1]}{urlunsplit(parts._replace(path=path))}\""
+        return f'{match[1]}{urlunsplit(parts._replace(path=path))}"'
 
     return HREF.sub(relative, svg)
 
@@ -126,8 +136,9 @@ def cached_svg(builder: Builder, code: str, options: dict[str, Any]) -> bytes | 
         return None
 
 
-def cached_image(translator: HTML5Translator | LaTeXTranslator | TexinfoTranslator,
-                 node: topodoc_graph, fmt: str) -> tuple[str, Path] | None:
+def cached_image(
+    translator: HTML5Translator | LaTeXTranslator | TexinfoTranslator, node: topodoc_graph, fmt: str
+) -> tuple[str, Path] | None:
     """The image of ``node`` in Sphinx's graphviz cache, drawn now when missing.
 
     ``None`` (and a warning at the diagram) when Graphviz fails or runs out of time.
@@ -143,8 +154,12 @@ def cached_image(translator: HTML5Translator | LaTeXTranslator | TexinfoTranslat
             image = laid_out or run_dot(code, fmt, timeout_s=timeout)
             image_map = run_dot(code, "cmapx", timeout_s=timeout) if fmt == "png" else None
         except DotTimeout:
-            warn("timeout", f"Graphviz took longer than {timeout:g} s "
-                 "(topodoc_layout_timeout): diagram left out; narrow the view", node)
+            warn(
+                "timeout",
+                f"Graphviz took longer than {timeout:g} s "
+                "(topodoc_layout_timeout): diagram left out; narrow the view",
+                node,
+            )
             return None
         except DotError as exc:
             warn("dot", f"Graphviz failed: {exc}", node)
@@ -166,17 +181,24 @@ def cached_image(translator: HTML5Translator | LaTeXTranslator | TexinfoTranslat
 def controls(src: str) -> str:
     """The bar above a diagram: zoom in, zoom out, reset, full screen (shown by the script,
     which makes them work) and a link to the image alone (always there)."""
-    labels = {"in": _("Zoom in (+)"), "out": _("Zoom out (-)"),
-              "reset": _("Reset the view (0)"), "full": _("Full screen")}
+    labels = {
+        "in": _("Zoom in (+)"),
+        "out": _("Zoom out (-)"),
+        "reset": _("Reset the view (0)"),
+        "full": _("Full screen"),
+    }
     buttons = "".join(
         f'<button type="button" data-topodoc="{action}" aria-label="{escape(label)}" '
         f'title="{escape(label)}"><svg viewBox="0 0 24 24" aria-hidden="true" '
         f'focusable="false"><path d="{ICONS[action]}"/></svg></button>'
-        for action, label in labels.items())
+        for action, label in labels.items()
+    )
     toolbar, alone = escape(_("Diagram controls")), escape(_("Full size"))
-    return (f'<div class="topodoc-controls"><span class="topodoc-buttons" role="toolbar" '
-            f'aria-label="{toolbar}" hidden>{buttons}</span>'
-            f'<a class="topodoc-diagram-full" href="{src}">{alone}</a></div>')
+    return (
+        f'<div class="topodoc-controls"><span class="topodoc-buttons" role="toolbar" '
+        f'aria-label="{toolbar}" hidden>{buttons}</span>'
+        f'<a class="topodoc-diagram-full" href="{src}">{alone}</a></div>'
+    )
 
 
 def html_visit(self: HTML5Translator, node: topodoc_graph) -> None:
@@ -191,9 +213,11 @@ def html_visit(self: HTML5Translator, node: topodoc_graph) -> None:
         raise nodes.SkipNode
     src, outfn = image
     ids = "".join(f' id="{i}"' for i in node["ids"][:1])
-    body.append(f'<div class="{classes}"{ids} data-image="{src}">{controls(src)}'
-                f'<div class="topodoc-viewport" tabindex="0" role="group" '
-                f'aria-label="{alt}">')
+    body.append(
+        f'<div class="{classes}"{ids} data-image="{src}">{controls(src)}'
+        f'<div class="topodoc-viewport" tabindex="0" role="group" '
+        f'aria-label="{alt}">'
+    )
     if fmt == "svg":
         # in the page: node links, focus and the viewer's script all in one document
         count = getattr(self, "topodoc_diagrams", 0) + 1
@@ -201,8 +225,9 @@ def html_visit(self: HTML5Translator, node: topodoc_graph) -> None:
         body.append(inline_svg(outfn, self.builder.imgpath, f"topodoc{count}-"))
     else:
         # one <area> per line, as ClickableMapDefinition reads it: tooltips span lines
-        text = ATTRIBUTE.sub(lambda m: m[0].replace("\n", "&#10;"),
-                             Path(f"{outfn}.map").read_text(encoding="utf-8"))
+        text = ATTRIBUTE.sub(
+            lambda m: m[0].replace("\n", "&#10;"), Path(f"{outfn}.map").read_text(encoding="utf-8")
+        )
         image_map = ClickableMapDefinition(f"{outfn}.map", text, dot=node["code"])
         usemap = f' usemap="#{image_map.id}"' if image_map.clickable else ""
         body.append(f'<img src="{src}" alt="{alt}" class="graphviz"{usemap} />')
@@ -226,6 +251,9 @@ def texinfo_visit(self: TexinfoTranslator, node: topodoc_graph) -> None:
 
 #: Format -> (visit, depart) of a topodoc_graph node, as ``Sphinx.add_node`` takes them.
 VISITORS: dict[str, tuple[Callable[[Any, Any], None], None]] = {
-    "html": (html_visit, None), "latex": (latex_visit, None), "texinfo": (texinfo_visit, None),
-    "text": (text_visit_graphviz, None), "man": (man_visit_graphviz, None),
+    "html": (html_visit, None),
+    "latex": (latex_visit, None),
+    "texinfo": (texinfo_visit, None),
+    "text": (text_visit_graphviz, None),
+    "man": (man_visit_graphviz, None),
 }

@@ -68,23 +68,41 @@ def read_settings(config: Config, confdir: Path) -> Settings:
     """The settings, each value checked: a wrong one is named in a warning and replaced by
     its default, so that the build goes on (and fails with -W)."""
     reference_dir = _checked(
-        config, "topodoc_reference_dir", lambda v: ".." not in Path(v).parts,
-        "it must stay inside the source directory").strip("/")
+        config,
+        "topodoc_reference_dir",
+        lambda v: ".." not in Path(v).parts,
+        "it must stay inside the source directory",
+    ).strip("/")
     return Settings(
         topology=(confdir / config.topodoc_topology).resolve(),
-        theme=_checked(config, "topodoc_theme", THEMES.__contains__,
-                       f"use one of {', '.join(THEMES)}"),
+        theme=_checked(
+            config, "topodoc_theme", THEMES.__contains__, f"use one of {', '.join(THEMES)}"
+        ),
         font=config.topodoc_font,
-        node_budget=int(_checked(config, "topodoc_node_budget",
-                                 lambda v: _positive(v) and int(v) == v,
-                                 "use a whole number >= 1")),
-        layout_timeout=float(_checked(config, "topodoc_layout_timeout",
-                                      lambda v: _positive(v) and v <= MAX_TIMEOUT_S,
-                                      f"use a number of seconds more than 0 and at most "
-                                      f"{MAX_TIMEOUT_S}")),
-        output_format=_checked(config, "topodoc_output_format", FORMATS.__contains__,
-                               f"use one of {', '.join(FORMATS)}"),
+        node_budget=int(
+            _checked(
+                config,
+                "topodoc_node_budget",
+                lambda v: _positive(v) and int(v) == v,
+                "use a whole number >= 1",
+            )
+        ),
+        layout_timeout=float(
+            _checked(
+                config,
+                "topodoc_layout_timeout",
+                lambda v: _positive(v) and v <= MAX_TIMEOUT_S,
+                f"use a number of seconds more than 0 and at most {MAX_TIMEOUT_S}",
+            )
+        ),
+        output_format=_checked(
+            config,
+            "topodoc_output_format",
+            FORMATS.__contains__,
+            f"use one of {', '.join(FORMATS)}",
+        ),
         reference_dir=reference_dir,
         drift_report=(confdir / config.topodoc_drift_report).resolve()
-        if config.topodoc_drift_report else None,
+        if config.topodoc_drift_report
+        else None,
     )

@@ -14,10 +14,28 @@ from .markup import Cell, Cells, para, table
 from .nodes import Placeholder
 
 #: The columns (of any table) that hold object ids: their ids link to the objects' entries.
-ID_COLUMNS = frozenset((
-    "id", "site", "failure_domains", "host", "hosts", "runs_on", "managed_by", "networks",
-    "network", "clusters", "cluster", "machines", "machine", "depends_on", "parent",
-    "provided_by", "backing", "used_by"))
+ID_COLUMNS = frozenset(
+    (
+        "id",
+        "site",
+        "failure_domains",
+        "host",
+        "hosts",
+        "runs_on",
+        "managed_by",
+        "networks",
+        "network",
+        "clusters",
+        "cluster",
+        "machines",
+        "machine",
+        "depends_on",
+        "parent",
+        "provided_by",
+        "backing",
+        "used_by",
+    )
+)
 
 
 def _cell(ctx: Context, key: str, text: str) -> Cells:
@@ -31,13 +49,20 @@ def _cell(ctx: Context, key: str, text: str) -> Cells:
 def table_node(ctx: Context, node: Placeholder) -> list[nodes.Node]:
     result = ctx.lab.table(node["table"], node["columns"], node["filter"])
     if not result.rows:
-        text = _("(no rows in table {table!r} with filter {filter!r})") if node["filter"] \
+        text = (
+            _("(no rows in table {table!r} with filter {filter!r})")
+            if node["filter"]
             else _("(no rows in table {table!r})")
+        )
         return [para(text.format(table=node["table"], filter=node["filter"]))]
-    return [table([_(c.header) for c in result.columns],
-                  [[_cell(ctx, c.key, row[c.key]) for c in result.columns]
-                   for row in result.rows],
-                  node["caption"], node["classes"])]
+    return [
+        table(
+            [_(c.header) for c in result.columns],
+            [[_cell(ctx, c.key, row[c.key]) for c in result.columns] for row in result.rows],
+            node["caption"],
+            node["classes"],
+        )
+    ]
 
 
 def _run(parts: list[Cell], sep: str) -> Cell:
@@ -61,29 +86,62 @@ def impact_table_node(ctx: Context, node: Placeholder) -> list[nodes.Node]:
     for impact, shown in zip(rows, impact_rows(ctx.model, rows, _), strict=True):
         quorum: list[Cell] = [ctx.ref(c.cluster) for c in impact.clusters if c.quorum_lost]
         control: list[Cell] = [
-            nodes.inline("", "", ctx.ref(c.cluster),
-                         nodes.Text(f" {fraction_text(c.control_down, c.control)}"))
-            for c in impact.clusters if c.control_down]
-        cells.append([ctx.ref(impact.failed), kind_word(shown["kind"]), shown["down"],
-                      _run(quorum, ", "), _run(control, "; ")])
-    return [table([_(header.capitalize()) for _key, header in COLUMNS], cells, node["caption"],
-                  ["topodoc-impact", *node["classes"]])]
+            nodes.inline(
+                "",
+                "",
+                ctx.ref(c.cluster),
+                nodes.Text(f" {fraction_text(c.control_down, c.control)}"),
+            )
+            for c in impact.clusters
+            if c.control_down
+        ]
+        cells.append(
+            [
+                ctx.ref(impact.failed),
+                kind_word(shown["kind"]),
+                shown["down"],
+                _run(quorum, ", "),
+                _run(control, "; "),
+            ]
+        )
+    return [
+        table(
+            [_(header.capitalize()) for _key, header in COLUMNS],
+            cells,
+            node["caption"],
+            ["topodoc-impact", *node["classes"]],
+        )
+    ]
 
 
-def _cluster_impact(ctx: Context, rows: list[Impact], cluster: Cluster,
-                    node: Placeholder) -> nodes.Node:
+def _cluster_impact(
+    ctx: Context, rows: list[Impact], cluster: Cluster, node: Placeholder
+) -> nodes.Node:
     """One row per failure: what it costs ``cluster``."""
     members = len(dict.fromkeys(cluster.machines()))
     cells: list[list[Cells]] = []
     for impact in rows:
         hit = next((c for c in impact.clusters if c.cluster == cluster.id), None)
-        cells.append([
-            ctx.ref(impact.failed), kind_word(impact.kind),
-            _("{down} of {total}").format(down=hit.members_down if hit else 0, total=members),
-            fraction_text(hit.control_down, hit.control) if hit else "0",
-            _("lost") if hit and hit.quorum_lost else _("kept"),
-            _("down") if hit and hit.down else _("up"),
-        ])
-    return table((_("Failure of"), _("Kind"), _("Members down"), _("Control plane lost"),
-                  _("Quorum"), _("Cluster")), cells, node["caption"],
-                 ["topodoc-impact", *node["classes"]])
+        cells.append(
+            [
+                ctx.ref(impact.failed),
+                kind_word(impact.kind),
+                _("{down} of {total}").format(down=hit.members_down if hit else 0, total=members),
+                fraction_text(hit.control_down, hit.control) if hit else "0",
+                _("lost") if hit and hit.quorum_lost else _("kept"),
+                _("down") if hit and hit.down else _("up"),
+            ]
+        )
+    return table(
+        (
+            _("Failure of"),
+            _("Kind"),
+            _("Members down"),
+            _("Control plane lost"),
+            _("Quorum"),
+            _("Cluster"),
+        ),
+        cells,
+        node["caption"],
+        ["topodoc-impact", *node["classes"]],
+    )

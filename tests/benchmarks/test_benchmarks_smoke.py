@@ -24,8 +24,13 @@ pytestmark = pytest.mark.skipif(shutil.which("dot") is None, reason="needs Graph
 @pytest.fixture(scope="module")
 def ctx(tmp_path_factory: pytest.TempPathFactory) -> figures.Context:
     work = tmp_path_factory.mktemp("bench")
-    return figures.Context(reps=1, work=work, row=run.row, medians_s=run.medians_s,
-                           lab=lambda size: run.lab(size, 1, work))
+    return figures.Context(
+        reps=1,
+        work=work,
+        row=run.row,
+        medians_s=run.medians_s,
+        lab=lambda size: run.lab(size, 1, work),
+    )
 
 
 def check_rows(rows: list, names: list[str]) -> None:
@@ -36,12 +41,23 @@ def check_rows(rows: list, names: list[str]) -> None:
         if r.floor_name is not None:
             assert r.floor_s is not None and r.floor_s > 0
             assert r.ratio == pytest.approx(r.value_s / r.floor_s, rel=0.05, abs=0.01)
-        meets = ((r.target_ratio is None or (r.ratio is not None and r.ratio <= r.target_ratio))
-                 and (r.target_s is None or r.value_s <= r.target_s))
+        meets = (
+            r.target_ratio is None or (r.ratio is not None and r.ratio <= r.target_ratio)
+        ) and (r.target_s is None or r.value_s <= r.target_s)
         assert not r.passed or meets  # a row passes only when it meets its targets
         assert isinstance(r.note, str)
-        assert set(r.to_json()) == {"name", "size", "value_s", "floor_name", "floor_s", "ratio",
-                                    "target_ratio", "target_s", "pass", "note"}
+        assert set(r.to_json()) == {
+            "name",
+            "size",
+            "value_s",
+            "floor_name",
+            "floor_s",
+            "ratio",
+            "target_ratio",
+            "target_s",
+            "pass",
+            "note",
+        }
     assert run.table(rows).count("\n") == len(rows) + 1
 
 
@@ -70,16 +86,28 @@ def test_dot_layout_rows_at_50000_check_the_budget(ctx: figures.Context, monkeyp
 def test_readability_rows(ctx: figures.Context) -> None:
     rows = figures_readability.readability(ctx, SIZE)
     views = ["kubernetes", "lab", "openstack", "physical", "storage"]
-    check_rows(rows, [*(f"readability: view {v}" for v in views), "readability: overview",
-                      "readability: reference pages (105 sampled)"])
+    check_rows(
+        rows,
+        [
+            *(f"readability: view {v}" for v in views),
+            "readability: overview",
+            "readability: reference pages (105 sampled)",
+        ],
+    )
     assert all(r.floor_name is None and "text " in r.note for r in rows)
     assert all(r.passed for r in rows), [(r.name, r.note) for r in rows if not r.passed]
 
 
 def test_sphinx_rows(ctx: figures.Context) -> None:
     rows = figures_sphinx.sphinx_builds(ctx, SIZE)
-    check_rows(rows, ["sphinx full build (20 diagrams, 10 tables)", "sphinx rebuild, no change",
-                      "sphinx rebuild, one VM edited"])
+    check_rows(
+        rows,
+        [
+            "sphinx full build (20 diagrams, 10 tables)",
+            "sphinx rebuild, no change",
+            "sphinx rebuild, one VM edited",
+        ],
+    )
     full, again, edited = rows
     assert "dot runs 20 vs 20" in full.note and "graphs drawn identical" in full.note
     assert again.note.startswith("0 diagrams drawn")
@@ -99,8 +127,14 @@ def test_the_other_figures_rows(ctx: figures.Context) -> None:
 def test_the_collector_rows(ctx: figures.Context) -> None:
     pytest.importorskip("libvirt")
     rows = figures.collectors(ctx, SIZE)
-    check_rows(rows, ["collect OpenStack (2,000 servers)", "collect Kubernetes (1,000 nodes)",
-                      "collect libvirt (50 x 40 domains, parallel)"])
+    check_rows(
+        rows,
+        [
+            "collect OpenStack (2,000 servers)",
+            "collect Kubernetes (1,000 nodes)",
+            "collect libvirt (50 x 40 domains, parallel)",
+        ],
+    )
     assert all(r.floor_name for r in rows)
 
 

@@ -19,19 +19,25 @@ SITE = """\
 
 
 def test_yaml_syntax_error(topo, run):
-    path = topo({"a.yaml": """\
+    path = topo(
+        {
+            "a.yaml": """\
         version: 1
         hosts:
           - id: h1
             name: [unclosed
           - id: h2
-        """})
+        """
+        }
+    )
     r = run("validate", path)
     assert r.code == 1
     p = r.problem("yaml-syntax")
     assert p["file"] == "topo/a.yaml"
-    assert p["message"] == ("did not find expected ',' or ']' (while parsing a flow sequence "
-                            "that starts at line 4, column 11)")
+    assert p["message"] == (
+        "did not find expected ',' or ']' (while parsing a flow sequence "
+        "that starts at line 4, column 11)"
+    )
     assert (p["line"], p["col"]) == ("5", "7")
 
 
@@ -48,8 +54,9 @@ def test_tab_in_indentation(topo, run):
     r = run("validate", path)
     assert r.code == 1
     assert r.where("yaml-syntax") == "topo/a.yaml:4:1"
-    assert r.problem("yaml-syntax")["message"] == \
-        "a tab character: YAML indentation must use spaces"
+    assert (
+        r.problem("yaml-syntax")["message"] == "a tab character: YAML indentation must use spaces"
+    )
 
 
 def test_tab_after_wide_characters_is_located_in_characters(topo, run):
@@ -60,19 +67,24 @@ def test_tab_after_wide_characters_is_located_in_characters(topo, run):
 
 
 def test_duplicate_key_is_an_error_never_an_override(topo, run):
-    path = topo({"a.yaml": """\
+    path = topo(
+        {
+            "a.yaml": """\
         version: 1
         hosts:
           - id: h1
             memory: 64GiB
             cpu: {sockets: 1, cores: 4}
             memory: 32GiB
-        """})
+        """
+        }
+    )
     r = run("validate", path)
     assert r.code == 1
     assert r.where("yaml-duplicate-key") == "topo/a.yaml:6:5"
     assert r.problem("yaml-duplicate-key")["message"].startswith(
-        "duplicate key 'memory' (first written at line 4)")
+        "duplicate key 'memory' (first written at line 4)"
+    )
 
 
 def test_duplicate_key_in_flow_mapping(topo, run):
@@ -90,7 +102,9 @@ def test_duplicate_top_level_section(topo, run):
 
 
 def test_wrong_types(topo, run):
-    path = topo({"a.yaml": """\
+    path = topo(
+        {
+            "a.yaml": """\
         version: 1
         hosts:
           - id: h1
@@ -98,13 +112,15 @@ def test_wrong_types(topo, run):
             cpu: {sockets: two, cores: 4}
             nested_virt: yes
             tags: physical
-        """})
+        """
+        }
+    )
     r = run("validate", path)
     assert r.code == 1
     got = {(p["line"], p["col"]): p["message"] for p in r.problems}
     assert got == {
         ("4", "13"): "hosts[0].memory: expected a string, got integer 64 (quote it to make it "
-                     "a string)",
+        "a string)",
         ("5", "20"): "hosts[0].cpu.sockets: expected an integer, got string 'two'",
         ("6", "18"): "hosts[0].nested_virt: expected a boolean, got string 'yes'",
         ("7", "11"): "hosts[0].tags: expected an array, got string 'physical'",
@@ -132,17 +148,23 @@ def test_missing_version_and_wrong_version(topo, run):
 
 
 def test_unknown_key_with_did_you_mean(topo, run):
-    path = topo({"a.yaml": """\
+    path = topo(
+        {
+            "a.yaml": """\
         version: 1
         hosts:
           - id: h1
             memroy: 64GiB
-        """})
+        """
+        }
+    )
     r = run("validate", path)
     assert r.code == 1
     assert r.where("unknown-key") == "topo/a.yaml:4:5"
-    assert r.problem("unknown-key")["message"] == \
-        "unknown key 'memroy' in hosts[0]; did you mean 'memory'?"
+    assert (
+        r.problem("unknown-key")["message"]
+        == "unknown key 'memroy' in hosts[0]; did you mean 'memory'?"
+    )
 
 
 def test_unknown_key_without_a_close_match_lists_the_allowed_ones(topo, run):
@@ -151,7 +173,8 @@ def test_unknown_key_without_a_close_match_lists_the_allowed_ones(topo, run):
     assert r.where("unknown-key") == "topo/a.yaml:3:14"
     assert r.problem("unknown-key")["message"] == (
         "unknown key 'zzz' in sites[0] (allowed: description, expected_drift, id, label, "
-        "location, name, silence, status, tags)")
+        "location, name, silence, status, tags)"
+    )
 
 
 def test_unknown_top_level_section(topo, run):
@@ -200,8 +223,7 @@ def test_non_utf8_text(topo, run):
     r = run("validate", path)
     assert r.code == 1
     assert r.where("encoding") == "topo/a.yaml:4:14"
-    assert r.problem("encoding")["message"] == \
-        "not UTF-8 text (byte 0xe9); save the file as UTF-8"
+    assert r.problem("encoding")["message"] == "not UTF-8 text (byte 0xe9); save the file as UTF-8"
 
 
 def test_control_character_is_located(topo, run):
@@ -289,17 +311,21 @@ def test_dangling_symlink_is_reported_not_skipped(topo, run):
 
 
 def test_include_cycle(topo, run):
-    path = topo({
-        "a.yaml": "version: 1\ninclude: [b.yaml]\n",
-        "b.yaml": "version: 1\ninclude: [sub/c.yaml]\n",
-        "sub/c.yaml": "version: 1\ninclude: [../a.yaml]\n",
-    })
+    path = topo(
+        {
+            "a.yaml": "version: 1\ninclude: [b.yaml]\n",
+            "b.yaml": "version: 1\ninclude: [sub/c.yaml]\n",
+            "sub/c.yaml": "version: 1\ninclude: [../a.yaml]\n",
+        }
+    )
     for target in (path / "a.yaml", path):
         r = run("validate", target)
         assert r.code == 1
         assert r.where("include-cycle") == "topo/sub/c.yaml:2:11"
-        assert r.problem("include-cycle")["message"] == \
-            "include cycle: a.yaml -> b.yaml -> c.yaml -> a.yaml"
+        assert (
+            r.problem("include-cycle")["message"]
+            == "include cycle: a.yaml -> b.yaml -> c.yaml -> a.yaml"
+        )
 
 
 def test_file_including_itself(topo, run):
@@ -310,12 +336,14 @@ def test_file_including_itself(topo, run):
 
 
 def test_includes_are_followed(topo, run):
-    path = topo({
-        "main.yaml": "version: 1\ninclude: [parts/hosts.yaml]\n",
-        "parts/hosts.yaml": "version: 1\nhosts: [{id: h1, site: s1}]\ninclude: [sites.yaml]\n",
-        "parts/sites.yaml": SITE,
-        "unrelated.yaml": "garbage: [\n",
-    })
+    path = topo(
+        {
+            "main.yaml": "version: 1\ninclude: [parts/hosts.yaml]\n",
+            "parts/hosts.yaml": "version: 1\nhosts: [{id: h1, site: s1}]\ninclude: [sites.yaml]\n",
+            "parts/sites.yaml": SITE,
+            "unrelated.yaml": "garbage: [\n",
+        }
+    )
     r = run("validate", path / "main.yaml")
     assert r.code == 0, r.out + r.err
     assert "2 objects in 3 files" in r.err
@@ -323,13 +351,16 @@ def test_includes_are_followed(topo, run):
 
 def test_includes_that_leave_the_topology_directory(topo, run, tmp_path):
     (tmp_path / "outside.yaml").write_text(SITE)
-    path = topo({"a.yaml": "version: 1\ninclude:\n  - ../outside.yaml\n  - /etc/passwd\n"
-                           "  - sub/../../outside.yaml\n  - missing.yaml\n"})
+    path = topo(
+        {
+            "a.yaml": "version: 1\ninclude:\n  - ../outside.yaml\n  - /etc/passwd\n"
+            "  - sub/../../outside.yaml\n  - missing.yaml\n"
+        }
+    )
     (path / "link.yaml").symlink_to(tmp_path / "outside.yaml")
     r = run("validate", path / "a.yaml")
     assert r.code == 1
-    got = [(p["line"], p["col"], p["rule"], p["message"].split(" leaves")[0])
-           for p in r.problems]
+    got = [(p["line"], p["col"], p["rule"], p["message"].split(" leaves")[0]) for p in r.problems]
     assert got == [
         ("3", "5", "include-outside", "include '../outside.yaml'"),
         ("4", "5", "include-outside", "include '/etc/passwd'"),
@@ -369,8 +400,10 @@ def test_alias_bomb(topo, run):
     assert r.code == 1
     # 8,289 nodes after line 5, 74,718 after line 6: the first alias of line 7 passes 100,000
     assert r.where("yaml-limit") == "topo/a.yaml:7:8"
-    assert r.problem("yaml-limit")["message"] == \
-        f"aliases expand to more than {MAX_ALIAS_EXPANSION:,} nodes (an alias bomb?)"
+    assert (
+        r.problem("yaml-limit")["message"]
+        == f"aliases expand to more than {MAX_ALIAS_EXPANSION:,} nodes (an alias bomb?)"
+    )
 
 
 def test_alias_bomb_through_merge_keys(topo, run):
@@ -400,8 +433,10 @@ def test_deep_block_nesting(topo, run):
     assert r.code == 1
     # the root mapping is level 1, x's value level 2: level 65 is k63's value at line 66
     assert r.where("yaml-limit") == "topo/a.yaml:66:129"
-    assert r.problem("yaml-limit")["message"] == \
-        f"nesting deeper than {MAX_DEPTH} levels; a topology never needs that"
+    assert (
+        r.problem("yaml-limit")["message"]
+        == f"nesting deeper than {MAX_DEPTH} levels; a topology never needs that"
+    )
 
 
 def test_deep_flow_nesting(topo, run):
@@ -428,19 +463,24 @@ def test_file_over_the_size_limit(topo, run, monkeypatch):
     r = run("validate", path)
     assert r.code == 1
     assert r.where("file-size") == "topo/b.yaml:1:1"
-    assert r.problem("file-size")["message"] == \
-        "file is 1,318 bytes, over the limit of 1,317 (TOPODOC_MAX_FILE_BYTES)"
+    assert (
+        r.problem("file-size")["message"]
+        == "file is 1,318 bytes, over the limit of 1,317 (TOPODOC_MAX_FILE_BYTES)"
+    )
     assert "1 object in 1 file" in r.err
     monkeypatch.setenv("TOPODOC_MAX_FILE_BYTES", "1318")
     assert run("validate", path).code == 0
 
 
-@pytest.mark.parametrize("kind, entry", [
-    ("etcd", "{cluster: e, endpoints: [https://e:2379], password: hunter2}"),
-    ("kubernetes", "{cluster: k, context: admin, token: abc}"),
-    ("openstack", "{cluster: o, cloud: c, secret: s}"),
-    ("libvirt", "{hypervisor: h, uri: 'qemu+ssh://h/system', private_key: x}"),
-])
+@pytest.mark.parametrize(
+    "kind, entry",
+    [
+        ("etcd", "{cluster: e, endpoints: [https://e:2379], password: hunter2}"),
+        ("kubernetes", "{cluster: k, context: admin, token: abc}"),
+        ("openstack", "{cluster: o, cloud: c, secret: s}"),
+        ("libvirt", "{hypervisor: h, uri: 'qemu+ssh://h/system', private_key: x}"),
+    ],
+)
 def test_secrets_in_live_are_rejected(topo, run, kind, entry):
     path = topo({"a.yaml": f"version: 1\nlive:\n  {kind}:\n    - {entry}\n"})
     r = run("validate", path)
@@ -454,27 +494,34 @@ def test_secrets_in_live_are_rejected(topo, run, kind, entry):
 def test_secret_values_do_not_reach_the_model(topo):
     from topodoc.reading.load import load_topology
 
-    topo({"a.yaml": """\
+    topo(
+        {
+            "a.yaml": """\
         version: 1
         hosts: [{id: h}]
         clusters: [{id: e, type: etcd, members: [{machine: h, roles: [member]}]}]
         live:
           etcd:
             - {cluster: e, endpoints: [https://h:2379], password: hunter2}
-        """})
+        """
+        }
+    )
     loaded = load_topology("topo")
     assert not loaded.ok
     assert "hunter2" not in repr(loaded.model.live)
 
 
-@pytest.mark.parametrize("live", [
-    "live: {libvirt: [just-a-string]}",
-    "live: {libvirt: [{hypervisor: 5, uri: x}]}",
-    "live: {etcd: [{cluster: e, endpoints: [1, 2]}]}",
-    "live: {etcd: [{cluster: e, endpoints: https://e:2379}]}",
-    "live: {severity: 'vm:missing=error', timeout: soon}",
-    "live: {kubernetes: {cluster: k, context: c}}",
-])
+@pytest.mark.parametrize(
+    "live",
+    [
+        "live: {libvirt: [just-a-string]}",
+        "live: {libvirt: [{hypervisor: 5, uri: x}]}",
+        "live: {etcd: [{cluster: e, endpoints: [1, 2]}]}",
+        "live: {etcd: [{cluster: e, endpoints: https://e:2379}]}",
+        "live: {severity: 'vm:missing=error', timeout: soon}",
+        "live: {kubernetes: {cluster: k, context: c}}",
+    ],
+)
 def test_malformed_live_part(topo, run, live):
     path = topo({"a.yaml": f"version: 1\n{live}\n"})
     r = run("validate", path)
@@ -483,15 +530,17 @@ def test_malformed_live_part(topo, run, live):
 
 
 def test_several_problems_in_several_files_in_one_run(topo, run):
-    path = topo({
-        "b.yaml": "version: 1\nhosts:\n  - id: h1\n    memroy: 1GiB\n  - id: h2\n"
-                  "    site: hme\n",
-        "a.yaml": "version: 1\nsites: [{id: home}]\nvms:\n  - id: v1\n    runs_on: h3\n"
-                  "    platform: libvirt\n",
-        "c.yaml": "version: 1\nx: [\n",
-        "d.yaml": "version: 1\nsites: [{id: h1}]\n",
-        "e.yaml": b"\xff\xfe",
-    })
+    path = topo(
+        {
+            "b.yaml": "version: 1\nhosts:\n  - id: h1\n    memroy: 1GiB\n  - id: h2\n"
+            "    site: hme\n",
+            "a.yaml": "version: 1\nsites: [{id: home}]\nvms:\n  - id: v1\n    runs_on: h3\n"
+            "    platform: libvirt\n",
+            "c.yaml": "version: 1\nx: [\n",
+            "d.yaml": "version: 1\nsites: [{id: h1}]\n",
+            "e.yaml": b"\xff\xfe",
+        }
+    )
     r = run("validate", path)
     assert r.code == 1
     got = [(p["file"], p["line"], p["col"], p["rule"]) for p in r.problems]
@@ -514,22 +563,32 @@ def test_json_output_of_bad_input(topo, run):
     r = run("validate", path, "--format", "json")
     assert r.code == 1
     data = json.loads(r.out)
-    assert data["problems"] == [{
-        "file": "topo/a.yaml", "line": 3, "col": 14, "severity": "error",
-        "rule": "unknown-key", "message": "unknown key 'nme' in sites[0]; did you mean 'name'?",
-        "object": None,
-    }]
+    assert data["problems"] == [
+        {
+            "file": "topo/a.yaml",
+            "line": 3,
+            "col": 14,
+            "severity": "error",
+            "rule": "unknown-key",
+            "message": "unknown key 'nme' in sites[0]; did you mean 'name'?",
+            "object": None,
+        }
+    ]
 
 
-@pytest.mark.parametrize("content, rule", [
-    (b"version: 1\nx: [\n", "yaml-syntax"),
-    (b"\x00\x01", "encoding"),
-    (BOMB.encode(), "yaml-limit"),
-])
+@pytest.mark.parametrize(
+    "content, rule",
+    [
+        (b"version: 1\nx: [\n", "yaml-syntax"),
+        (b"\x00\x01", "encoding"),
+        (BOMB.encode(), "yaml-limit"),
+    ],
+)
 def test_subprocess_bad_input_has_no_traceback(tmp_path, content, rule):
     (tmp_path / "a.yaml").write_bytes(content)
-    proc = subprocess.run([TOPODOC, "validate", tmp_path], capture_output=True, text=True,
-                          timeout=60, cwd=tmp_path)
+    proc = subprocess.run(
+        [TOPODOC, "validate", tmp_path], capture_output=True, text=True, timeout=60, cwd=tmp_path
+    )
     assert proc.returncode == 1
     assert proc.stdout.startswith("a.yaml:")
     assert f"[{rule}]" in proc.stdout
@@ -537,21 +596,31 @@ def test_subprocess_bad_input_has_no_traceback(tmp_path, content, rule):
 
 
 def test_subprocess_missing_path(tmp_path):
-    proc = subprocess.run([TOPODOC, "validate", tmp_path / "nope"], capture_output=True,
-                          text=True, timeout=60)
+    proc = subprocess.run(
+        [TOPODOC, "validate", tmp_path / "nope"], capture_output=True, text=True, timeout=60
+    )
     assert proc.returncode == 2
     assert proc.stdout == ""
     assert "no such file or directory" in proc.stderr
     assert "Traceback" not in proc.stderr
 
 
-@pytest.mark.parametrize("snippet, col, message", [
-    ("hosts: [{id: h, overcommit: {cpu: .inf}}]", 35,
-     "hosts[0].overcommit.cpu: expected a number, got string '.inf'"),
-    ("hosts: [{id: h, overcommit: {memory: .nan}}]", 38,
-     "hosts[0].overcommit.memory: expected a number, got string '.nan'"),
-    ("live: {timeout: .inf}", 17, "live.timeout: expected a number, got string '.inf'"),
-])
+@pytest.mark.parametrize(
+    "snippet, col, message",
+    [
+        (
+            "hosts: [{id: h, overcommit: {cpu: .inf}}]",
+            35,
+            "hosts[0].overcommit.cpu: expected a number, got string '.inf'",
+        ),
+        (
+            "hosts: [{id: h, overcommit: {memory: .nan}}]",
+            38,
+            "hosts[0].overcommit.memory: expected a number, got string '.nan'",
+        ),
+        ("live: {timeout: .inf}", 17, "live.timeout: expected a number, got string '.inf'"),
+    ],
+)
 def test_infinite_numbers_are_refused(topo, run, snippet, col, message):
     """An export is strict JSON, which has no Infinity or NaN."""
     r = run("validate", topo({"a.yaml": f"version: 1\n{snippet}\n"}))
@@ -562,13 +631,22 @@ def test_infinite_numbers_are_refused(topo, run, snippet, col, message):
 
 def test_huge_numbers_are_refused_not_crashed_on(topo, run):
     digits = "9" * 5000
-    path = topo({"a.yaml": f"version: 1\nhosts:\n  - id: h\n    cpu: {{sockets: {digits}, "
-                           f"cores: 1}}\n  - id: h2\n    memory: {digits}GiB\n"})
+    path = topo(
+        {
+            "a.yaml": f"version: 1\nhosts:\n  - id: h\n    cpu: {{sockets: {digits}, "
+            f"cores: 1}}\n  - id: h2\n    memory: {digits}GiB\n"
+        }
+    )
     r = run("validate", path)
     assert r.code == 1
     assert [(p["line"], p["col"], p["rule"]) for p in r.problems] == [
-        ("4", "20", "schema"), ("6", "13", "size-format")]
+        ("4", "20", "schema"),
+        ("6", "13", "size-format"),
+    ]
     assert r.problems[0]["message"].startswith(
-        "hosts[0].cpu.sockets: expected an integer, got string '9999")
-    assert r.problems[1]["message"] == \
-        "'999999999999999999999999999999'... has too many digits for a size (at most 24)"
+        "hosts[0].cpu.sockets: expected an integer, got string '9999"
+    )
+    assert (
+        r.problems[1]["message"]
+        == "'999999999999999999999999999999'... has too many digits for a size (at most 24)"
+    )

@@ -21,8 +21,10 @@ def test_validate_the_seed_lab_exits_0(run):
     r = run("validate", LAB)
     assert r.code == 0
     assert r.problems == [] and r.out == ""  # the silenced problems are counted, not listed
-    assert r.err.endswith("0 errors, 0 warnings, 20 silenced (list them with --show-silenced);"
-                          " 53 objects in 9 files\n")
+    assert r.err.endswith(
+        "0 errors, 0 warnings, 20 silenced (list them with --show-silenced);"
+        " 53 objects in 9 files\n"
+    )
     r = run("validate", LAB, "--show-silenced")
     assert r.err.endswith("0 errors, 0 warnings, 20 silenced; 53 objects in 9 files\n")
     silenced = r.out.splitlines()
@@ -44,23 +46,49 @@ def test_validate_json_shape(run, monkeypatch):
     assert r.code == 0
     assert r.err == ""
     data = json.loads(r.out)
-    assert list(data) == ["ok", "errors", "warnings", "objects", "files", "problems",
-                          "silenced"]
+    assert list(data) == ["ok", "errors", "warnings", "objects", "files", "problems", "silenced"]
     assert (data["ok"], data["errors"], data["warnings"], data["objects"], data["files"]) == (
-        True, 0, 0, 53, 9)
+        True,
+        0,
+        0,
+        53,
+        9,
+    )
     assert data["problems"] == []
     assert len(data["silenced"]) == 20
     first = data["silenced"][0]
-    assert list(first) == ["file", "line", "col", "severity", "rule", "message", "object",
-                           "reason", "silenced_at"]
-    assert (first["file"], first["line"], first["col"], first["rule"], first["object"],
-            first["silenced_at"]) == ("topology/kubernetes.yaml", 19, 11,
-                                      "external-etcd-shared-host", "z-k8s",
-                                      "topology/kubernetes.yaml:29:9")
+    assert list(first) == [
+        "file",
+        "line",
+        "col",
+        "severity",
+        "rule",
+        "message",
+        "object",
+        "reason",
+        "silenced_at",
+    ]
+    assert (
+        first["file"],
+        first["line"],
+        first["col"],
+        first["rule"],
+        first["object"],
+        first["silenced_at"],
+    ) == (
+        "topology/kubernetes.yaml",
+        19,
+        11,
+        "external-etcd-shared-host",
+        "z-k8s",
+        "topology/kubernetes.yaml:29:9",
+    )
 
 
 def test_validate_json_with_problems(topo, run):
-    path = topo({"a.yaml": """\
+    path = topo(
+        {
+            "a.yaml": """\
         version: 1
         hosts:
           - id: h
@@ -70,13 +98,16 @@ def test_validate_json_with_problems(topo, run):
           - {id: w, runs_on: hh, platform: libvirt}
         clusters:
           - {id: e, type: etcd, members: [{machine: h, roles: [member]}]}
-        """})
+        """
+        }
+    )
     r = run("validate", path, "--format", "json")
     assert r.code == 1
     data = json.loads(r.out)
     assert (data["ok"], data["errors"], data["warnings"], data["objects"]) == (False, 2, 1, 4)
-    assert [(p["line"], p["col"], p["severity"], p["rule"], p["object"])
-            for p in data["problems"]] == [
+    assert [
+        (p["line"], p["col"], p["severity"], p["rule"], p["object"]) for p in data["problems"]
+    ] == [
         (4, 13, "error", "capacity-memory", "h"),
         (7, 22, "error", "unknown-ref", "w"),
         (9, 34, "warning", "etcd-quorum", "e"),
@@ -84,11 +115,15 @@ def test_validate_json_with_problems(topo, run):
 
 
 def test_warnings_alone_exit_0(topo, run):
-    path = topo({"a.yaml": """\
+    path = topo(
+        {
+            "a.yaml": """\
         version: 1
         hosts: [{id: h}]
         clusters: [{id: e, type: etcd, members: [{machine: h, roles: [member]}]}]
-        """})
+        """
+        }
+    )
     r = run("validate", path)
     assert r.code == 0
     assert [p["severity"] for p in r.problems] == ["warning"]
@@ -108,8 +143,10 @@ def test_the_core_commands_exist():
     assert {"validate", "export", "impact", "schema"} <= set(commands())
 
 
-@pytest.mark.parametrize("args", [["frobnicate"], ["validate", "--format", "xml"],
-                                  ["impact", "--bogus"], ["schema", "extra"]])
+@pytest.mark.parametrize(
+    "args",
+    [["frobnicate"], ["validate", "--format", "xml"], ["impact", "--bogus"], ["schema", "extra"]],
+)
 def test_usage_errors_exit_2(run, args):
     r = run(*args)
     assert r.code == 2
@@ -134,16 +171,20 @@ def test_internal_errors_are_reported_without_a_traceback(run, monkeypatch, caps
     code = cli.main(["validate", str(LAB)])
     err = capsys.readouterr().err
     assert code == 2
-    assert err == ("topodoc validate: internal error: RuntimeError: simulated bug (set "
-                   "TOPODOC_DEBUG=1 for a traceback, and please report it)\n")
+    assert err == (
+        "topodoc validate: internal error: RuntimeError: simulated bug (set "
+        "TOPODOC_DEBUG=1 for a traceback, and please report it)\n"
+    )
 
 
 def test_subprocess_validate_and_impact_on_the_seed_lab():
-    for args, first in ((["validate", "--show-silenced"],
-                         "topology/kubernetes.yaml:19:11: silenced:"),
-                        (["impact"], "FAILURE OF")):
-        proc = subprocess.run([TOPODOC, *args], capture_output=True, text=True, timeout=60,
-                              cwd=REPO)
+    for args, first in (
+        (["validate", "--show-silenced"], "topology/kubernetes.yaml:19:11: silenced:"),
+        (["impact"], "FAILURE OF"),
+    ):
+        proc = subprocess.run(
+            [TOPODOC, *args], capture_output=True, text=True, timeout=60, cwd=REPO
+        )
         assert proc.returncode == 0, proc.stderr
         assert proc.stdout.startswith(first)
         assert "Traceback" not in proc.stdout + proc.stderr
@@ -153,7 +194,6 @@ def test_subprocess_schema_and_help():
     proc = subprocess.run([TOPODOC, "schema"], capture_output=True, text=True, timeout=60)
     assert proc.returncode == 0
     assert json.loads(proc.stdout)["title"] == "topodoc topology, version 1"
-    proc = subprocess.run([TOPODOC, "impact", "--help"], capture_output=True, text=True,
-                          timeout=60)
+    proc = subprocess.run([TOPODOC, "impact", "--help"], capture_output=True, text=True, timeout=60)
     assert proc.returncode == 0
     assert "--object ID" in proc.stdout

@@ -44,12 +44,15 @@ def test_an_unknown_option_is_named(run):
     assert r.err.splitlines()[-1] == "topodoc: error: unknown option --bogus"
 
 
-@pytest.mark.parametrize(("args", "message"), [
-    (["validate", "--bogus"], "unknown option --bogus"),
-    (["validate", "--fromat", "json"], "unknown option --fromat; did you mean '--format'?"),
-    (["impact", "--widht=80"], "unknown option --widht=80; did you mean '--width'?"),
-    (["validate", "a", "b"], "unexpected argument(s): b"),
-])
+@pytest.mark.parametrize(
+    ("args", "message"),
+    [
+        (["validate", "--bogus"], "unknown option --bogus"),
+        (["validate", "--fromat", "json"], "unknown option --fromat; did you mean '--format'?"),
+        (["impact", "--widht=80"], "unknown option --widht=80; did you mean '--width'?"),
+        (["validate", "a", "b"], "unexpected argument(s): b"),
+    ],
+)
 def test_a_command_s_mistake_shows_that_command_s_usage(run, args, message):
     r = run(*args)
     assert r.code == 2
@@ -99,14 +102,29 @@ def _colour_run(tmp_path, env: dict[str, str], tty: bool) -> str:
     """``topodoc validate`` on a broken lab, its output through a terminal or a pipe."""
     (tmp_path / "t").mkdir(exist_ok=True)
     (tmp_path / "t" / "a.yaml").write_text(BROKEN, encoding="utf-8")
-    base = {k: v for k, v in os.environ.items()
-            if k not in ("NO_COLOR", "FORCE_COLOR", "TERM", "COLUMNS")}
+    base = {
+        k: v
+        for k, v in os.environ.items()
+        if k not in ("NO_COLOR", "FORCE_COLOR", "TERM", "COLUMNS")
+    }
     if not tty:
-        return subprocess.run([TOPODOC, "validate", "t"], cwd=tmp_path, env={**base, **env},
-                              capture_output=True, text=True, timeout=60, check=False).stdout
+        return subprocess.run(
+            [TOPODOC, "validate", "t"],
+            cwd=tmp_path,
+            env={**base, **env},
+            capture_output=True,
+            text=True,
+            timeout=60,
+            check=False,
+        ).stdout
     leader, follower = pty.openpty()
-    with subprocess.Popen([TOPODOC, "validate", "t"], cwd=tmp_path, env={**base, **env},
-                          stdout=follower, stderr=subprocess.DEVNULL) as proc:
+    with subprocess.Popen(
+        [TOPODOC, "validate", "t"],
+        cwd=tmp_path,
+        env={**base, **env},
+        stdout=follower,
+        stderr=subprocess.DEVNULL,
+    ) as proc:
         os.close(follower)
         chunks = []
         while True:
@@ -122,15 +140,18 @@ def _colour_run(tmp_path, env: dict[str, str], tty: bool) -> str:
     return b"".join(chunks).decode()
 
 
-@pytest.mark.parametrize(("env", "tty", "coloured"), [
-    ({"TERM": "xterm"}, True, True),
-    ({"TERM": "dumb"}, True, False),
-    ({"TERM": "xterm", "NO_COLOR": "1"}, True, False),
-    ({}, False, False),
-    ({"FORCE_COLOR": "1"}, False, True),
-    ({"FORCE_COLOR": "0"}, False, False),
-    ({"FORCE_COLOR": "1", "NO_COLOR": "1"}, False, False),
-])
+@pytest.mark.parametrize(
+    ("env", "tty", "coloured"),
+    [
+        ({"TERM": "xterm"}, True, True),
+        ({"TERM": "dumb"}, True, False),
+        ({"TERM": "xterm", "NO_COLOR": "1"}, True, False),
+        ({}, False, False),
+        ({"FORCE_COLOR": "1"}, False, True),
+        ({"FORCE_COLOR": "0"}, False, False),
+        ({"FORCE_COLOR": "1", "NO_COLOR": "1"}, False, False),
+    ],
+)
 def test_colour_follows_the_terminal_and_the_usual_variables(tmp_path, env, tty, coloured):
     out = _colour_run(tmp_path, env, tty)
     assert "t/a.yaml:5:22:" in out

@@ -40,7 +40,8 @@ def test_a_disabled_collector_stays_disabled(collector_enabled) -> None:
 
 
 def test_freeze_collects_older_garbage_first_and_freezes_only_after_success(
-        collector_enabled) -> None:
+    collector_enabled,
+) -> None:
     gc.unfreeze()
     cycle: list = []
     cycle.append(cycle)

@@ -22,8 +22,9 @@ CLI_RST = (MANUAL / "cli.rst").read_text(encoding="utf-8")
 def blocks(text: str, language: str) -> list[str]:
     """The contents of every ``code-block:: LANGUAGE``, dedented."""
     found = re.findall(rf"\.\. code-block:: {language}\n\n((?:   .*\n|\n)+)", text)
-    return ["\n".join(line[3:] for line in block.rstrip("\n").splitlines()) + "\n"
-            for block in found]
+    return [
+        "\n".join(line[3:] for line in block.rstrip("\n").splitlines()) + "\n" for block in found
+    ]
 
 
 def console_output(text: str, command: str) -> list[str]:
@@ -33,7 +34,7 @@ def console_output(text: str, command: str) -> list[str]:
         for index, line in enumerate(lines):
             if line == f"$ {command}":
                 out = []
-                for following in lines[index + 1:]:
+                for following in lines[index + 1 :]:
                     if following.startswith("$ "):
                         break
                     out.append(following)
@@ -75,8 +76,13 @@ def test_every_schema_field_is_documented():
                 walk(value)
 
     walk(schema())
-    missing = sorted(n for n in names if f"``{n}``" not in TOPOLOGY_RST
-                     and f"{{{n}" not in TOPOLOGY_RST and f", {n}" not in TOPOLOGY_RST)
+    missing = sorted(
+        n
+        for n in names
+        if f"``{n}``" not in TOPOLOGY_RST
+        and f"{{{n}" not in TOPOLOGY_RST
+        and f", {n}" not in TOPOLOGY_RST
+    )
     assert missing == []
 
 
@@ -110,8 +116,10 @@ def test_the_first_example_validates_as_shown(tmp_path, run, monkeypatch):
     monkeypatch.chdir(tmp_path)
     r = run("validate", "topology/")
     assert r.code == 0
-    assert console_output(TOPOLOGY_RST, ".venv/bin/topodoc validate topology/") == \
-        (r.out + r.err).splitlines()
+    assert (
+        console_output(TOPOLOGY_RST, ".venv/bin/topodoc validate topology/")
+        == (r.out + r.err).splitlines()
+    )
 
 
 def test_the_error_examples_are_real(tmp_path, run, monkeypatch):
@@ -123,8 +131,11 @@ def test_the_error_examples_are_real(tmp_path, run, monkeypatch):
     live.write_text(live.read_text() + "      password: hunter2\n")
     monkeypatch.chdir(tmp_path)
     real = run("validate", "topology").out.splitlines()
-    shown = [b.strip() for b in blocks(TOPOLOGY_RST, "text") if "[size-format]" in b
-             or "[unknown-key]" in b]
+    shown = [
+        b.strip()
+        for b in blocks(TOPOLOGY_RST, "text")
+        if "[size-format]" in b or "[unknown-key]" in b
+    ]
     assert len(shown) == 2
     for line in shown:
         assert line in real
@@ -172,23 +183,30 @@ def test_cli_validate_lab_example(run, monkeypatch):
     [block] = [b for b in blocks(CLI_RST, "console") if "20 silenced" in b]
     for command in ("validate topology/", "validate topology/ --show-silenced"):
         r = run(*command.split())
-        shown = console_output(f".. code-block:: console\n\n{textwrap.indent(block, '   ')}",
-                               f".venv/bin/topodoc {command}")
-        matches([line for line in shown if not line.startswith(("$", "0"))],
-                (r.out + r.err).splitlines())
+        shown = console_output(
+            f".. code-block:: console\n\n{textwrap.indent(block, '   ')}",
+            f".venv/bin/topodoc {command}",
+        )
+        matches(
+            [line for line in shown if not line.startswith(("$", "0"))],
+            (r.out + r.err).splitlines(),
+        )
     narrow = run("impact", "topology/", "--width", "80").out.splitlines()
     matches(console_output(CLI_RST, ".venv/bin/topodoc impact topology/ --width 80"), narrow)
     assert max(len(line) for line in narrow) <= 80
 
 
-@pytest.mark.parametrize("command", [
-    "impact topology/",
-    "impact topology/ --object zcloud-2 --object z-etcd --object z-k8s-m-1",
-    "impact topology/ --object zcloud-2 --format json",
-    "impact topology/ --together zcloud-2 zcloud-3",
-    "render topology/ --view physical -o physical.svg",
-    "export topology/ -o lab.json",
-])
+@pytest.mark.parametrize(
+    "command",
+    [
+        "impact topology/",
+        "impact topology/ --object zcloud-2 --object z-etcd --object z-k8s-m-1",
+        "impact topology/ --object zcloud-2 --format json",
+        "impact topology/ --together zcloud-2 zcloud-3",
+        "render topology/ --view physical -o physical.svg",
+        "export topology/ -o lab.json",
+    ],
+)
 def test_cli_lab_examples(run, monkeypatch, tmp_path, command):
     shutil.copytree(EXAMPLE, tmp_path / "topology")
     monkeypatch.chdir(tmp_path)

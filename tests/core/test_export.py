@@ -35,8 +35,13 @@ def test_export_is_byte_identical_twice(run, tmp_path):
 
 def test_export_in_a_subprocess_matches_in_process(run, tmp_path):
     out = tmp_path / "lab.json"
-    proc = subprocess.run([TOPODOC, "export", LAB, "-o", out], capture_output=True, text=True,
-                          timeout=60, cwd=tmp_path)
+    proc = subprocess.run(
+        [TOPODOC, "export", LAB, "-o", out],
+        capture_output=True,
+        text=True,
+        timeout=60,
+        cwd=tmp_path,
+    )
     assert proc.returncode == 0, proc.stderr
     assert "Traceback" not in proc.stderr
     assert out.read_bytes() == export(run, LAB).encode()
@@ -60,8 +65,15 @@ def strict_json(text: str):
 def test_export_shape(run):
     data = strict_json(export(run, LAB))
     assert data["format_version"] == FORMAT_VERSION == "1.1"
-    assert list(data) == ["format_version", "generator", "digest", "objects", "views",
-                          "scenarios", "live"]
+    assert list(data) == [
+        "format_version",
+        "generator",
+        "digest",
+        "objects",
+        "views",
+        "scenarios",
+        "live",
+    ]
     assert data["generator"].startswith("topodoc ")
     assert len(data["digest"]) == 64
     ids = [o["id"] for o in data["objects"]]
@@ -70,23 +82,32 @@ def test_export_shape(run):
     assert zcloud["kind"] == "host"
     assert zcloud["label"] == "hpe_dl360_gen9"
     assert zcloud["memory"] == 256 * 2**30
-    assert zcloud["cpu"] == {"sockets": 2, "cores": 12, "threads": 2,
-                             "model": "Intel Xeon E5-2670 v3"}
+    assert zcloud["cpu"] == {
+        "sockets": 2,
+        "cores": 12,
+        "threads": 2,
+        "model": "Intel Xeon E5-2670 v3",
+    }
     assert zcloud["defined_at"] == "hosts.yaml:5"
     assert [v["id"] for v in data["views"]] == sorted(v["id"] for v in data["views"])
-    assert [s["id"] for s in data["live"]["sources"]][:2] == ["etcd:z-etcd",
-                                                                "kubernetes:z-k8s"]
+    assert [s["id"] for s in data["live"]["sources"]][:2] == ["etcd:z-etcd", "kubernetes:z-k8s"]
     etcd = data["live"]["sources"][0]
-    assert etcd["options"] == {"ca_cert": "/etc/etcd/pki/ca.pem",
-                               "cert": "/etc/etcd/pki/client.pem",
-                               "key": "/etc/etcd/pki/client-key.pem"}
+    assert etcd["options"] == {
+        "ca_cert": "/etc/etcd/pki/ca.pem",
+        "cert": "/etc/etcd/pki/client.pem",
+        "key": "/etc/etcd/pki/client-key.pem",
+    }
 
 
 def test_export_resolves_merge_keys(run):
     data = json.loads(export(run, LAB))
     m2 = next(o for o in data["objects"] if o["id"] == "z-k8s-m-2")
     assert (m2["runs_on"], m2["vcpu"], m2["memory"], m2["platform"]) == (
-        "zcloud-2", 4, 8 * 2**30, "libvirt")  # vcpu, memory, platform from the &cp anchor
+        "zcloud-2",
+        4,
+        8 * 2**30,
+        "libvirt",
+    )  # vcpu, memory, platform from the &cp anchor
     assert m2["disks"] == [{"size": 64 * 2**30, "name": "vda", "type": "virtual"}]
 
 
@@ -125,16 +146,27 @@ PARTS = {
 def split(layout: dict[str, list[str]]) -> dict[str, str]:
     import textwrap
 
-    return {name: "version: 1\n" + "".join(textwrap.dedent(PARTS[p]) for p in parts)
-            for name, parts in layout.items()}
+    return {
+        name: "version: 1\n" + "".join(textwrap.dedent(PARTS[p]) for p in parts)
+        for name, parts in layout.items()
+    }
 
 
 LAYOUTS = [
     {"a.yaml": ["hosts", "vms", "clusters", "live1", "views"], "b.yaml": ["live2"]},
-    {"z.yaml": ["hosts"], "y.yaml": ["vms"], "x.yaml": ["clusters"], "w.yaml": ["live2"],
-     "v.yaml": ["live1"], "u.yaml": ["views"]},
-    {"sub/deeper/one.yml": ["views", "live2", "clusters"], "0.yaml": ["vms", "live1"],
-     "ZZ.yaml": ["hosts"]},
+    {
+        "z.yaml": ["hosts"],
+        "y.yaml": ["vms"],
+        "x.yaml": ["clusters"],
+        "w.yaml": ["live2"],
+        "v.yaml": ["live1"],
+        "u.yaml": ["views"],
+    },
+    {
+        "sub/deeper/one.yml": ["views", "live2", "clusters"],
+        "0.yaml": ["vms", "live1"],
+        "ZZ.yaml": ["hosts"],
+    },
 ]
 
 
@@ -165,7 +197,10 @@ def test_export_is_independent_of_how_the_files_are_split_and_named(run, tmp_pat
     assert results[0]["objects"][0]["defined_at"] == "a.yaml:9"  # e, in a.yaml
     assert results[2]["objects"][0]["defined_at"] == "sub/deeper/one.yml:7"
     assert [s["id"] for s in results[1]["live"]["sources"]] == [
-        "etcd:e", "libvirt:h1", "libvirt:h2"]
+        "etcd:e",
+        "libvirt:h1",
+        "libvirt:h2",
+    ]
 
 
 def test_renamed_files_give_the_same_objects(run, tmp_path):
@@ -174,27 +209,29 @@ def test_renamed_files_give_the_same_objects(run, tmp_path):
     one = json.loads(export(run, write_files(tmp_path / "one", split(layout))))
     two = json.loads(export(run, write_files(tmp_path / "two", split(renamed))))
     assert without_positions(one) == without_positions(two)
-    assert [o["defined_at"].split(":")[1] for o in one["objects"]] == \
-        [o["defined_at"].split(":")[1] for o in two["objects"]]  # same lines, other names
+    assert [o["defined_at"].split(":")[1] for o in one["objects"]] == [
+        o["defined_at"].split(":")[1] for o in two["objects"]
+    ]  # same lines, other names
     assert one["digest"] != two["digest"]
 
 
 def test_export_refuses_an_invalid_topology(topo, run, tmp_path):
     out = tmp_path / "out.json"
-    r = run("export", topo({"a.yaml": "version: 1\nhosts: [{id: h, site: nowhere}]\n"}),
-            "-o", out)
+    r = run("export", topo({"a.yaml": "version: 1\nhosts: [{id: h, site: nowhere}]\n"}), "-o", out)
     assert r.code == 1
     assert r.out == ""
     assert "topo/a.yaml:2:23: error: h: in_domain names 'nowhere', which is not defined" in r.err
     assert not out.exists()
 
 
-@pytest.mark.parametrize("target, reason", [
-    ("missing-dir/out.json", "No such file or directory"),
-    ("a-directory", "Is a directory"),
-])
-def test_export_to_an_unwritable_place_is_an_io_error(run, tmp_path, monkeypatch, target,
-                                                       reason):
+@pytest.mark.parametrize(
+    "target, reason",
+    [
+        ("missing-dir/out.json", "No such file or directory"),
+        ("a-directory", "Is a directory"),
+    ],
+)
+def test_export_to_an_unwritable_place_is_an_io_error(run, tmp_path, monkeypatch, target, reason):
     monkeypatch.chdir(tmp_path)
     (tmp_path / "a-directory").mkdir()
     r = run("export", LAB, "-o", target)
@@ -208,7 +245,9 @@ def test_export_of_one_file_with_includes(run, tmp_path):
     (root / "main.yaml").write_text((root / "main.yaml").read_text() + "include: [hosts.yaml]\n")
     data = json.loads(export(run, root / "main.yaml"))
     assert [(o["id"], o["defined_at"]) for o in data["objects"]] == [
-        ("h1", "hosts.yaml:3"), ("h2", "hosts.yaml:4")]
+        ("h1", "hosts.yaml:3"),
+        ("h2", "hosts.yaml:4"),
+    ]
 
 
 # --- the JSON Schema -------------------------------------------------------------------------
@@ -237,8 +276,7 @@ def test_schema_rejects_what_validate_rejects(run):
         {"version": 1, "hosts": [{"id": "h", "memroy": "1GiB"}]},
         {"version": 1, "hosts": [{"id": "h", "memory": "64 Gb"}]},
         {"version": 1, "vms": [{"id": "v", "runs_on": "h"}]},
-        {"version": 1, "live": {"etcd": [{"cluster": "e", "endpoints": ["x"],
-                                          "password": "p"}]}},
+        {"version": 1, "live": {"etcd": [{"cluster": "e", "endpoints": ["x"], "password": "p"}]}},
         {"version": 1, "hosts": [{"id": "Upper"}]},
     ]
     for document in bad:
@@ -248,8 +286,21 @@ def test_schema_rejects_what_validate_rejects(run):
 def test_schema_documents_every_section():
     schema = json.loads(schema_text())
     assert set(schema["properties"]) == {
-        "version", "include", "sites", "failure_domains", "hosts", "vms", "containers",
-        "clusters", "services", "networks", "storage", "views", "scenarios", "live"}
+        "version",
+        "include",
+        "sites",
+        "failure_domains",
+        "hosts",
+        "vms",
+        "containers",
+        "clusters",
+        "services",
+        "networks",
+        "storage",
+        "views",
+        "scenarios",
+        "live",
+    }
 
 
 def test_schema_is_shipped_in_the_package():

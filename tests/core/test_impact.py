@@ -21,30 +21,43 @@ def members(*pairs: tuple[str, str]) -> str:
     return "".join(f"      - {{machine: {m}, roles: [{r}]}}\n" for m, r in pairs)
 
 
-STACKED = servers(3) + """\
+STACKED = (
+    servers(3)
+    + """\
 clusters:
   - id: k
     type: kubernetes
     etcd: {mode: stacked}
     members:
-""" + members(("s1", "control-plane, etcd"), ("s2", "control-plane, etcd"),
-              ("s3", "control-plane, etcd"))
+"""
+    + members(
+        ("s1", "control-plane, etcd"), ("s2", "control-plane, etcd"), ("s3", "control-plane, etcd")
+    )
+)
 
-SEPARATE = servers(6) + """\
+SEPARATE = (
+    servers(6)
+    + """\
 clusters:
   - id: k
     type: kubernetes
     etcd: {mode: external, cluster: e}
     members:
-""" + members(("s1", "control-plane"), ("s2", "control-plane"), ("s3", "control-plane")) + """\
+"""
+    + members(("s1", "control-plane"), ("s2", "control-plane"), ("s3", "control-plane"))
+    + """\
   - id: e
     type: etcd
     members:
-""" + members(("s4", "member"), ("s5", "member"), ("s6", "member"))
+"""
+    + members(("s4", "member"), ("s5", "member"), ("s6", "member"))
+)
 
 #: The page's own design: one control-plane KVM VM per physical server, etcd on the physical
 #: hosts, workers on the physical servers.
-HYBRID = servers(3) + """\
+HYBRID = (
+    servers(3)
+    + """\
 vms:
   - {id: cp1, runs_on: s1, platform: libvirt}
   - {id: cp2, runs_on: s2, platform: libvirt}
@@ -54,13 +67,23 @@ clusters:
     type: kubernetes
     etcd: {mode: external, cluster: e}
     members:
-""" + members(("cp1", "control-plane"), ("cp2", "control-plane"), ("cp3", "control-plane"),
-              ("s1", "worker"), ("s2", "worker"), ("s3", "worker")) + """\
+"""
+    + members(
+        ("cp1", "control-plane"),
+        ("cp2", "control-plane"),
+        ("cp3", "control-plane"),
+        ("s1", "worker"),
+        ("s2", "worker"),
+        ("s3", "worker"),
+    )
+    + """\
     silence: [{rule: external-etcd-shared-host, reason: the page's hybrid design}]
   - id: e
     type: etcd
     members:
-""" + members(("s1", "member"), ("s2", "member"), ("s3", "member"))
+"""
+    + members(("s1", "member"), ("s2", "member"), ("s3", "member"))
+)
 
 
 def k8s_impact(topo, text: str, failed: str):
@@ -106,8 +129,10 @@ def test_the_hybrid_design_at_vm_level_is_a_sixth(topo):
 def test_two_servers_lose_the_quorum(topo):
     text = STACKED + "    silence: [{rule: quorum-failure-domain, reason: test}]\n"
     text += "failure_domains: [{id: rack, type: rack}]\n"
-    text = text.replace("  - id: s1\n  - id: s2\n", "  - {id: s1, failure_domains: [rack]}\n"
-                        "  - {id: s2, failure_domains: [rack]}\n")
+    text = text.replace(
+        "  - id: s1\n  - id: s2\n",
+        "  - {id: s1, failure_domains: [rack]}\n  - {id: s2, failure_domains: [rack]}\n",
+    )
     k, row = k8s_impact(topo, text, "rack")
     assert row.down == ("k", "s1", "s2")
     assert (k.control_down, k.control, k.quorum_lost, k.down) == (4, 6, True, True)
@@ -127,20 +152,35 @@ def test_impact_command_on_the_hybrid_design(topo, run):
     data = json.loads(r.out)
     assert data["format_version"] == "1.1"
     assert [(i["failure"], i["kind"], i["down"]) for i in data["impacts"]] == [
-        ("cp2", "vm", []), ("e", "cluster", ["k"])]
-    assert data["impacts"][0]["clusters"] == [{
-        "cluster": "k", "type": "kubernetes", "members_down": 1, "members": 6,
-        "control_plane_down": 1, "control_plane": 6, "control_plane_fraction": "1/6",
-        "quorum_lost": False, "down": False,
-    }]
+        ("cp2", "vm", []),
+        ("e", "cluster", ["k"]),
+    ]
+    assert data["impacts"][0]["clusters"] == [
+        {
+            "cluster": "k",
+            "type": "kubernetes",
+            "members_down": 1,
+            "members": 6,
+            "control_plane_down": 1,
+            "control_plane": 6,
+            "control_plane_fraction": "1/6",
+            "quorum_lost": False,
+            "down": False,
+        }
+    ]
     # the etcd cluster failing takes the Kubernetes cluster down with it
-    assert [(c["cluster"], c["quorum_lost"], c["down"]) for c in data["impacts"][1]["clusters"]] \
-        == [("e", True, True), ("k", True, True)]
+    assert [
+        (c["cluster"], c["quorum_lost"], c["down"]) for c in data["impacts"][1]["clusters"]
+    ] == [("e", True, True), ("k", True, True)]
 
 
 def test_failure_spreads_through_services_storage_and_dependencies(topo):
     hosts = servers(2).replace("- id: s1", "- {id: s1, nested_virt: true}")
-    loaded = load_topology(topo({"a.yaml": hosts + """\
+    loaded = load_topology(
+        topo(
+            {
+                "a.yaml": hosts
+                + """\
         vms:
           - {id: v1, runs_on: s1, platform: libvirt, nested_virt: true}
           - {id: v2, runs_on: v1, platform: openstack}
@@ -152,7 +192,10 @@ def test_failure_spreads_through_services_storage_and_dependencies(topo):
           - {id: user, runs_on: [s2], depends_on: [one]}
         storage:
           - {id: pool, type: directory, provided_by: v1}
-        """.replace("        ", "")}))
+        """.replace("        ", "")
+            }
+        )
+    )
     assert loaded.ok, loaded.problems
     [s1, s2] = impact_table(loaded.model)
     assert s1.down == ("c1", "one", "pool", "user", "v1", "v2")
@@ -189,17 +232,35 @@ def test_impact_unknown_object_is_a_usage_error(run):
 # z-kafka, z-rabbitmq: one of 3 per server. z-vitess: vtctld only on zcloud: 1/1.
 
 ZCLOUD_VMS = [
-    "kvm-k8s-1", "kvm-k8s-2", "kvm-k8s-3", "os-compute-1", "os-compute-2", "os-compute-3",
-    "os-ctl-1", "os-ctl-2", "os-ctl-3", "os-elastic-1", "os-k8s-m-1", "os-k8s-m-2", "os-k8s-m-3",
-    "os-k8s-n-1", "os-k8s-n-2", "ovirt-engine", "z-k8s-m-1",
+    "kvm-k8s-1",
+    "kvm-k8s-2",
+    "kvm-k8s-3",
+    "os-compute-1",
+    "os-compute-2",
+    "os-compute-3",
+    "os-ctl-1",
+    "os-ctl-2",
+    "os-ctl-3",
+    "os-elastic-1",
+    "os-k8s-m-1",
+    "os-k8s-m-2",
+    "os-k8s-m-3",
+    "os-k8s-n-1",
+    "os-k8s-n-2",
+    "ovirt-engine",
+    "z-k8s-m-1",
 ]
 THIRDS = "z-etcd 1/3; z-gluster 1/3; z-k8s 2/6 (=1/3); z-kafka 1/3; z-rabbitmq 1/3"
-ALL = ("kvm-k8s 6/6 (=1); os-k8s 6/6 (=1); z-ceph 5/5 (=1); z-etcd 3/3 (=1); z-gluster 3/3 (=1); "
-       "z-k8s 6/6 (=1); z-kafka 3/3 (=1); z-rabbitmq 3/3 (=1); z-vitess 1/1; "
-       "zcloud-openstack 3/3 (=1); zcloud-ovirt 1/1")
+ALL = (
+    "kvm-k8s 6/6 (=1); os-k8s 6/6 (=1); z-ceph 5/5 (=1); z-etcd 3/3 (=1); z-gluster 3/3 (=1); "
+    "z-k8s 6/6 (=1); z-kafka 3/3 (=1); z-rabbitmq 3/3 (=1); z-vitess 1/1; "
+    "zcloud-openstack 3/3 (=1); zcloud-ovirt 1/1"
+)
 EVERYTHING = "3 hosts, 19 VMs, 1 container, 6 services, 11 clusters, 7 storage objects"
-QUORUM_ALL = ("kvm-k8s, os-k8s, z-ceph, z-etcd, z-gluster, z-k8s, z-kafka, z-rabbitmq, "
-              "zcloud-openstack, zcloud-ovirt")
+QUORUM_ALL = (
+    "kvm-k8s, os-k8s, z-ceph, z-etcd, z-gluster, z-k8s, z-kafka, z-rabbitmq, "
+    "zcloud-openstack, zcloud-ovirt"
+)
 
 
 def test_seed_lab_impact_table_matches_the_hand_count(run):
@@ -208,10 +269,14 @@ def test_seed_lab_impact_table_matches_the_hand_count(run):
     rows = [re.split(r"\s{2,}", line) for line in r.out.splitlines()]
     assert rows == [
         ["FAILURE OF", "KIND", "DOWN WITH IT", "QUORUM LOST", "CONTROL PLANE LOST"],
-        ["zcloud", "host", "17 VMs, 1 container, 4 services, 4 clusters, 2 storage objects",
-         "kvm-k8s, os-k8s, zcloud-openstack, zcloud-ovirt",
-         "kvm-k8s 6/6 (=1); os-k8s 6/6 (=1); z-ceph 2/5; " + THIRDS + "; z-vitess 1/1; "
-         "zcloud-openstack 3/3 (=1); zcloud-ovirt 1/1"],
+        [
+            "zcloud",
+            "host",
+            "17 VMs, 1 container, 4 services, 4 clusters, 2 storage objects",
+            "kvm-k8s, os-k8s, zcloud-openstack, zcloud-ovirt",
+            "kvm-k8s 6/6 (=1); os-k8s 6/6 (=1); z-ceph 2/5; " + THIRDS + "; z-vitess 1/1; "
+            "zcloud-openstack 3/3 (=1); zcloud-ovirt 1/1",
+        ],
         ["zcloud-2", "host", "1 VM", "-", "z-ceph 2/5; " + THIRDS],
         ["zcloud-3", "host", "1 VM", "-", "z-ceph 1/5; " + THIRDS],
         ["home-power", "failure_domain", EVERYTHING, QUORUM_ALL, ALL],
@@ -225,14 +290,23 @@ def test_seed_lab_impact_json_of_the_dl360(run):
     assert r.code == 0
     [row] = json.loads(r.out)["impacts"]
     assert row["down"] == sorted(
-        ZCLOUD_VMS + ["dev"] + ["cockpit", "kvm-nested", "stratis", "terraform"]
+        ZCLOUD_VMS
+        + ["dev"]
+        + ["cockpit", "kvm-nested", "stratis", "terraform"]
         + ["kvm-k8s", "os-k8s", "zcloud-openstack", "zcloud-ovirt"]
-        + ["zcloud-images", "zcloud-stratis"])
+        + ["zcloud-images", "zcloud-stratis"]
+    )
     z_k8s = next(c for c in row["clusters"] if c["cluster"] == "z-k8s")
     assert z_k8s == {
-        "cluster": "z-k8s", "type": "kubernetes", "members_down": 2, "members": 6,
-        "control_plane_down": 2, "control_plane": 6, "control_plane_fraction": "1/3",
-        "quorum_lost": False, "down": False,
+        "cluster": "z-k8s",
+        "type": "kubernetes",
+        "members_down": 2,
+        "members": 6,
+        "control_plane_down": 2,
+        "control_plane": 6,
+        "control_plane_fraction": "1/3",
+        "quorum_lost": False,
+        "down": False,
     }
     lost = sorted(c["cluster"] for c in row["clusters"] if c["quorum_lost"])
     assert lost == ["kvm-k8s", "os-k8s", "zcloud-openstack", "zcloud-ovirt"]
@@ -246,8 +320,7 @@ def test_seed_lab_the_three_servers_each_take_a_third_of_z_k8s():
 
 
 def test_seed_lab_objects(run):
-    r = run("impact", LAB, "--object", "os-compute-1", "--object", "z-etcd",
-            "--object", "lab-net")
+    r = run("impact", LAB, "--object", "os-compute-1", "--object", "z-etcd", "--object", "lab-net")
     rows = [re.split(r"\s{2,}", line) for line in r.out.splitlines()[1:]]
     assert rows == [
         # os-k8s-m-1 and os-k8s-n-1 run on os-compute-1; os-k8s-m-1 is 2 of os-k8s's 6

@@ -97,19 +97,18 @@ def test_failures_together_and_scenarios(topo):
     lab = model(topo)
     alone = impact_table(lab, ["ceph-1"])[0]
     assert "ceph" not in alone.down  # one monitor of three: quorum kept
-    together, scenario = impact_table(lab, together=[["ceph-1", "ceph-2"]],
-                                      scenarios=["two-data-vms"])
+    together, scenario = impact_table(
+        lab, together=[["ceph-1", "ceph-2"]], scenarios=["two-data-vms"]
+    )
     assert (together.failed, together.kind) == ("ceph-1 + ceph-2", "together")
     assert (scenario.failed, scenario.kind) == ("two-data-vms", "scenario")
-    assert together.down == scenario.down == ("app-1", "app-2", "ceph", "rbd", "rbd-libvirt",
-                                              "web")
+    assert together.down == scenario.down == ("app-1", "app-2", "ceph", "rbd", "rbd-libvirt", "web")
     assert scenario.objects == ("ceph-1", "ceph-2")
 
 
 def test_a_vm_failure_domain_takes_down_its_vms(topo):
     [row] = impact_table(model(topo), ["shelf"])
-    assert row.down == ("app-1", "app-2", "ceph", "ceph-1", "ceph-2", "rbd", "rbd-libvirt",
-                        "web")
+    assert row.down == ("app-1", "app-2", "ceph", "ceph-1", "ceph-2", "rbd", "rbd-libvirt", "web")
 
 
 def test_the_default_table_ends_with_the_scenarios(topo):
@@ -118,18 +117,36 @@ def test_the_default_table_ends_with_the_scenarios(topo):
 
 def test_the_command_line(topo, run):
     path = topo({"lab.yaml": LAB})
-    r = run("impact", path, "--together", "ceph-1", "ceph-2", "--scenario", "two-data-vms",
-            "--object", "etcd")
+    r = run(
+        "impact",
+        path,
+        "--together",
+        "ceph-1",
+        "ceph-2",
+        "--scenario",
+        "two-data-vms",
+        "--object",
+        "etcd",
+    )
     rows = [re.split(r"\s{2,}", line) for line in r.out.splitlines()[1:]]
     assert rows == [
         ["etcd", "cluster", "1 cluster", "etcd, k8s", "k8s 3/6 (=1/2)"],
-        ["ceph-1 + ceph-2", "together", "2 VMs, 1 container, 1 cluster, 2 storage objects", "ceph",
-         "ceph 2/3"],
-        ["two-data-vms", "scenario", "2 VMs, 1 container, 1 cluster, 2 storage objects", "ceph",
-         "ceph 2/3"],
+        [
+            "ceph-1 + ceph-2",
+            "together",
+            "2 VMs, 1 container, 1 cluster, 2 storage objects",
+            "ceph",
+            "ceph 2/3",
+        ],
+        [
+            "two-data-vms",
+            "scenario",
+            "2 VMs, 1 container, 1 cluster, 2 storage objects",
+            "ceph",
+            "ceph 2/3",
+        ],
     ]
-    data = json.loads(run("impact", path, "--scenario", "two-data-vms", "--format",
-                          "json").out)
+    data = json.loads(run("impact", path, "--scenario", "two-data-vms", "--format", "json").out)
     assert data["format_version"] == "1.1"
     assert data["impacts"][0]["objects"] == ["ceph-1", "ceph-2"]
 
@@ -148,24 +165,38 @@ def test_a_scenario_naming_an_unknown_object_is_an_error(topo, run):
     r = run("validate", path)
     assert r.code == 1
     assert r.problem("unknown-ref")["message"] == (
-        "scenario two-data-vms: fail names 'ceph-4', which is not defined; did you mean "
-        "'ceph-3'?")
+        "scenario two-data-vms: fail names 'ceph-4', which is not defined; did you mean 'ceph-3'?"
+    )
 
 
 def test_a_vm_failure_domain_that_does_not_exist(topo, run):
-    r = run("validate", topo({"lab.yaml": LAB.replace("failure_domains: [shelf]}",
-                                                      "failure_domains: [shelve]}", 1)}))
+    r = run(
+        "validate",
+        topo(
+            {"lab.yaml": LAB.replace("failure_domains: [shelf]}", "failure_domains: [shelve]}", 1)}
+        ),
+    )
     assert r.code == 1
     assert r.problem("unknown-ref")["message"] == (
-        "ceph-1: in_domain names 'shelve', which is not defined; did you mean 'shelf'?")
+        "ceph-1: in_domain names 'shelve', which is not defined; did you mean 'shelf'?"
+    )
 
 
 def test_a_quorum_sharing_a_vm_failure_domain_is_warned(topo, run):
-    r = run("validate", topo({"lab.yaml": LAB.replace(
-        "        silence: [{rule: quorum-failure-domain, reason: one server}]\n      - id: k8s",
-        "      - id: k8s", 1)}))
+    r = run(
+        "validate",
+        topo(
+            {
+                "lab.yaml": LAB.replace(
+                    "        silence: [{rule: quorum-failure-domain, reason: one server}]\n"
+                    "      - id: k8s",
+                    "      - id: k8s",
+                    1,
+                )
+            }
+        ),
+    )
     assert [p["message"] for p in r.problems if p["rule"] == "quorum-failure-domain"] == [
-        "ceph: 2 of 3 quorum members (mon) share failure domain 'shelf': losing it loses "
-        "quorum",
+        "ceph: 2 of 3 quorum members (mon) share failure domain 'shelf': losing it loses quorum",
         "ceph: 3 of 3 quorum members (mon) share host 's1': losing it loses quorum",
     ]  # problems at one place are sorted by their message

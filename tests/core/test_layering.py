@@ -25,8 +25,9 @@ def test_every_core_module_imports_without_sphinx() -> None:
             importlib.import_module(name)
         print(len(names))
     """)
-    done = subprocess.run([sys.executable, "-c", script], capture_output=True, text=True,
-                          timeout=120, check=False)
+    done = subprocess.run(
+        [sys.executable, "-c", script], capture_output=True, text=True, timeout=120, check=False
+    )
     assert done.returncode == 0, done.stderr
     assert int(done.stdout) > 40  # every module was walked, the drift collectors included
 
@@ -39,6 +40,7 @@ def test_the_drift_analyzer_and_reports_import_no_client_library() -> None:
                         if n in sys.modules)
         print(",".join(loaded) or "none")
     """)
-    done = subprocess.run([sys.executable, "-c", script], capture_output=True, text=True,
-                          timeout=120, check=False)
+    done = subprocess.run(
+        [sys.executable, "-c", script], capture_output=True, text=True, timeout=120, check=False
+    )
     assert (done.returncode, done.stdout.strip()) == (0, "none"), done.stderr

@@ -30,20 +30,25 @@ def test_capacity_counts_only_what_runs(topo, run):
     r = run("validate", path)
     assert r.code == 0, r.out
     assert r.problems == []
-    capacity = build_table(load_topology(path).model, "capacity",
-                           ["machine", "guests", "not_counted", "vcpus", "memory_allocated"])
+    capacity = build_table(
+        load_topology(path).model,
+        "capacity",
+        ["machine", "guests", "not_counted", "vcpus", "memory_allocated"],
+    )
     assert [tuple(row) for row in capacity.rows] == [
-        ("h1", "1", "gold (template), next (planned), old (retired), spare (shutoff)", "4",
-         "48GiB")]
+        ("h1", "1", "gold (template), next (planned), old (retired), spare (shutoff)", "4", "48GiB")
+    ]
 
 
 def test_a_running_vm_over_the_host_is_still_an_error(topo, run):
-    path = topo({"lab.yaml": LAB.replace("memory: 48GiB, state: running",
-                                         "memory: 80GiB, state: running")})
+    path = topo(
+        {"lab.yaml": LAB.replace("memory: 48GiB, state: running", "memory: 80GiB, state: running")}
+    )
     r = run("validate", path)
     assert r.code == 1
     assert r.problem("capacity-memory")["message"] == (
-        "h1: guests have 80GiB of memory, over its physical memory (64GiB)")
+        "h1: guests have 80GiB of memory, over its physical memory (64GiB)"
+    )
 
 
 def test_planned_and_retired_objects_are_not_expected_by_drift(topo):
@@ -89,8 +94,13 @@ def test_an_active_object_needing_a_planned_one_is_warned(topo, run):
 
 
 def test_planned_dependency_can_be_silenced(topo, run):
-    path = topo({"lab.yaml": NEEDS_PLANNED.replace(
-        "SILENCE", "silence: [{rule: planned-dependency, reason: built with the host}]")})
+    path = topo(
+        {
+            "lab.yaml": NEEDS_PLANNED.replace(
+                "SILENCE", "silence: [{rule: planned-dependency, reason: built with the host}]"
+            )
+        }
+    )
     r = run("validate", path, "--show-silenced")
     assert r.problems == []
     assert "silenced: v1 is active, but runs_on names 'h1'" in r.out
@@ -100,14 +110,15 @@ def test_status_is_checked_by_the_schema(topo, run):
     path = topo({"lab.yaml": "version: 1\nhosts:\n  - {id: h1, status: plannd}\n"})
     r = run("validate", path)
     assert r.code == 1
-    assert "'plannd' is not one of 'planned', 'active', 'retired'; did you mean 'planned'?" \
-        in r.out
+    assert "'plannd' is not one of 'planned', 'active', 'retired'; did you mean 'planned'?" in r.out
 
 
 def test_a_planned_vm_is_never_missing_in_a_real_drift_check(topo, run):
     """libvirt's test driver has one domain, ``test``: the planned VM is not reported, the
     active one that does not exist is."""
-    path = topo({"lab.yaml": """\
+    path = topo(
+        {
+            "lab.yaml": """\
         version: 1
         hosts:
           - {id: h1, cpu: 16}
@@ -118,7 +129,9 @@ def test_a_planned_vm_is_never_missing_in_a_real_drift_check(topo, run):
         live:
           libvirt:
             - {hypervisor: h1, uri: "test:///default"}
-        """})
+        """
+        }
+    )
     r = run("drift", path)
     assert r.code == 1
     assert "missing      error    vm:gone" in r.out

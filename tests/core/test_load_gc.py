@@ -23,17 +23,30 @@ BENCHMARKS = Path(__file__).resolve().parents[2] / "benchmarks"
 
 BROKEN = {
     "a.yaml": "version: 1\ninclude: [b.yaml]\nhosts:\n  - id: h1\n    memory: lots\n"
-              "views:\n  - id: v\n    layers: [physical, physical]\n",
+    "views:\n  - id: v\n    layers: [physical, physical]\n",
     "b.yaml": "version: 1\ninclude: [a.yaml]\nvms:\n  - id: vm1\n    runs_on: nowhere\n"
-              "    platform: libvirt\n  - id: vm1\n    runs_on: h1\n    colour: red\n",
+    "    platform: libvirt\n  - id: vm1\n    runs_on: h1\n    colour: red\n",
 }
 
 
 def _generated(tmp_path: Path) -> Path:
     out = tmp_path / "generated"
-    subprocess.run([sys.executable, str(BENCHMARKS / "generate.py"), "--objects", "400",
-                    "--seed", "7", "--errors", "5", "-o", str(out)], check=True,
-                   capture_output=True)
+    subprocess.run(
+        [
+            sys.executable,
+            str(BENCHMARKS / "generate.py"),
+            "--objects",
+            "400",
+            "--seed",
+            "7",
+            "--errors",
+            "5",
+            "-o",
+            str(out),
+        ],
+        check=True,
+        capture_output=True,
+    )
     return out
 
 

@@ -14,13 +14,23 @@ from topodoc.model.sizes import parse_size
 from .test_docs import TOPOLOGY_RST, blocks
 
 SIZES = {"memory", "size"}
-SECTIONS = ("sites", "failure_domains", "hosts", "vms", "containers", "clusters", "services",
-            "networks", "storage")
+SECTIONS = (
+    "sites",
+    "failure_domains",
+    "hosts",
+    "vms",
+    "containers",
+    "clusters",
+    "services",
+    "networks",
+    "storage",
+)
 
 
 def real_lab() -> str:
-    [text] = [b for b in blocks(TOPOLOGY_RST, "yaml") if "id: z-b-data-1" in b and
-              "scenarios:" in b]
+    [text] = [
+        b for b in blocks(TOPOLOGY_RST, "yaml") if "id: z-b-data-1" in b and "scenarios:" in b
+    ]
     return text
 
 
@@ -39,10 +49,14 @@ def same(written: Any, exported: Any, where: str) -> None:
                 assert exported["cpu"]["count"] == value, where
             elif key == "etcd":
                 assert (exported.get("etcd_mode"), exported.get("etcd_cluster")) == (
-                    value.get("mode"), value.get("cluster")), where
+                    value.get("mode"),
+                    value.get("cluster"),
+                ), where
             elif key == "overcommit":
                 assert (exported.get("overcommit_cpu"), exported.get("overcommit_memory")) == (
-                    value.get("cpu"), value.get("memory")), where
+                    value.get("cpu"),
+                    value.get("memory"),
+                ), where
             elif value in ([], {}, "", None):
                 assert exported.get(key) in (None, [], {}, ""), f"{where}.{key}"
             else:
@@ -78,8 +92,7 @@ def test_the_real_lab_round_trips_through_export(tmp_path, run):
 
 def test_the_comparison_notices_a_field_export_leaves_out():
     try:
-        same({"disks": [{"size": "1GiB", "description": "x"}]},
-             {"disks": [{"size": 2**30}]}, "h")
+        same({"disks": [{"size": "1GiB", "description": "x"}]}, {"disks": [{"size": 2**30}]}, "h")
     except AssertionError as exc:
         assert "h.disks[0].description is not exported" in str(exc)
     else:
@@ -99,6 +112,9 @@ def test_the_real_lab_s_figures_are_the_manual_s(tmp_path, run, monkeypatch):
     matches(console_output(TOPOLOGY_RST, f".venv/bin/topodoc {command}"), r.out.splitlines())
     model = load_topology("lab.yaml").model
     capacity = build_table(model, "capacity", ["memory", "memory_allocated", "not_counted"])
-    assert tuple(capacity.rows[0]) == ("251.5G", "116GiB",
-                                       "ubuntu-tpl (template), z-k8s-n-2 (planned)")
+    assert tuple(capacity.rows[0]) == (
+        "251.5G",
+        "116GiB",
+        "ubuntu-tpl (template), z-k8s-n-2 (planned)",
+    )
     assert build_table(model, "hosts", ["disk_total"]).rows[0] == ("558.9G",)

@@ -14,9 +14,14 @@ import pytest
 
 from topodoc.reading.schema import _compiled, _validator
 
-VALID = {"version": 1, "hosts": [{"id": "h1", "memory": "8GiB"}],
-         "vms": [{"id": "a", "runs_on": "h1", "platform": "libvirt"},
-                 {"id": "b", "runs_on": "h1", "platform": "libvirt", "vcpu": 2}]}
+VALID = {
+    "version": 1,
+    "hosts": [{"id": "h1", "memory": "8GiB"}],
+    "vms": [
+        {"id": "a", "runs_on": "h1", "platform": "libvirt"},
+        {"id": "b", "runs_on": "h1", "platform": "libvirt", "vcpu": 2},
+    ],
+}
 
 
 def test_a_valid_document_passes_both() -> None:
@@ -24,11 +29,14 @@ def test_a_valid_document_passes_both() -> None:
     assert list(_validator().iter_errors(VALID)) == []
 
 
-@pytest.mark.parametrize("path, bad", [
-    ("data.vms[1].vcpu", {"vcpu": "two"}),
-    ("data.vms[1].nics[0]", {"nics": ["eth0"]}),
-    ("data.vms[1]", {"colour": "red"}),
-])
+@pytest.mark.parametrize(
+    "path, bad",
+    [
+        ("data.vms[1].vcpu", {"vcpu": "two"}),
+        ("data.vms[1].nics[0]", {"nics": ["eth0"]}),
+        ("data.vms[1]", {"colour": "red"}),
+    ],
+)
 def test_an_invalid_item_is_named_by_its_path(path: str, bad: dict) -> None:
     doc = {**VALID, "vms": [VALID["vms"][0], {**VALID["vms"][1], **bad}]}
     with pytest.raises(fastjsonschema.JsonSchemaException) as caught:
@@ -39,12 +47,19 @@ def test_an_invalid_item_is_named_by_its_path(path: str, bad: dict) -> None:
 
 def _validate_in_a_new_process(cache: Path) -> str:
     """Validate a bad document in a fresh interpreter using ``cache``; the error's path."""
-    code = ("import fastjsonschema\nfrom topodoc.reading.schema import _compiled\n"
-            f"doc = {BAD!r}\n"
-            "try:\n    _compiled()(doc)\nexcept fastjsonschema.JsonSchemaException as e:\n"
-            "    print(e.name)\n")
-    done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True,
-                          env={**os.environ, "TOPODOC_CACHE_DIR": str(cache)}, check=True)
+    code = (
+        "import fastjsonschema\nfrom topodoc.reading.schema import _compiled\n"
+        f"doc = {BAD!r}\n"
+        "try:\n    _compiled()(doc)\nexcept fastjsonschema.JsonSchemaException as e:\n"
+        "    print(e.name)\n"
+    )
+    done = subprocess.run(
+        [sys.executable, "-c", code],
+        capture_output=True,
+        text=True,
+        env={**os.environ, "TOPODOC_CACHE_DIR": str(cache)},
+        check=True,
+    )
     return done.stdout.strip()
 
 

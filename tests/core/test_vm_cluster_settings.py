@@ -50,36 +50,45 @@ def test_the_settings_reach_tables_and_export(topo, run):
     r = run("validate", path)
     assert r.problems == [], r.out
     model = load_topology(path).model
-    vms = build_table(model, "vms", ["vcpupin", "numa_node", "cpu_mode", "firmware",
-                                     "machine_type"])
-    assert tuple(vms.rows[0]) == ("0->2, 1->3-4,^4", "0", "host-passthrough", "uefi",
-                                  "pc-q35-6.2")
+    vms = build_table(
+        model, "vms", ["vcpupin", "numa_node", "cpu_mode", "firmware", "machine_type"]
+    )
+    assert tuple(vms.rows[0]) == ("0->2, 1->3-4,^4", "0", "host-passthrough", "uefi", "pc-q35-6.2")
     clusters = build_table(model, "clusters", ["id", "runtime", "history"], "id=k")
-    assert tuple(clusters.rows[0]) == ("k", "containerd 1.6.20",
-                                       "1.24.2 (2022-07-01), 1.26.3 (2023-04)")
+    assert tuple(clusters.rows[0]) == (
+        "k",
+        "containerd 1.6.20",
+        "1.24.2 (2022-07-01), 1.26.3 (2023-04)",
+    )
     data = {o["id"]: o for o in json.loads(run("export", path).out)["objects"]}
-    assert data["c"]["ceph"] == {"fsid": "0a4d2372-3a6f-4e28-9c1d-5e6f7a8b9c0d",
-                                 "public_network": "public", "cluster_network": "replication"}
+    assert data["c"]["ceph"] == {
+        "fsid": "0a4d2372-3a6f-4e28-9c1d-5e6f7a8b9c0d",
+        "public_network": "public",
+        "cluster_network": "replication",
+    }
     assert data["c"]["members"][0]["osds"] == [{"id": 0, "device": "/dev/nvme0n1"}]
     assert data["k"]["history"][1] == {"version": "1.26.3", "date": "2023-04"}
     assert data["rbd"]["min_replicas"] == 2
 
 
 def test_settings_mistakes(topo, run):
-    lab = (LAB.replace('{vcpu: 1, cpuset: "3-4,^4"}', '{vcpu: 2, cpuset: "9"}')
-           .replace("roles: [mon, osd], osds", "roles: [mon], osds")
-           .replace("min_replicas: 2", "min_replicas: 4")
-           .replace("cluster_network: replication", "cluster_network: replicaton"))
+    lab = (
+        LAB.replace('{vcpu: 1, cpuset: "3-4,^4"}', '{vcpu: 2, cpuset: "9"}')
+        .replace("roles: [mon, osd], osds", "roles: [mon], osds")
+        .replace("min_replicas: 2", "min_replicas: 4")
+        .replace("cluster_network: replication", "cluster_network: replicaton")
+    )
     r = run("validate", topo({"lab.yaml": lab}))
     assert r.code == 1
     assert [(p["rule"], p["message"]) for p in r.problems] == [
         ("vcpu-pinning", "v1: pins vCPU 2, but it has 2 (0-1)"),
         ("vcpu-pinning", "v1: vCPU 2 is pinned to CPU 9, but h1 has 8 (0-7)"),
-        ("unknown-ref", "c: ceph_network names 'replicaton', which is not defined; did you "
-                        "mean 'replication'?"),
+        (
+            "unknown-ref",
+            "c: ceph_network names 'replicaton', which is not defined; did you mean 'replication'?",
+        ),
         ("ceph", "c: v1 lists OSDs but has no osd role"),
-        ("ceph", "rbd: min_replicas 4 is more than its replicas (3): no I/O would ever be "
-                 "served"),
+        ("ceph", "rbd: min_replicas 4 is more than its replicas (3): no I/O would ever be served"),
     ]
 
 

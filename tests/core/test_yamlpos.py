@@ -71,8 +71,13 @@ def test_merge_keys():
         """)
     assert doc["one"] == {"platform": "libvirt", "vcpu": 2, "memory": "8GiB", "id": "one"}
     # the first mapping of a merge list wins over the later ones; explicit keys over all
-    assert doc["two"] == {"vcpu": 8, "autostart": True, "platform": "libvirt",
-                          "memory": "8GiB", "id": "two"}
+    assert doc["two"] == {
+        "vcpu": 8,
+        "autostart": True,
+        "platform": "libvirt",
+        "memory": "8GiB",
+        "id": "two",
+    }
     assert "<<" not in doc["one"]
     assert doc["one"].loc("vcpu") == Location("f.yaml", 6, 9)  # the explicit value
     assert doc["one"].loc("memory") == Location("f.yaml", 1, 50)  # where the anchor has it
@@ -91,17 +96,52 @@ def test_merge_of_a_non_mapping_is_refused():
     assert p.loc == Location("f.yaml", 2, 9)
 
 
-@pytest.mark.parametrize("text, value", [
-    ("on", "on"), ("off", "off"), ("yes", "yes"), ("no", "no"), ("y", "y"), ("n", "n"),
-    ("Yes", "Yes"), ("NO", "NO"), ("true", True), ("True", True), ("TRUE", True),
-    ("false", False), ("False", False), ("null", None), ("~", None), ("", None),
-    ("12", 12), ("-3", -3), ("+7", 7), ("0o17", 15), ("0x1F", 31), ("012", 12),
-    ("1.5", 1.5), ("1e3", 1000.0), (".5", 0.5), (".inf", ".inf"), ("-.inf", "-.inf"),
-    (".nan", ".nan"), (".NaN", ".NaN"),
-    ("1_000", "1_000"), ("2021-10-01", "2021-10-01"), ("12:30", "12:30"), ("0b101", "0b101"),
-    ("'true'", "true"), ('"12"', "12"), ("8", 8), ('"8"', "8"),
-    ("64GiB", "64GiB"), ("192.168.6.1", "192.168.6.1"), ("1.25", 1.25), ('"1.25"', "1.25"),
-])
+@pytest.mark.parametrize(
+    "text, value",
+    [
+        ("on", "on"),
+        ("off", "off"),
+        ("yes", "yes"),
+        ("no", "no"),
+        ("y", "y"),
+        ("n", "n"),
+        ("Yes", "Yes"),
+        ("NO", "NO"),
+        ("true", True),
+        ("True", True),
+        ("TRUE", True),
+        ("false", False),
+        ("False", False),
+        ("null", None),
+        ("~", None),
+        ("", None),
+        ("12", 12),
+        ("-3", -3),
+        ("+7", 7),
+        ("0o17", 15),
+        ("0x1F", 31),
+        ("012", 12),
+        ("1.5", 1.5),
+        ("1e3", 1000.0),
+        (".5", 0.5),
+        (".inf", ".inf"),
+        ("-.inf", "-.inf"),
+        (".nan", ".nan"),
+        (".NaN", ".NaN"),
+        ("1_000", "1_000"),
+        ("2021-10-01", "2021-10-01"),
+        ("12:30", "12:30"),
+        ("0b101", "0b101"),
+        ("'true'", "true"),
+        ('"12"', "12"),
+        ("8", 8),
+        ('"8"', "8"),
+        ("64GiB", "64GiB"),
+        ("192.168.6.1", "192.168.6.1"),
+        ("1.25", 1.25),
+        ('"1.25"', "1.25"),
+    ],
+)
 def test_yaml_1_2_core_scalars(text, value):
     assert parse(f"v: {text}\n")["v"] == value
 
@@ -126,39 +166,67 @@ def test_keys_are_strings_where_yaml_would_make_them_booleans():
     assert doc == {"on": 1, "yes": 2, "true": 3, "null": 4, "1.5": 5}
 
 
-@pytest.mark.parametrize("text, rule, message, loc", [
-    ("a: 1\n---\nb: 2\n", "yaml-syntax",
-     "more than one YAML document in a file; split it into several files", (2, 1)),
-    ("--- \na: 1\n...\n---\nb: 2\n", "yaml-syntax",
-     "more than one YAML document in a file; split it into several files", (4, 1)),
-    ("a: !!python/object:os.system x\n", "yaml-tag",
-     "unsupported YAML tag 'tag:yaml.org,2002:python/object:os.system': topology files use "
-     "plain YAML values only", (1, 4)),
-    ("a: !!binary aGVsbG8=\n", "yaml-tag",
-     "unsupported YAML tag 'tag:yaml.org,2002:binary': topology files use plain YAML values "
-     "only", (1, 4)),
-    ("a: !custom x\n", "yaml-tag",
-     "unsupported YAML tag '!custom': topology files use plain YAML values only", (1, 4)),
-    ("a: !!set {x, y}\n", "yaml-tag", "unsupported YAML tag 'tag:yaml.org,2002:set'", (1, 4)),
-    ("a: !!python/name:os.system []\n", "yaml-tag",
-     "unsupported YAML tag 'tag:yaml.org,2002:python/name:os.system'", (1, 4)),
-    ("a: !!int abc\n", "yaml-tag", "'abc' is not a valid !!int", (1, 4)),
-    ("a: !!bool yes\n", "yaml-tag", "'yes' is not a valid !!bool", (1, 4)),
-    ("a: !!float true\n", "yaml-tag", "'true' is not a valid !!float", (1, 4)),
-    ("a: *nowhere\n", "yaml-syntax", "unknown alias *nowhere", (1, 4)),
-    ("? [a]\n: b\n", "yaml-syntax", "a mapping key must be a plain value", (1, 3)),
-    ("{[a]: b}\n", "yaml-syntax", "a mapping key must be a plain value", (1, 2)),
-])
+@pytest.mark.parametrize(
+    "text, rule, message, loc",
+    [
+        (
+            "a: 1\n---\nb: 2\n",
+            "yaml-syntax",
+            "more than one YAML document in a file; split it into several files",
+            (2, 1),
+        ),
+        (
+            "--- \na: 1\n...\n---\nb: 2\n",
+            "yaml-syntax",
+            "more than one YAML document in a file; split it into several files",
+            (4, 1),
+        ),
+        (
+            "a: !!python/object:os.system x\n",
+            "yaml-tag",
+            "unsupported YAML tag 'tag:yaml.org,2002:python/object:os.system': topology files use "
+            "plain YAML values only",
+            (1, 4),
+        ),
+        (
+            "a: !!binary aGVsbG8=\n",
+            "yaml-tag",
+            "unsupported YAML tag 'tag:yaml.org,2002:binary': topology files use plain YAML values "
+            "only",
+            (1, 4),
+        ),
+        (
+            "a: !custom x\n",
+            "yaml-tag",
+            "unsupported YAML tag '!custom': topology files use plain YAML values only",
+            (1, 4),
+        ),
+        ("a: !!set {x, y}\n", "yaml-tag", "unsupported YAML tag 'tag:yaml.org,2002:set'", (1, 4)),
+        (
+            "a: !!python/name:os.system []\n",
+            "yaml-tag",
+            "unsupported YAML tag 'tag:yaml.org,2002:python/name:os.system'",
+            (1, 4),
+        ),
+        ("a: !!int abc\n", "yaml-tag", "'abc' is not a valid !!int", (1, 4)),
+        ("a: !!bool yes\n", "yaml-tag", "'yes' is not a valid !!bool", (1, 4)),
+        ("a: !!float true\n", "yaml-tag", "'true' is not a valid !!float", (1, 4)),
+        ("a: *nowhere\n", "yaml-syntax", "unknown alias *nowhere", (1, 4)),
+        ("? [a]\n: b\n", "yaml-syntax", "a mapping key must be a plain value", (1, 3)),
+        ("{[a]: b}\n", "yaml-syntax", "a mapping key must be a plain value", (1, 2)),
+    ],
+)
 def test_refused(text, rule, message, loc):
     p = problem(text)
     assert (p.rule, p.message, (p.loc.line, p.loc.col)) == (rule, message, loc)
 
 
 def test_explicit_tags_that_fit_are_accepted():
-    doc = parse("a: !!str 12\nb: !!int '12'\nc: !!float 1\nd: !!null ''\ne: !!bool true\n"
-                "f: !!map {x: 1}\ng: !!seq [1]\n")
-    assert doc == {"a": "12", "b": 12, "c": 1.0, "d": None, "e": True, "f": {"x": 1},
-                   "g": [1]}
+    doc = parse(
+        "a: !!str 12\nb: !!int '12'\nc: !!float 1\nd: !!null ''\ne: !!bool true\n"
+        "f: !!map {x: 1}\ng: !!seq [1]\n"
+    )
+    assert doc == {"a": "12", "b": 12, "c": 1.0, "d": None, "e": True, "f": {"x": 1}, "g": [1]}
 
 
 def test_one_document_with_markers_is_fine():

@@ -13,7 +13,7 @@ FURO = {"light": "#ffffff", "dark": "#131416"}
 
 
 def luminance(colour: str) -> float:
-    r, g, b = (int(colour.lstrip("#")[i:i + 2], 16) / 255 for i in (0, 2, 4))
+    r, g, b = (int(colour.lstrip("#")[i : i + 2], 16) / 255 for i in (0, 2, 4))
 
     def linear(c: float) -> float:
         return c / 12.92 if c <= 0.03928 else ((c + 0.055) / 1.055) ** 2.4
@@ -33,8 +33,9 @@ def test_contrast_of_known_pairs():
 
 def test_badges_and_node_text_read_on_every_fill():
     for name, theme in THEME.items():
-        backgrounds = [theme.background] + [c for k in theme.kinds.values()
-                                            for c in (k.fill, k.box)]
+        backgrounds = [theme.background] + [
+            c for k in theme.kinds.values() for c in (k.fill, k.box)
+        ]
         for relation, (_, kind, _, _) in BADGES.items():
             colour = BADGE_TEXT[name].get(kind, theme.kinds[kind].line)
             worst = min(contrast(colour, bg) for bg in backgrounds)
@@ -67,7 +68,10 @@ def test_drift_states_read_in_light_and_dark_mode():
         for name, colour in colours.items():
             assert contrast(colour, FURO["dark"]) >= 4.5, (selector, name, colour)
     # every state the report writes takes one of these colours
-    states = {state for selectors, body in re.findall(r"([^{}]+)\{([^{}]*)\}", css)
-              if "var(--topodoc-state-" in body
-              for state in re.findall(r"span\.topodoc-state-(\w+)", selectors)}
+    states = {
+        state
+        for selectors, body in re.findall(r"([^{}]+)\{([^{}]*)\}", css)
+        if "var(--topodoc-state-" in body
+        for state in re.findall(r"span\.topodoc-state-(\w+)", selectors)
+    }
     assert {"ok", "missing", "changed", "unexpected"} <= states

@@ -38,8 +38,7 @@ def boxes_around(source: str) -> dict[str, list[str]]:
 
 
 def node_attrs(source: str, node: str) -> str:
-    return next(line for line in source.splitlines()
-                if line.strip().startswith(f'"{node}" ['))
+    return next(line for line in source.splitlines() if line.strip().startswith(f'"{node}" ['))
 
 
 def test_vm_inside_host_and_nested_vm_inside_vm(small):
@@ -66,22 +65,27 @@ def test_edges_have_ids_styles_and_member_roles_are_badges(small):
     source = draw(small).source
     # many-to-one relations are badges in the member's own label, in the hub's colour
     assert '"k1" -> "v2"' not in source and "k1->v2:member" not in source
-    assert '<font color="#8f4700">\u25c6 k1: control-plane, etcd</font>' in node_attrs(source,
-                                                                                     "v2")
+    assert '<font color="#8f4700">\u25c6 k1: control-plane, etcd</font>' in node_attrs(source, "v2")
     h1 = next(line for line in source.splitlines() if 'id="cluster:h1"' in line)
     assert '<font color="#8c5400">\u25a2 power-a</font>' in h1  # its other failure domain
     assert '<font color="#176560">\u25b1 net1</font>' in h1  # its network
     assert '"h1" -> "power-a"' not in source and '"h1" -> "net1"' not in source
     # between things in different boxes an edge follows the layout, it does not rank it
-    assert ('"web" -> "db" [id="web->db:depends_on", style="dashed", arrowhead="normal", '
-            'constraint="false", tooltip="web \u2192 db: depends on"];') in source
+    assert (
+        '"web" -> "db" [id="web->db:depends_on", style="dashed", arrowhead="normal", '
+        'constraint="false", tooltip="web \u2192 db: depends on"];'
+    ) in source
     # an edge to a box ends at the box (compound edge), not at a node inside it
-    assert 'id="pool1->v1:used_by", style="dotted", arrowhead="normal", color="#555555", ' \
+    assert (
+        'id="pool1->v1:used_by", style="dotted", arrowhead="normal", color="#555555", '
         'lhead="cluster_v1"' in source
+    )
     assert '"v1" -> "h1"' not in source  # placement is nesting, not an edge
     # things joined by an edge are ranked by it in an invisible box with a tooltip of its own
-    assert ('graph [id="cluster:group:pool1", label="", style="invis", margin="0", '
-            'tooltip="pool1, v1"];') in source
+    assert (
+        'graph [id="cluster:group:pool1", label="", style="invis", margin="0", '
+        'tooltip="pool1, v1"];'
+    ) in source
     edges = [line for line in source.splitlines() if " -> " in line]
     assert edges and not any(re.search(r"\blabel=", line) for line in edges)
 
@@ -90,12 +94,14 @@ def test_nodes_have_id_label_tooltip_and_link(small):
     graph = draw(small, DotOptions(link=lambda i: None if i == "v3" else f"objects.html#{i}"))
     v1 = next(line for line in graph.source.splitlines() if 'id="cluster:v1"' in line)
     assert 'URL="objects.html#v1", target="_top"' in v1
-    assert ('tooltip="kind: vm\\nid: v1\\nruns on: h1\\nplatform: libvirt\\nvCPU: 4\\n'
-            'memory: 16GiB\\nnested virtualization: yes\\naddresses: 10.0.0.11 on net1"') in v1
+    assert (
+        'tooltip="kind: vm\\nid: v1\\nruns on: h1\\nplatform: libvirt\\nvCPU: 4\\n'
+        'memory: 16GiB\\nnested virtualization: yes\\naddresses: 10.0.0.11 on net1"'
+    ) in v1
     v2 = node_attrs(graph.source, "v2")
     assert 'id="v2", label=<v2<br/>2 vCPU, 4GiB<br/>' in v2
     h1 = next(line for line in graph.source.splitlines() if 'id="cluster:h1"' in line)
-    assert 'label=<<b>主机 一</b><br/>16 CPUs, 64GiB<br/>' in h1
+    assert "label=<<b>主机 一</b><br/>16 CPUs, 64GiB<br/>" in h1
     assert "CPU: 1x8x2 = 16 logical CPUs" in h1
     assert "URL" not in node_attrs(graph.source, "v3")
     assert "v2 (host h1)" not in h1
@@ -125,8 +131,16 @@ def test_themes(small):
 def test_legend_lists_what_is_drawn(small, lab):
     source = draw(small).source
     legend = node_attrs(source, "topodoc:legend")
-    for name in ("host", "VM", "container", "cluster", "member of cluster (roles)",
-                 "depends on", "used by", "box: what runs on or in it"):
+    for name in (
+        "host",
+        "VM",
+        "container",
+        "cluster",
+        "member of cluster (roles)",
+        "depends on",
+        "used by",
+        "box: what runs on or in it",
+    ):
         assert f">{name}</td>" in legend
     # one entry per line that looks different: style and arrowhead, whatever the colour
     samples = re.findall(r'<td><font color="[^"]+">([^<]+)</font></td>', legend)
@@ -161,24 +175,26 @@ def test_awkward_names_are_escaped(topology):
             description: "line one\\nline two"
         """)
     source = draw(model).source
-    assert r'label=<say &quot;hi&quot; \n &lt;b&gt; &amp; &amp;lt; C:\>' in \
-        node_attrs(source, "odd")
+    assert r"label=<say &quot;hi&quot; \n &lt;b&gt; &amp; &amp;lt; C:\>" in node_attrs(
+        source, "odd"
+    )
     assert r"description: line one\nline two" in node_attrs(source, "odd")
 
 
 def test_same_model_same_bytes(lab):
     selection = select(lab, selection_for_view(lab, "lab"))
     options = DotOptions(link=lambda i: f"objects.html#{i}")
-    assert render_dot(lab, selection, options).source == render_dot(lab, selection,
-                                                                     options).source
+    assert render_dot(lab, selection, options).source == render_dot(lab, selection, options).source
 
 
 def test_independent_of_file_order(write_topology):
     one = load_valid(write_topology(shuffled_small(False), "one"))
     two = load_valid(write_topology(shuffled_small(True), "two"))
     for selection in (Selection(), Selection(root="h1", depth=1)):
-        assert render_dot(one, select(one, selection)).source == \
-            render_dot(two, select(two, selection)).source
+        assert (
+            render_dot(one, select(one, selection)).source
+            == render_dot(two, select(two, selection)).source
+        )
 
 
 def test_collapse_keeps_a_big_lab_within_budget(big):
@@ -189,15 +205,16 @@ def test_collapse_keeps_a_big_lab_within_budget(big):
     assert len(summaries) == len(graph.collapsed) > 0
     boxes = graph.source.count('subgraph "cluster_')  # an object with things inside: a box
     assert len(graph.nodes) + len(summaries) == nodes - 1 + boxes
-    assert graph.collapsed[0].startswith("h00: 66 VMs with the same relations (vm-0020, "
-                                         "vm-0040, vm-0080, ...) drawn as one node")
+    assert graph.collapsed[0].startswith(
+        "h00: 66 VMs with the same relations (vm-0020, vm-0040, vm-0080, ...) drawn as one node"
+    )
     # hidden members carry their cluster's badge on the node standing for them
     assert "k00->collapsed:vm-0020:member" not in graph.source
     summary = node_attrs(graph.source, "collapsed:vm-0020")
     assert "\u25c6 k00: worker</font>" in summary
     assert boxes_around(graph.source)["collapsed:vm-0020"] == ["cluster_h00"]
     assert "vm-0020" not in graph.nodes and "h00" in graph.nodes
-    assert 'label=<66 VMs<br/>' in summary and ", and 36 more" in summary
+    assert "label=<66 VMs<br/>" in summary and ", and 36 more" in summary
 
 
 def test_collapse_goes_up_a_level_when_needed(big):
@@ -227,18 +244,19 @@ def test_no_collapse_within_budget(lab):
 def test_collapse_keeps_the_sites_and_folds_racks_first(topology):
     """Over budget, racks fold into one node each, deepest level first, until the diagram
     fits; the sites stay boxes (not all folded into one "2 sites" node)."""
-    lines = ["version: 1", "sites:", "  - {id: site-a}", "  - {id: site-b}",
-             "failure_domains:"]
+    lines = ["version: 1", "sites:", "  - {id: site-a}", "  - {id: site-b}", "failure_domains:"]
     hosts, vms = ["hosts:"], ["vms:"]
     for site in ("a", "b"):
         for rack in range(3):
             lines.append(f"  - {{id: rack-{site}{rack}, type: rack, site: site-{site}}}")
             for h in range(4):
                 host = f"h-{site}{rack}{h}"
-                hosts.append(f"  - {{id: {host}, site: site-{site}, "
-                             f"failure_domains: [rack-{site}{rack}]}}")
-                vms += [f"  - {{id: {host}-v{v}, runs_on: {host}, platform: libvirt}}"
-                        for v in range(5)]
+                hosts.append(
+                    f"  - {{id: {host}, site: site-{site}, failure_domains: [rack-{site}{rack}]}}"
+                )
+                vms += [
+                    f"  - {{id: {host}-v{v}, runs_on: {host}, platform: libvirt}}" for v in range(5)
+                ]
     model = topology("\n".join(lines + hosts + vms) + "\n")
     graph = draw(model, DotOptions(node_budget=30))
     nodes, _ = graph_size(graph.source)

@@ -50,8 +50,9 @@ def fake_tool(folder: Path, name: str, script: str) -> None:
 
 
 def test_svg_nodes_have_links_tooltips_and_chinese_text(lab):
-    svg = svg_of(lab, selection_for_view(lab, "zcloud-stack"),
-                 link=lambda i: f"objects.html#obj-{i}")
+    svg = svg_of(
+        lab, selection_for_view(lab, "zcloud-stack"), link=lambda i: f"objects.html#obj-{i}"
+    )
     node = group(svg, "cluster:zcloud")  # a box, titled by its own label, links to its page
     link = node.find(f".//{SVG}a")
     assert link.get(f"{XLINK}href") == "objects.html#obj-zcloud"
@@ -62,7 +63,8 @@ def test_svg_nodes_have_links_tooltips_and_chinese_text(lab):
     assert texts(group(svg, "dev"))[0] == "Docker 开发容器"
     assert "DL360 上的嵌套虚拟化" in texts(svg)
     assert {t.get("font-family") for t in svg.iter(f"{SVG}text")} == {
-        "Noto Sans CJK SC, WenQuanYi Micro Hei, sans-serif"}
+        "Noto Sans CJK SC, WenQuanYi Micro Hei, sans-serif"
+    }
     assert group(svg, "cluster:os-compute-1").get("class") == "cluster"
 
 
@@ -78,19 +80,28 @@ def test_svg_shows_awkward_text_exactly(topology):
     svg = svg_of(model)
     node = group(svg, "odd")
     assert texts(node) == [name]
-    assert node.find(f".//{SVG}a").get(f"{XLINK}title") == \
-        f"kind: host\nid: odd\nname: {name}\ndescription: line one\nline two"
+    assert (
+        node.find(f".//{SVG}a").get(f"{XLINK}title")
+        == f"kind: host\nid: odd\nname: {name}\ndescription: line one\nline two"
+    )
 
 
 def test_nesting_as_laid_out(small):
     """In dot's own layout, v2 lies inside v1's box, which lies inside h1's."""
     source = render_dot(small, select(small, Selection())).source
-    layout = json.loads(subprocess.run(["dot", "-Tjson"], input=source.encode(),
-                                       capture_output=True, check=True).stdout)
-    boxes = {o["name"]: [float(x) for x in o["bb"].split(",")]
-             for o in layout["objects"] if o["name"].startswith("cluster_")}
-    nodes = {o["name"]: [float(x) for x in o["pos"].split(",")]
-             for o in layout["objects"] if "pos" in o}
+    layout = json.loads(
+        subprocess.run(
+            ["dot", "-Tjson"], input=source.encode(), capture_output=True, check=True
+        ).stdout
+    )
+    boxes = {
+        o["name"]: [float(x) for x in o["bb"].split(",")]
+        for o in layout["objects"]
+        if o["name"].startswith("cluster_")
+    }
+    nodes = {
+        o["name"]: [float(x) for x in o["pos"].split(",")] for o in layout["objects"] if "pos" in o
+    }
 
     def inside(point_or_box, box) -> bool:
         x0, y0, x1, y1 = box
@@ -104,16 +115,19 @@ def test_nesting_as_laid_out(small):
 
 
 def test_png_pdf_and_image_map(small):
-    graph = render_dot(small, select(small, Selection()),
-                       DotOptions(link=lambda i: f"objects.html#{i}"))
+    graph = render_dot(
+        small, select(small, Selection()), DotOptions(link=lambda i: f"objects.html#{i}")
+    )
     assert run_dot(graph.source, "png").startswith(b"\x89PNG\r\n")
     assert run_dot(graph.source, "pdf").startswith(b"%PDF")
     image_map = run_dot(graph.source, "cmapx").decode()
     assert re.search(r'<map id="topodoc_[0-9a-f]{12}" name="topodoc_[0-9a-f]{12}">', image_map)
-    assert re.search(r'<area shape="\w+" id="v2" href="objects.html#v2" target="_top"',
-                     image_map)
-    assert re.search(r'<area shape="rect" (id="cluster:h1" )?href="objects.html#h1" '
-                     r'target="_top" title="kind: host', image_map)  # a box links too
+    assert re.search(r'<area shape="\w+" id="v2" href="objects.html#v2" target="_top"', image_map)
+    assert re.search(
+        r'<area shape="rect" (id="cluster:h1" )?href="objects.html#h1" '
+        r'target="_top" title="kind: host',
+        image_map,
+    )  # a box links too
 
 
 def test_timeout_stops_dot_quickly(big):
@@ -146,8 +160,10 @@ def test_big_graphs_get_faster_layout_flags(monkeypatch, tmp_path):
     assert run_dot(big_graph, "png").decode().split() == ["-Tpng", *BIG_GRAPH_FLAGS]
 
 
-@pytest.mark.parametrize(("script", "expected"), [
-    ("echo 'WenQuanYi Micro Hei'", True), ("true", False), ("exit 1", False)])
+@pytest.mark.parametrize(
+    ("script", "expected"),
+    [("echo 'WenQuanYi Micro Hei'", True), ("true", False), ("exit 1", False)],
+)
 def test_cjk_font_check_asks_fontconfig(monkeypatch, tmp_path, script, expected):
     fake_tool(tmp_path, "fc-list", f'[ "$1" = ":lang=zh" ] || exit 3\n{script}')
     monkeypatch.setenv("PATH", str(tmp_path))

@@ -44,11 +44,12 @@ def test_stack_draws_bands_of_levels(example):
     assert bands == ["band:0", "band:1", "band:2", "band:9:clusters"]
     for words in ("physical hosts", "first-level VMs", "second-level VMs", "clusters"):
         assert f"<b>{words}</b>" in source
-    band2 = source[source.index('"cluster_band:2"'):source.index('"cluster_band:9:clusters"')]
+    band2 = source[source.index('"cluster_band:2"') : source.index('"cluster_band:9:clusters"')]
     assert '"cluster_on:os-compute-1"' in band2 and '"os-k8s-m-1" [' in band2
     # what runs on a machine is one box, with one edge to that machine
-    [runs_on] = [line for line in source.splitlines()
-                 if 'id="on:os-compute-1->os-compute-1:runs_on"' in line]
+    [runs_on] = [
+        line for line in source.splitlines() if 'id="on:os-compute-1->os-compute-1:runs_on"' in line
+    ]
     assert runs_on.strip().startswith('"os-compute-1" -> ')
     assert 'dir="back"' in runs_on and 'lhead="cluster_on:os-compute-1"' in runs_on
     assert 'id="cluster:home-example"' not in source  # sites are not part of a stack
@@ -74,8 +75,11 @@ def test_reference_neighbourhood_is_one_relation_deep(lab):
 
 def test_fitting_narrows_a_layout_too_wide_for_the_page(lab):
     wide = DotOptions(across=5000.0)  # grids as wide as they come: one long row
-    first = measure_svg(run_dot(render_dot(lab, select(lab, selection_for_view(
-        lab, "openstack")), wide).source, "svg"))
+    first = measure_svg(
+        run_dot(
+            render_dot(lab, select(lab, selection_for_view(lab, "openstack")), wide).source, "svg"
+        )
+    )
     assert first["width_px"] > MAX_WIDTH_PX
     fit = fitted(lab, select(lab, selection_for_view(lab, "openstack")), wide)
     assert fit.options.across < 5000.0 and fit.svg is not None

@@ -29,13 +29,15 @@ def edges(selected) -> set[tuple[str, str, str]]:
 
 # -- the real lab ---------------------------------------------------------------------------
 
+
 def test_every_view_of_the_lab_selects(lab):
     for view in lab.views:
         selected = select(lab, selection_for_view(lab, view))
         assert selected.ids == tuple(sorted(selected.ids)) and selected.ids, view
         assert set(selected.parent) <= set(selected.ids)
-        assert {e.source for e in selected.edges} | {e.target for e in selected.edges} \
-            <= set(selected.ids)
+        assert {e.source for e in selected.edges} | {e.target for e in selected.edges} <= set(
+            selected.ids
+        )
 
 
 def test_whole_lab_nests_hosts_vms_and_second_level_vms(lab):
@@ -45,12 +47,12 @@ def test_whole_lab_nests_hosts_vms_and_second_level_vms(lab):
     assert selected.parent["os-compute-1"] == "zcloud"
     assert selected.parent["zcloud"] == "home-rack"  # the first listed domain
     assert selected.parent["home-rack"] == "home-lab"
-    assert selected.ancestors("os-k8s-m-1") == ["os-compute-1", "zcloud", "home-rack",
-                                                  "home-lab"]
+    assert selected.ancestors("os-k8s-m-1") == ["os-compute-1", "zcloud", "home-rack", "home-lab"]
     # the other failure domain is an edge; placement is nesting, never an edge
     assert ("zcloud", "in_domain", "home-power") in edges(selected)
-    assert not any(e.relation == "runs_on" and lab.objects[e.source].kind == "vm"
-                   for e in selected.edges)
+    assert not any(
+        e.relation == "runs_on" and lab.objects[e.source].kind == "vm" for e in selected.edges
+    )
     assert ("z-k8s", "member", "zcloud") in edges(selected)
     assert ("os-k8s-m-1", "attached", "os-selfservice") in edges(selected)
     member = next(e for e in selected.edges if (e.source, e.target) == ("os-k8s", "os-k8s-m-1"))
@@ -63,13 +65,18 @@ def test_single_machine_services_and_machine_storage_sit_inside_the_machine(lab)
     assert selected.parent["zcloud-stratis"] == "zcloud"
     assert selected.parent["terraform"] == "dev"
     assert "kvm" not in selected.parent  # runs on three hosts: edges instead
-    assert {("kvm", "runs_on", h) for h in ("zcloud", "zcloud-2", "zcloud-3")} <= \
-        edges(selected)
+    assert {("kvm", "runs_on", h) for h in ("zcloud", "zcloud-2", "zcloud-3")} <= edges(selected)
 
 
 def test_physical_view_is_hosts_in_failure_domains(lab):
     assert set(select(lab, selection_for_view(lab, "physical")).ids) == {
-        "home-lab", "home-rack", "home-power", "zcloud", "zcloud-2", "zcloud-3"}
+        "home-lab",
+        "home-rack",
+        "home-power",
+        "zcloud",
+        "zcloud-2",
+        "zcloud-3",
+    }
 
 
 def test_physical_layer_alone(lab):
@@ -88,9 +95,21 @@ def test_virtualization_layer(lab):
 
 def test_openstack_layer(lab):
     ids = shown(lab, layers=("openstack",))
-    assert ids == {"zcloud-openstack", "os-ctl-1", "os-ctl-2", "os-ctl-3", "os-compute-1",
-                   "os-compute-2", "os-compute-3", "os-k8s-m-1", "os-k8s-m-2", "os-k8s-m-3",
-                   "os-k8s-n-1", "os-k8s-n-2", "os-elastic-1"}
+    assert ids == {
+        "zcloud-openstack",
+        "os-ctl-1",
+        "os-ctl-2",
+        "os-ctl-3",
+        "os-compute-1",
+        "os-compute-2",
+        "os-compute-3",
+        "os-k8s-m-1",
+        "os-k8s-m-2",
+        "os-k8s-m-3",
+        "os-k8s-n-1",
+        "os-k8s-n-2",
+        "os-elastic-1",
+    }
     selected = select(lab, Selection(layers=("openstack",)))
     assert selected.parent["os-elastic-1"] == "os-compute-3"
 
@@ -113,8 +132,18 @@ def test_storage_layer(lab):
 
 def test_services_view_keeps_tagged_clusters_and_their_hosts(lab):
     selected = select(lab, selection_for_view(lab, "services"))
-    assert set(selected.ids) == {"home-lab", "zcloud", "zcloud-2", "zcloud-3", "z-etcd",
-                                 "z-ceph", "z-gluster", "z-vitess", "z-rabbitmq", "z-kafka"}
+    assert set(selected.ids) == {
+        "home-lab",
+        "zcloud",
+        "zcloud-2",
+        "zcloud-3",
+        "z-etcd",
+        "z-ceph",
+        "z-gluster",
+        "z-vitess",
+        "z-rabbitmq",
+        "z-kafka",
+    }
     assert ("z-vitess", "depends_on", "z-etcd") in edges(selected)
 
 
@@ -134,8 +163,14 @@ def test_failure_domains_layer(lab):
 def test_root_without_depth_is_what_is_placed_on_it_and_related(lab):
     selected = select(lab, selection_for_view(lab, "zcloud-stack"))
     ids = set(selected.ids)
-    assert {"zcloud", "os-k8s-m-1", "os-compute-1", "dev", "zcloud-openstack",
-            "zcloud-ovirt"} <= ids
+    assert {
+        "zcloud",
+        "os-k8s-m-1",
+        "os-compute-1",
+        "dev",
+        "zcloud-openstack",
+        "zcloud-ovirt",
+    } <= ids
     assert not ids & {"zcloud-2", "z-k8s-m-2", "home-lab", "os-k8s"}
     assert selected.roots == ("zcloud", "zcloud-openstack", "zcloud-ovirt")
 
@@ -147,8 +182,7 @@ def test_root_with_depth(lab):
     assert not one & {"os-k8s-m-1", "zcloud-2", "home-lab"}  # groups only downwards
     two = shown(lab, root="zcloud", depth=2)
     assert {"os-k8s-m-1", "zcloud-2"} <= two  # zcloud-2 through z-etcd
-    assert shown(lab, root="home-rack", depth=1) == {"home-rack", "zcloud", "zcloud-2",
-                                                     "zcloud-3"}
+    assert shown(lab, root="home-rack", depth=1) == {"home-rack", "zcloud", "zcloud-2", "zcloud-3"}
 
 
 def test_root_is_kept_outside_its_layers(lab):
@@ -175,17 +209,33 @@ def test_include_and_exclude(lab):
 
 # -- small topologies -----------------------------------------------------------------------
 
+
 def test_small_topology_nesting_and_edges(small):
     selected = select(small, Selection())
-    assert selected.parent == {"v2": "v1", "v1": "h1", "c1": "h2", "v3": "h2", "h1": "rack-a",
-                               "h2": "rack-a", "rack-a": "s1", "power-a": "s1",
-                               "pool1": "h1", "web": "c1"}
-    assert edges(selected) >= {("k1", "member", "v2"), ("db", "member", "h1"),
-                               ("web", "depends_on", "db"), ("pool1", "used_by", "v1"),
-                               ("h1", "in_domain", "power-a"), ("v1", "attached", "net1")}
+    assert selected.parent == {
+        "v2": "v1",
+        "v1": "h1",
+        "c1": "h2",
+        "v3": "h2",
+        "h1": "rack-a",
+        "h2": "rack-a",
+        "rack-a": "s1",
+        "power-a": "s1",
+        "pool1": "h1",
+        "web": "c1",
+    }
+    assert edges(selected) >= {
+        ("k1", "member", "v2"),
+        ("db", "member", "h1"),
+        ("web", "depends_on", "db"),
+        ("pool1", "used_by", "v1"),
+        ("h1", "in_domain", "power-a"),
+        ("v1", "attached", "net1"),
+    }
     assert ("h1", "in_domain", "rack-a") not in edges(selected)  # shown by nesting
-    assert selected.edges == tuple(sorted(selected.edges, key=lambda e: (e.source, e.target,
-                                                                         e.relation)))
+    assert selected.edges == tuple(
+        sorted(selected.edges, key=lambda e: (e.source, e.target, e.relation))
+    )
 
 
 def test_deepest_failure_domain_groups_a_host(topology):
@@ -213,8 +263,11 @@ def test_selection_is_independent_of_file_order(write_topology):
 
 
 def test_unknown_names_raise_view_errors_with_hints(lab):
-    with pytest.raises(ViewError, match=r"unknown view 'zcloud-stak'; did you mean "
-                       r"'zcloud-stack'\? \(views and layers: failure-domains, kubernetes, lab,"):
+    with pytest.raises(
+        ViewError,
+        match=r"unknown view 'zcloud-stak'; did you mean "
+        r"'zcloud-stack'\? \(views and layers: failure-domains, kubernetes, lab,",
+    ):
         selection_for_view(lab, "zcloud-stak")
     with pytest.raises(ViewError, match="unknown layer 'phsical'; did you mean 'physical'"):
         Selection(layers=("phsical",))
@@ -224,8 +277,11 @@ def test_unknown_names_raise_view_errors_with_hints(lab):
         Selection(direction="UP")
     with pytest.raises(ViewError, match="depth must be"):
         Selection(depth=-1)
-    with pytest.raises(ViewError, match=r"unknown object \(in root\) 'zclod'; did you mean "
-                       r"'zcloud'\?$"):
+    with pytest.raises(
+        ViewError,
+        match=r"unknown object \(in root\) 'zclod'; did you mean "
+        r"'zcloud'\?$",
+    ):
         select(lab, Selection(root="zclod"))
     with pytest.raises(ViewError, match=r"\(in exclude\) 'nope'"):
         select(lab, Selection(exclude=("nope",)))
@@ -234,12 +290,25 @@ def test_unknown_names_raise_view_errors_with_hints(lab):
 
 
 def test_from_options_reads_loose_values():
-    selection = Selection.from_options(layers="physical, network", kinds=["host"],
-                                       tags=None, root=" zcloud ", depth="2",
-                                       direction="lr", include="a b", title="T")
-    assert selection == Selection(layers=("physical", "network"), kinds=("host",),
-                                  root="zcloud", depth=2, include=("a", "b"),
-                                  direction="LR", title="T")
+    selection = Selection.from_options(
+        layers="physical, network",
+        kinds=["host"],
+        tags=None,
+        root=" zcloud ",
+        depth="2",
+        direction="lr",
+        include="a b",
+        title="T",
+    )
+    assert selection == Selection(
+        layers=("physical", "network"),
+        kinds=("host",),
+        root="zcloud",
+        depth=2,
+        include=("a", "b"),
+        direction="LR",
+        title="T",
+    )
     assert Selection.from_options(depth="", root="") == Selection()
     with pytest.raises(ViewError, match="depth must be"):
         Selection.from_options(depth="two")
@@ -249,8 +318,11 @@ def test_from_options_reads_loose_values():
 
 def test_view_fields_become_the_selection(lab):
     selection = selection_for_view(lab, "zcloud-stack")
-    assert selection == Selection(layers=("physical", "virtualization", "openstack"),
-                                  root="zcloud", title="DL360 上的嵌套虚拟化")
+    assert selection == Selection(
+        layers=("physical", "virtualization", "openstack"),
+        root="zcloud",
+        title="DL360 上的嵌套虚拟化",
+    )
 
 
 def test_every_layer_is_known(lab):
@@ -265,7 +337,8 @@ def test_an_invalid_model_still_draws(write_topology):
     from topodoc.reading.load import load_topology
     from topodoc.tables.table import TABLES, available_columns, build_table
 
-    loaded = load_topology(write_topology("""\
+    loaded = load_topology(
+        write_topology("""\
         version: 1
         hosts: [{id: h}]
         vms:
@@ -277,7 +350,8 @@ def test_an_invalid_model_still_draws(write_topology):
                                                 {machine: v, roles: [worker]}]}
         storage:
           - {id: st, type: directory, provided_by: ghost, used_by: [ghost2]}
-        """))
+        """)
+    )
     model = loaded.model
     assert not loaded.ok
     assert select(model, Selection(layers=("kubernetes",))).ids == ("k", "v")

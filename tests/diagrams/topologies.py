@@ -61,11 +61,12 @@ def shuffled_small(reverse: bool) -> dict[str, str]:
     sections = [k for k in data if k != "version"]
     parts = [sections[:4], sections[4:]]
     files = {}
-    for name, keys in zip(("a.yaml", "b.yaml"), reversed(parts) if reverse else parts,
-                          strict=True):
+    for name, keys in zip(("a.yaml", "b.yaml"), reversed(parts) if reverse else parts, strict=True):
         files[name] = yaml.safe_dump(
             {"version": 1, **{k: data[k][::-1] if reverse else data[k] for k in keys}},
-            allow_unicode=True, sort_keys=False)
+            allow_unicode=True,
+            sort_keys=False,
+        )
     return files
 
 
@@ -79,16 +80,28 @@ def big_yaml(hosts: int = 20, vms: int = 2000, clusters: int = 10) -> str:
     """``hosts`` hosts, ``vms`` VMs spread over them, ``clusters`` Kubernetes clusters each
     with an even share of the VMs as members (a third of them control-plane)."""
     lines = ["version: 1", "networks:", "  - {id: net, type: bridge}", "hosts:"]
-    lines += [f"  - {{id: h{h:02d}, cpu: {{sockets: 2, cores: 32, threads: 2}}, memory: 4TiB, "
-              "nested_virt: true, overcommit: {cpu: 16, memory: 2}}" for h in range(hosts)]
+    lines += [
+        f"  - {{id: h{h:02d}, cpu: {{sockets: 2, cores: 32, threads: 2}}, memory: 4TiB, "
+        "nested_virt: true, overcommit: {cpu: 16, memory: 2}}"
+        for h in range(hosts)
+    ]
     lines.append("vms:")
-    lines += [f"  - {{id: vm-{v:04d}, runs_on: h{v % hosts:02d}, platform: libvirt, vcpu: 2, "
-              f"memory: 4GiB, nics: [{{network: net}}]}}" for v in range(vms)]
+    lines += [
+        f"  - {{id: vm-{v:04d}, runs_on: h{v % hosts:02d}, platform: libvirt, vcpu: 2, "
+        f"memory: 4GiB, nics: [{{network: net}}]}}"
+        for v in range(vms)
+    ]
     lines.append("clusters:")
     for c in range(clusters):
-        lines += [f"  - id: k{c:02d}", "    type: kubernetes", "    etcd: {mode: stacked}",
-                  "    members:"]
-        lines += [f"      - {{machine: vm-{v:04d}, roles: "
-                  f"[{'control-plane, etcd' if v % 3 == 0 else 'worker'}]}}"
-                  for v in range(c, vms, clusters)]
+        lines += [
+            f"  - id: k{c:02d}",
+            "    type: kubernetes",
+            "    etcd: {mode: stacked}",
+            "    members:",
+        ]
+        lines += [
+            f"      - {{machine: vm-{v:04d}, roles: "
+            f"[{'control-plane, etcd' if v % 3 == 0 else 'worker'}]}}"
+            for v in range(c, vms, clusters)
+        ]
     return "\n".join(lines) + "\n"

@@ -27,8 +27,10 @@ import pytest
 from topodoc import __version__
 
 REPO = Path(__file__).resolve().parents[2]
-PACKAGE_DIRS = {"topodoc": REPO / "src" / "topodoc",
-                "sphinxext/topodoc": REPO / "sphinxext" / "topodoc"}
+PACKAGE_DIRS = {
+    "topodoc": REPO / "src" / "topodoc",
+    "sphinxext/topodoc": REPO / "sphinxext" / "topodoc",
+}
 #: Runs a console entry point with an audit hook that records every file opened inside the
 #: installed packages (one path a line, relative to site-packages).
 RUNNER = """
@@ -48,20 +50,25 @@ sys.exit(main(sys.argv[4:]))
 """
 
 
-def _run(args: list[str], cwd: Path, env: dict[str, str],
-         timeout: float = 300) -> subprocess.CompletedProcess:
-    return subprocess.run(args, cwd=cwd, env=env, capture_output=True, text=True,
-                          timeout=timeout, check=False)
+def _run(
+    args: list[str], cwd: Path, env: dict[str, str], timeout: float = 300
+) -> subprocess.CompletedProcess:
+    return subprocess.run(
+        args, cwd=cwd, env=env, capture_output=True, text=True, timeout=timeout, check=False
+    )
 
 
 @pytest.fixture(scope="module")
 def dists(tmp_path_factory: pytest.TempPathFactory) -> dict[str, Path]:
     out = tmp_path_factory.mktemp("dist")
-    done = _run([sys.executable, "-m", "build", "--no-isolation", "--outdir", str(out),
-                 str(REPO)], cwd=out, env=dict(os.environ))
+    done = _run(
+        [sys.executable, "-m", "build", "--no-isolation", "--outdir", str(out), str(REPO)],
+        cwd=out,
+        env=dict(os.environ),
+    )
     assert done.returncode == 0, done.stdout[-3000:] + done.stderr[-3000:]
-    wheel, = out.glob("topodoc-*.whl")
-    sdist, = out.glob("topodoc-*.tar.gz")
+    (wheel,) = out.glob("topodoc-*.whl")
+    (sdist,) = out.glob("topodoc-*.tar.gz")
     return {"wheel": wheel, "sdist": sdist}
 
 
@@ -73,17 +80,29 @@ def installed(dists: dict[str, Path], tmp_path_factory: pytest.TempPathFactory):
     python = root / "env" / "bin" / "python"
     env = {k: v for k, v in os.environ.items() if not k.startswith(("PYTHON", "VIRTUAL_ENV"))}
     env["PIP_DISABLE_PIP_VERSION_CHECK"] = "1"
-    done = _run([str(python), "-m", "pip", "install", "-q", "--no-compile",
-                 f"{dists['wheel']}[live]"],
-                cwd=root, env=env, timeout=600)
+    done = _run(
+        [str(python), "-m", "pip", "install", "-q", "--no-compile", f"{dists['wheel']}[live]"],
+        cwd=root,
+        env=env,
+        timeout=600,
+    )
     assert done.returncode == 0, done.stderr[-3000:]
-    site = _run([str(python), "-c", "import sysconfig; print(sysconfig.get_paths()['purelib'])"],
-                cwd=root, env=env).stdout.strip()
+    site = _run(
+        [str(python), "-c", "import sysconfig; print(sysconfig.get_paths()['purelib'])"],
+        cwd=root,
+        env=env,
+    ).stdout.strip()
     runner = root / "run.py"
     runner.write_text(RUNNER, encoding="utf-8")
     env["TOPODOC_CACHE_DIR"] = str(root / "cache")
-    return {"python": python, "bin": python.parent, "site": Path(site), "runner": runner,
-            "env": env, "opened": root / "opened.txt"}
+    return {
+        "python": python,
+        "bin": python.parent,
+        "site": Path(site),
+        "runner": runner,
+        "env": env,
+        "opened": root / "opened.txt",
+    }
 
 
 def _wheel_names(wheel: Path) -> set[str]:
@@ -92,8 +111,11 @@ def _wheel_names(wheel: Path) -> set[str]:
 
 
 def _source_files(directory: Path) -> set[str]:
-    return {p.relative_to(directory).as_posix() for p in directory.rglob("*")
-            if p.is_file() and "__pycache__" not in p.parts and p.suffix != ".pyc"}
+    return {
+        p.relative_to(directory).as_posix()
+        for p in directory.rglob("*")
+        if p.is_file() and "__pycache__" not in p.parts and p.suffix != ".pyc"
+    }
 
 
 def test_the_wheel_holds_every_file_of_the_packages(dists: dict[str, Path]) -> None:
@@ -126,10 +148,15 @@ def test_the_metadata_is_for_pypi(dists: dict[str, Path]) -> None:
 def test_the_sdist_builds_the_same_package(dists: dict[str, Path]) -> None:
     with tarfile.open(dists["sdist"]) as archive:
         names = {n.split("/", 1)[1] for n in archive.getnames() if "/" in n}
-    for needed in ("LICENSE", "pyproject.toml", "docs/pypi.md", "docs/manual/cli.rst",
-                   "sphinxext/topodoc/static/topodoc.css",
-                   "src/topodoc/reading/topology.schema.json",
-                   "tests/distribution/test_installed.py"):
+    for needed in (
+        "LICENSE",
+        "pyproject.toml",
+        "docs/pypi.md",
+        "docs/manual/cli.rst",
+        "sphinxext/topodoc/static/topodoc.css",
+        "src/topodoc/reading/topology.schema.json",
+        "tests/distribution/test_installed.py",
+    ):
         assert needed in names
 
 
@@ -160,43 +187,68 @@ See :topo:ref:`server-1`.
 
 
 def _tool(installed, what: str, *args: str, cwd: Path) -> subprocess.CompletedProcess:
-    return _run([str(installed["python"]), str(installed["runner"]), str(installed["site"]),
-                 str(installed["opened"]), what, *args], cwd=cwd, env=installed["env"])
+    return _run(
+        [
+            str(installed["python"]),
+            str(installed["runner"]),
+            str(installed["site"]),
+            str(installed["opened"]),
+            what,
+            *args,
+        ],
+        cwd=cwd,
+        env=installed["env"],
+    )
 
 
 def test_installed_outside_the_repository(installed, tmp_path: Path) -> None:
     project = tmp_path / "site"
     (project / "topology").mkdir(parents=True)
     (project / "topology" / "lab.yaml").write_text(LAB, encoding="utf-8")
-    (project / "conf.py").write_text(textwrap.dedent("""\
+    (project / "conf.py").write_text(
+        textwrap.dedent("""\
         project = "lab"
         extensions = ["sphinxext.topodoc"]
-        """), encoding="utf-8")
+        """),
+        encoding="utf-8",
+    )
     (project / "index.rst").write_text(INDEX, encoding="utf-8")
 
-    version = _run([str(installed["python"]), "-m", "topodoc", "--version"], cwd=project,
-                   env=installed["env"])
+    version = _run(
+        [str(installed["python"]), "-m", "topodoc", "--version"], cwd=project, env=installed["env"]
+    )
     assert version.stdout.strip() == f"topodoc {__version__}"
 
     done = _tool(installed, "topodoc", "validate", "topology", cwd=project)
     assert done.returncode == 0, done.stdout + done.stderr
     assert "0 errors" in done.stderr and "3 objects in 1 file" in done.stderr
 
-    done = _tool(installed, "topodoc", "render", "topology", "--view", "physical", "-o", "p.svg",
-                 cwd=project)
+    done = _tool(
+        installed, "topodoc", "render", "topology", "--view", "physical", "-o", "p.svg", cwd=project
+    )
     assert done.returncode == 0, done.stderr
     assert (project / "p.svg").read_text(encoding="utf-8").lstrip().startswith(("<?xml", "<svg"))
 
-    done = _tool(installed, "topodoc", "drift", "--demo", "-o", "json=drift.json",
-                 "-o", "console=-", cwd=project)
+    done = _tool(
+        installed,
+        "topodoc",
+        "drift",
+        "--demo",
+        "-o",
+        "json=drift.json",
+        "-o",
+        "console=-",
+        cwd=project,
+    )
     # the demo lab drifts and has one unreachable source on purpose: an incomplete scan
     assert done.returncode == 2, done.stderr
     report = json.loads((project / "drift.json").read_text(encoding="utf-8"))
     assert report["summary"]["status"] == "incomplete" and "summary:" in done.stdout
     assert report["summary"]["states"]["missing"] == 1
 
-    done = _tool(installed, "sphinx", "-W", "--keep-going", "-b", "html", ".", "_build/html",
-                 cwd=project)
+    done = _tool(
+        installed, "sphinx", "-W", "--keep-going", "-b", "html", ".", "_build/html", cwd=project
+    )
     assert done.returncode == 0, done.stdout[-2000:] + done.stderr[-4000:]
     html = project / "_build" / "html"
     assert (html / "_static" / "topodoc.css").is_file()
@@ -209,10 +261,18 @@ def test_installed_outside_the_repository(installed, tmp_path: Path) -> None:
     assert 'href="javascript:' not in web and "javascript:alert(1)" in web
 
     opened = set(installed["opened"].read_text(encoding="utf-8").split())
-    data = {p for p in opened if not p.endswith(".py") and "/__pycache__/" not in p
-            and p.startswith(("topodoc/", "sphinxext/"))}
-    for needed in ("topodoc/reading/topology.schema.json", "sphinxext/topodoc/static/topodoc.css",
-                   "topodoc/demo/recording.json"):
+    data = {
+        p
+        for p in opened
+        if not p.endswith(".py")
+        and "/__pycache__/" not in p
+        and p.startswith(("topodoc/", "sphinxext/"))
+    }
+    for needed in (
+        "topodoc/reading/topology.schema.json",
+        "sphinxext/topodoc/static/topodoc.css",
+        "topodoc/demo/recording.json",
+    ):
         assert needed in data, sorted(data)
     names = _wheel_names_installed(installed)
     assert data <= names, sorted(data - names)
@@ -220,5 +280,5 @@ def test_installed_outside_the_repository(installed, tmp_path: Path) -> None:
 
 def _wheel_names_installed(installed) -> set[str]:
     """The files pip installed from the wheel (its RECORD)."""
-    record, = installed["site"].glob(f"topodoc-{__version__}.dist-info/RECORD")
+    (record,) = installed["site"].glob(f"topodoc-{__version__}.dist-info/RECORD")
     return {line.split(",")[0] for line in record.read_text(encoding="utf-8").splitlines()}

@@ -13,13 +13,15 @@ REPO = Path(__file__).resolve().parents[2]
 README = (REPO / "README.md").read_text(encoding="utf-8")
 SECTION = README.split("## Your own lab in five minutes\n")[1].split("\n## ")[0]
 #: How README's commands are run here: topodoc and sphinx-build of this environment.
-COMMANDS = {"topodoc": [sys.executable, "-m", "topodoc"],
-            "sphinx-build": [sys.executable, "-m", "sphinx"]}
+COMMANDS = {
+    "topodoc": [sys.executable, "-m", "topodoc"],
+    "sphinx-build": [sys.executable, "-m", "sphinx"],
+}
 
 
 def _block(after: str, language: str) -> str:
     """The first ```LANGUAGE block following the text ``after`` in the section."""
-    rest = SECTION[SECTION.index(after):]
+    rest = SECTION[SECTION.index(after) :]
     return re.search(rf"```{language}\n(.*?)```", rest, re.S).group(1)
 
 
@@ -36,8 +38,9 @@ def _console(after: str) -> list[tuple[str, list[str]]]:
 
 def _run(command: str, cwd: Path) -> tuple[int, list[str]]:
     name, *args = shlex.split(command)
-    done = subprocess.run([*COMMANDS[name], *args], cwd=cwd, capture_output=True, text=True,
-                          timeout=300, check=False)
+    done = subprocess.run(
+        [*COMMANDS[name], *args], cwd=cwd, capture_output=True, text=True, timeout=300, check=False
+    )
     return done.returncode, done.stdout.splitlines() + done.stderr.splitlines()
 
 
@@ -55,8 +58,11 @@ def test_the_readme_example_is_true(tmp_path: Path) -> None:
     code, real = _run(command, lab)
     assert code == 0 and real == shown
 
-    edits = re.search(r"Now change\s+`([^`]+)`\s+to\s+`([^`]+)`\s+and\s+`([^`]+)`\s+to\s+"
-                      r"`([^`]+)`\s+in\s+`([^`]+)`", SECTION).groups()
+    edits = re.search(
+        r"Now change\s+`([^`]+)`\s+to\s+`([^`]+)`\s+and\s+`([^`]+)`\s+to\s+"
+        r"`([^`]+)`\s+in\s+`([^`]+)`",
+        SECTION,
+    ).groups()
     assert edits[4] == saved_as
     changed = yaml
     for old, new in (edits[0:2], edits[2:4]):
@@ -70,8 +76,7 @@ def test_the_readme_example_is_true(tmp_path: Path) -> None:
     assert "memory: 256GiB" in yaml.splitlines()[int(shown[0].split(":")[1]) - 1]
     assert "runs_on: os-compute1" in changed.splitlines()[int(shown[1].split(":")[1]) - 1]
     (lab / saved_as).write_text(yaml, encoding="utf-8")  # "Undo the two changes."
-    (lab / "conf.py").write_text(_block("a Sphinx project: `conf.py`", "python"),
-                                 encoding="utf-8")
+    (lab / "conf.py").write_text(_block("a Sphinx project: `conf.py`", "python"), encoding="utf-8")
     (lab / "index.rst").write_text(_block("and `index.rst`:", "rst"), encoding="utf-8")
     [(command, shown)] = _console("Build it:")
     code, real = _run(command, lab)
@@ -100,9 +105,9 @@ def test_the_pypi_description_s_example_is_true(tmp_path: Path) -> None:
     assert (tmp_path / "physical.svg").is_file()
     conf = re.search(r"```python\n(.*?)```", text, re.S).group(1)
     page = re.search(r"```rst\n(.*?)```", text, re.S).group(1)
-    (tmp_path / "conf.py").write_text(conf + 'exclude_patterns = ["_build"]\n',
-                                      encoding="utf-8")
-    (tmp_path / "index.rst").write_text("Lab\n===\n\n.. toctree::\n\n   reference/index\n\n"
-                                        + page, encoding="utf-8")
+    (tmp_path / "conf.py").write_text(conf + 'exclude_patterns = ["_build"]\n', encoding="utf-8")
+    (tmp_path / "index.rst").write_text(
+        "Lab\n===\n\n.. toctree::\n\n   reference/index\n\n" + page, encoding="utf-8"
+    )
     code, out = _run("sphinx-build -W . _build/html", tmp_path)
     assert code == 0, out[-20:]

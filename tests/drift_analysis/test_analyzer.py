@@ -17,8 +17,9 @@ def vm(name, source=LIBVIRT, **attrs):
 
 
 def run(expected, *sources, ignore=(), severities=()):
-    return analyze(expected, list(sources), IgnoreRules.load(patterns=ignore),
-                   Severities(severities))
+    return analyze(
+        expected, list(sources), IgnoreRules.load(patterns=ignore), Severities(severities)
+    )
 
 
 def states(findings):
@@ -42,8 +43,12 @@ def test_scenario_has_every_state():
         ("etcd-member:z-etcd/z-etcd-2", "missing", None),
     ]
     assert [(i.finding.ref, i.rule.text, i.rule.reason, i.rule.origin) for i in found.ignored] == [
-        ("vm:z-k8s-m-2.autostart", "vm:z-k8s-m-2.autostart",
-         "autostart off while its disk moves to the new pool", "topology/lab.yaml:42:7"),
+        (
+            "vm:z-k8s-m-2.autostart",
+            "vm:z-k8s-m-2.autostart",
+            "autostart off while its disk moves to the new pool",
+            "topology/lab.yaml:42:7",
+        ),
         ("vm:z-tmp-1", "vm:z-tmp-*", "throwaway test VMs come and go", ".topodocignore:2"),
     ]
     by_ref = {f.ref: f for f in found}
@@ -53,28 +58,43 @@ def test_scenario_has_every_state():
     flavor = by_ref["vm:z-k8s-m-1.flavor"]
     assert (flavor.expected, flavor.actual, flavor.source) == ("m1.large", "m1.xlarge", NOVA)
     assert by_ref["vm:z-k8s-n-3"].hint == (
-        f"not defined on {LIBVIRT}; was it renamed or undefined?")
+        f"not defined on {LIBVIRT}; was it renamed or undefined?"
+    )
     assert by_ref["k8s-node:z-k8s/z-k8s-m-1"].hint == (
-        f"{K8S} unreachable: connection refused | port 6443")
+        f"{K8S} unreachable: connection refused | port 6443"
+    )
     assert by_ref["etcd-member:z-etcd/z-etcd-2"].severity == "critical"
     assert by_ref["vm:z-test-1"].source == LIBVIRT
 
 
 def test_ok_compares_only_stated_attributes():
-    live = SourceResult(LIBVIRT, "libvirt", "test:///", resources=[
-        vm("a", state="running", vcpu=8, memory=GiB, cpu_mode="host-model")])
+    live = SourceResult(
+        LIBVIRT,
+        "libvirt",
+        "test:///",
+        resources=[vm("a", state="running", vcpu=8, memory=GiB, cpu_mode="host-model")],
+    )
     assert states(run([vm("a", state="running")], live)) == [("vm:a", "ok", None)]
     assert states(run([vm("a")], live)) == [("vm:a", "ok", None)]
 
 
 def test_lists_compared_sorted_numbers_and_booleans_exactly():
-    live = SourceResult(LIBVIRT, "libvirt", "test:///", resources=[
-        vm("a", interfaces=["b", "a"], vcpu=4, autostart=True, memory=GiB)])
+    live = SourceResult(
+        LIBVIRT,
+        "libvirt",
+        "test:///",
+        resources=[vm("a", interfaces=["b", "a"], vcpu=4, autostart=True, memory=GiB)],
+    )
     assert states(run([vm("a", interfaces=["a", "b"], vcpu=4, autostart=True)], live)) == [
-        ("vm:a", "ok", None)]
+        ("vm:a", "ok", None)
+    ]
     found = run([vm("a", interfaces=["a", "c"], vcpu=4.5, autostart=1, memory=GiB + 1)], live)
-    assert states(found) == [("vm:a", "changed", "vcpu"), ("vm:a", "changed", "memory"),
-                             ("vm:a", "changed", "autostart"), ("vm:a", "changed", "interfaces")]
+    assert states(found) == [
+        ("vm:a", "changed", "vcpu"),
+        ("vm:a", "changed", "memory"),
+        ("vm:a", "changed", "autostart"),
+        ("vm:a", "changed", "interfaces"),
+    ]
     interfaces = found[-1]
     assert (interfaces.expected, interfaces.actual) == (["a", "c"], ["a", "b"])
     assert interfaces.hint == "lacks c; has extra b"
@@ -82,10 +102,15 @@ def test_lists_compared_sorted_numbers_and_booleans_exactly():
 
 
 def test_join_prefers_own_source_and_falls_back_to_others():
-    libvirt = SourceResult(LIBVIRT, "libvirt", "test:///", resources=[
-        vm("a", state="running", hypervisor="zcloud")])
-    nova = SourceResult(NOVA, "openstack", "http://nova", resources=[
-        vm("a", NOVA, state="ACTIVE", hypervisor="other", flavor="m1")])
+    libvirt = SourceResult(
+        LIBVIRT, "libvirt", "test:///", resources=[vm("a", state="running", hypervisor="zcloud")]
+    )
+    nova = SourceResult(
+        NOVA,
+        "openstack",
+        "http://nova",
+        resources=[vm("a", NOVA, state="ACTIVE", hypervisor="other", flavor="m1")],
+    )
     found = run([vm("a", state="running", hypervisor="zcloud", flavor="m1")], libvirt, nova)
     assert states(found) == [("vm:a", "ok", None)]
     found = run([vm("a", state="running", flavor="m2")], libvirt, nova)
@@ -97,28 +122,45 @@ def test_stated_attribute_no_source_reports_is_unverifiable():
     nova = SourceResult(NOVA, "openstack", "http://nova", status="timeout", error="after 30 s")
     found = run([vm("a", state="running", flavor="m1")], libvirt, nova)
     assert [(f.state, f.attribute, f.expected, f.hint) for f in found] == [
-        ("unverifiable", "flavor", "m1",
-         f"no source reported flavor; not checked: {NOVA} (timeout)")
+        (
+            "unverifiable",
+            "flavor",
+            "m1",
+            f"no source reported flavor; not checked: {NOVA} (timeout)",
+        )
     ]
 
 
 def test_attribute_a_source_cannot_see_is_unverifiable_not_changed():
     """The Kubernetes collector reports etcd servers as None when kube-system is closed."""
     etcd = Resource("k8s-etcd:k8s", "k8s-etcd", {"servers": ["https://h1:2379"]}, K8S)
-    k8s = SourceResult(K8S, "kubernetes", "lab-admin",
-                       resources=[Resource("k8s-etcd:k8s", "k8s-etcd", {"servers": None}, K8S)])
+    k8s = SourceResult(
+        K8S,
+        "kubernetes",
+        "lab-admin",
+        resources=[Resource("k8s-etcd:k8s", "k8s-etcd", {"servers": None}, K8S)],
+    )
     found = run([etcd], k8s)
     assert [(f.key, f.state, f.attribute, f.hint) for f in found] == [
-        ("k8s-etcd:k8s", "unverifiable", "servers", "no source reported servers")]
+        ("k8s-etcd:k8s", "unverifiable", "servers", "no source reported servers")
+    ]
 
 
 def test_unverifiable_is_never_missing():
-    down = SourceResult(LIBVIRT, "libvirt", "qemu+ssh://zcloud/system", status="refused",
-                        error="ssh: connection refused")
+    down = SourceResult(
+        LIBVIRT,
+        "libvirt",
+        "qemu+ssh://zcloud/system",
+        status="refused",
+        error="ssh: connection refused",
+    )
     nova = SourceResult(NOVA, "openstack", "http://nova", resources=[vm("a", NOVA)])
     found = run([vm("a", state="running"), vm("b"), vm("c", "libvirt:elsewhere")], down, nova)
-    assert states(found) == [("vm:a", "unverifiable", None), ("vm:b", "unverifiable", None),
-                             ("vm:c", "unverifiable", None)]
+    assert states(found) == [
+        ("vm:a", "unverifiable", None),
+        ("vm:b", "unverifiable", None),
+        ("vm:c", "unverifiable", None),
+    ]
     hints = [f.hint for f in found]
     assert hints[0] == f"{LIBVIRT} refused: ssh: connection refused"
     assert hints[2] == "libvirt:elsewhere was not checked; is it configured?"
@@ -134,12 +176,17 @@ def test_missing_when_own_source_does_not_see_it():
 
 
 def test_unexpected_inventory_kinds_always_other_kinds_only_if_documented():
-    live = SourceResult(LIBVIRT, "libvirt", "test:///", resources=[
-        vm("stray"),
-        Resource("libvirt-network:default", "libvirt-network", {}, LIBVIRT),
-        Resource("storage-pool:scratch", "storage-pool", {}, LIBVIRT),
-        Resource("storage-pool:images", "storage-pool", {}, LIBVIRT),
-    ])
+    live = SourceResult(
+        LIBVIRT,
+        "libvirt",
+        "test:///",
+        resources=[
+            vm("stray"),
+            Resource("libvirt-network:default", "libvirt-network", {}, LIBVIRT),
+            Resource("storage-pool:scratch", "storage-pool", {}, LIBVIRT),
+            Resource("storage-pool:images", "storage-pool", {}, LIBVIRT),
+        ],
+    )
     pool = Resource("storage-pool:images", "storage-pool", {}, LIBVIRT)
     assert states(run([pool], live)) == [
         ("vm:stray", "unexpected", None),
@@ -154,17 +201,25 @@ def test_unexpected_seen_by_several_sources_is_one_finding():
     nova = SourceResult(NOVA, "openstack", "http://nova", resources=[vm("x", NOVA)])
     (found,) = run([], nova, libvirt)
     assert (found.source, found.hint) == (
-        LIBVIRT, f"seen by {LIBVIRT}, {NOVA} but not in the topology; document or ignore it")
+        LIBVIRT,
+        f"seen by {LIBVIRT}, {NOVA} but not in the topology; document or ignore it",
+    )
 
 
 def test_ignore_rules_with_negation_and_attributes():
-    live = SourceResult(LIBVIRT, "libvirt", "test:///", resources=[
-        vm("a", memory=GiB, vcpu=2), vm("test-1"), vm("test-keep")])
+    live = SourceResult(
+        LIBVIRT,
+        "libvirt",
+        "test:///",
+        resources=[vm("a", memory=GiB, vcpu=2), vm("test-1"), vm("test-keep")],
+    )
     expected = [vm("a", memory=2 * GiB, vcpu=4)]
     found = run(expected, live, ignore=["vm:test-*", "!vm:test-keep", "vm:a.memory"])
     assert states(found) == [("vm:a", "changed", "vcpu"), ("vm:test-keep", "unexpected", None)]
     assert [(i.finding.ref, i.rule.text) for i in found.ignored] == [
-        ("vm:a.memory", "vm:a.memory"), ("vm:test-1", "vm:test-*")]
+        ("vm:a.memory", "vm:a.memory"),
+        ("vm:test-1", "vm:test-*"),
+    ]
 
 
 def test_ok_findings_are_not_ignored():
@@ -206,8 +261,9 @@ def test_layer_order_then_key():
     scenario = build_scenario()
     found = analyze(scenario.expected, scenario.sources, scenario.rules, scenario.severities)
     layers = [f.layer for f in found]
-    assert layers == sorted(layers, key=["virtualization", "storage", "openstack",
-                                         "kubernetes", "etcd"].index)
+    assert layers == sorted(
+        layers, key=["virtualization", "storage", "openstack", "kubernetes", "etcd"].index
+    )
     assert ETCD in {f.source for f in found}
 
 
@@ -217,19 +273,32 @@ def member(name, healthy=True):
 
 def test_an_etcd_cluster_without_quorum_is_critical():
     documented = [member(n) for n in ("a", "b", "c")]
-    one_down = run(documented, SourceResult(ETCD, "etcd", "u", resources=[
-        member("a"), member("b"), member("c", False)]))
+    one_down = run(
+        documented,
+        SourceResult(ETCD, "etcd", "u", resources=[member("a"), member("b"), member("c", False)]),
+    )
     assert [(f.key, f.severity) for f in one_down if f.state != "ok"] == [
-        ("etcd-member:e/c", "warning")]
-    two_down = run(documented, SourceResult(ETCD, "etcd", "u", resources=[
-        member("a"), member("b", False), member("c", False)]))
+        ("etcd-member:e/c", "warning")
+    ]
+    two_down = run(
+        documented,
+        SourceResult(
+            ETCD, "etcd", "u", resources=[member("a"), member("b", False), member("c", False)]
+        ),
+    )
     assert [(f.key, f.severity) for f in two_down if f.state != "ok"] == [
-        ("etcd-member:e/b", "critical"), ("etcd-member:e/c", "critical")]
+        ("etcd-member:e/b", "critical"),
+        ("etcd-member:e/c", "critical"),
+    ]
     assert two_down[1].hint.endswith("quorum lost: 1 of 3 members healthy")
     # a user's level stays the user's
-    overridden = run(documented, SourceResult(ETCD, "etcd", "u", resources=[
-        member("a"), member("b", False), member("c", False)]),
-        severities=["etcd-member:changed=info"])
+    overridden = run(
+        documented,
+        SourceResult(
+            ETCD, "etcd", "u", resources=[member("a"), member("b", False), member("c", False)]
+        ),
+        severities=["etcd-member:changed=info"],
+    )
     assert {f.severity for f in overridden if f.state != "ok"} == {"info"}
 
 
@@ -238,10 +307,14 @@ def test_coverage_does_not_count_a_resource_with_an_unverifiable_attribute():
     from topodoc.drift.reports.report import Report
 
     documented = [vm("a", memory=GiB, vcpu=2), vm("b", vcpu=1)]
-    found = run(documented, SourceResult(LIBVIRT, "libvirt", "u", resources=[
-        vm("a", vcpu=2), vm("b", vcpu=1)]))
+    found = run(
+        documented,
+        SourceResult(LIBVIRT, "libvirt", "u", resources=[vm("a", vcpu=2), vm("b", vcpu=1)]),
+    )
     assert [(f.key, f.state, f.attribute) for f in found] == [
-        ("vm:a", "unverifiable", "memory"), ("vm:b", "ok", None)]
+        ("vm:a", "unverifiable", "memory"),
+        ("vm:b", "ok", None),
+    ]
     report = Report.build(found, [], topology="t", checked_at="now")
     assert report.coverage() == (1, 2)
     assert "coverage 1/2 (50%)" in render_console(report)

@@ -95,12 +95,15 @@ def test_file_with_comments_reasons_and_locations(tmp_path):
     assert r.ignores("vm:test-keep") is None
 
 
-@pytest.mark.parametrize(("text", "message"), [
-    ("vm:a\n\nz-k8s-m-1\n", ":3: 'z-k8s-m-1': expected KIND:NAME[.ATTRIBUTE]"),
-    ("vms:a\n", ":1: 'vms:a': 'vms' matches no kind"),
-    ("vm:a # why\n", ":1: 'vm:a # why': patterns contain no whitespace"),
-    ("!\n", ":1: '!': empty pattern"),
-])
+@pytest.mark.parametrize(
+    ("text", "message"),
+    [
+        ("vm:a\n\nz-k8s-m-1\n", ":3: 'z-k8s-m-1': expected KIND:NAME[.ATTRIBUTE]"),
+        ("vms:a\n", ":1: 'vms:a': 'vms' matches no kind"),
+        ("vm:a # why\n", ":1: 'vm:a # why': patterns contain no whitespace"),
+        ("!\n", ":1: '!': empty pattern"),
+    ],
+)
 def test_file_errors_name_file_and_line(tmp_path, text, message):
     path = tmp_path / ".topodocignore"
     path.write_text(text, encoding="utf-8")
@@ -119,7 +122,8 @@ def test_precedence_model_then_file_then_command_line(tmp_path):
     path.write_text("!vm:a.memory\n", encoding="utf-8")
     model = [("vm:a.memory", "ballooned on purpose", "topology/lab.yaml:10:5")]
     assert IgnoreRules.load(expected_drift=model).ignores("vm:a", "memory").reason == (
-        "ballooned on purpose")
+        "ballooned on purpose"
+    )
     assert IgnoreRules.load(path, expected_drift=model).ignores("vm:a", "memory") is None
     r = IgnoreRules.load(path, ["vm:a"], model)
     assert r.ignores("vm:a", "memory").origin == "--ignore"
@@ -130,8 +134,11 @@ def test_expected_drift_patterns_are_relative_to_their_object():
     assert expected_drift_pattern("vm:z-k8s-m-1", "memory") == "vm:z-k8s-m-1.memory"
     assert expected_drift_pattern("vm:odd[1]", "vcpu*") == "vm:odd[[]1].vcpu*"
     assert expected_drift_pattern("vm:a", "vm:b.memory") == "vm:b.memory"
-    r = IgnoreRules.load(expected_drift=[
-        (expected_drift_pattern("vm:odd[1]", "vcpu*"), "pinned by hand", "lab.yaml:3:5")])
+    r = IgnoreRules.load(
+        expected_drift=[
+            (expected_drift_pattern("vm:odd[1]", "vcpu*"), "pinned by hand", "lab.yaml:3:5")
+        ]
+    )
     assert r.ignores("vm:odd[1]", "vcpu_max") and not r.ignores("vm:odd1", "vcpu")
 
 
@@ -150,8 +157,10 @@ def test_write_ignore_file_baselines_current_drift(tmp_path):
     findings = [
         finding("vm:a", "changed", "memory", "expected 16 GiB,\nfound 8 GiB"),
         finding("vm:a", "changed", "memory"),
-        finding("vm:b", "missing"), finding("vm:odd[1]*", "unexpected"),
-        finding("vm:c", "ok"), finding("k8s-node:k/n", "unverifiable"),
+        finding("vm:b", "missing"),
+        finding("vm:odd[1]*", "unexpected"),
+        finding("vm:c", "ok"),
+        finding("k8s-node:k/n", "unverifiable"),
     ]
     count = write_ignore_file(path, findings, today=date(2024, 5, 1), made_by="topodoc drift -B")
     assert count == 3

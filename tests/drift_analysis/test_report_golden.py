@@ -26,18 +26,26 @@ UPDATE = os.environ.get("TOPODOC_UPDATE_GOLDEN") == "1"
 def scenario_report() -> Report:
     s = build_scenario()
     findings = analyze(s.expected, s.sources, s.rules, s.severities)
-    return Report.build(findings, s.sources, topology="topology/lab.yaml",
-                        checked_at="2024-05-01T12:00:00Z", tool_version="0.1.0")
+    return Report.build(
+        findings,
+        s.sources,
+        topology="topology/lab.yaml",
+        checked_at="2024-05-01T12:00:00Z",
+        tool_version="0.1.0",
+    )
 
 
-@pytest.mark.parametrize(("name", "fmt", "options"), [
-    ("console.txt", "console", {}),
-    ("console-color.txt", "console", {"color": True}),
-    ("console-verbose.txt", "console", {"verbose": True}),
-    ("report.json", "json", {}),
-    ("junit.xml", "junit", {}),
-    ("report.md", "markdown", {}),
-])
+@pytest.mark.parametrize(
+    ("name", "fmt", "options"),
+    [
+        ("console.txt", "console", {}),
+        ("console-color.txt", "console", {"color": True}),
+        ("console-verbose.txt", "console", {"verbose": True}),
+        ("report.json", "json", {}),
+        ("junit.xml", "junit", {}),
+        ("report.md", "markdown", {}),
+    ],
+)
 def test_golden(name, fmt, options):
     text = render(scenario_report(), fmt, **options)
     path = GOLDEN / name
@@ -58,8 +66,9 @@ def test_verbose_shows_ok_findings_and_ignore_rules():
     quiet, verbose = render(report, "console"), render(report, "console", verbose=True)
     assert "hypervisor:zcloud" not in quiet
     assert "  ok           info     hypervisor:zcloud" in verbose
-    assert ("vm:z-tmp-1 (unexpected) by vm:z-tmp-* at .topodocignore:2: "
-            "throwaway test VMs come and go") in verbose
+    assert (
+        "vm:z-tmp-1 (unexpected) by vm:z-tmp-* at .topodocignore:2: throwaway test VMs come and go"
+    ) in verbose
     assert "2 ignored" in quiet
 
 
@@ -67,8 +76,12 @@ def test_junit_is_valid_xml_with_one_suite_per_layer():
     root = ET.fromstring(render(scenario_report(), "junit"))
     suites = {s.get("name"): s for s in root.iter("testsuite")}
     assert list(suites) == ["virtualization", "storage", "openstack", "kubernetes", "etcd"]
-    assert (root.get("tests"), root.get("failures"), root.get("errors"),
-            root.get("skipped")) == ("11", "4", "1", "1")
+    assert (root.get("tests"), root.get("failures"), root.get("errors"), root.get("skipped")) == (
+        "11",
+        "4",
+        "1",
+        "1",
+    )
     cases = {c.get("name"): c for c in root.iter("testcase")}
     assert cases["vm:z-k8s-m-1"].find("failure").get("type") == "changed"
     assert cases["k8s-node:z-k8s/z-k8s-m-1"].find("error") is not None

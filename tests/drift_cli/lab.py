@@ -93,37 +93,49 @@ DOMAINS: dict[str, dict[str, tuple[int, int, bool, bool]]] = {
 CPUS = {"h1": (1, 4, 2), "h2": (1, 2, 1), "compute-1": (1, 4, 1)}
 
 
-def domain(name: str, vcpu: int, gib: int, running: bool = True, vmx: bool = False,
-           nova: str | None = None) -> str:
+def domain(
+    name: str, vcpu: int, gib: int, running: bool = True, vmx: bool = False, nova: str | None = None
+) -> str:
     """A test-driver domain; ``vmx``: nested virtualization passed through; ``nova``: the
     flavor of a Nova instance (the domain is then ``instance-...`` with Nova metadata)."""
     metadata = ""
     if nova:
-        metadata = ("<metadata><nova:instance xmlns:nova='http://openstack.org/xmlns/libvirt/"
-                    f"nova/1.1'><nova:name>{escape(name)}</nova:name><nova:flavor "
-                    f"name='{nova}'/></nova:instance></metadata>")
+        metadata = (
+            "<metadata><nova:instance xmlns:nova='http://openstack.org/xmlns/libvirt/"
+            f"nova/1.1'><nova:name>{escape(name)}</nova:name><nova:flavor "
+            f"name='{nova}'/></nova:instance></metadata>"
+        )
         name = f"instance-{sum(map(ord, name)):08x}"
-    cpu = ("<cpu mode='host-passthrough'><feature policy='require' name='vmx'/></cpu>" if vmx
-           else "<cpu mode='host-model'><feature policy='disable' name='vmx'/></cpu>")
-    return (f"  <domain type='test' {TEST_NS}><name>{escape(name)}</name>{metadata}"
-            f"<memory unit='KiB'>{gib * GiB_KiB}</memory><vcpu>{vcpu}</vcpu>"
-            f"<os><type arch='x86_64'>hvm</type></os>{cpu}<devices><interface type='bridge'>"
-            f"<source bridge='br0'/></interface></devices>"
-            f"{'' if running else '<test:runstate>5</test:runstate>'}</domain>\n")
+    cpu = (
+        "<cpu mode='host-passthrough'><feature policy='require' name='vmx'/></cpu>"
+        if vmx
+        else "<cpu mode='host-model'><feature policy='disable' name='vmx'/></cpu>"
+    )
+    return (
+        f"  <domain type='test' {TEST_NS}><name>{escape(name)}</name>{metadata}"
+        f"<memory unit='KiB'>{gib * GiB_KiB}</memory><vcpu>{vcpu}</vcpu>"
+        f"<os><type arch='x86_64'>hvm</type></os>{cpu}<devices><interface type='bridge'>"
+        f"<source bridge='br0'/></interface></devices>"
+        f"{'' if running else '<test:runstate>5</test:runstate>'}</domain>\n"
+    )
 
 
 def node(sockets: int, cores: int, threads: int, domains: str, extra: str = "") -> str:
-    return (f"<node>\n  <cpu><mhz>2400</mhz><model>x86_64</model>"
-            f"<active>{sockets * cores * threads}</active><nodes>1</nodes>"
-            f"<sockets>{sockets}</sockets><cores>{cores}</cores><threads>{threads}</threads>"
-            f"</cpu>\n  <memory>{32 * GiB_KiB}</memory>\n{domains}{extra}</node>\n")
+    return (
+        f"<node>\n  <cpu><mhz>2400</mhz><model>x86_64</model>"
+        f"<active>{sockets * cores * threads}</active><nodes>1</nodes>"
+        f"<sockets>{sockets}</sockets><cores>{cores}</cores><threads>{threads}</threads>"
+        f"</cpu>\n  <memory>{32 * GiB_KiB}</memory>\n{domains}{extra}</node>\n"
+    )
 
 
 #: A network and a storage pool on h1 (not documented: not inventory kinds, never reported).
-H1_EXTRA = ("  <network><name>default</name><bridge name='virbr0'/><forward mode='nat'/>"
-            "<ip address='192.168.122.1' netmask='255.255.255.0'/>"
-            "</network>\n  <pool type='dir'><name>images</name><target><path>/var/lib/libvirt/"
-            "images</path></target></pool>\n")
+H1_EXTRA = (
+    "  <network><name>default</name><bridge name='virbr0'/><forward mode='nat'/>"
+    "<ip address='192.168.122.1' netmask='255.255.255.0'/>"
+    "</network>\n  <pool type='dir'><name>images</name><target><path>/var/lib/libvirt/"
+    "images</path></target></pool>\n"
+)
 
 
 @dataclass
@@ -138,8 +150,13 @@ class Lab:
         return f"test://{self.nodes[hypervisor]}"
 
 
-def write_lab(root: Path, *, drift: dict[str, dict[str, tuple | None]] | None = None,
-              extra_yaml: str = "", cloud: bool = False) -> Lab:
+def write_lab(
+    root: Path,
+    *,
+    drift: dict[str, dict[str, tuple | None]] | None = None,
+    extra_yaml: str = "",
+    cloud: bool = False,
+) -> Lab:
     """The lab under ``root``: ``topology/lab.yaml`` and ``nodes/HYPERVISOR.xml``.
 
     ``drift`` changes domains per hypervisor: ``{"h1": {"web-1": None}}`` removes one,
@@ -149,8 +166,10 @@ def write_lab(root: Path, *, drift: dict[str, dict[str, tuple | None]] | None = 
     """
     if cloud:
         drift = {**(drift or {})}
-        drift["compute-1"] = {"tenant-1": (1, 1, True, False, "m1.small"),
-                              **(drift.get("compute-1") or {})}
+        drift["compute-1"] = {
+            "tenant-1": (1, 1, True, False, "m1.small"),
+            **(drift.get("compute-1") or {}),
+        }
     lab = Lab(root, root / "topology")
     (root / "nodes").mkdir(parents=True, exist_ok=True)
     lab.topology.mkdir(parents=True, exist_ok=True)

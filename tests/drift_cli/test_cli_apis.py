@@ -29,8 +29,9 @@ from .lab import Lab, write_lab
 pytest.importorskip("libvirt")
 pytest.importorskip("openstack")
 pytest.importorskip("kubernetes")
-pytestmark = pytest.mark.filterwarnings("ignore::PendingDeprecationWarning",
-                                        "ignore::DeprecationWarning")
+pytestmark = pytest.mark.filterwarnings(
+    "ignore::PendingDeprecationWarning", "ignore::DeprecationWarning"
+)
 
 PASSWORD = "pw-SENTINEL-cli-5e1d07"
 TOKEN = "tok-SENTINEL-cli-93ab4c"
@@ -70,16 +71,22 @@ def etcd(tmp_path_factory: pytest.TempPathFactory):
 
 def cloud_data() -> OpenStackData:
     """The cloud as documented: tenant-1 (m1.small: 1 vCPU, 1 GiB) on compute-1."""
-    return OpenStackData(servers=[server(1, "tenant-1", "1", "compute-1")],
-                         flavors=[flavor("1", "m1.small", 1, 1024, 10)],
-                         hypervisors=[hypervisor(1, "compute-1", 4, 8192)])
+    return OpenStackData(
+        servers=[server(1, "tenant-1", "1", "compute-1")],
+        flavors=[flavor("1", "m1.small", 1, 1024, 10)],
+        hypervisors=[hypervisor(1, "compute-1", 4, 8192)],
+    )
 
 
 def cluster_data(etcd_url: str) -> KubernetesData:
     """The cluster as documented: web-1 (2 vCPUs) and h2 (2 CPUs, hostname h2.lab)."""
-    return KubernetesData(nodes=[node("web-1", ("control-plane",), cpu="2"),
-                                 node("h2.lab", ("worker",), cpu="2", internal_ip="10.0.0.2")],
-                          pods=[apiserver_pod("web-1", [etcd_url])])
+    return KubernetesData(
+        nodes=[
+            node("web-1", ("control-plane",), cpu="2"),
+            node("h2.lab", ("worker",), cpu="2", internal_ip="10.0.0.2"),
+        ],
+        pods=[apiserver_pod("web-1", [etcd_url])],
+    )
 
 
 @pytest.fixture
@@ -97,8 +104,16 @@ def kube(etcd):
 class Apis:
     """The lab wired to the loopback servers."""
 
-    def __init__(self, root: Path, nova: OpenStackAPI, kube: KubernetesAPI, etcd: EtcdServer,
-                 *, context: str = "lab-admin", etcd_endpoint: str | None = None) -> None:
+    def __init__(
+        self,
+        root: Path,
+        nova: OpenStackAPI,
+        kube: KubernetesAPI,
+        etcd: EtcdServer,
+        *,
+        context: str = "lab-admin",
+        etcd_endpoint: str | None = None,
+    ) -> None:
         self.root, self.nova, self.kube, self.etcd = root, nova, kube, etcd
         self.clouds_yaml = root / "clouds.yaml"
         self.clouds_yaml.write_text(
@@ -106,47 +121,69 @@ class Apis:
             f"      auth_url: {nova.url}/identity/v3\n      username: admin\n"
             f"      password: {PASSWORD}\n      project_name: admin\n"
             "      user_domain_name: Default\n      project_domain_name: Default\n"
-            "    region_name: RegionOne\n    identity_api_version: 3\n")
+            "    region_name: RegionOne\n    identity_api_version: 3\n"
+        )
         self.kubeconfig = root / "kubeconfig"
         self.kubeconfig.write_text(
             "apiVersion: v1\nkind: Config\n"
-            f"clusters:\n- name: lab\n  cluster: {{server: \"{kube.url}\"}}\n"
+            f'clusters:\n- name: lab\n  cluster: {{server: "{kube.url}"}}\n'
             f"users:\n- name: admin\n  user: {{token: {TOKEN}}}\n"
             "contexts:\n- name: lab-admin\n  context: {cluster: lab, user: admin}\n"
-            "current-context: lab-admin\n")
-        self.lab: Lab = write_lab(root / "lab", cloud=True, extra_yaml=K8S_ETCD_YAML.format(
-            context=context, kubeconfig=self.kubeconfig,
-            etcd=etcd_endpoint or etcd.client_url))
+            "current-context: lab-admin\n"
+        )
+        self.lab: Lab = write_lab(
+            root / "lab",
+            cloud=True,
+            extra_yaml=K8S_ETCD_YAML.format(
+                context=context, kubeconfig=self.kubeconfig, etcd=etcd_endpoint or etcd.client_url
+            ),
+        )
         self.out = root / "out"
         self.out.mkdir()
 
     def args(self, *extra: object) -> list[object]:
         """The drift arguments: the topology, clouds.yaml, every output format to files."""
-        return [self.lab.topology, "--clouds-yaml", self.clouds_yaml, "--timeout", "10",
-                "-o", f"json={self.out / 'drift.json'}", "-o", f"junit={self.out / 'drift.xml'}",
-                "-o", f"markdown={self.out / 'drift.md'}", "-o", "console=-", *extra]
+        return [
+            self.lab.topology,
+            "--clouds-yaml",
+            self.clouds_yaml,
+            "--timeout",
+            "10",
+            "-o",
+            f"json={self.out / 'drift.json'}",
+            "-o",
+            f"junit={self.out / 'drift.xml'}",
+            "-o",
+            f"markdown={self.out / 'drift.md'}",
+            "-o",
+            "console=-",
+            *extra,
+        ]
 
     def report(self) -> dict:
         return json.loads((self.out / "drift.json").read_text())
 
     def assert_no_secret(self, *texts: str) -> None:
         everything = "".join(texts) + "".join(
-            p.read_text(errors="replace") for p in self.out.rglob("*") if p.is_file())
+            p.read_text(errors="replace") for p in self.out.rglob("*") if p.is_file()
+        )
         for sentinel in SENTINELS:
             assert sentinel not in everything
 
     def assert_read_only(self) -> None:
         requests = self.nova.requests + self.kube.requests
         assert requests, "the servers were never asked"
-        writes = [(r.method, r.path) for r in requests
-                  if r.method != "GET" and not (r.method == "POST" and r.path == TOKENS_PATH)]
+        writes = [
+            (r.method, r.path)
+            for r in requests
+            if r.method != "GET" and not (r.method == "POST" and r.path == TOKENS_PATH)
+        ]
         assert writes == []
         assert {r.method for r in self.kube.requests} == {"GET"}
 
 
 def not_ok(data: dict) -> set[tuple]:
-    return {(f["key"], f["state"], f["attribute"]) for f in data["findings"]
-            if f["state"] != "ok"}
+    return {(f["key"], f["state"], f["attribute"]) for f in data["findings"] if f["state"] != "ok"}
 
 
 def test_every_source_in_sync(topodoc, tmp_path: Path, nova, kube, etcd) -> None:
@@ -155,11 +192,22 @@ def test_every_source_in_sync(topodoc, tmp_path: Path, nova, kube, etcd) -> None
     assert run.code == 0, run.out + run.err
     data = apis.report()
     assert {s["id"]: s["status"] for s in data["sources"]} == {
-        "etcd:etcd": "ok", "kubernetes:k8s": "ok", "libvirt:compute-1": "ok",
-        "libvirt:h1": "ok", "libvirt:h2": "ok", "openstack:cloud": "ok"}
+        "etcd:etcd": "ok",
+        "kubernetes:k8s": "ok",
+        "libvirt:compute-1": "ok",
+        "libvirt:h1": "ok",
+        "libvirt:h2": "ok",
+        "openstack:cloud": "ok",
+    }
     ok = {f["key"] for f in data["findings"] if f["state"] == "ok"}
-    assert {"vm:tenant-1", "os-hypervisor:cloud/compute-1.lab", "k8s-node:k8s/web-1",
-            "k8s-node:k8s/h2.lab", "k8s-etcd:k8s", "etcd-member:etcd/h1"} <= ok
+    assert {
+        "vm:tenant-1",
+        "os-hypervisor:cloud/compute-1.lab",
+        "k8s-node:k8s/web-1",
+        "k8s-node:k8s/h2.lab",
+        "k8s-etcd:k8s",
+        "etcd-member:etcd/h1",
+    } <= ok
     assert not_ok(data) == set()
     assert data["summary"]["coverage"]["ratio"] == 1.0
     sources = {s["id"]: s for s in data["sources"]}
@@ -173,8 +221,10 @@ def test_every_source_in_sync(topodoc, tmp_path: Path, nova, kube, etcd) -> None
 
 
 def test_drift_seen_through_every_api(topodoc, tmp_path: Path, nova, kube, etcd) -> None:
-    nova.data.servers = [server(1, "tenant-1", "1", "compute-1", "SHUTOFF"),
-                         server(2, "tf-test-1", "1", "compute-1")]
+    nova.data.servers = [
+        server(1, "tenant-1", "1", "compute-1", "SHUTOFF"),
+        server(2, "tf-test-1", "1", "compute-1"),
+    ]
     kube.data.nodes[1] = node("h2.lab", ("worker",), cpu="2", ready=False)
     kube.data.nodes.append(node("stray-node", ("worker",)))
     kube.data.pods = [apiserver_pod("web-1", [etcd.client_url, "https://10.9.9.9:2379"])]
@@ -194,7 +244,8 @@ def test_drift_seen_through_every_api(topodoc, tmp_path: Path, nova, kube, etcd)
 
 
 def test_refused_forbidden_and_slow_sources_are_unverifiable(
-        topodoc, tmp_path: Path, nova, kube, etcd) -> None:
+    topodoc, tmp_path: Path, nova, kube, etcd
+) -> None:
     nova.delay("/compute/v2.1/servers/detail", 30.0)
     kube.token = "another-token"  # the kubeconfig's token is refused: 401
     apis = Apis(tmp_path, nova, kube, etcd)
@@ -220,18 +271,24 @@ def test_refused_forbidden_and_slow_sources_are_unverifiable(
 
 
 def test_overrides_say_where_to_read_not_what_is_documented(
-        topodoc, tmp_path: Path, nova, kube, etcd) -> None:
+    topodoc, tmp_path: Path, nova, kube, etcd
+) -> None:
     nowhere = "http://127.0.0.1:9"  # nothing listens there
     apis = Apis(tmp_path, nova, kube, etcd, context="no-such-context", etcd_endpoint=nowhere)
     (apis.lab.topology / "cloud.yaml").write_text(
-        (apis.lab.topology / "cloud.yaml").read_text().replace("cloud: lab", "cloud: nowhere"))
+        (apis.lab.topology / "cloud.yaml").read_text().replace("cloud: lab", "cloud: nowhere")
+    )
     before = topodoc("drift", *apis.args())
     assert before.code == 2
     statuses = {s["id"]: s["status"] for s in apis.report()["sources"]}
     assert statuses["etcd:etcd"] == "refused"
     assert statuses["kubernetes:k8s"] == "error" and statuses["openstack:cloud"] == "error"
-    run = topodoc("drift", *apis.args("--os-cloud", "lab", "--kube-context", "lab-admin",
-                                      "--etcd", f"etcd={etcd.client_url}"))
+    run = topodoc(
+        "drift",
+        *apis.args(
+            "--os-cloud", "lab", "--kube-context", "lab-admin", "--etcd", f"etcd={etcd.client_url}"
+        ),
+    )
     data = apis.report()
     assert {s["status"] for s in data["sources"]} == {"ok"}, run.err
     # the API server uses the real etcd, the topology documents another: drift
@@ -243,18 +300,19 @@ def test_overrides_say_where_to_read_not_what_is_documented(
 
 
 def test_snapshot_records_no_secret_and_checks_offline(
-        topodoc, tmp_path: Path, nova, kube, etcd) -> None:
+    topodoc, tmp_path: Path, nova, kube, etcd
+) -> None:
     apis = Apis(tmp_path, nova, kube, etcd)
     snap = apis.out / "live.json"
-    run = topodoc("snapshot", apis.lab.topology, "--clouds-yaml", apis.clouds_yaml,
-                  "-o", snap)
+    run = topodoc("snapshot", apis.lab.topology, "--clouds-yaml", apis.clouds_yaml, "-o", snap)
     assert run.code == 0, run.err
     assert "6 sources" in run.err
     recorded = json.loads(snap.read_text())
     assert {s["status"] for s in recorded["sources"]} == {"ok"}
     asked = len(nova.requests) + len(kube.requests)
-    check = topodoc("drift", apis.lab.topology, "--snapshot", snap,
-                    "-o", f"json={apis.out / 'offline.json'}")
+    check = topodoc(
+        "drift", apis.lab.topology, "--snapshot", snap, "-o", f"json={apis.out / 'offline.json'}"
+    )
     assert check.code == 0, check.out
     assert len(nova.requests) + len(kube.requests) == asked  # offline: nobody asked
     apis.assert_no_secret(run.out, run.err, check.out, check.err)
@@ -272,12 +330,14 @@ def test_real_process_with_every_source(tmp_path: Path, nova, kube, etcd) -> Non
 
 
 def test_etcd_alone_with_credentials_in_its_url_and_a_hanging_endpoint(
-        topodoc, tmp_path: Path, nova, kube, etcd) -> None:
+    topodoc, tmp_path: Path, nova, kube, etcd
+) -> None:
     apis = Apis(tmp_path, nova, kube, etcd)
     secret = "etcd-SENTINEL-cli-0d4f"
     port = int(etcd.client_url.rsplit(":", 1)[1])
-    run = topodoc("drift", *apis.args("--only", "etcd",
-                                      "--etcd", f"http://root:{secret}@127.0.0.1:{port}"))
+    run = topodoc(
+        "drift", *apis.args("--only", "etcd", "--etcd", f"http://root:{secret}@127.0.0.1:{port}")
+    )
     assert run.code == 0, run.out + run.err
     data = apis.report()
     assert [s["uri"] for s in data["sources"]] == [f"http://root@127.0.0.1:{port}"]
@@ -287,8 +347,17 @@ def test_etcd_alone_with_credentials_in_its_url_and_a_hanging_endpoint(
         silent.bind(("127.0.0.1", 0))
         silent.listen(8)
         started = time.monotonic()
-        run = topodoc("drift", *apis.args("--only", "etcd", "--timeout", "1", "--etcd",
-                                          f"http://127.0.0.1:{silent.getsockname()[1]}"))
+        run = topodoc(
+            "drift",
+            *apis.args(
+                "--only",
+                "etcd",
+                "--timeout",
+                "1",
+                "--etcd",
+                f"http://127.0.0.1:{silent.getsockname()[1]}",
+            ),
+        )
         assert time.monotonic() - started < 5
     assert run.code == 2
     source = apis.report()["sources"][0]
@@ -306,29 +375,50 @@ SLASHED = "etcd/SENTINEL/slash-77c1"
 NO_SCHEME = "etcd-SENTINEL-noscheme-4a90"
 
 
-def test_no_planted_secret_leaves_the_process(topodoc, tmp_path: Path, nova, kube, etcd,
-                                              caplog: pytest.LogCaptureFixture) -> None:
+def test_no_planted_secret_leaves_the_process(
+    topodoc, tmp_path: Path, nova, kube, etcd, caplog: pytest.LogCaptureFixture
+) -> None:
     caplog.set_level(logging.DEBUG)
-    nova.fail("/compute/v2.1/servers/detail", 500, times=None,
-              message="token {token} is not valid for this request")
+    nova.fail(
+        "/compute/v2.1/servers/detail",
+        500,
+        times=None,
+        message="token {token} is not valid for this request",
+    )
     kube.fail("/api/v1/nodes", 500, times=None, message="bearer {token} was refused")
     dead = [free_port(), free_port()]
-    apis = Apis(tmp_path, nova, kube, etcd, etcd_endpoint=(
-        f'http://root:{SLASHED}@127.0.0.1:{dead[0]}", "root:{NO_SCHEME}@127.0.0.1:{dead[1]}'))
+    apis = Apis(
+        tmp_path,
+        nova,
+        kube,
+        etcd,
+        etcd_endpoint=(
+            f'http://root:{SLASHED}@127.0.0.1:{dead[0]}", "root:{NO_SCHEME}@127.0.0.1:{dead[1]}'
+        ),
+    )
     drift = topodoc("drift", *apis.args("--verbose"))
     assert drift.code == 2, drift.out + drift.err
     data = apis.report()
     statuses = {s["id"]: s["status"] for s in data["sources"]}
-    assert (statuses["openstack:cloud"], statuses["kubernetes:k8s"],
-            statuses["etcd:etcd"]) == ("error", "error", "refused")
+    assert (statuses["openstack:cloud"], statuses["kubernetes:k8s"], statuses["etcd:etcd"]) == (
+        "error",
+        "error",
+        "refused",
+    )
     # the servers echoed the secrets: they are in the errors, masked
     assert "token *** is not valid" in drift.out and "bearer *** was refused" in drift.out
     assert f"http://127.0.0.1:{dead[0]}: connection refused" in drift.out
     assert f"http://127.0.0.1:{dead[1]}: connection refused" in drift.out  # http:// implied
     uri = next(s["uri"] for s in data["sources"] if s["id"] == "etcd:etcd")
     assert uri == f"http://root@127.0.0.1:{dead[0]},root@127.0.0.1:{dead[1]}"
-    snapshot = topodoc("snapshot", apis.lab.topology, "--clouds-yaml", apis.clouds_yaml,
-                       "-o", apis.out / "snapshot.json")
+    snapshot = topodoc(
+        "snapshot",
+        apis.lab.topology,
+        "--clouds-yaml",
+        apis.clouds_yaml,
+        "-o",
+        apis.out / "snapshot.json",
+    )
     export = topodoc("export", apis.lab.topology)
     assert f"root:***@127.0.0.1:{dead[0]}" in export.out
 
@@ -336,13 +426,16 @@ def test_no_planted_secret_leaves_the_process(topodoc, tmp_path: Path, nova, kub
     assert issued, "Nova was never asked with a token"
     planted = {PASSWORD, TOKEN, SLASHED, NO_SCHEME, *issued}
     outputs = {
-        "drift stdout": drift.out, "drift stderr": drift.err,
-        "snapshot stderr": snapshot.err, "export": export.out,
+        "drift stdout": drift.out,
+        "drift stderr": drift.err,
+        "snapshot stderr": snapshot.err,
+        "export": export.out,
         "logs": "\n".join(r.getMessage() for r in caplog.records),
         **{path.name: path.read_text() for path in apis.out.iterdir()},
     }
     assert {"drift.json", "drift.xml", "drift.md", "snapshot.json"} <= set(outputs)
-    leaks = {(name, secret) for name, text in outputs.items() for secret in planted
-             if secret in text}
+    leaks = {
+        (name, secret) for name, text in outputs.items() for secret in planted if secret in text
+    }
     assert leaks == set()
     assert any("***" in text for text in outputs.values())

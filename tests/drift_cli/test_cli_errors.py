@@ -16,8 +16,10 @@ from .lab import Lab
 def test_bad_output_spec(topodoc, lab: Lab) -> None:
     run = topodoc("drift", lab.topology, "-o", "yaml=drift.yaml")
     assert run.code == 2 and run.out == ""
-    assert ("topodoc drift: error: output 'yaml=drift.yaml': unknown format 'yaml' "
-            "(known: console, json, junit, markdown)") in run.err
+    assert (
+        "topodoc drift: error: output 'yaml=drift.yaml': unknown format 'yaml' "
+        "(known: console, json, junit, markdown)"
+    ) in run.err
     assert "reading" not in run.err
     run = topodoc("drift", lab.topology, "-o", "json")
     assert run.code == 2
@@ -25,7 +27,8 @@ def test_bad_output_spec(topodoc, lab: Lab) -> None:
 
 
 def test_one_output_named_twice_is_refused_before_collecting(
-        topodoc, lab: Lab, tmp_path: Path) -> None:
+    topodoc, lab: Lab, tmp_path: Path
+) -> None:
     path = tmp_path / "r.out"
     run = topodoc("drift", lab.topology, "-o", f"json={path}", "-o", f"junit={path}")
     assert run.code == 2
@@ -37,18 +40,22 @@ def test_unwritable_output_is_refused_before_the_scan(topodoc, lab: Lab, tmp_pat
     target = tmp_path / "no-such-dir" / "r.json"
     run = topodoc("drift", lab.topology, "-o", "console=-", "-o", f"json={target}")
     assert (run.code, run.out) == (2, "")
-    assert (f"output 'json={target}': cannot write {target}: no such directory "
-            f"{target.parent}") in run.err
+    assert (
+        f"output 'json={target}': cannot write {target}: no such directory {target.parent}"
+    ) in run.err
     assert "reading" not in run.err  # no source was read
     run = topodoc("drift", lab.topology, "-o", f"json={tmp_path}")
     assert f"cannot write {tmp_path}: it is a directory" in run.err and "reading" not in run.err
 
 
-@pytest.mark.parametrize(("override", "message"), [
-    ("vm:bogus=error", "unknown state 'bogus'"),
-    ("vm:missing=fatal", "unknown level 'fatal' (known: info, warning, error, critical)"),
-    ("nothing", "expected KIND:STATE[.ATTRIBUTE]=LEVEL"),
-])
+@pytest.mark.parametrize(
+    ("override", "message"),
+    [
+        ("vm:bogus=error", "unknown state 'bogus'"),
+        ("vm:missing=fatal", "unknown level 'fatal' (known: info, warning, error, critical)"),
+        ("nothing", "expected KIND:STATE[.ATTRIBUTE]=LEVEL"),
+    ],
+)
 def test_bad_severity(topodoc, lab: Lab, override: str, message: str) -> None:
     run = topodoc("drift", lab.topology, "--severity", override)
     assert run.code == 2 and run.out == ""
@@ -57,16 +64,19 @@ def test_bad_severity(topodoc, lab: Lab, override: str, message: str) -> None:
     assert "reading" not in run.err
 
 
-@pytest.mark.parametrize(("content", "message"), [
-    (None, "no such snapshot file"),
-    ("{not json", ":1:2: not JSON"),
-    ('{"format_version": "9.0", "sources": []}', "unsupported format_version '9.0'"),
-    ('{"format_version": "1.0", "sources": [{"id": 1}]}',
-     "sources[0]: 'id' must be a string"),
-    ("[]", "a snapshot is a JSON object, not a list"),
-])
-def test_unreadable_snapshot(topodoc, lab: Lab, tmp_path: Path, content: str | None,
-                             message: str) -> None:
+@pytest.mark.parametrize(
+    ("content", "message"),
+    [
+        (None, "no such snapshot file"),
+        ("{not json", ":1:2: not JSON"),
+        ('{"format_version": "9.0", "sources": []}', "unsupported format_version '9.0'"),
+        ('{"format_version": "1.0", "sources": [{"id": 1}]}', "sources[0]: 'id' must be a string"),
+        ("[]", "a snapshot is a JSON object, not a list"),
+    ],
+)
+def test_unreadable_snapshot(
+    topodoc, lab: Lab, tmp_path: Path, content: str | None, message: str
+) -> None:
     snap = tmp_path / "snap.json"
     if content is not None:
         snap.write_text(content)
@@ -85,8 +95,10 @@ def test_snapshot_that_is_a_directory(topodoc, lab: Lab, tmp_path: Path) -> None
 def test_invalid_topology_lists_its_problems(topodoc, lab: Lab) -> None:
     text = (lab.topology / "lab.yaml").read_text()
     (lab.topology / "lab.yaml").write_text(
-        text.replace("runs_on: h2", "runs_on: h3").replace("vcpu: 2\n    memory: 2GiB",
-                                                            "vcpu: two\n    memory: 2GiB"))
+        text.replace("runs_on: h2", "runs_on: h3").replace(
+            "vcpu: 2\n    memory: 2GiB", "vcpu: two\n    memory: 2GiB"
+        )
+    )
     run = topodoc("drift", lab.topology)
     assert run.code == 2 and run.out == ""
     problems = [line for line in run.err.splitlines() if ": error: " in line]
@@ -128,14 +140,18 @@ def test_write_ignore_into_a_missing_directory(topodoc, lab: Lab, tmp_path: Path
     assert "reading" not in run.err
 
 
-@pytest.mark.parametrize(("args", "message"), [
-    (["--timeout", "0"], "'0' is not a positive number of seconds"),
-    (["--timeout", "soon"], "'soon' is not a positive number of seconds"),
-    (["--demo", "--snapshot", "x.json"], "not allowed with argument"),
-    (["--only", "vmware"], "invalid choice: 'vmware'"),
-])
-def test_command_line_mistakes(capsys: pytest.CaptureFixture[str], lab: Lab, args: list[str],
-                               message: str) -> None:
+@pytest.mark.parametrize(
+    ("args", "message"),
+    [
+        (["--timeout", "0"], "'0' is not a positive number of seconds"),
+        (["--timeout", "soon"], "'soon' is not a positive number of seconds"),
+        (["--demo", "--snapshot", "x.json"], "not allowed with argument"),
+        (["--only", "vmware"], "invalid choice: 'vmware'"),
+    ],
+)
+def test_command_line_mistakes(
+    capsys: pytest.CaptureFixture[str], lab: Lab, args: list[str], message: str
+) -> None:
     with pytest.raises(SystemExit) as exc:
         main(["drift", str(lab.topology), *args])
     assert exc.value.code == 2
@@ -150,7 +166,8 @@ def test_secret_in_an_override_is_not_echoed(topodoc, lab: Lab) -> None:
         "  - {id: e2, type: etcd, members: [{machine: h2, roles: [member]}]}\n"
         "live:\n  etcd:\n"
         "    - {cluster: e1, endpoints: ['http://127.0.0.1:9']}\n"
-        "    - {cluster: e2, endpoints: ['http://127.0.0.1:9']}\n")
+        "    - {cluster: e2, endpoints: ['http://127.0.0.1:9']}\n"
+    )
     run = topodoc("drift", lab.topology, "--etcd", "https://root:hunter2-SENTINEL@10.0.0.1:2379")
     assert run.code == 2
     assert "the topology has 2 etcd sources" in run.err
@@ -158,9 +175,16 @@ def test_secret_in_an_override_is_not_echoed(topodoc, lab: Lab) -> None:
 
 
 def test_json_report_is_written_even_when_the_scan_is_incomplete(
-        topodoc, lab: Lab, tmp_path: Path) -> None:
-    run = topodoc("drift", lab.topology, "--libvirt", "h1=test:///nonexistent",
-                  "-o", f"json={tmp_path / 'r.json'}")
+    topodoc, lab: Lab, tmp_path: Path
+) -> None:
+    run = topodoc(
+        "drift",
+        lab.topology,
+        "--libvirt",
+        "h1=test:///nonexistent",
+        "-o",
+        f"json={tmp_path / 'r.json'}",
+    )
     assert run.code == 2
     data = json.loads((tmp_path / "r.json").read_text())
     assert data["summary"]["status"] == "incomplete"
@@ -179,5 +203,7 @@ def test_nothing_to_check_is_not_in_sync(topodoc, tmp_path: Path) -> None:
 def test_only_a_kind_the_topology_lacks(topodoc, lab: Lab) -> None:
     run = topodoc("drift", lab.topology, "--only", "etcd")
     assert run.code == 2 and run.out == ""
-    assert ("--only etcd: the topology has no such source (sources: libvirt:compute-1, "
-            "libvirt:h1, libvirt:h2)") in run.err
+    assert (
+        "--only etcd: the topology has no such source (sources: libvirt:compute-1, "
+        "libvirt:h1, libvirt:h2)"
+    ) in run.err

@@ -28,8 +28,7 @@ def report(path: Path) -> dict:
 
 def states(data: dict) -> set[tuple]:
     """(key, state, attribute) of every finding that is not ok."""
-    return {(f["key"], f["state"], f["attribute"]) for f in data["findings"]
-            if f["state"] != "ok"}
+    return {(f["key"], f["state"], f["attribute"]) for f in data["findings"] if f["state"] != "ok"}
 
 
 def test_a_lab_in_sync_exits_0(topodoc, lab: Lab) -> None:
@@ -61,7 +60,10 @@ def test_drift_on_every_level_exits_1(topodoc, tmp_path: Path) -> None:
     # the nested hypervisor's own libvirt saw the resize, in bytes
     inner = found[("vm:inner-1", "memory")]
     assert (inner["source"], inner["expected"], inner["actual"]) == (
-        "libvirt:compute-1", 2**30, 3 * 2**30)
+        "libvirt:compute-1",
+        2**30,
+        3 * 2**30,
+    )
     assert found[("vm:stray", None)]["source"] == "libvirt:h2"
     assert found[("vm:web-1", None)]["severity"] == "error"
     assert data["summary"]["status"] == "drift" and data["summary"]["exit_code"] == 1
@@ -71,14 +73,23 @@ def test_drift_on_every_level_exits_1(topodoc, tmp_path: Path) -> None:
 
 
 def test_an_unreadable_nested_hypervisor_is_unverifiable_not_missing(
-        topodoc, lab: Lab, tmp_path: Path) -> None:
+    topodoc, lab: Lab, tmp_path: Path
+) -> None:
     missing = tmp_path / "no-such-node.xml"
-    run = topodoc("drift", lab.topology, "--libvirt", f"compute-1=test://{missing}",
-                  "-o", f"json={tmp_path / 'r.json'}")
+    run = topodoc(
+        "drift",
+        lab.topology,
+        "--libvirt",
+        f"compute-1=test://{missing}",
+        "-o",
+        f"json={tmp_path / 'r.json'}",
+    )
     assert run.code == 2, run.err
     data = report(tmp_path / "r.json")
-    assert states(data) == {("hypervisor:compute-1", "unverifiable", None),
-                            ("vm:inner-1", "unverifiable", None)}
+    assert states(data) == {
+        ("hypervisor:compute-1", "unverifiable", None),
+        ("vm:inner-1", "unverifiable", None),
+    }
     assert not any(f["state"] == "missing" for f in data["findings"])
     sources = {s["id"]: s for s in data["sources"]}
     assert sources["libvirt:compute-1"]["status"] == "error"
@@ -88,10 +99,17 @@ def test_an_unreadable_nested_hypervisor_is_unverifiable_not_missing(
 
 
 def test_libvirt_override_points_one_hypervisor_elsewhere(
-        topodoc, lab: Lab, tmp_path: Path) -> None:
+    topodoc, lab: Lab, tmp_path: Path
+) -> None:
     other = write_lab(tmp_path / "other", drift={"h2": {"db-1": (2, 4, True, False)}})
-    run = topodoc("drift", lab.topology, "--libvirt", f"h2={other.uri('h2')}",
-                  "-o", f"json={tmp_path / 'r.json'}")
+    run = topodoc(
+        "drift",
+        lab.topology,
+        "--libvirt",
+        f"h2={other.uri('h2')}",
+        "-o",
+        f"json={tmp_path / 'r.json'}",
+    )
     assert run.code == 1, run.err
     data = report(tmp_path / "r.json")
     assert states(data) == {("vm:db-1", "changed", "state")}
@@ -104,28 +122,39 @@ def test_override_without_target_needs_one_when_there_are_several(topodoc, lab: 
     run = topodoc("drift", lab.topology, "--libvirt", "test:///default")
     assert run.code == 2
     assert run.out == ""
-    assert ("topodoc drift: error: --libvirt test:///default: the topology has 3 libvirt "
-            "sources; write --libvirt TARGET=VALUE (targets: compute-1, h1, h2)") in run.err
+    assert (
+        "topodoc drift: error: --libvirt test:///default: the topology has 3 libvirt "
+        "sources; write --libvirt TARGET=VALUE (targets: compute-1, h1, h2)"
+    ) in run.err
     assert "reading" not in run.err  # nothing was collected
 
 
 def test_override_target_must_be_a_hypervisor(topodoc, lab: Lab) -> None:
     run = topodoc("drift", lab.topology, "--libvirt", "nosuch=test:///default")
     assert run.code == 2
-    assert ("--libvirt nosuch=...: no object 'nosuch' in the topology; TARGET must be a "
-            "hypervisor (host or vm): compute-1, db-1, h1, h2, inner-1, web-1") in run.err
+    assert (
+        "--libvirt nosuch=...: no object 'nosuch' in the topology; TARGET must be a "
+        "hypervisor (host or vm): compute-1, db-1, h1, h2, inner-1, web-1"
+    ) in run.err
 
 
 def test_override_adds_a_source_the_live_part_lacks(topodoc, lab: Lab, tmp_path: Path) -> None:
     text = (lab.topology / "lab.yaml").read_text()
     (lab.topology / "lab.yaml").write_text(
-        "".join(line for line in text.splitlines(True) if "hypervisor: h2," not in line))
+        "".join(line for line in text.splitlines(True) if "hypervisor: h2," not in line)
+    )
     plain = topodoc("drift", lab.topology, "-o", f"json={tmp_path / 'a.json'}")
     assert plain.code == 0
     assert not any(f["key"] == "vm:db-1" for f in report(tmp_path / "a.json")["findings"])
     # with the flag, h2 is read and what the topology places on it is expected there
-    run = topodoc("drift", lab.topology, "--libvirt", f"h2={lab.uri('h2')}",
-                  "-o", f"json={tmp_path / 'b.json'}")
+    run = topodoc(
+        "drift",
+        lab.topology,
+        "--libvirt",
+        f"h2={lab.uri('h2')}",
+        "-o",
+        f"json={tmp_path / 'b.json'}",
+    )
     assert run.code == 0, run.err
     found = {(f["key"], f["state"]) for f in report(tmp_path / "b.json")["findings"]}
     assert {("vm:db-1", "ok"), ("hypervisor:h2", "ok")} <= found
@@ -139,8 +168,7 @@ def test_only_reads_sources_of_that_kind(topodoc, tmp_path: Path) -> None:
     run = topodoc("drift", lab.topology, "--only", "libvirt", "-o", f"json={tmp_path / 'b.json'}")
     assert run.code == 0, run.err
     data = report(tmp_path / "b.json")
-    assert [s["id"] for s in data["sources"]] == [
-        "libvirt:compute-1", "libvirt:h1", "libvirt:h2"]
+    assert [s["id"] for s in data["sources"]] == ["libvirt:compute-1", "libvirt:h1", "libvirt:h2"]
     assert "openstack" not in run.err
     # the cloud's server is then expected from compute-1's libvirt: no false "unexpected"
     tenant = [f for f in data["findings"] if f["key"] == "vm:tenant-1"]
@@ -149,10 +177,12 @@ def test_only_reads_sources_of_that_kind(topodoc, tmp_path: Path) -> None:
 
 
 def test_ignoring_a_kind_entirely_means_it_is_not_collected(
-        topodoc, lab: Lab, tmp_path: Path) -> None:
+    topodoc, lab: Lab, tmp_path: Path
+) -> None:
     topodoc("drift", lab.topology, "-o", f"json={tmp_path / 'a.json'}")
-    run = topodoc("drift", lab.topology, "--ignore", "storage-pool:*",
-                  "-o", f"json={tmp_path / 'b.json'}")
+    run = topodoc(
+        "drift", lab.topology, "--ignore", "storage-pool:*", "-o", f"json={tmp_path / 'b.json'}"
+    )
     assert run.code == 0, run.err
     before = {s["id"]: s for s in report(tmp_path / "a.json")["sources"]}["libvirt:h1"]
     after = {s["id"]: s for s in report(tmp_path / "b.json")["sources"]}["libvirt:h1"]
@@ -184,9 +214,18 @@ def test_error_wins_over_drift(topodoc, tmp_path: Path) -> None:
 def test_severity_overrides(topodoc, tmp_path: Path) -> None:
     lab = write_lab(tmp_path / "lab", drift=DRIFT)
     (lab.topology / "severity.yaml").write_text(
-        "version: 1\nlive:\n  severity: ['vm:missing=info']\n")
-    run = topodoc("drift", lab.topology, "--severity", "vm:unexpected=critical",
-                  "--severity", "vm:changed.memory=info", "-o", f"json={tmp_path / 'r.json'}")
+        "version: 1\nlive:\n  severity: ['vm:missing=info']\n"
+    )
+    run = topodoc(
+        "drift",
+        lab.topology,
+        "--severity",
+        "vm:unexpected=critical",
+        "--severity",
+        "vm:changed.memory=info",
+        "-o",
+        f"json={tmp_path / 'r.json'}",
+    )
     assert run.code == 1  # severities never change the exit code
     data = report(tmp_path / "r.json")
     level = {(f["key"], f["attribute"]): f["severity"] for f in data["findings"]}
@@ -201,16 +240,26 @@ def test_all_outputs_at_once(topodoc, tmp_path: Path) -> None:
     lab = write_lab(tmp_path / "lab", drift=DRIFT)
     out = tmp_path / "out"
     out.mkdir()
-    run = topodoc("drift", lab.topology, "-o", f"json={out / 'drift.json'}",
-                  "-o", f"junit={out / 'drift.xml'}", "-o", f"markdown={out / 'drift.md'}",
-                  "-o", "console=-")
+    run = topodoc(
+        "drift",
+        lab.topology,
+        "-o",
+        f"json={out / 'drift.json'}",
+        "-o",
+        f"junit={out / 'drift.xml'}",
+        "-o",
+        f"markdown={out / 'drift.md'}",
+        "-o",
+        "console=-",
+    )
     assert run.code == 1
     assert sorted(p.name for p in out.iterdir()) == ["drift.json", "drift.md", "drift.xml"]
     assert report(out / "drift.json")["format_version"].startswith("1.")
     suites = ET.parse(out / "drift.xml").getroot()
     assert suites.tag == "testsuites"
-    failures = {case.get("name") for case in suites.iter("testcase")
-                if case.find("failure") is not None}
+    failures = {
+        case.get("name") for case in suites.iter("testcase") if case.find("failure") is not None
+    }
     assert failures == {"vm:web-1", "vm:stray", "vm:compute-1", "vm:inner-1"}
     markdown = (out / "drift.md").read_text()
     assert "vm:inner-1" in markdown and "|" in markdown
@@ -232,8 +281,7 @@ def test_snapshot_then_check_offline(topodoc, lab: Lab, tmp_path: Path) -> None:
     assert f"wrote {snap}: 3 sources, 9 resources" in run.err
     data = report(snap)
     assert data["format_version"] == "1.1"
-    assert [s["id"] for s in data["sources"]] == [
-        "libvirt:compute-1", "libvirt:h1", "libvirt:h2"]
+    assert [s["id"] for s in data["sources"]] == ["libvirt:compute-1", "libvirt:h1", "libvirt:h2"]
     # the lab changes after the recording: the offline check still sees the recording
     write_lab(lab.root, drift={"h1": {"web-1": None}})
     offline = topodoc("drift", lab.topology, "--snapshot", snap)
@@ -242,8 +290,16 @@ def test_snapshot_then_check_offline(topodoc, lab: Lab, tmp_path: Path) -> None:
     live = topodoc("drift", lab.topology)
     assert live.code == 1 and "vm:web-1" in live.out
     # --only applies to a recording too
-    only = topodoc("drift", lab.topology, "--snapshot", snap, "--only", "libvirt",
-                   "-o", f"json={tmp_path / 'r.json'}")
+    only = topodoc(
+        "drift",
+        lab.topology,
+        "--snapshot",
+        snap,
+        "--only",
+        "libvirt",
+        "-o",
+        f"json={tmp_path / 'r.json'}",
+    )
     assert only.code == 0
 
 
@@ -257,12 +313,15 @@ def test_snapshot_records_a_failed_source_and_exits_2(topodoc, lab: Lab, tmp_pat
     # checking against it: what h2 should show is unverifiable, never missing
     check = topodoc("drift", lab.topology, "--snapshot", snap, "-o", f"json={tmp_path / 'r.json'}")
     assert check.code == 2
-    assert states(report(tmp_path / "r.json")) == {("hypervisor:h2", "unverifiable", None),
-                                                    ("vm:db-1", "unverifiable", None)}
+    assert states(report(tmp_path / "r.json")) == {
+        ("hypervisor:h2", "unverifiable", None),
+        ("vm:db-1", "unverifiable", None),
+    }
 
 
-def test_write_ignore_accepts_todays_drift(topodoc, tmp_path: Path,
-                                           monkeypatch: pytest.MonkeyPatch) -> None:
+def test_write_ignore_accepts_todays_drift(
+    topodoc, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
     lab = write_lab(tmp_path / "lab", drift=DRIFT)
     baseline = tmp_path / "baseline.ignore"
     run = topodoc("drift", lab.topology, "--write-ignore", baseline)
@@ -270,8 +329,7 @@ def test_write_ignore_accepts_todays_drift(topodoc, tmp_path: Path,
     assert f"wrote 4 patterns to {baseline}" in run.err
     text = baseline.read_text()
     patterns = [line for line in text.splitlines() if line and not line.startswith("#")]
-    assert patterns == ["vm:compute-1.nested_virt", "vm:inner-1.memory", "vm:stray",
-                        "vm:web-1"]
+    assert patterns == ["vm:compute-1.nested_virt", "vm:inner-1.memory", "vm:stray", "vm:web-1"]
     assert "# missing: not defined on libvirt:h1" in text  # each pattern says why
     again = topodoc("drift", lab.topology, "--ignore-file", baseline)
     assert again.code == 0, again.out
@@ -286,7 +344,8 @@ def test_write_ignore_accepts_todays_drift(topodoc, tmp_path: Path,
 
 
 def test_write_ignore_onto_the_ignore_file_in_use_keeps_its_rules(
-        topodoc, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    topodoc, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
     lab = write_lab(tmp_path / "lab", drift=DRIFT)
     monkeypatch.chdir(tmp_path)
     accepted = "# a scratch VM, kept on purpose\nvm:stray\n"
@@ -301,8 +360,9 @@ def test_write_ignore_onto_the_ignore_file_in_use_keeps_its_rules(
 
 
 def test_real_process_in_sync_and_with_drift(lab: Lab, tmp_path: Path) -> None:
-    run = topodoc_process("drift", lab.topology, "-o", f"json={tmp_path / 'r.json'}",
-                          "-o", "console=-", cwd=tmp_path)
+    run = topodoc_process(
+        "drift", lab.topology, "-o", f"json={tmp_path / 'r.json'}", "-o", "console=-", cwd=tmp_path
+    )
     assert run.code == 0, run.err
     assert run.out.startswith("topodoc drift: in sync")
     assert report(tmp_path / "r.json")["summary"]["exit_code"] == 0

@@ -30,8 +30,7 @@ DELIBERATE = {
 
 
 def not_ok(data: dict) -> set[tuple]:
-    return {(f["key"], f["state"], f["attribute"]) for f in data["findings"]
-            if f["state"] != "ok"}
+    return {(f["key"], f["state"], f["attribute"]) for f in data["findings"] if f["state"] != "ok"}
 
 
 def test_demo_shows_every_state_and_only_its_deliberate_drift(topodoc, tmp_path: Path) -> None:
@@ -40,7 +39,12 @@ def test_demo_shows_every_state_and_only_its_deliberate_drift(topodoc, tmp_path:
     assert run.code == 2, run.err
     data = json.loads(path.read_text())
     assert {f["state"] for f in data["findings"]} == {
-        "ok", "missing", "unexpected", "changed", "unverifiable"}
+        "ok",
+        "missing",
+        "unexpected",
+        "changed",
+        "unverifiable",
+    }
     assert all(data["summary"]["states"][s] > 0 for s in data["summary"]["states"])
     assert not_ok(data) == DELIBERATE
     assert data["summary"]["status"] == "incomplete" and data["summary"]["exit_code"] == 2
@@ -55,19 +59,26 @@ def test_demo_shows_every_state_and_only_its_deliberate_drift(topodoc, tmp_path:
     for line in drift:
         assert f"  - {line}\n" in run.err
     # autostart cannot be shown by the test driver: ignored, with the reason
-    rules = {(i["rule"]["pattern"], i["rule"]["origin"], i["rule"]["reason"])
-             for i in data["ignored"]}
-    assert rules == {("vm:*.autostart", "demo/topodocignore:5",
-                      "libvirt's test driver loads every domain with autostart off and cannot "
-                      "be told otherwise, so the demo cannot check autostart.")}
+    rules = {
+        (i["rule"]["pattern"], i["rule"]["origin"], i["rule"]["reason"]) for i in data["ignored"]
+    }
+    assert rules == {
+        (
+            "vm:*.autostart",
+            "demo/topodocignore:5",
+            "libvirt's test driver loads every domain with autostart off and cannot "
+            "be told otherwise, so the demo cannot check autostart.",
+        )
+    }
     # the rules are named the same wherever topodoc is installed
     assert str(demo.demo_dir()) not in json.dumps(data["ignored"])
     assert "kvm-k8s-3" in run.out and "coverage" in run.out
 
 
 def test_demo_runs_from_any_directory_as_a_process(tmp_path: Path) -> None:
-    run = topodoc_process("drift", "--demo", "-o", "json=demo.json", "-o", "junit=demo.xml",
-                          cwd=tmp_path)
+    run = topodoc_process(
+        "drift", "--demo", "-o", "json=demo.json", "-o", "junit=demo.xml", cwd=tmp_path
+    )
     assert run.code == 2, run.err
     data = json.loads((tmp_path / "demo.json").read_text())
     assert not_ok(data) == DELIBERATE
@@ -92,24 +103,32 @@ def test_demo_only_libvirt_has_no_false_unexpected_nova_instances(topodoc, tmp_p
 def test_demo_with_another_topology_says_what_it_lacks(topodoc, lab) -> None:
     run = topodoc("drift", "--demo", lab.topology)
     assert run.code == 2
-    assert ("the demo has no node file for hypervisor 'compute-1': '--demo' checks the "
-            "demo's own topology (leave PATH out)") in run.err
+    assert (
+        "the demo has no node file for hypervisor 'compute-1': '--demo' checks the "
+        "demo's own topology (leave PATH out)"
+    ) in run.err
 
 
 def test_demo_is_current_with_topology(tmp_path: Path) -> None:
     """The committed demo is what scripts/make_demo.py makes from topology/ today."""
-    done = subprocess.run([sys.executable, str(ROOT / "scripts" / "make_demo.py"), "--out",
-                           str(tmp_path)], capture_output=True, text=True, timeout=60)
+    done = subprocess.run(
+        [sys.executable, str(ROOT / "scripts" / "make_demo.py"), "--out", str(tmp_path)],
+        capture_output=True,
+        text=True,
+        timeout=60,
+    )
     assert done.returncode == 0, done.stderr
     committed = demo.demo_dir()
     made = sorted(str(p.relative_to(tmp_path)) for p in tmp_path.rglob("*") if p.is_file())
     have = sorted(str(p.relative_to(committed)) for p in committed.rglob("*") if p.is_file())
     assert made == have
-    stale = [name for name in made if not filecmp.cmp(tmp_path / name, committed / name,
-                                                      shallow=False)]
+    stale = [
+        name for name in made if not filecmp.cmp(tmp_path / name, committed / name, shallow=False)
+    ]
     assert stale == [], "run: .venv/bin/python scripts/make_demo.py"
     assert sorted(p.name for p in (committed / "topology").iterdir()) == sorted(
-        p.name for p in (ROOT / "topology").glob("*.yaml"))
+        p.name for p in (ROOT / "topology").glob("*.yaml")
+    )
 
 
 def test_demo_baseline_accepts_its_drift(topodoc, tmp_path: Path) -> None:
@@ -129,8 +148,13 @@ def test_demo_baseline_accepts_its_drift(topodoc, tmp_path: Path) -> None:
 def test_demo_progress_lists_every_source_and_hints_name_no_one_address(topodoc) -> None:
     run = topodoc("drift", "--demo")
     assert "reading 9 sources" in run.err
-    for source in ("etcd:z-etcd", "kubernetes:z-k8s", "openstack:zcloud-openstack",
-                   "libvirt:zcloud", "libvirt:os-compute-3"):
+    for source in (
+        "etcd:z-etcd",
+        "kubernetes:z-k8s",
+        "openstack:zcloud-openstack",
+        "libvirt:zcloud",
+        "libvirt:os-compute-3",
+    ):
         assert f"  {source} " in run.err, source
     assert "etcd:z-etcd timeout: no complete answer within 30 s (30.0 s) (recorded)" in run.err
     etcd = [line for line in run.out.splitlines() if "etcd-member:" in line]
@@ -147,9 +171,11 @@ def test_demo_without_the_live_extra_says_once_what_is_missing(tmp_path: Path) -
         "            raise ModuleNotFoundError(f'No module named {name!r}', name=name)\n"
         "sys.meta_path.insert(0, NoLibvirt())\n"
         "from topodoc.cli.main import main\n"
-        "sys.exit(main(['drift', '--demo']))\n")
-    done = subprocess.run([sys.executable, "-c", script], capture_output=True, text=True,
-                          timeout=60, cwd=tmp_path)
+        "sys.exit(main(['drift', '--demo']))\n"
+    )
+    done = subprocess.run(
+        [sys.executable, "-c", script], capture_output=True, text=True, timeout=60, cwd=tmp_path
+    )
     assert (done.returncode, done.stdout) == (2, "")
     assert done.stderr.count("libvirt-python is not installed") == 1, done.stderr
     assert "pip install 'topodoc[live]'" in done.stderr

@@ -24,7 +24,7 @@ def code_blocks(language: str) -> list[str]:
             continue
         indent = len(line) - len(line.lstrip()) + 3
         body = []
-        for following in lines[i + 2:]:
+        for following in lines[i + 2 :]:
             if following.strip() and len(following) - len(following.lstrip()) < indent:
                 break
             body.append(following[indent:])
@@ -59,8 +59,11 @@ def test_the_ignore_file_example_means_what_the_text_says() -> None:
 def test_the_baseline_example_parses() -> None:
     example = next(b for b in code_blocks("text") if b.startswith("# topodoc drift baseline"))
     assert [r.pattern for r in parse_ignore_text(example, "baseline")] == [
-        "vm:kvm-k8s-3", "vm:os-compute-2.nested_virt", "vm:z-k8s-m-2.memory",
-        "k8s-node:z-k8s/zcloud-3.ready"]
+        "vm:kvm-k8s-3",
+        "vm:os-compute-2.nested_virt",
+        "vm:z-k8s-m-2.memory",
+        "k8s-node:z-k8s/zcloud-3.ready",
+    ]
 
 
 @pytest.mark.parametrize("block", code_blocks("yaml"))

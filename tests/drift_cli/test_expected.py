@@ -125,8 +125,14 @@ def test_only_stated_attributes_are_expected(model: Model) -> None:
     # nothing stated but placement: only the hypervisor is compared
     assert res["vm:plain"].attrs == {"hypervisor": "h1"}
     # everything stated; flavor is not compared for a libvirt VM, nested_virt: false is stated
-    assert res["vm:full"].attrs == {"hypervisor": "h1", "state": "running", "vcpu": 2,
-                                    "memory": 4 * GiB, "autostart": True, "nested_virt": False}
+    assert res["vm:full"].attrs == {
+        "hypervisor": "h1",
+        "state": "running",
+        "vcpu": 2,
+        "memory": 4 * GiB,
+        "autostart": True,
+        "nested_virt": False,
+    }
     # nested_virt left out of the topology is not expected to be off
     assert "nested_virt" not in res["vm:plain"].attrs
     # a host's logical CPUs; its memory is never expected (kernels report less)
@@ -148,14 +154,21 @@ def test_vm_keys_and_sources_follow_platform_and_nesting(model: Model) -> None:
     res = by_key(expected_resources(model))
     # first level, on the host's libvirt, child of its hypervisor
     assert (res["vm:compute-1"].source, res["vm:compute-1"].parent) == (
-        "libvirt:h1", "hypervisor:h1")
+        "libvirt:h1",
+        "hypervisor:h1",
+    )
     assert res["vm:compute-1"].attrs == {"hypervisor": "h1", "vcpu": 8, "nested_virt": True}
     # second level, managed by OpenStack: expected from the cloud, which names the
     # hypervisor by its hostname; the flavor is compared, autostart is not
     inner = res["vm:inner"]
     assert (inner.source, inner.parent) == ("openstack:cloud", "hypervisor:compute-1")
-    assert inner.attrs == {"hypervisor": "compute-1.lab", "state": "shutoff", "vcpu": 1,
-                           "memory": 2 * GiB, "flavor": "m1.small"}
+    assert inner.attrs == {
+        "hypervisor": "compute-1.lab",
+        "state": "shutoff",
+        "vcpu": 1,
+        "memory": 2 * GiB,
+        "flavor": "m1.small",
+    }
     assert res["os-hypervisor:cloud/compute-1.lab"].source == "openstack:cloud"
     assert res["os-hypervisor:cloud/compute-1.lab"].attrs == {}
 
@@ -179,15 +192,36 @@ def test_the_sources_read_decide_who_expects_a_vm(model: Model) -> None:
     res = by_key(expected)
     assert res["vm:inner"].source == "libvirt:compute-1"
     assert {r.source for r in expected.resources} == {"libvirt:h1", "libvirt:compute-1"}
-    seen = SourceResult("libvirt:compute-1", "libvirt", "test:///x", resources=[
-        Resource("hypervisor:compute-1", "hypervisor", {"cpus": 8}, "libvirt:compute-1"),
-        Resource("vm:inner", "vm", {"hypervisor": "compute-1", "state": "shutoff", "vcpu": 1,
-                                    "memory": 2 * GiB, "flavor": "m1.small"},
-                 "libvirt:compute-1")])
-    findings = analyze([r for r in expected.resources if r.source == "libvirt:compute-1"],
-                       [seen], IgnoreRules(), Severities())
+    seen = SourceResult(
+        "libvirt:compute-1",
+        "libvirt",
+        "test:///x",
+        resources=[
+            Resource("hypervisor:compute-1", "hypervisor", {"cpus": 8}, "libvirt:compute-1"),
+            Resource(
+                "vm:inner",
+                "vm",
+                {
+                    "hypervisor": "compute-1",
+                    "state": "shutoff",
+                    "vcpu": 1,
+                    "memory": 2 * GiB,
+                    "flavor": "m1.small",
+                },
+                "libvirt:compute-1",
+            ),
+        ],
+    )
+    findings = analyze(
+        [r for r in expected.resources if r.source == "libvirt:compute-1"],
+        [seen],
+        IgnoreRules(),
+        Severities(),
+    )
     assert {(f.key, f.state) for f in findings} == {
-        ("hypervisor:compute-1", "ok"), ("vm:inner", "ok")}
+        ("hypervisor:compute-1", "ok"),
+        ("vm:inner", "ok"),
+    }
 
 
 def test_kubernetes_nodes(model: Model) -> None:
@@ -208,18 +242,26 @@ def test_external_etcd_servers_are_expected_from_the_etcd_source(model: Model) -
     res = by_key(expected_resources(model))
     assert res["k8s-etcd:k8s"].source == "kubernetes:k8s"
     assert res["k8s-etcd:k8s"].attrs == {
-        "servers": ["https://10.0.0.1:2379", "https://10.0.0.2:2379"]}
+        "servers": ["https://10.0.0.1:2379", "https://10.0.0.2:2379"]
+    }
     # an --etcd override changes where the checker reads etcd, not what is documented
     specs = [SourceSpec(s.id, s.kind, s.target, s.uri) for s in model.live.sources]
-    specs = [SourceSpec(s.id, s.kind, s.target, "http://127.0.0.1:1") if s.kind == "etcd"
-             else s for s in specs]
+    specs = [
+        SourceSpec(s.id, s.kind, s.target, "http://127.0.0.1:1") if s.kind == "etcd" else s
+        for s in specs
+    ]
     assert by_key(expected_resources(model, specs))["k8s-etcd:k8s"].attrs["servers"] == [
-        "https://10.0.0.1:2379", "https://10.0.0.2:2379"]
+        "https://10.0.0.1:2379",
+        "https://10.0.0.2:2379",
+    ]
 
 
 def test_no_etcd_servers_expected_for_external_etcd_without_a_source(tmp_path: Path) -> None:
-    change = ("  etcd:\n    - {cluster: etcd, endpoints: [\"https://10.0.0.2:2379\", "
-              "\"https://10.0.0.1:2379\"]}\n", "")
+    change = (
+        '  etcd:\n    - {cluster: etcd, endpoints: ["https://10.0.0.2:2379", '
+        '"https://10.0.0.1:2379"]}\n',
+        "",
+    )
     text = (LAB + LIVE).replace(*change)
     assert text != LAB + LIVE
     res = by_key(expected_resources(load(tmp_path, text)))
@@ -232,17 +274,21 @@ def test_stacked_etcd_is_expected_on_its_members(tmp_path: Path) -> None:
     # no member documents an address: documented (never "unexpected"), nothing compared
     assert by_key(expected_resources(load(tmp_path, stacked)))["k8s-etcd:k8s"].attrs == {}
     # kubespray: etcd on the control plane (no etcd role named), by their addresses
-    addressed = stacked.replace("[control-plane, etcd]", "[control-plane]").replace(
-        "  - id: full\n", "  - id: full\n    nics: [{address: 10.0.0.5}]\n").replace(
-        "  - id: plain\n", "  - id: plain\n    nics: [{address: 10.0.0.4}]\n")
+    addressed = (
+        stacked.replace("[control-plane, etcd]", "[control-plane]")
+        .replace("  - id: full\n", "  - id: full\n    nics: [{address: 10.0.0.5}]\n")
+        .replace("  - id: plain\n", "  - id: plain\n    nics: [{address: 10.0.0.4}]\n")
+    )
     res = by_key(expected_resources(load(tmp_path, addressed)))
     assert res["k8s-etcd:k8s"].attrs == {"hosts": ["10.0.0.4", "10.0.0.5"]}
     # the legacy role name is read as control-plane
     legacy = load(tmp_path, addressed.replace("[control-plane]", "[master]"))
     assert by_key(expected_resources(legacy))["k8s-etcd:k8s"].attrs == {
-        "hosts": ["10.0.0.4", "10.0.0.5"]}
+        "hosts": ["10.0.0.4", "10.0.0.5"]
+    }
     assert by_key(expected_resources(legacy))["k8s-node:k8s/full"].attrs["roles"] == [
-        "control-plane"]
+        "control-plane"
+    ]
 
 
 def test_etcd_members(model: Model) -> None:
@@ -292,18 +338,21 @@ def test_expected_drift_becomes_ignore_rules_with_reasons(model: Model) -> None:
 
 def test_expected_drift_on_an_unchecked_object_gives_no_rule(tmp_path: Path) -> None:
     text = (LAB + LIVE).replace(
-        "  - id: h2\n", "  - id: h2\n    expected_drift: [{reason: not checked at all}]\n")
+        "  - id: h2\n", "  - id: h2\n    expected_drift: [{reason: not checked at all}]\n"
+    )
     model = load(tmp_path, text)
     entries = expected_drift_entries(model, expected_resources(model))
     # h2 is only an etcd member: its one key gets the rule, nothing else
     assert [p for p, reason, _ in entries if reason == "not checked at all"] == [
-        "etcd-member:etcd/h2"]
+        "etcd-member:etcd/h2"
+    ]
 
 
 def test_machines_the_topology_does_not_define_are_expected_by_id(tmp_path: Path) -> None:
     """Dangling member and runs_on references (errors the rules report): the extension still
     files the last drift report's findings under objects, so this must not raise (KeyError)."""
-    (tmp_path / "lab.yaml").write_text("""\
+    (tmp_path / "lab.yaml").write_text(
+        """\
 version: 1
 vms: [{id: v1, runs_on: nowhere, platform: openstack, managed_by: os}]
 clusters:
@@ -312,11 +361,15 @@ clusters:
 live:
   openstack: [{cluster: os, cloud: c}]
   kubernetes: [{cluster: k, context: k}]
-""", encoding="utf-8")
+""",
+        encoding="utf-8",
+    )
     loaded = load_topology(tmp_path)
     assert {p.rule for p in loaded.errors} == {"unknown-ref"}
     expected = expected_resources(loaded.model)
     assert {r.key: r.attrs for r in expected.resources} == {
-        "os-hypervisor:os/ghost": {}, "vm:v1": {"hypervisor": "nowhere"},
+        "os-hypervisor:os/ghost": {},
+        "vm:v1": {"hypervisor": "nowhere"},
         "k8s-node:k/ghost2": {"roles": ["worker"], "ready": True},
-        "k8s-etcd:k": {}}  # stacked etcd, on members with no address: nothing to compare
+        "k8s-etcd:k": {},
+    }  # stacked etcd, on members with no address: nothing to compare

@@ -23,8 +23,11 @@ vms:
 
 def not_ok(path: Path) -> set[tuple]:
     data = json.loads(path.read_text(encoding="utf-8"))
-    return {(f["key"], f["state"], f["attribute"], f["source"]) for f in data["findings"]
-            if f["state"] != "ok"}
+    return {
+        (f["key"], f["state"], f["attribute"], f["source"])
+        for f in data["findings"]
+        if f["state"] != "ok"
+    }
 
 
 def test_a_stale_copy_on_another_hypervisor_is_unexpected(topodoc, tmp_path: Path) -> None:
@@ -35,37 +38,45 @@ def test_a_stale_copy_on_another_hypervisor_is_unexpected(topodoc, tmp_path: Pat
     assert "a second copy, seen by libvirt:h2; the topology places it on libvirt:h1" in run.out
 
 
-def test_memory_is_the_current_memory_and_the_maximum_is_optional(topodoc,
-                                                                  tmp_path: Path) -> None:
+def test_memory_is_the_current_memory_and_the_maximum_is_optional(topodoc, tmp_path: Path) -> None:
     lab = write_lab(tmp_path / "lab")
     node = lab.nodes["h1"]
-    balloon = f"<memory unit='KiB'>{4 * GiB_KiB}</memory>" \
-              f"<currentMemory unit='KiB'>{2 * GiB_KiB}</currentMemory>"
-    text = node.read_text().replace(domain("web-1", 2, 2), domain("web-1", 2, 2).replace(
-        f"<memory unit='KiB'>{2 * GiB_KiB}</memory>", balloon))
+    balloon = (
+        f"<memory unit='KiB'>{4 * GiB_KiB}</memory>"
+        f"<currentMemory unit='KiB'>{2 * GiB_KiB}</currentMemory>"
+    )
+    text = node.read_text().replace(
+        domain("web-1", 2, 2),
+        domain("web-1", 2, 2).replace(f"<memory unit='KiB'>{2 * GiB_KiB}</memory>", balloon),
+    )
     assert balloon in text
     node.write_text(text)
     out = tmp_path / "r.json"
     run = topodoc("drift", lab.topology, "-o", f"json={out}")
     assert run.code == 0 and not_ok(out) == set()  # 2 GiB documented, 2 GiB current
     yaml = lab.topology / "lab.yaml"
-    yaml.write_text(yaml.read_text().replace("    memory: 2GiB\n",
-                                             "    memory: 2GiB\n    memory_max: 8GiB\n"))
+    yaml.write_text(
+        yaml.read_text().replace("    memory: 2GiB\n", "    memory: 2GiB\n    memory_max: 8GiB\n")
+    )
     run = topodoc("drift", lab.topology, "-o", f"json={out}", "-o", "console=-")
     assert run.code == 1
     assert not_ok(out) == {("vm:web-1", "changed", "memory_max", "libvirt:h1")}
     assert "expected 8 GiB, found 4 GiB" in run.out
     # a balloon change is seen: the guest now has 3 GiB
-    node.write_text(text.replace(f"<currentMemory unit='KiB'>{2 * GiB_KiB}",
-                                 f"<currentMemory unit='KiB'>{3 * GiB_KiB}"))
+    node.write_text(
+        text.replace(
+            f"<currentMemory unit='KiB'>{2 * GiB_KiB}", f"<currentMemory unit='KiB'>{3 * GiB_KiB}"
+        )
+    )
     yaml.write_text(yaml.read_text().replace("memory_max: 8GiB", "memory_max: 4GiB"))
     topodoc("drift", lab.topology, "-o", f"json={out}")
     assert not_ok(out) == {("vm:web-1", "changed", "memory", "libvirt:h1")}
 
 
 def test_a_vm_names_its_libvirt_domain(topodoc, tmp_path: Path) -> None:
-    lab = write_lab(tmp_path / "lab", extra_yaml=QEMU_GUEST,
-                    drift={"h2": {"QEMUGuest1": (1, 1, True, False)}})
+    lab = write_lab(
+        tmp_path / "lab", extra_yaml=QEMU_GUEST, drift={"h2": {"QEMUGuest1": (1, 1, True, False)}}
+    )
     out = tmp_path / "r.json"
     run = topodoc("drift", lab.topology, "-o", f"json={out}")
     assert run.code == 0, run.out + run.err

@@ -29,35 +29,54 @@ def libvirt_uris(tmp_path_factory: pytest.TempPathFactory) -> dict[str, str]:
         uris[name] = f"test://{path}"
     return uris
 
+
 @pytest.fixture
 def openstack_api():
     """7 servers over 3 hypervisors; pages of 3 so every list paginates."""
     from tests.servers.openstack_api import OpenStackAPI, OpenStackData
 
-    with OpenStackAPI(OpenStackData.generate(servers=7), password=SENTINEL_PASSWORD,
-                      page_size=3) as api:
+    with OpenStackAPI(
+        OpenStackData.generate(servers=7), password=SENTINEL_PASSWORD, page_size=3
+    ) as api:
         yield api
+
 
 @pytest.fixture
 def openstack_spec(openstack_api, tmp_path):
     clouds = write_clouds_yaml(tmp_path, f"{openstack_api.url}/identity/v3")
-    return SourceSpec("openstack:zc-os", "openstack", "zc-os", "zc",
-                      {"clouds_yaml": str(clouds), "region": "RegionOne"}, timeout_s=5.0)
+    return SourceSpec(
+        "openstack:zc-os",
+        "openstack",
+        "zc-os",
+        "zc",
+        {"clouds_yaml": str(clouds), "region": "RegionOne"},
+        timeout_s=5.0,
+    )
+
 
 @pytest.fixture
 def kubernetes_api():
     """3 control-plane nodes and 2 workers; pages of 2 so every list paginates."""
     from tests.servers.kubernetes_api import KubernetesAPI, KubernetesData
 
-    with KubernetesAPI(KubernetesData.generate(nodes=5, masters=3), token=SENTINEL_TOKEN,
-                       page_size=2) as api:
+    with KubernetesAPI(
+        KubernetesData.generate(nodes=5, masters=3), token=SENTINEL_TOKEN, page_size=2
+    ) as api:
         yield api
+
 
 @pytest.fixture
 def kubernetes_spec(kubernetes_api, tmp_path):
     kubeconfig = write_kubeconfig(tmp_path, kubernetes_api.url)
-    return SourceSpec("kubernetes:z-k8s", "kubernetes", "z-k8s", "z-k8s-admin",
-                      {"kubeconfig": str(kubeconfig)}, timeout_s=5.0)
+    return SourceSpec(
+        "kubernetes:z-k8s",
+        "kubernetes",
+        "z-k8s",
+        "z-k8s-admin",
+        {"kubeconfig": str(kubeconfig)},
+        timeout_s=5.0,
+    )
+
 
 @pytest.fixture(scope="session")
 def etcd(tmp_path_factory):
@@ -68,6 +87,7 @@ def etcd(tmp_path_factory):
         pytest.skip(f"{ETCD} is absent (Debian: apt-get install etcd-server)")
     with EtcdServer(tmp_path_factory.mktemp("etcd")) as server:
         yield server
+
 
 @pytest.fixture(scope="session")
 def etcd_tls(tmp_path_factory):

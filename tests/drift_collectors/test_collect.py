@@ -19,14 +19,21 @@ def libvirt_spec(uris, name):
 
 def test_results_sorted_and_progress_reported(libvirt_uris):
     lines = []
-    specs = [libvirt_spec(libvirt_uris, "zcloud"), libvirt_spec(libvirt_uris, "z-os-c-1"),
-             SourceSpec("etcd:x", "etcd", "x", "http://127.0.0.1:9", timeout_s=5),
-             SourceSpec("zz:odd", "zz", "odd", "zz://")]
-    results = collect_all(specs, skip_kinds=frozenset({"etcd-member"}), max_workers=1,
-                          progress=lines.append)
+    specs = [
+        libvirt_spec(libvirt_uris, "zcloud"),
+        libvirt_spec(libvirt_uris, "z-os-c-1"),
+        SourceSpec("etcd:x", "etcd", "x", "http://127.0.0.1:9", timeout_s=5),
+        SourceSpec("zz:odd", "zz", "odd", "zz://"),
+    ]
+    results = collect_all(
+        specs, skip_kinds=frozenset({"etcd-member"}), max_workers=1, progress=lines.append
+    )
     assert [(r.id, r.status) for r in results] == [
-        ("etcd:x", "skipped"), ("libvirt:z-os-c-1", "ok"), ("libvirt:zcloud", "ok"),
-        ("zz:odd", "error")]
+        ("etcd:x", "skipped"),
+        ("libvirt:z-os-c-1", "ok"),
+        ("libvirt:zcloud", "ok"),
+        ("zz:odd", "error"),
+    ]
     assert "unknown source kind 'zz'" in results[3].error
     assert "collecting libvirt:zcloud ..." in lines
     assert "collecting etcd:x ..." not in lines
@@ -43,8 +50,9 @@ def test_duplicate_ids_are_refused(libvirt_uris):
 
 def test_specs_are_hashable_values():
     spec = SourceSpec("etcd:e", "etcd", "e", "http://127.0.0.1:9", {"ca_cert": "/ca.pem"})
-    assert spec in {spec} and spec == SourceSpec("etcd:e", "etcd", "e", "http://127.0.0.1:9",
-                                                 {"ca_cert": "/ca.pem"})
+    assert spec in {spec} and spec == SourceSpec(
+        "etcd:e", "etcd", "e", "http://127.0.0.1:9", {"ca_cert": "/ca.pem"}
+    )
 
 
 def test_core_works_without_client_libraries(libvirt_uris):
@@ -54,9 +62,10 @@ def test_core_works_without_client_libraries(libvirt_uris):
         for name in ("libvirt", "openstack", "kubernetes"):
             sys.modules[name] = None  # makes "import NAME" fail
         from topodoc.drift.collect import SourceSpec, collect_all
-        [r] = collect_all([SourceSpec("libvirt:z", "libvirt", "z", {libvirt_uris['zcloud']!r})])
+        [r] = collect_all([SourceSpec("libvirt:z", "libvirt", "z", {libvirt_uris["zcloud"]!r})])
         print(r.status, "|", r.error)
     """)
-    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True,
-                         check=True).stdout
+    out = subprocess.run(
+        [sys.executable, "-c", code], capture_output=True, text=True, check=True
+    ).stdout
     assert out.strip() == "error | libvirt is not installed (pip install 'topodoc[live]')"

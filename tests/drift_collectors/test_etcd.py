@@ -19,8 +19,11 @@ def test_members_and_health(etcd):
     assert (result.status, result.error) == ("ok", None)
     [member] = result.resources
     assert member.key == "etcd-member:z-etcd/n1"
-    assert member.attrs == {"peer_urls": [etcd.peer_url], "client_urls": [etcd.client_url],
-                            "healthy": True}
+    assert member.attrs == {
+        "peer_urls": [etcd.peer_url],
+        "client_urls": [etcd.client_url],
+        "healthy": True,
+    }
     assert result.api_calls == 2  # member list + one health check
 
 
@@ -47,8 +50,12 @@ def test_credentials_in_urls_are_neither_sent_nor_shown(etcd):
 
 def test_only_allowlisted_requests_leave():
     col = Collection(spec("http://127.0.0.1:9"), frozenset())
-    for method, path in (("POST", "/v3/kv/put"), ("POST", "/v3/kv/deleterange"),
-                         ("GET", "/v3/cluster/member/list"), ("POST", "/health")):
+    for method, path in (
+        ("POST", "/v3/kv/put"),
+        ("POST", "/v3/kv/deleterange"),
+        ("GET", "/v3/cluster/member/list"),
+        ("POST", "/health"),
+    ):
         with pytest.raises(ReadOnlyViolation):
             _request(col, method, "http://127.0.0.1:9", path, _tls_context({}), 1.0)
     assert col.api_calls == 0  # refused before a connection was even tried
@@ -62,16 +69,32 @@ def test_unanswered_health_is_unhealthy():
 
 def test_tls_with_client_certificates(etcd_tls):
     server, tls = etcd_tls
-    good = collect(spec(server.client_url, ca_cert=str(tls.ca), cert=str(tls.client_cert),
-                        key=str(tls.client_key)), frozenset())
+    good = collect(
+        spec(
+            server.client_url,
+            ca_cert=str(tls.ca),
+            cert=str(tls.client_cert),
+            key=str(tls.client_key),
+        ),
+        frozenset(),
+    )
     assert good.status == "ok" and good.resources[0].attrs["healthy"] is True
     no_client_cert = collect(spec(server.client_url, ca_cert=str(tls.ca)), frozenset())
     assert no_client_cert.status == "error" and "TLS" in no_client_cert.error
     untrusted = collect(spec(server.client_url), frozenset())
     assert untrusted.status == "error" and "CERTIFICATE_VERIFY_FAILED" in untrusted.error
     missing = collect(spec(server.client_url, cert="/nonexistent.pem"), frozenset())
-    assert (missing.status, missing.error) == ("error",
-                                               "TLS file cert /nonexistent.pem: no such file")
-    no_key = collect(spec(server.client_url, ca_cert=str(tls.ca), cert=str(tls.client_cert),
-                          key="/etc/missing-etcd-client.key"), frozenset())
+    assert (missing.status, missing.error) == (
+        "error",
+        "TLS file cert /nonexistent.pem: no such file",
+    )
+    no_key = collect(
+        spec(
+            server.client_url,
+            ca_cert=str(tls.ca),
+            cert=str(tls.client_cert),
+            key="/etc/missing-etcd-client.key",
+        ),
+        frozenset(),
+    )
     assert "key /etc/missing-etcd-client.key: no such file" in no_key.error

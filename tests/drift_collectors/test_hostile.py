@@ -18,8 +18,9 @@ from topodoc.drift.collect import SourceSpec, collect_all
 
 pytest.importorskip("openstack")
 pytest.importorskip("kubernetes")
-pytestmark = pytest.mark.filterwarnings("ignore::PendingDeprecationWarning",
-                                        "ignore::DeprecationWarning")
+pytestmark = pytest.mark.filterwarnings(
+    "ignore::PendingDeprecationWarning", "ignore::DeprecationWarning"
+)
 
 SERVERS = "/compute/v2.1/servers/detail"
 TOKENS = "/identity/v3/auth/tokens"
@@ -51,13 +52,17 @@ def leaked(server: StaticAPI) -> str:
 
 # -- redirects -------------------------------------------------------------------------------
 
-def test_keystone_redirecting_the_password_elsewhere_is_refused(openstack_api, openstack_spec,
-                                                               thief):
+
+def test_keystone_redirecting_the_password_elsewhere_is_refused(
+    openstack_api, openstack_spec, thief
+):
     openstack_api.redirect(TOKENS, f"{thief.url}{TOKENS}", status=307)
     result, _ = run(openstack_spec)
     assert result.status == "error"
-    assert f"from 127.0.0.1:{openstack_api.url.rsplit(':', 1)[1]} to another host, " \
-           f"127.0.0.2:{thief.url.rsplit(':', 1)[1]}" in result.error
+    assert (
+        f"from 127.0.0.1:{openstack_api.url.rsplit(':', 1)[1]} to another host, "
+        f"127.0.0.2:{thief.url.rsplit(':', 1)[1]}" in result.error
+    )
     assert thief.requests == []
 
 
@@ -70,15 +75,22 @@ def test_nova_redirecting_the_token_elsewhere_is_refused(openstack_api, openstac
 
 
 def test_a_next_page_link_to_another_host_is_refused(openstack_api, openstack_spec, thief):
-    openstack_api.answer(SERVERS, Reply(200, {"servers": [], "servers_links": [
-        {"rel": "next", "href": f"{thief.url}{SERVERS}?marker=x"}]}))
+    openstack_api.answer(
+        SERVERS,
+        Reply(
+            200,
+            {
+                "servers": [],
+                "servers_links": [{"rel": "next", "href": f"{thief.url}{SERVERS}?marker=x"}],
+            },
+        ),
+    )
     result, _ = run(openstack_spec)
     assert result.status == "error" and "next page link" in result.error
     assert "127.0.0.2" in result.error and thief.requests == []
 
 
-def test_endpoints_of_keystones_own_catalog_on_other_hosts_are_read(openstack_spec,
-                                                                    openstack_api):
+def test_endpoints_of_keystones_own_catalog_on_other_hosts_are_read(openstack_spec, openstack_api):
     from tests.servers.openstack_api import OpenStackAPI
 
     with OpenStackAPI(openstack_api.data, host="127.0.0.2") as nova:
@@ -89,8 +101,7 @@ def test_endpoints_of_keystones_own_catalog_on_other_hosts_are_read(openstack_sp
     assert not any(r.path.startswith(SERVERS) for r in openstack_api.requests)
 
 
-def test_kubernetes_redirect_is_refused_naming_both_hosts(kubernetes_api, kubernetes_spec,
-                                                          thief):
+def test_kubernetes_redirect_is_refused_naming_both_hosts(kubernetes_api, kubernetes_spec, thief):
     kubernetes_api.redirect(NODES, f"{thief.url}{NODES}")
     result, _ = run(kubernetes_spec)
     assert result.status == "error" and "127.0.0.2" in result.error
@@ -106,6 +117,7 @@ def test_etcd_302_is_a_redirect_error_not_a_json_error(thief):
 
 
 # -- endless bodies --------------------------------------------------------------------------
+
 
 def assert_cut_off(result, seconds: float, timeout: float) -> None:
     from topodoc.drift.collectors.responses import MAX_BODY_BYTES
@@ -152,38 +164,50 @@ def test_a_body_dribbling_past_the_timeout_ends_the_source_on_time():
 
 # -- authentication, JSON, shapes ------------------------------------------------------------
 
+
 def test_keystone_401_is_an_authentication_error_at_once(openstack_api, openstack_spec):
-    openstack_api.fail("/identity", 401, times=None,
-                       message="The request you have made requires authentication.")
+    openstack_api.fail(
+        "/identity", 401, times=None, message="The request you have made requires authentication."
+    )
     result, seconds = run(openstack_spec)
     assert result.status == "forbidden" and result.error.startswith("authentication failed")
     assert "HTTP 401" in result.error and seconds < 2.0
 
 
 @pytest.mark.parametrize("source", ["openstack", "kubernetes", "etcd"])
-def test_invalid_json_says_invalid_json(source, openstack_api, openstack_spec, kubernetes_api,
-                                        kubernetes_spec):
+def test_invalid_json_says_invalid_json(
+    source, openstack_api, openstack_spec, kubernetes_api, kubernetes_spec
+):
     reply = Reply(200, b"<html><body>Service Unavailable</body></html>")
     if source == "etcd":
         with StaticAPI(reply) as etcd:
             result, _ = run(etcd_spec(etcd.url))
     else:
-        api, spec, path = ((openstack_api, openstack_spec, SERVERS) if source == "openstack"
-                           else (kubernetes_api, kubernetes_spec, NODES))
+        api, spec, path = (
+            (openstack_api, openstack_spec, SERVERS)
+            if source == "openstack"
+            else (kubernetes_api, kubernetes_spec, NODES)
+        )
         api.answer(path, reply)
         result, _ = run(spec)
     assert result.status == "error"
     assert "invalid JSON" in result.error and "<html>" in result.error
 
 
-@pytest.mark.parametrize("answer, message", [
-    ({"server": []}, "the answer has no 'servers' field"),
-    ({"servers": {"id": 1}}, "'servers' is an object, not a list"),
-    ({"servers": [{"id": "x", "name": "vm-1", "flavor": {"vcpus": 1, "ram": 1}}]},
-     "GET /servers/detail: item 'vm-1' has no 'status' field"),
-])
-def test_nova_answers_of_the_wrong_shape_name_the_field(openstack_api, openstack_spec, answer,
-                                                        message):
+@pytest.mark.parametrize(
+    "answer, message",
+    [
+        ({"server": []}, "the answer has no 'servers' field"),
+        ({"servers": {"id": 1}}, "'servers' is an object, not a list"),
+        (
+            {"servers": [{"id": "x", "name": "vm-1", "flavor": {"vcpus": 1, "ram": 1}}]},
+            "GET /servers/detail: item 'vm-1' has no 'status' field",
+        ),
+    ],
+)
+def test_nova_answers_of_the_wrong_shape_name_the_field(
+    openstack_api, openstack_spec, answer, message
+):
     openstack_api.answer(SERVERS, Reply(200, answer))
     result, _ = run(openstack_spec)
     assert (result.status, result.resources) == ("error", [])
@@ -205,17 +229,20 @@ def test_etcd_answer_without_members_is_an_error():
 
 # -- TLS -------------------------------------------------------------------------------------
 
+
 def test_untrusted_kubernetes_certificate_is_a_certificate_error(tmp_path):
     from tests.servers.etcd_server import make_tls_files
     from tests.servers.kubernetes_api import KubernetesAPI
     from topodoc.drift.collectors.kubernetes import collect
 
     tls = make_tls_files(tmp_path)
-    with KubernetesAPI(token=SENTINEL_TOKEN, tls=(str(tls.server_cert),
-                                                  str(tls.server_key))) as api:
+    with KubernetesAPI(
+        token=SENTINEL_TOKEN, tls=(str(tls.server_cert), str(tls.server_key))
+    ) as api:
         kubeconfig = write_kubeconfig(tmp_path, api.url)
-        spec = SourceSpec("kubernetes:k", "kubernetes", "k", "z-k8s-admin",
-                          {"kubeconfig": str(kubeconfig)}, 5.0)
+        spec = SourceSpec(
+            "kubernetes:k", "kubernetes", "k", "z-k8s-admin", {"kubeconfig": str(kubeconfig)}, 5.0
+        )
         result = collect(spec, frozenset())
         assert api.requests == []  # the token never went out
     assert result.status == "error"

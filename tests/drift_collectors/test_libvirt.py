@@ -28,17 +28,29 @@ def test_physical_host_domains_networks_pools(libvirt_uris):
     assert (result.status, result.error) == ("ok", None)
     got = by_key(result)
     assert sorted(got) == [
-        "hypervisor:zcloud", "libvirt-network:zcloud/default", "libvirt-network:zcloud/isolated",
-        "storage-pool:zcloud/images", "vm:z-k8s-m-1", "vm:z-old", "vm:z-os-c-1",
+        "hypervisor:zcloud",
+        "libvirt-network:zcloud/default",
+        "libvirt-network:zcloud/isolated",
+        "storage-pool:zcloud/images",
+        "vm:z-k8s-m-1",
+        "vm:z-old",
+        "vm:z-os-c-1",
     ]
     assert [r.key for r in result.resources] == sorted(got)
     assert got["hypervisor:zcloud"].attrs == {"cpus": 32, "memory": 256 * GiB}
     master = got["vm:z-k8s-m-1"]
     assert master.parent == "hypervisor:zcloud" and master.source == "libvirt:zcloud"
     assert master.attrs == {  # memory: the current memory; the test driver's sizes: none
-        "hypervisor": "zcloud", "state": "running", "vcpu_max": 4, "vcpu": 2,
-        "memory": 6 * GiB, "memory_max": 8 * GiB, "autostart": False,
-        "cpu_mode": "host-passthrough", "nested_virt": True, "disks": ["vda", "vdb"],
+        "hypervisor": "zcloud",
+        "state": "running",
+        "vcpu_max": 4,
+        "vcpu": 2,
+        "memory": 6 * GiB,
+        "memory_max": 8 * GiB,
+        "autostart": False,
+        "cpu_mode": "host-passthrough",
+        "nested_virt": True,
+        "disks": ["vda", "vdb"],
         "interfaces": ["bridge:br0", "network:default"],
     }
     assert got["vm:z-os-c-1"].attrs["cpu_mode"] == "custom"
@@ -46,17 +58,22 @@ def test_physical_host_domains_networks_pools(libvirt_uris):
     old = got["vm:z-old"].attrs
     assert (old["state"], old["nested_virt"], old["memory"]) == ("shutoff", False, GiB)
     assert got["libvirt-network:zcloud/default"].attrs == {
-        "bridge": "virbr0", "forward": "nat", "active": True}
+        "bridge": "virbr0",
+        "forward": "nat",
+        "active": True,
+    }
     assert got["libvirt-network:zcloud/isolated"].attrs["forward"] == "none"
     assert got["storage-pool:zcloud/images"].attrs == {"type": "dir", "active": True}
     assert result.api_calls > 10
 
 
 def test_hypervisors_nested_level_and_nova_join(libvirt_uris):
-    results = collect_all([spec(libvirt_uris, name) for name in ("zcloud", "zhost-2",
-                                                                 "z-os-c-1")])
+    results = collect_all([spec(libvirt_uris, name) for name in ("zcloud", "zhost-2", "z-os-c-1")])
     assert [(r.id, r.status) for r in results] == [
-        ("libvirt:z-os-c-1", "ok"), ("libvirt:zcloud", "ok"), ("libvirt:zhost-2", "ok")]
+        ("libvirt:z-os-c-1", "ok"),
+        ("libvirt:zcloud", "ok"),
+        ("libvirt:zhost-2", "ok"),
+    ]
     nested, physical, other = (by_key(r) for r in results)
     assert other["hypervisor:zhost-2"].attrs == {"cpus": 8, "memory": 64 * GiB}
     assert other["vm:QEMUGuest1"].attrs["nested_virt"] is True  # vmx optional: on if it can

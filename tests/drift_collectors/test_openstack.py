@@ -29,20 +29,33 @@ def test_whole_cloud_with_pagination(openstack_api, openstack_spec):
     assert sorted(k for k in got if k.startswith("vm:")) == [f"vm:vm-{i:04d}" for i in range(1, 8)]
     vm1 = got["vm:vm-0001"]
     assert vm1.attrs == {
-        "state": "running", "openstack_id": openstack_api.data.servers[0]["id"],
-        "hypervisor": "z-os-c-2.lab", "flavor": "m1.medium", "vcpu": 2, "memory": 4096 * MiB}
+        "state": "running",
+        "openstack_id": openstack_api.data.servers[0]["id"],
+        "hypervisor": "z-os-c-2.lab",
+        "flavor": "m1.medium",
+        "vcpu": 2,
+        "memory": 4096 * MiB,
+    }
     assert vm1.parent == "os-hypervisor:zc-os/z-os-c-2.lab"
     states = [got[f"vm:vm-{i:04d}"].attrs["state"] for i in range(1, 8)]
     assert states == ["running", "running", "shutoff", "paused", "error", "running", "running"]
     assert got["os-hypervisor:zc-os/z-os-c-1.lab"].attrs == {
-        "state": "up", "status": "enabled", "vcpus": 16, "memory": 64 * GiB}
-    assert got["os-flavor:zc-os/m1.large"].attrs == {"vcpus": 4, "memory": 8 * GiB,
-                                                    "disk": 80 * GiB}
-    assert got["os-network:zc-os/private"].attrs == {"status": "ACTIVE",
-                                                    "subnets": ["private-v4", "private-v4b"]}
+        "state": "up",
+        "status": "enabled",
+        "vcpus": 16,
+        "memory": 64 * GiB,
+    }
+    assert got["os-flavor:zc-os/m1.large"].attrs == {
+        "vcpus": 4,
+        "memory": 8 * GiB,
+        "disk": 80 * GiB,
+    }
+    assert got["os-network:zc-os/private"].attrs == {
+        "status": "ACTIVE",
+        "subnets": ["private-v4", "private-v4b"],
+    }
     assert got["os-network:zc-os/public"].attrs["status"] == "DOWN"
-    assert got["os-subnet:zc-os/public-v4"].attrs == {"cidr": "203.0.113.0/24",
-                                                     "network": "public"}
+    assert got["os-subnet:zc-os/public-v4"].attrs == {"cidr": "203.0.113.0/24", "network": "public"}
     # 7 servers in pages of 3: 3 + 3 + 1, the marker of each page's last server followed
     server_pages = [p for p in paths(openstack_api) if p.startswith(SERVERS)]
     assert len(server_pages) == 3
@@ -59,15 +72,17 @@ def test_flavors_looked_up_below_microversion_2_47(openstack_api, openstack_spec
     assert [p for p in paths(openstack_api) if "/flavors/" in p]
     servers = [r for r in openstack_api.requests if r.path.startswith(SERVERS)]
     assert {r.headers["X-OpenStack-Nova-API-Version"] for r in servers} == {"2.1"}
-    assert [r.to_json() for r in looked_up.resources] == [r.to_json() for r in
-                                                          embedded.resources]
+    assert [r.to_json() for r in looked_up.resources] == [r.to_json() for r in embedded.resources]
 
 
 def test_skipped_kinds_are_not_requested(openstack_api, openstack_spec):
     result = collect(openstack_spec, frozenset({"vm", "os-flavor", "os-network", "os-subnet"}))
     assert {r.kind for r in result.resources} == {"os-hypervisor"}
-    assert not [p for p in paths(openstack_api)
-                if p.startswith(("/network/", SERVERS, "/compute/v2.1/flavors"))]
+    assert not [
+        p
+        for p in paths(openstack_api)
+        if p.startswith(("/network/", SERVERS, "/compute/v2.1/flavors"))
+    ]
 
 
 def test_expired_token_means_one_401_then_a_new_token(openstack_api, openstack_spec):
@@ -75,13 +90,17 @@ def test_expired_token_means_one_401_then_a_new_token(openstack_api, openstack_s
     result = collect(openstack_spec, frozenset())
     assert result.status == "ok" and len(result.resources) == 18
     assert len(paths(openstack_api, "POST")) == 2
-    tokens = [r.headers.get("X-Auth-Token") for r in openstack_api.requests
-              if r.path.startswith("/compute/v2.1/") and r.path != "/compute/v2.1/"]
+    tokens = [
+        r.headers.get("X-Auth-Token")
+        for r in openstack_api.requests
+        if r.path.startswith("/compute/v2.1/") and r.path != "/compute/v2.1/"
+    ]
     assert len(set(tokens)) == 2
 
 
-@pytest.mark.parametrize("status, expected", [
-    (401, "forbidden"), (403, "forbidden"), (404, "error"), (500, "error")])
+@pytest.mark.parametrize(
+    "status, expected", [(401, "forbidden"), (403, "forbidden"), (404, "error"), (500, "error")]
+)
 def test_http_errors(openstack_api, openstack_spec, status, expected):
     openstack_api.fail(SERVERS, status, times=None, message="Policy says no")
     result = collect(openstack_spec, frozenset())
@@ -91,8 +110,9 @@ def test_http_errors(openstack_api, openstack_spec, status, expected):
 
 def test_wrong_password_is_forbidden(openstack_api, tmp_path, openstack_spec):
     clouds = write_clouds_yaml(tmp_path, f"{openstack_api.url}/identity/v3", password="nope")
-    result = collect(dataclasses.replace(openstack_spec, options={"clouds_yaml": str(clouds)}),
-                     frozenset())
+    result = collect(
+        dataclasses.replace(openstack_spec, options={"clouds_yaml": str(clouds)}), frozenset()
+    )
     assert result.status == "forbidden" and "401" in result.error
 
 
@@ -117,9 +137,11 @@ def test_the_guard_stops_writes_before_sending(openstack_api, openstack_spec):
     from openstack import connection
 
     conn = connection.Connection(config=_cloud_region(Collection(openstack_spec, frozenset())))
-    for call in (lambda: conn.compute.post("/servers", json={"server": {}}),
-                 lambda: conn.compute.delete("/servers/x"),
-                 lambda: conn.network.put("/networks/x", json={})):
+    for call in (
+        lambda: conn.compute.post("/servers", json={"server": {}}),
+        lambda: conn.compute.delete("/servers/x"),
+        lambda: conn.network.put("/networks/x", json={}),
+    ):
         with pytest.raises(ReadOnlyViolation, match="read-only"):
             call()
     assert paths(openstack_api, "POST") == ["/identity/v3/auth/tokens"]

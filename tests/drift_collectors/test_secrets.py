@@ -22,8 +22,10 @@ def test_known_secrets_are_masked_longest_first():
 
 
 def test_patterns_mask_unlearnt_secrets():
-    text = (f"Authorization: Bearer abc.def X-Auth-Token: tok123 password=pa55 "
-            f"'token': 'zz9' https://admin:s3cret@h:5000/v3 key {KEY} end")
+    text = (
+        f"Authorization: Bearer abc.def X-Auth-Token: tok123 password=pa55 "
+        f"'token': 'zz9' https://admin:s3cret@h:5000/v3 key {KEY} end"
+    )
     out = redact(text)
     for secret in ("abc.def", "tok123", "pa55", "zz9", "s3cret", "MIIEow"):
         assert secret not in out
@@ -36,9 +38,18 @@ def test_one_line_is_single_line_and_bounded():
 
 
 def test_secret_values_walks_nested_config():
-    config = {"clouds": {"z": {"auth": {"username": "admin", "password": "p1",
-                                        "application_credential_secret": "p2"}}},
-              "users": [{"name": "u", "user": {"token": "t1", "client-key-data": "k1"}}]}
+    config = {
+        "clouds": {
+            "z": {
+                "auth": {
+                    "username": "admin",
+                    "password": "p1",
+                    "application_credential_secret": "p2",
+                }
+            }
+        },
+        "users": [{"name": "u", "user": {"token": "t1", "client-key-data": "k1"}}],
+    }
     assert secret_values(config) == {"p1", "p2", "t1", "k1"}
 
 
@@ -53,8 +64,7 @@ def test_remembered_secrets_are_scrubbed_from_every_log_record_and_text(caplog):
     remember(["rem-3mb3r3d", "abc"])  # too short to mask by value: every "abc" would go
     logging.getLogger("keystoneauth.session").debug("RESP BODY: %s", '{"m": "rem-3mb3r3d"}')
     logging.getLogger("topodoc.other").debug("also rem-3mb3r3d, abc")
-    assert [r.getMessage() for r in caplog.records] == ['RESP BODY: {"m": "***"}',
-                                                        "also ***, abc"]
+    assert [r.getMessage() for r in caplog.records] == ['RESP BODY: {"m": "***"}', "also ***, abc"]
     assert redact("said rem-3mb3r3d") == "said ***"
 
 
@@ -71,8 +81,15 @@ def test_one_test_of_a_secret_name_for_keys_attributes_and_text(tmp_path):
     from topodoc.drift.secrets import is_secret_name
     from topodoc.reading.load import load_topology
 
-    for name in ("password", "os_passwd", "client-key-data", "api_key", "X-Subject-Token",
-                 "application_credential_secret", "ssh-keys"):
+    for name in (
+        "password",
+        "os_passwd",
+        "client-key-data",
+        "api_key",
+        "X-Subject-Token",
+        "application_credential_secret",
+        "ssh-keys",
+    ):
         assert is_secret_name(name), name
         assert redact(f"{name}: v4lue") == f"{name}: ***"
     for name in ("key", "key_name", "keystone", "hosts", "servers"):
@@ -80,9 +97,11 @@ def test_one_test_of_a_secret_name_for_keys_attributes_and_text(tmp_path):
     # a path ending in a secret-looking word is not a name: nothing after it is masked
     assert redact("GET /v3/auth/tokens: HTTP 401") == "GET /v3/auth/tokens: HTTP 401"
     # the topology's schema refuses a secret-looking key with the same test
-    (tmp_path / "lab.yaml").write_text("version: 1\nhosts:\n  - id: h1\n    api_key: x\n"
-                                       "    key_name: y\n")
+    (tmp_path / "lab.yaml").write_text(
+        "version: 1\nhosts:\n  - id: h1\n    api_key: x\n    key_name: y\n"
+    )
     messages = [p.message for p in load_topology(tmp_path / "lab.yaml").errors]
     assert [m for m in messages if "secrets never go in the topology" in m] == [
-        m for m in messages if "'api_key'" in m]
+        m for m in messages if "'api_key'" in m
+    ]
     assert any("'key_name'" in m for m in messages)

@@ -13,12 +13,25 @@ TAKEN = "2026-01-02T03:04:05Z"
 
 
 def results():
-    vm = Resource("vm:a", "vm", {"disks": ["vda"], "memory": 2**30, "autostart": True},
-                  "libvirt:z", "hypervisor:z")
+    vm = Resource(
+        "vm:a",
+        "vm",
+        {"disks": ["vda"], "memory": 2**30, "autostart": True},
+        "libvirt:z",
+        "hypervisor:z",
+    )
     return [
         SourceResult("openstack:o", "openstack", "zc", "timeout", "no answer", 30.0),
-        SourceResult("libvirt:z", "libvirt", "test:///x", "ok", None, 0.1234, 9,
-                     [vm, Resource("hypervisor:z", "hypervisor", {"cpus": 4}, "libvirt:z")]),
+        SourceResult(
+            "libvirt:z",
+            "libvirt",
+            "test:///x",
+            "ok",
+            None,
+            0.1234,
+            9,
+            [vm, Resource("hypervisor:z", "hypervisor", {"cpus": 4}, "libvirt:z")],
+        ),
     ]
 
 
@@ -30,8 +43,9 @@ def test_round_trip_is_exact_and_deterministic(tmp_path):
     assert document["format_version"] == "1.1" and document["taken_at"] == TAKEN
     assert [s["id"] for s in document["sources"]] == ["libvirt:z", "openstack:o"]
     back = read_snapshot(path)
-    assert [r.to_json() for r in back] == [r.to_json() for r in sorted(results(),
-                                                                       key=lambda r: r.id)]
+    assert [r.to_json() for r in back] == [
+        r.to_json() for r in sorted(results(), key=lambda r: r.id)
+    ]
     write_snapshot(path, list(reversed(back)), taken_at=TAKEN)
     assert path.read_bytes() == first
     assert sorted(p.name for p in tmp_path.iterdir()) == ["snap.json"]  # no temp file left
@@ -39,8 +53,9 @@ def test_round_trip_is_exact_and_deterministic(tmp_path):
 
 def test_newer_minor_version_is_read(tmp_path):
     path = tmp_path / "s.json"
-    path.write_text(json.dumps({"format_version": "1.7", "taken_at": TAKEN, "sources": [],
-                                "added_later": True}))
+    path.write_text(
+        json.dumps({"format_version": "1.7", "taken_at": TAKEN, "sources": [], "added_later": True})
+    )
     assert read_snapshot(path) == []
 
 
@@ -56,19 +71,24 @@ def source(**changes):
     return {"format_version": "1.0", "taken_at": TAKEN, "sources": [data]}
 
 
-@pytest.mark.parametrize("content, message", [
-    ("{\"format_version\": \"1.0\",\n oops}", r"s\.json:2:2: not JSON"),
-    ([], "a snapshot is a JSON object, not a list"),
-    ({"format_version": "2.0", "sources": []}, "unsupported format_version '2.0'"),
-    ({"sources": []}, "unsupported format_version None"),
-    ({"format_version": "1.0", "sources": {}}, "'sources' must be a list, not an object"),
-    ({"format_version": "1.0", "sources": [7]}, r"sources\[0\]: must be an object, not int"),
-    (source(id=None), r"sources\[0\]: 'id' must be a string"),
-    (source(status="fine"), "unknown status 'fine'"),
-    (source(resources=[{"key": "vm:a", "kind": "vm", "source": "s"}]),
-     r"resources\[0\] must be an object with string key, kind, source and an attrs object"),
-    (source(duration_s="slow"), r"sources\[0\]: malformed \(ValueError"),
-])
+@pytest.mark.parametrize(
+    "content, message",
+    [
+        ('{"format_version": "1.0",\n oops}', r"s\.json:2:2: not JSON"),
+        ([], "a snapshot is a JSON object, not a list"),
+        ({"format_version": "2.0", "sources": []}, "unsupported format_version '2.0'"),
+        ({"sources": []}, "unsupported format_version None"),
+        ({"format_version": "1.0", "sources": {}}, "'sources' must be a list, not an object"),
+        ({"format_version": "1.0", "sources": [7]}, r"sources\[0\]: must be an object, not int"),
+        (source(id=None), r"sources\[0\]: 'id' must be a string"),
+        (source(status="fine"), "unknown status 'fine'"),
+        (
+            source(resources=[{"key": "vm:a", "kind": "vm", "source": "s"}]),
+            r"resources\[0\] must be an object with string key, kind, source and an attrs object",
+        ),
+        (source(duration_s="slow"), r"sources\[0\]: malformed \(ValueError"),
+    ],
+)
 def test_bad_snapshots_name_the_file_and_the_problem(tmp_path, content, message):
     path = write(tmp_path, content)
     with pytest.raises(SnapshotError, match=message) as caught:

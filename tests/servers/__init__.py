@@ -60,8 +60,7 @@ ENDLESS_PIECE = b'{"name": "' + b"x" * 1000 + b'"},'
 class LoopbackServer:
     """A threading HTTP server on 127.0.0.1; subclasses implement :meth:`respond`."""
 
-    def __init__(self, *, host: str = "127.0.0.1",
-                 tls: tuple[str, str] | None = None) -> None:
+    def __init__(self, *, host: str = "127.0.0.1", tls: tuple[str, str] | None = None) -> None:
         if not host.startswith("127."):
             raise ValueError(f"{host}: loopback servers listen on 127.0.0.0/8 only")
         self.host, self.tls = host, tls
@@ -82,8 +81,9 @@ class LoopbackServer:
             self._httpd.socket = context.wrap_socket(self._httpd.socket, server_side=True)
         self._httpd.daemon_threads = True
         self._httpd.block_on_close = False
-        threading.Thread(target=self._httpd.serve_forever, kwargs={"poll_interval": 0.05},
-                         daemon=True).start()
+        threading.Thread(
+            target=self._httpd.serve_forever, kwargs={"poll_interval": 0.05}, daemon=True
+        ).start()
         return self
 
     def stop(self) -> None:
@@ -105,8 +105,9 @@ class LoopbackServer:
         return f"{scheme}://{self.host}:{self._httpd.server_address[1]}"
 
     # -- test controls ------------------------------------------------------------------
-    def fail(self, prefix: str, status: int, times: int | None = 1,
-             message: str = "injected failure") -> None:
+    def fail(
+        self, prefix: str, status: int, times: int | None = 1, message: str = "injected failure"
+    ) -> None:
         """Answer HTTP ``status`` (an error body with ``message``) to the next ``times``
         requests under ``prefix``; ``{token}`` in ``message`` becomes the request's token."""
         with self._lock:
@@ -117,8 +118,9 @@ class LoopbackServer:
         with self._lock:
             self._faults.append(Fault(prefix, reply=reply, times=times))
 
-    def redirect(self, prefix: str, location: str, status: int = 302,
-                 times: int | None = None) -> None:
+    def redirect(
+        self, prefix: str, location: str, status: int = 302, times: int | None = None
+    ) -> None:
         """Redirect requests under ``prefix`` to ``location``."""
         self.answer(prefix, Reply(status, None, {"Location": location}), times)
 
@@ -139,8 +141,9 @@ class LoopbackServer:
             self._faults.clear()
 
     # -- for subclasses -----------------------------------------------------------------
-    def respond(self, method: str, path: str, query: dict[str, list[str]],
-                headers: Message, body: bytes) -> Reply:
+    def respond(
+        self, method: str, path: str, query: dict[str, list[str]], headers: Message, body: bytes
+    ) -> Reply:
         """The answer to one request (``headers``: case-insensitive)."""
         raise NotImplementedError
 
@@ -162,8 +165,9 @@ class LoopbackServer:
         length = int(handler.headers.get("Content-Length") or 0)
         body = handler.rfile.read(length) if length else b""
         with self._lock:
-            self.requests.append(Recorded(handler.command, handler.path,
-                                          dict(handler.headers.items())))
+            self.requests.append(
+                Recorded(handler.command, handler.path, dict(handler.headers.items()))
+            )
         parts = urlsplit(handler.path)
         reply = None
         for fault in self._faults_for(parts.path):
@@ -176,15 +180,22 @@ class LoopbackServer:
             if fault.reply is not None and reply is None:
                 reply = fault.reply
             if fault.status is not None and reply is None:
-                token = (handler.headers.get("X-Auth-Token")
-                         or handler.headers.get("Authorization", "").removeprefix("Bearer "))
+                token = handler.headers.get("X-Auth-Token") or handler.headers.get(
+                    "Authorization", ""
+                ).removeprefix("Bearer ")
                 message = fault.message.replace("{token}", token)  # a server echoing it
                 reply = Reply(fault.status, self.error_body(fault.status, message))
         if reply is None:
-            reply = self.respond(handler.command, parts.path, parse_qs(parts.query),
-                                 handler.headers, body)
-        data = (reply.body if isinstance(reply.body, bytes)
-                else b"" if reply.body is None else json.dumps(reply.body).encode())
+            reply = self.respond(
+                handler.command, parts.path, parse_qs(parts.query), handler.headers, body
+            )
+        data = (
+            reply.body
+            if isinstance(reply.body, bytes)
+            else b""
+            if reply.body is None
+            else json.dumps(reply.body).encode()
+        )
         handler.send_response(reply.status)
         handler.send_header("Content-Type", "application/json")
         handler.send_header("Content-Length", str(len(data)))
@@ -215,8 +226,9 @@ class StaticAPI(LoopbackServer):
         super().__init__(**kwargs)
         self.reply = reply or Reply(200, {})
 
-    def respond(self, method: str, path: str, query: dict[str, list[str]],
-                headers: Message, body: bytes) -> Reply:
+    def respond(
+        self, method: str, path: str, query: dict[str, list[str]], headers: Message, body: bytes
+    ) -> Reply:
         return self.reply
 
 

@@ -47,21 +47,25 @@ def make_tls_files(folder: Path) -> TlsFiles:
 
     now = datetime.datetime.now(datetime.UTC)
 
-    def issue(name: str, key, issuer=None, issuer_key=None, *, ca=False, usage=None,
-              ip=None):
+    def issue(name: str, key, issuer=None, issuer_key=None, *, ca=False, usage=None, ip=None):
         subject = x509.Name([x509.NameAttribute(NameOID.COMMON_NAME, name)])
-        builder = (x509.CertificateBuilder().subject_name(subject)
-                   .issuer_name(issuer.subject if issuer else subject)
-                   .public_key(key.public_key()).serial_number(x509.random_serial_number())
-                   .not_valid_before(now - datetime.timedelta(minutes=5))
-                   .not_valid_after(now + datetime.timedelta(days=1))
-                   .add_extension(x509.BasicConstraints(ca=ca, path_length=None), critical=True))
+        builder = (
+            x509.CertificateBuilder()
+            .subject_name(subject)
+            .issuer_name(issuer.subject if issuer else subject)
+            .public_key(key.public_key())
+            .serial_number(x509.random_serial_number())
+            .not_valid_before(now - datetime.timedelta(minutes=5))
+            .not_valid_after(now + datetime.timedelta(days=1))
+            .add_extension(x509.BasicConstraints(ca=ca, path_length=None), critical=True)
+        )
         if usage:
             builder = builder.add_extension(x509.ExtendedKeyUsage(usage), critical=False)
         if ip:
             builder = builder.add_extension(
                 x509.SubjectAlternativeName([x509.IPAddress(ipaddress.ip_address(ip))]),
-                critical=False)
+                critical=False,
+            )
         return builder.sign(issuer_key or key, hashes.SHA256())
 
     def save(name: str, obj) -> Path:
@@ -69,28 +73,43 @@ def make_tls_files(folder: Path) -> TlsFiles:
         if isinstance(obj, x509.Certificate):
             path.write_bytes(obj.public_bytes(serialization.Encoding.PEM))
         else:
-            path.write_bytes(obj.private_bytes(serialization.Encoding.PEM,
-                                               serialization.PrivateFormat.PKCS8,
-                                               serialization.NoEncryption()))
+            path.write_bytes(
+                obj.private_bytes(
+                    serialization.Encoding.PEM,
+                    serialization.PrivateFormat.PKCS8,
+                    serialization.NoEncryption(),
+                )
+            )
             path.chmod(0o600)
         return path
 
     ca_key, server_key, client_key = (ec.generate_private_key(ec.SECP256R1()) for _ in "abc")
     ca = issue("topodoc test CA", ca_key, ca=True)
     # etcd's JSON gateway dials etcd itself with the server certificate: it needs client auth
-    server = issue("127.0.0.1", server_key, ca, ca_key, ip="127.0.0.1",
-                   usage=[ExtendedKeyUsageOID.SERVER_AUTH, ExtendedKeyUsageOID.CLIENT_AUTH])
+    server = issue(
+        "127.0.0.1",
+        server_key,
+        ca,
+        ca_key,
+        ip="127.0.0.1",
+        usage=[ExtendedKeyUsageOID.SERVER_AUTH, ExtendedKeyUsageOID.CLIENT_AUTH],
+    )
     client = issue("topodoc", client_key, ca, ca_key, usage=[ExtendedKeyUsageOID.CLIENT_AUTH])
-    return TlsFiles(save("ca.pem", ca), save("server.pem", server),
-                    save("server-key.pem", server_key), save("client.pem", client),
-                    save("client-key.pem", client_key))
+    return TlsFiles(
+        save("ca.pem", ca),
+        save("server.pem", server),
+        save("server-key.pem", server_key),
+        save("client.pem", client),
+        save("client-key.pem", client_key),
+    )
 
 
 class EtcdServer:
     """One etcd member on loopback ports with its own data directory."""
 
-    def __init__(self, data_dir: Path, *, name: str = "n1", tls: TlsFiles | None = None,
-                 binary: str = ETCD) -> None:
+    def __init__(
+        self, data_dir: Path, *, name: str = "n1", tls: TlsFiles | None = None, binary: str = ETCD
+    ) -> None:
         self.data_dir, self.name, self.tls, self.binary = data_dir, name, tls, binary
         scheme = "https" if tls else "http"
         self.client_url = f"{scheme}://127.0.0.1:{free_port()}"
@@ -98,20 +117,41 @@ class EtcdServer:
         self._process: subprocess.Popen[bytes] | None = None
 
     def start(self, timeout_s: float = 15.0) -> EtcdServer:
-        args = [self.binary, "--name", self.name, "--data-dir", str(self.data_dir / "data"),
-                "--listen-client-urls", self.client_url,
-                "--advertise-client-urls", self.client_url,
-                "--listen-peer-urls", self.peer_url,
-                "--initial-advertise-peer-urls", self.peer_url,
-                "--initial-cluster", f"{self.name}={self.peer_url}",
-                "--logger", "zap", "--log-level", "error"]
+        args = [
+            self.binary,
+            "--name",
+            self.name,
+            "--data-dir",
+            str(self.data_dir / "data"),
+            "--listen-client-urls",
+            self.client_url,
+            "--advertise-client-urls",
+            self.client_url,
+            "--listen-peer-urls",
+            self.peer_url,
+            "--initial-advertise-peer-urls",
+            self.peer_url,
+            "--initial-cluster",
+            f"{self.name}={self.peer_url}",
+            "--logger",
+            "zap",
+            "--log-level",
+            "error",
+        ]
         if self.tls:
-            args += ["--cert-file", str(self.tls.server_cert),
-                     "--key-file", str(self.tls.server_key),
-                     "--trusted-ca-file", str(self.tls.ca), "--client-cert-auth"]
+            args += [
+                "--cert-file",
+                str(self.tls.server_cert),
+                "--key-file",
+                str(self.tls.server_key),
+                "--trusted-ca-file",
+                str(self.tls.ca),
+                "--client-cert-auth",
+            ]
         log = open(self.data_dir / "etcd.log", "wb")  # noqa: SIM115 - the child keeps it
-        self._process = subprocess.Popen(args, stdout=log, stderr=subprocess.STDOUT,
-                                         stdin=subprocess.DEVNULL)
+        self._process = subprocess.Popen(
+            args, stdout=log, stderr=subprocess.STDOUT, stdin=subprocess.DEVNULL
+        )
         log.close()
         deadline = time.monotonic() + timeout_s
         while not self._healthy():

@@ -111,12 +111,36 @@ class Build:
         return BeautifulSoup((self.outdir / page).read_text(encoding="utf-8"), "html.parser")
 
 
-def sphinx_build(srcdir: Path, outdir: Path, *args: str, confdir: Path | None = None,
-                 builder: str = "html", env: dict[str, str] | None = None) -> Build:
-    cmd = [sys.executable, "-m", "sphinx", "-N", "-b", builder, "-c", str(confdir or srcdir),
-           *args, str(srcdir), str(outdir)]
-    done = subprocess.run(cmd, capture_output=True, text=True, cwd=srcdir, timeout=300,
-                          env={**os.environ, **(env or {})}, check=False)
+def sphinx_build(
+    srcdir: Path,
+    outdir: Path,
+    *args: str,
+    confdir: Path | None = None,
+    builder: str = "html",
+    env: dict[str, str] | None = None,
+) -> Build:
+    cmd = [
+        sys.executable,
+        "-m",
+        "sphinx",
+        "-N",
+        "-b",
+        builder,
+        "-c",
+        str(confdir or srcdir),
+        *args,
+        str(srcdir),
+        str(outdir),
+    ]
+    done = subprocess.run(
+        cmd,
+        capture_output=True,
+        text=True,
+        cwd=srcdir,
+        timeout=300,
+        env={**os.environ, **(env or {})},
+        check=False,
+    )
     return Build(done.returncode, done.stdout, done.stderr, outdir)
 
 
@@ -136,16 +160,25 @@ class Project:
         path.write_text(textwrap.dedent(text), encoding="utf-8")
         return path
 
-    def build(self, *args: str, out: str = "_build/html", builder: str = "html",
-              env: dict[str, str] | None = None) -> Build:
+    def build(
+        self,
+        *args: str,
+        out: str = "_build/html",
+        builder: str = "html",
+        env: dict[str, str] | None = None,
+    ) -> Build:
         return sphinx_build(self.root, self.root / out, *args, builder=builder, env=env)
 
 
-def make_project(root: Path, conf: str = "", index: str = INDEX_RST,
-                 topology: str = LAB_YAML) -> Project:
+def make_project(
+    root: Path, conf: str = "", index: str = INDEX_RST, topology: str = LAB_YAML
+) -> Project:
     project = Project(root)
-    project.write("conf.py", 'extensions = ["sphinxext.topodoc"]\n'
-                  'topodoc_theme = "light"\nshow_warning_types = True\n' + conf)
+    project.write(
+        "conf.py",
+        'extensions = ["sphinxext.topodoc"]\n'
+        'topodoc_theme = "light"\nshow_warning_types = True\n' + conf,
+    )
     project.write("topology/lab.yaml", topology)
     project.write("index.rst", index)
     project.write("plain.rst", PLAIN_RST)
@@ -164,8 +197,9 @@ def anchor_exists(target: Path, fragment: str) -> bool:
         return False
     if not fragment:
         return True
-    return re.search(rf'\bid="{re.escape(fragment)}"', target.read_text(encoding="utf-8")) \
-        is not None
+    return (
+        re.search(rf'\bid="{re.escape(fragment)}"', target.read_text(encoding="utf-8")) is not None
+    )
 
 
 def svg_links(svg: Path) -> list[str]:
@@ -178,12 +212,17 @@ def diagram_images(page: Path) -> list[Path]:
     """The SVG files of the diagrams a built HTML page shows (in the page, inline), each
     linked from its diagram as the image alone."""
     soup = BeautifulSoup(page.read_text(encoding="utf-8"), "html.parser")
-    return [(page.parent / d["data-image"]).resolve() for d in soup.select("div.topodoc-diagram")
-            if d.get("data-image")]
+    return [
+        (page.parent / d["data-image"]).resolve()
+        for d in soup.select("div.topodoc-diagram")
+        if d.get("data-image")
+    ]
 
 
 def inline_links(page: Path) -> list[list[str]]:
     """Per diagram of a built HTML page, the link targets of the SVG inside the page."""
     soup = BeautifulSoup(page.read_text(encoding="utf-8"), "html.parser")
-    return [[a["xlink:href"] for a in svg.find_all("a") if a.get("xlink:href")]
-            for svg in soup.select("div.topodoc-diagram div.topodoc-viewport > svg")]
+    return [
+        [a["xlink:href"] for a in svg.find_all("a") if a.get("xlink:href")]
+        for svg in soup.select("div.topodoc-diagram div.topodoc-viewport > svg")
+    ]

@@ -25,18 +25,22 @@ from sphinx_builds import (
 
 def _outputs(build: Build) -> dict[str, bytes]:
     """Every page and image a build wrote, by relative path."""
-    return {p.relative_to(build.outdir).as_posix(): p.read_bytes()
-            for p in sorted(build.outdir.rglob("*"))
-            if p.is_file() and (p.suffix in (".html", ".svg") or p.name == "objects.inv")}
+    return {
+        p.relative_to(build.outdir).as_posix(): p.read_bytes()
+        for p in sorted(build.outdir.rglob("*"))
+        if p.is_file() and (p.suffix in (".html", ".svg") or p.name == "objects.inv")
+    }
 
 
 def _mtimes(build: Build) -> dict[str, int]:
     """When each page of a document and each image was written (Sphinx rewrites its own
     index, search and static files at every build)."""
     own = {"genindex.html", "search.html", "topo-objects.html"}
-    return {p.relative_to(build.outdir).as_posix(): p.stat().st_mtime_ns
-            for p in [*build.outdir.rglob("*.html"), *build.outdir.glob("_images/*")]
-            if p.name not in own}
+    return {
+        p.relative_to(build.outdir).as_posix(): p.stat().st_mtime_ns
+        for p in [*build.outdir.rglob("*.html"), *build.outdir.glob("_images/*")]
+        if p.name not in own
+    }
 
 
 def _updating(build: Build) -> tuple[int, int, int]:
@@ -64,7 +68,14 @@ def test_diagram_links_reach_the_objects_entries(project: Project) -> None:
     [svg] = diagram_images(index)
     links = svg_links(svg)
     assert {resolve_link(svg, h)[1] for h in links} >= {
-        "topo-h1", "topo-h2", "topo-vm1", "topo-vm2", "topo-k8s", "topo-web", "topo-net"}
+        "topo-h1",
+        "topo-h2",
+        "topo-vm1",
+        "topo-vm2",
+        "topo-k8s",
+        "topo-web",
+        "topo-net",
+    }
     for href in links:
         assert anchor_exists(*resolve_link(svg, href)), href
     text = svg.read_text(encoding="utf-8")
@@ -89,7 +100,8 @@ def test_incremental_build_follows_the_topology_content(project: Project) -> Non
         "{id: vm3, runs_on: h2, platform: libvirt, vcpu: 2, memory: 4GiB}",
         "{id: vm3, runs_on: h2, platform: libvirt, vcpu: 2, memory: 6GiB}\n"
         "  - {id: vm5, runs_on: h3, platform: libvirt, vcpu: 1, memory: 2GiB,\n"
-        "     nics: [{network: net, address: 10.0.0.55}]}")
+        "     nics: [{network: net, address: 10.0.0.55}]}",
+    )
     lab.write_text(text, encoding="utf-8")
     os.utime(lab, ns=(stat.st_atime_ns, stat.st_mtime_ns))  # only the content says it changed
     plain_before = (first.outdir / "plain.html").stat().st_mtime_ns
@@ -136,8 +148,10 @@ def test_removed_object_loses_its_page_and_links_to_it_warn(project: Project) ->
     project.build()
     lab = project.topology / "lab.yaml"
     text = lab.read_text(encoding="utf-8")
-    lab.write_text(text.replace("  - {id: vm2, runs_on: vm1, platform: libvirt, vcpu: 1, "
-                                "memory: 1GiB}\n", ""), encoding="utf-8")
+    lab.write_text(
+        text.replace("  - {id: vm2, runs_on: vm1, platform: libvirt, vcpu: 1, memory: 1GiB}\n", ""),
+        encoding="utf-8",
+    )
     build = project.build()
     assert build.returncode == 0, build.stderr
     assert not (project.root / "reference/vm/vm2.rst").exists()
@@ -145,13 +159,16 @@ def test_removed_object_loses_its_page_and_links_to_it_warn(project: Project) ->
     # index.rst did not change, but it is read again: its link to vm2 is now dangling
     assert [w for w in build.warnings if "[topodoc" in w] == [
         f"{project.root}/index.rst:12: WARNING: topo:ref: object 'vm2' is not in the "
-        "topology [topodoc.ref]"]
+        "topology [topodoc.ref]"
+    ]
 
 
 def test_invalid_topology_warns_in_the_yaml_file_and_builds(tmp_path: Path) -> None:
     project = make_project(tmp_path / "proj")
-    project.write("topology/broken.yaml", "version: 1\nhosts:\n  - id: h9\n    memory: lots\n"
-                                          "    cpu: {sockets: one}\n")
+    project.write(
+        "topology/broken.yaml",
+        "version: 1\nhosts:\n  - id: h9\n    memory: lots\n    cpu: {sockets: one}\n",
+    )
     project.write("topology/syntax.yaml", "version: 1\nvms: [\n")
     build = project.build()
     assert build.returncode == 0, build.stderr
@@ -164,8 +181,10 @@ def test_invalid_topology_warns_in_the_yaml_file_and_builds(tmp_path: Path) -> N
     strict = project.build("-W", out="_build/strict")
     assert strict.returncode != 0 and "Traceback" not in strict.stderr
 
-    project.write("conf.py", (project.root / "conf.py").read_text()
-                  + 'suppress_warnings = ["topodoc.topology"]\n')
+    project.write(
+        "conf.py",
+        (project.root / "conf.py").read_text() + 'suppress_warnings = ["topodoc.topology"]\n',
+    )
     quiet = project.build(out="_build/quiet")
     assert not [w for w in quiet.warnings if "topodoc.topology" in w]
 
@@ -175,8 +194,9 @@ def test_missing_topology_warns_and_builds(tmp_path: Path) -> None:
     build = project.build()
     assert build.returncode == 0 and "Traceback" not in build.stderr
     assert any("nowhere" in w and "[topodoc.topology]" in w for w in build.warnings)
-    assert any("index.rst:4: WARNING: topodoc-diagram: unknown view 'all'" in w
-               for w in build.warnings), build.warnings
+    assert any(
+        "index.rst:4: WARNING: topodoc-diagram: unknown view 'all'" in w for w in build.warnings
+    ), build.warnings
 
 
 BAD_DIRECTIVES = """\
@@ -222,12 +242,23 @@ def test_bad_directives_warn_at_their_line(tmp_path: Path) -> None:
     project = make_project(tmp_path / "proj", index=BAD_DIRECTIVES)
     build = project.build()
     assert build.returncode == 0, build.stderr
-    lines = {int(m.group(1)) for w in build.warnings
-             if (m := re.search(r"index\.rst:(\d+): WARNING: topodoc-\w+: .*"
-                                r"\[topodoc\.directive\]$", w))}
+    lines = {
+        int(m.group(1))
+        for w in build.warnings
+        if (
+            m := re.search(
+                r"index\.rst:(\d+): WARNING: topodoc-\w+: .*"
+                r"\[topodoc\.directive\]$",
+                w,
+            )
+        )
+    }
     assert lines == {4, 6, 9, 12, 15, 17, 20, 23, 26, 29, 34}, build.warnings
-    assert re.search(r'index\.rst:31: ERROR: Error in "topodoc-diagram" directive:\n'
-                     r'unknown option: "colour"', build.stderr)  # docutils' own message
+    assert re.search(
+        r'index\.rst:31: ERROR: Error in "topodoc-diagram" directive:\n'
+        r'unknown option: "colour"',
+        build.stderr,
+    )  # docutils' own message
     assert "Traceback" not in build.stderr
 
 
@@ -251,7 +282,7 @@ def test_png_diagrams_have_an_image_map(tmp_path: Path) -> None:
     img = html.select_one("div.topodoc-diagram img")
     assert img is not None and img["src"].endswith(".png") and img.get("usemap")
     assert (build.outdir / img["src"]).is_file()
-    areas = html.select(f'map#{img["usemap"][1:]} area')
+    areas = html.select(f"map#{img['usemap'][1:]} area")
     assert len(areas) >= 7
     for area in areas:
         assert anchor_exists(*resolve_link(build.outdir / "index.html", area["href"]))
@@ -261,8 +292,9 @@ def test_latex_gets_pdf_diagrams(project: Project) -> None:
     build = project.build(builder="latex", out="_build/latex")
     assert build.returncode == 0, build.stderr
     [tex] = build.outdir.glob("*.tex")
-    pdfs = re.findall(r"\\sphinxincludegraphics\[\]\{(graphviz-[0-9a-f]+)\.pdf\}",
-                      tex.read_text(encoding="utf-8"))
+    pdfs = re.findall(
+        r"\\sphinxincludegraphics\[\]\{(graphviz-[0-9a-f]+)\.pdf\}", tex.read_text(encoding="utf-8")
+    )
     assert pdfs  # the index's diagram (object pages are orphans: not in the PDF)
     for name in pdfs:
         assert (build.outdir / f"{name}.pdf").read_bytes().startswith(b"%PDF")
@@ -299,15 +331,17 @@ Roles
 
 
 def test_roles_labels_and_entries(tmp_path: Path) -> None:
-    project = make_project(tmp_path / "proj", index=ROLES + "\n.. toctree::\n\n"
-                           "   reference/index\n")
+    project = make_project(
+        tmp_path / "proj", index=ROLES + "\n.. toctree::\n\n   reference/index\n"
+    )
     build = project.build()
     assert build.returncode == 0, build.stderr
     refs = [w for w in build.warnings if "[topodoc.ref]" in w]
     assert any("index.rst:6:" in w and "'vm1' is a vm, not a host" in w for w in refs), refs
     assert any("index.rst:6:" in w and "'ghost' is not in the topology" in w for w in refs)
-    assert any("'h2' already has an entry" in w and "[topodoc.duplicate]" in w
-               for w in build.warnings), build.warnings
+    assert any(
+        "'h2' already has an entry" in w and "[topodoc.duplicate]" in w for w in build.warnings
+    ), build.warnings
     page = build.outdir / "index.html"
     links = {a.get_text(): a["href"] for a in build.html("index.html").select("a.reference")}
     assert links["vm2"] == "reference/vm/vm2.html#topo-vm2"
@@ -324,8 +358,9 @@ def test_roles_labels_and_entries(tmp_path: Path) -> None:
 
 
 def test_a_reference_dir_with_foreign_files_is_left_alone(tmp_path: Path) -> None:
-    project = make_project(tmp_path / "proj", index="Index\n=====\n\n.. toctree::\n\n"
-                           "   reference/mine\n")
+    project = make_project(
+        tmp_path / "proj", index="Index\n=====\n\n.. toctree::\n\n   reference/mine\n"
+    )
     mine = project.write("reference/mine.rst", "Mine\n====\n\nHand-written.\n")
     build = project.build()
     assert any("[topodoc.pages]" in w for w in build.warnings), build.warnings

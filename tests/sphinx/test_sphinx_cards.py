@@ -9,8 +9,16 @@ from pathlib import Path
 from sphinx_builds import ROOT, make_project
 
 TOPOLOGY_RST = (ROOT / "docs" / "manual" / "topology.rst").read_text(encoding="utf-8")
-CARDS = {"zcloud": "host", "z-k8s-n-1": "vm", "z-k8s-m-1": "vm", "z-k8s-n-2": "vm",
-         "lab-net": "network", "z-k8s": "cluster", "z-ceph": "cluster", "rbd": "storage"}
+CARDS = {
+    "zcloud": "host",
+    "z-k8s-n-1": "vm",
+    "z-k8s-m-1": "vm",
+    "z-k8s-n-2": "vm",
+    "lab-net": "network",
+    "z-k8s": "cluster",
+    "z-ceph": "cluster",
+    "rbd": "storage",
+}
 
 
 def real_lab() -> str:
@@ -53,8 +61,11 @@ def test_cards_show_the_new_facts(tmp_path: Path) -> None:
     net = cards["lab-net"]
     assert "Forward bridge" in net and "DNS domain staging.huatai.me" in net
     assert "zcloud br0 192.168.6.200, 192.168.6.250" in net
-    assert re.search(r"z-k8s-api.staging.huatai.me z-k8s-m-1 , z-k8s-m-2 , z-k8s-m-3 "
-                     r"192.168.6.101, 192.168.6.102, 192.168.6.103", net), net
+    assert re.search(
+        r"z-k8s-api.staging.huatai.me z-k8s-m-1 , z-k8s-m-2 , z-k8s-m-3 "
+        r"192.168.6.101, 192.168.6.102, 192.168.6.103",
+        net,
+    ), net
     assert "etcd.staging.huatai.me z-etcd 192.168.6.201, 192.168.6.202, 192.168.6.203" in net
     assert "pool lb 192.168.6.240 192.168.6.249 metallb" in net
     k8s = cards["z-k8s"]

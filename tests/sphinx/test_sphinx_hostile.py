@@ -41,11 +41,14 @@ URLS = {
 
 def _topology() -> str:
     lines = ["version: 1", "hosts:"]
-    lines += [f"  - {{id: {i}, name: {json.dumps(name)}, description: {json.dumps(name)}}}"
-              for i, name in NAMES.items()]
+    lines += [
+        f"  - {{id: {i}, name: {json.dumps(name)}, description: {json.dumps(name)}}}"
+        for i, name in NAMES.items()
+    ]
     lines += ["services:"]
-    lines += [f"  - {{id: {i}, runs_on: [h-bullet], url: {json.dumps(url)}}}"
-              for i, url in URLS.items()]
+    lines += [
+        f"  - {{id: {i}, runs_on: [h-bullet], url: {json.dumps(url)}}}" for i, url in URLS.items()
+    ]
     return "\n".join(lines) + "\n"
 
 
@@ -68,9 +71,14 @@ Hostile lab
 
 def test_hostile_text_stays_text_and_the_build_passes_with_w(tmp_path: Path) -> None:
     project = make_project(tmp_path / "proj", index=INDEX, topology=_topology())
-    validate = subprocess.run([sys.executable, "-m", "topodoc", "validate",
-                               str(project.topology)], capture_output=True, text=True,
-                              cwd=ROOT, timeout=60, check=False)
+    validate = subprocess.run(
+        [sys.executable, "-m", "topodoc", "validate", str(project.topology)],
+        capture_output=True,
+        text=True,
+        cwd=ROOT,
+        timeout=60,
+        check=False,
+    )
     assert validate.returncode == 0, validate.stdout + validate.stderr
 
     build = project.build("-W", "--keep-going")
@@ -94,16 +102,18 @@ def test_hostile_text_stays_text_and_the_build_passes_with_w(tmp_path: Path) -> 
     for obj_id in URLS:
         page = build.html(f"reference/service/{obj_id}.html")
         body = page.select_one("div.body, article, [role=main]")
-        links[obj_id] = [a["href"] for a in body.select("a[href]")
-                         if ":" in a["href"] and not a["href"].startswith("#")]
+        links[obj_id] = [
+            a["href"]
+            for a in body.select("a[href]")
+            if ":" in a["href"] and not a["href"].startswith("#")
+        ]
     assert links["s-http"] == [URLS["s-http"]]
     assert links["s-https"] == [URLS["s-https"]]
     for obj_id in ("s-js", "s-js-case", "s-data", "s-vb", "s-rel"):
         assert links[obj_id] == [], obj_id
         page = build.html(f"reference/service/{obj_id}.html")
         assert URLS[obj_id].strip() in page.get_text(), obj_id  # shown, as text
-    everything = "".join(p.read_text(encoding="utf-8")
-                         for p in build.outdir.rglob("*.html"))
+    everything = "".join(p.read_text(encoding="utf-8") for p in build.outdir.rglob("*.html"))
     assert 'href="javascript:' not in everything.lower()
     assert 'href="data:' not in everything.lower()
     assert "<script>alert" not in everything

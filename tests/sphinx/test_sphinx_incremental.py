@@ -109,8 +109,11 @@ EDITS = {
     "vm": [
         ("memory", "vcpu: 2, memory: 4GiB", "vcpu: 2, memory: 6GiB"),
         ("name", "{id: vm3,", "{id: vm3, name: Third VM,"),
-        ("placement", "{id: vm3, name: Third VM, runs_on: h2",
-         "{id: vm3, name: Third VM, runs_on: h1"),
+        (
+            "placement",
+            "{id: vm3, name: Third VM, runs_on: h2",
+            "{id: vm3, name: Third VM, runs_on: h1",
+        ),
         ("nic address", "address: 10.0.0.11", "address: 10.0.0.12"),
         ("added", "vms:\n", "vms:\n  - {id: vm0, runs_on: h2, platform: libvirt, vcpu: 1}\n"),
         ("renamed", "{id: vm2, runs_on: vm1", "{id: vm2b, runs_on: vm1"),
@@ -128,13 +131,19 @@ EDITS = {
         ("failure domain", "description: second rack", "description: the other rack"),
         ("network", "subnet: 10.0.0.0/24", "subnet: 10.0.0.0/23"),
         ("container", "image: debian:12", "image: debian:13"),
-        ("cluster roles", "{machine: h2, roles: [worker]}",
-         "{machine: h2, roles: [worker]}\n      - {machine: box, roles: [worker]}"),
+        (
+            "cluster roles",
+            "{machine: h2, roles: [worker]}",
+            "{machine: h2, roles: [worker]}\n      - {machine: box, roles: [worker]}",
+        ),
         ("service", "{id: db, runs_on: [vm2]}", "{id: db, runs_on: [vm2], tags: [data]}"),
         ("storage", "replicas: 3", "replicas: 2"),
         ("view", "kinds: [host, vm]", "kinds: [host, vm, container]"),
-        ("removed", "containers:\n  - {id: box, runs_on: h2, runtime: docker, image: debian:13}\n",
-         ""),
+        (
+            "removed",
+            "containers:\n  - {id: box, runs_on: h2, runtime: docker, image: debian:13}\n",
+            "",
+        ),
     ],
 }
 #: The pages of the lab that an edit to one VM's memory leaves alone.
@@ -151,8 +160,7 @@ def _build(root: Path, *args: str) -> list[str]:
     """Build ``root`` into ``root/_build/html``; the documents it read."""
     out, err = io.StringIO(), io.StringIO()
     with redirect_stdout(out), redirect_stderr(err):
-        code = build_main(["-N", "-v", "-b", "html", *args, str(root),
-                           str(root / "_build/html")])
+        code = build_main(["-N", "-v", "-b", "html", *args, str(root), str(root / "_build/html")])
     assert code == 0, err.getvalue()
     return re.findall(r"reading sources\.\.\. \[[ \d]+%\] (\S+)", out.getvalue())
 
@@ -166,8 +174,9 @@ def _pages(outdir: Path) -> dict[str, bytes]:
             continue
         out[name] = page.read_bytes()
         soup = BeautifulSoup(out[name], "html.parser")
-        for link in [o["data"] for o in soup.select("object[data]")] + \
-                [i["src"] for i in soup.select("img[src]")]:
+        for link in [o["data"] for o in soup.select("object[data]")] + [
+            i["src"] for i in soup.select("img[src]")
+        ]:
             image = (page.parent / link).resolve()
             out[image.relative_to(outdir.resolve()).as_posix()] = image.read_bytes()
     return out
@@ -201,12 +210,20 @@ def test_an_edit_reads_the_pages_showing_what_changed(tmp_path: Path) -> None:
     project = _project(tmp_path / "p")
     _build(project.root, "-j", "2")  # pages written by two processes: what they read is kept
     lab = project.topology / "lab.yaml"
-    lab.write_text(lab.read_text(encoding="utf-8").replace(
-        "vcpu: 2, memory: 4GiB", "vcpu: 2, memory: 6GiB"), encoding="utf-8")
+    lab.write_text(
+        lab.read_text(encoding="utf-8").replace("vcpu: 2, memory: 4GiB", "vcpu: 2, memory: 6GiB"),
+        encoding="utf-8",
+    )
     read = set(_build(project.root))
     # vm1's card, its host's (what runs on it), its guest's (placement), its cluster's
     # members, the tables and whole-lab diagrams showing it
-    assert {"reference/vm/vm1", "reference/host/h1", "reference/vm/vm2",
-            "reference/cluster/k8s", "index", "more"} <= read
+    assert {
+        "reference/vm/vm1",
+        "reference/host/h1",
+        "reference/vm/vm2",
+        "reference/cluster/k8s",
+        "index",
+        "more",
+    } <= read
     assert read.isdisjoint(UNTOUCHED)
     assert _build(project.root) == []

@@ -18,7 +18,8 @@ STATIC = re.compile(r"_static/topodoc\.(css|js)\b")
 
 
 def test_every_diagram_sits_in_a_viewer_with_buttons_and_prints_without_them(
-        project: Project) -> None:
+    project: Project,
+) -> None:
     build = project.build("-W")
     assert build.returncode == 0, build.stderr
     for page in ("index.html", "reference/host/h1.html"):
@@ -32,27 +33,34 @@ def test_every_diagram_sits_in_a_viewer_with_buttons_and_prints_without_them(
             assert svg is not None and svg.find("g") is not None  # what the script zooms
             buttons = diagram.select(".topodoc-buttons button")
             assert [b["data-topodoc"] for b in buttons] == ["in", "out", "reset", "full"]
-            assert all(b["type"] == "button" and b["aria-label"] and b["title"]
-                       for b in buttons)
+            assert all(b["type"] == "button" and b["aria-label"] and b["title"] for b in buttons)
             full = diagram.select_one("a.topodoc-diagram-full")
             assert full["href"] == diagram["data-image"]
             assert (build.outdir / page).parent.joinpath(full["href"]).is_file()
         # ids inside the page's SVGs are the page's own: no two diagrams share one
-        ids = [e["id"] for svg in html.select("div.topodoc-viewport svg")
-               for e in svg.find_all(id=True)]
+        ids = [
+            e["id"]
+            for svg in html.select("div.topodoc-viewport svg")
+            for e in svg.find_all(id=True)
+        ]
         assert len(ids) == len(set(ids)) > 0
-        links = {STATIC.search(str(tag)).group(1) for tag in html.find_all(["script", "link"])
-                 if STATIC.search(str(tag))}
+        links = {
+            STATIC.search(str(tag)).group(1)
+            for tag in html.find_all(["script", "link"])
+            if STATIC.search(str(tag))
+        }
         assert links == {"css", "js"}, page
     css = (build.outdir / "_static/topodoc.css").read_text(encoding="utf-8")
-    printed = css[css.index("@media print"):]
+    printed = css[css.index("@media print") :]
     assert "div.topodoc-controls" in printed and "display: none" in printed
     assert (build.outdir / "_static/topodoc.js").read_text(encoding="utf-8").count(
-        "beforeprint") == 1  # printing shows the whole diagram, not the zoomed part
+        "beforeprint"
+    ) == 1  # printing shows the whole diagram, not the zoomed part
 
 
 def test_tables_scroll_in_their_own_box_and_captions_stay_with_their_diagram(
-        project: Project) -> None:
+    project: Project,
+) -> None:
     build = project.build("-W")
     assert build.returncode == 0, build.stderr
     html = build.html("index.html")
@@ -78,13 +86,15 @@ def test_english_is_the_default_language(project: Project) -> None:
     assert card.select_one(".topodoc-buttons button")["aria-label"] == "Zoom in (+)"
     svg = card.select_one("div.topodoc-viewport svg").get_text(" ")
     assert "Legend" in svg
-    assert build.html("reference/index.html").h1.get_text(strip=True).startswith(
-        "Topology reference")
+    assert (
+        build.html("reference/index.html").h1.get_text(strip=True).startswith("Topology reference")
+    )
 
 
 def test_a_zh_cn_site_shows_every_generated_word_in_chinese(project: Project) -> None:
-    project.write("conf.py", (project.root / "conf.py").read_text(encoding="utf-8")
-                  + 'language = "zh_CN"\n')
+    project.write(
+        "conf.py", (project.root / "conf.py").read_text(encoding="utf-8") + 'language = "zh_CN"\n'
+    )
     build = project.build("-W")
     assert build.returncode == 0, build.stderr
     card = build.html("reference/host/h2.html")
@@ -106,8 +116,16 @@ def test_a_zh_cn_site_shows_every_generated_word_in_chinese(project: Project) ->
     assert "ID" in vms and "内存" in vms, vms  # the core's header "Memory"
     assert build.html("reference/index.html").h1.get_text(strip=True).startswith("拓扑参考")
     assert build.html("reference/host.html").h1.get_text(strip=True).startswith("物理主机")
-    english = ("Runs on it", "Clusters", "Capacity", "Legend", "Zoom in", "Physical hosts",
-               "Topology reference", "Defined in")
+    english = (
+        "Runs on it",
+        "Clusters",
+        "Capacity",
+        "Legend",
+        "Zoom in",
+        "Physical hosts",
+        "Topology reference",
+        "Defined in",
+    )
     for page in ("reference/host/h1.html", "reference/index.html", "index.html"):
         text = str(build.html(page).select_one("article"))
         assert [w for w in english if w in text] == [], page
@@ -118,18 +136,27 @@ def test_the_package_ships_the_viewer_and_the_catalogs() -> None:
     import tomllib
 
     setuptools = tomllib.loads((ROOT / "pyproject.toml").read_text(encoding="utf-8"))["tool"][
-        "setuptools"]
+        "setuptools"
+    ]
     package = ROOT / "sphinxext/topodoc"
-    shipped = {p for pattern in setuptools["package-data"]["sphinxext.topodoc"]
-               for p in package.glob(pattern)}
+    shipped = {
+        p
+        for pattern in setuptools["package-data"]["sphinxext.topodoc"]
+        for p in package.glob(pattern)
+    }
     needed = {*(package / "static").iterdir(), *package.glob("locale/*/LC_MESSAGES/*.mo")}
     assert {p.name for p in needed} >= {"topodoc.css", "topodoc.js", "topodoc.mo"}
     assert needed <= shipped
 
 
 def _catalog_check(*args: str) -> subprocess.CompletedProcess[str]:
-    return subprocess.run([sys.executable, str(ROOT / "scripts/catalog.py"), "--check", *args],
-                          capture_output=True, text=True, timeout=120, check=False)
+    return subprocess.run(
+        [sys.executable, str(ROOT / "scripts/catalog.py"), "--check", *args],
+        capture_output=True,
+        text=True,
+        timeout=120,
+        check=False,
+    )
 
 
 def test_the_message_catalogs_are_current_and_complete() -> None:
@@ -153,8 +180,7 @@ def test_the_catalog_check_finds_a_stale_mo_and_a_missing_translation(tmp_path: 
     assert "'Runs on it' has no translation" in done.stderr
 
 
-def test_an_svg_inlined_from_graphviz_or_elementtree_gives_the_same_markup(
-        tmp_path: Path) -> None:
+def test_an_svg_inlined_from_graphviz_or_elementtree_gives_the_same_markup(tmp_path: Path) -> None:
     """The image as dot wrote it and as Sphinx rewrote it (ElementTree, ``ns0:`` prefixes)
     become the same ``<svg>`` for the page: links relative to the page, ids prefixed."""
     import xml.etree.ElementTree as ET
@@ -164,8 +190,10 @@ def test_an_svg_inlined_from_graphviz_or_elementtree_gives_the_same_markup(
     from sphinxext.topodoc.inline import inline_svg
     from topodoc.diagrams.graphviz import run_dot
 
-    dot = ('digraph g { id="g"; a [id="a", URL="../reference/vm/a.html#topo-a", '
-           'tooltip="say \\"hi\\" > <there>"]; b [id="b", label="x id=\\"y\\""]; a -> b; }')
+    dot = (
+        'digraph g { id="g"; a [id="a", URL="../reference/vm/a.html#topo-a", '
+        'tooltip="say \\"hi\\" > <there>"]; b [id="b", label="x id=\\"y\\""]; a -> b; }'
+    )
     raw = tmp_path / "raw.svg"
     raw.write_bytes(run_dot(dot, "svg", timeout_s=30))
     rewritten = tmp_path / "rewritten.svg"

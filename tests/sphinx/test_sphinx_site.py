@@ -18,9 +18,24 @@ from topodoc.reading.load import load_topology
 from topodoc.tables.table import build_table
 
 #: The labels the seed page (../shared/seed/000_0a4d23723a6f9e28.txt) links to with :ref:.
-SEED_LABELS = ("hpe_dl360_gen9", "kvm_nested_virtual", "kvm", "openstack", "cockpit", "stratis",
-               "ovirt", "gluster", "kubernetes", "ha_k8s_external", "libvirt", "ceph", "etcd",
-               "vitess", "rabbitmq", "kafka")
+SEED_LABELS = (
+    "hpe_dl360_gen9",
+    "kvm_nested_virtual",
+    "kvm",
+    "openstack",
+    "cockpit",
+    "stratis",
+    "ovirt",
+    "gluster",
+    "kubernetes",
+    "ha_k8s_external",
+    "libvirt",
+    "ceph",
+    "etcd",
+    "vitess",
+    "rabbitmq",
+    "kafka",
+)
 
 
 def test_site_builds_without_warnings(site: Build) -> None:
@@ -51,8 +66,11 @@ def test_every_diagram_reads_in_the_page(site: Build) -> None:
     """The readability measure on the built site: every target of issue 10, item 2."""
     diagrams = list(site_diagrams(site.outdir))
     assert len(diagrams) >= 50  # one per theme pair: the dark copies are not counted twice
-    assert {d.page for d in diagrams} >= {"architecture.html", "kubernetes.html",
-                                          "reference/host/zcloud.html"}
+    assert {d.page for d in diagrams} >= {
+        "architecture.html",
+        "kubernetes.html",
+        "reference/host/zcloud.html",
+    }
     assert sum(d.reference for d in diagrams) >= 40
     assert misses(diagrams) == []
     narrative = [d for d in diagrams if not d.reference]
@@ -74,8 +92,11 @@ def test_the_seed_page_labels_resolve(site: Build) -> None:
     assert labels["kubernetes"].uri == "kubernetes.html#kubernetes"
     used = re.findall(r"(?<!\w):ref:`([^`]+)`", (ROOT / "docs/architecture.rst").read_text("utf-8"))
     assert set(SEED_LABELS) <= set(used)
-    std_refs = re.findall(r'<a class="reference internal" href="([^"]+)">'
-                          r'<span class="std std-ref">', page.read_text(encoding="utf-8"))
+    std_refs = re.findall(
+        r'<a class="reference internal" href="([^"]+)">'
+        r'<span class="std std-ref">',
+        page.read_text(encoding="utf-8"),
+    )
     assert len(std_refs) == len(used)
     for href in std_refs:
         assert anchor_exists(*resolve_link(page, href)), href
@@ -84,9 +105,14 @@ def test_the_seed_page_labels_resolve(site: Build) -> None:
 def test_the_seed_page_keeps_its_text_and_adds_the_generated_views(site: Build) -> None:
     html = site.html("architecture.html")
     text = html.get_text()
-    for sentence in ("2021年10月，我购买了", "在一级虚拟机中运行", "推荐采用",
-                     "单节点故障影响从1/3降低到1/6", "基础服务部署着重于稳定和简洁",
-                     "OpenStack和Kubernetes共同部署在3台物理服务器上，底层的基础服务是共享的"):
+    for sentence in (
+        "2021年10月，我购买了",
+        "在一级虚拟机中运行",
+        "推荐采用",
+        "单节点故障影响从1/3降低到1/6",
+        "基础服务部署着重于稳定和简洁",
+        "OpenStack和Kubernetes共同部署在3台物理服务器上，底层的基础服务是共享的",
+    ):
         assert sentence in text, sentence
     assert "real_cloud.png" not in str(html)
     # the lab's overview and its stack, then each section's own view: kubernetes, openstack,
@@ -113,9 +139,11 @@ def test_reference_pages_for_every_host_cluster_and_service(site: Build) -> None
         assert fact in zcloud, fact  # nested VMs, clusters, addresses, networks
     # the card's capacity is the capacity table's row of that machine
     from sphinxext.topodoc.cards import CAPACITY
+
     for machine in ("zcloud", "os-compute-1"):
-        [row] = build_table(model, "capacity", columns=list(CAPACITY),
-                            filter=f"machine={machine}").rows
+        [row] = build_table(
+            model, "capacity", columns=list(CAPACITY), filter=f"machine={machine}"
+        ).rows
         page = site.html(f"reference/{model.get(machine).kind}/{machine}.html")
         rubric = next(r for r in page.select("p.rubric") if r.get_text() == "容量")  # Capacity
         cells = [td.get_text(" ", strip=True) for td in rubric.find_next("table").select("td")]
@@ -138,9 +166,13 @@ def test_drift_page_embeds_the_demo_report(site: Build, demo_report: Path) -> No
     assert len(findings) == len(not_ok) > 0
     states = {row.select("td")[2].get_text(strip=True) for row in findings}
     assert states == {"缺失", "意外存在", "已变更", "无法核实"}  # the site is zh_CN
-    shown = {(row.select("td")[1].get_text(strip=True),
-              row.select_one("td span.topodoc-state")["class"][1].removeprefix("topodoc-state-"))
-             for row in findings}
+    shown = {
+        (
+            row.select("td")[1].get_text(strip=True),
+            row.select_one("td span.topodoc-state")["class"][1].removeprefix("topodoc-state-"),
+        )
+        for row in findings
+    }
     assert shown == {(f["key"], f["state"]) for f in not_ok}
     assert {f["state"] for f in not_ok} == {"missing", "unexpected", "changed", "unverifiable"}
     # a documented resource's row links to its object's entry; an unexpected one to none
@@ -155,16 +187,21 @@ def test_drift_page_embeds_the_demo_report(site: Build, demo_report: Path) -> No
 
 def test_reference_pages_show_each_objects_last_state(site: Build, demo_report: Path) -> None:
     report = json.loads(demo_report.read_text(encoding="utf-8"))
-    changed = next(f for f in report["findings"]
-                   if f["key"] == "vm:z-k8s-m-2" and f["state"] == "changed")
+    changed = next(
+        f for f in report["findings"] if f["key"] == "vm:z-k8s-m-2" and f["state"] == "changed"
+    )
     card = site.html("reference/vm/z-k8s-m-2.html").get_text(" ", strip=True)
     assert "最近一次漂移检查" in card and report["checked_at"] in card  # Last drift check
-    assert "已变更 memory 8 GiB 16 GiB" in card, card[card.index("最近一次漂移检查"):]
+    assert "已变更 memory 8 GiB 16 GiB" in card, card[card.index("最近一次漂移检查") :]
     assert changed["attribute"] == "memory"
-    in_sync = next(f["key"].partition(":")[2] for f in report["findings"]
-                   if f["kind"] == "vm" and f["state"] == "ok")
+    in_sync = next(
+        f["key"].partition(":")[2]
+        for f in report["findings"]
+        if f["kind"] == "vm" and f["state"] == "ok"
+    )
     assert "vm:" + in_sync + " 正常" in site.html(f"reference/vm/{in_sync}.html").get_text(
-        " ", strip=True)  # ok
+        " ", strip=True
+    )  # ok
     plain = site.html("reference/network/lab-net.html").get_text(" ", strip=True)
     assert "最近一次漂移检查" not in plain  # no resource of the report is about it
 
@@ -182,15 +219,26 @@ def test_every_configuration_value_and_warning_type_is_documented() -> None:
 
 CHROMIUM = pytest.mark.skipif(
     shutil.which("chromium") is None and not Path("/usr/bin/chromium").exists(),
-    reason="Chromium is not installed (Debian: apt-get install chromium)")
+    reason="Chromium is not installed (Debian: apt-get install chromium)",
+)
 #: Where the browser check leaves its screenshots: kept after the run, as build artefacts.
 SCREENSHOTS = ROOT / "_build" / "screenshots"
 
 
 def _browser_check(html_dir: Path, *args: str) -> tuple[int, list[dict], str]:
     done = subprocess.run(
-        [sys.executable, str(ROOT / "scripts/browser_check.py"), "--html-dir", str(html_dir),
-         "--json", *args], capture_output=True, text=True, timeout=600)
+        [
+            sys.executable,
+            str(ROOT / "scripts/browser_check.py"),
+            "--html-dir",
+            str(html_dir),
+            "--json",
+            *args,
+        ],
+        capture_output=True,
+        text=True,
+        timeout=600,
+    )
     return done.returncode, json.loads(done.stdout or "[]"), done.stderr
 
 
@@ -200,19 +248,40 @@ def test_browser_check_of_the_architecture_and_a_reference_page(site: Build) -> 
     code, reports, stderr = _browser_check(site.outdir, "--screenshots", str(SCREENSHOTS))
     assert code == 0, stderr
     assert {(r["page"], r["width"], r["scheme"]) for r in reports} == {
-        (page, width, scheme) for page in ("architecture.html", "reference/host/zcloud.html")
-        for width in (1400, 390) for scheme in ("light", "dark")}
+        (page, width, scheme)
+        for page in ("architecture.html", "reference/host/zcloud.html")
+        for width in (1400, 390)
+        for scheme in ("light", "dark")
+    }
     for r in reports:
         assert r["problems"] == [] and r["scrollWidth"] <= r["innerWidth"], r
         assert r["diagrams"] and all(
-            "topodoc-themed" in d["theme"] and
-            d["column"]["left"] - 1 <= d["pane"]["left"] <= d["pane"]["right"] <=
-            d["column"]["right"] + 1 and d["links"] > 0 for d in r["diagrams"]), r["diagrams"]
+            "topodoc-themed" in d["theme"]
+            and d["column"]["left"] - 1
+            <= d["pane"]["left"]
+            <= d["pane"]["right"]
+            <= d["column"]["right"] + 1
+            and d["links"] > 0
+            for d in r["diagrams"]
+        ), r["diagrams"]
         zoom = r["pan_zoom"]
-        assert zoom["before"] != zoom["button"] != zoom["ctrl_wheel"] != zoom["enter"] != \
-            zoom["key"] != zoom["focused_wheel"] != zoom["drag"]
-        assert zoom["tab"] == ["in", "out", "reset", "full", "topodoc-diagram-full",
-                               "topodoc-viewport"]  # keyboard reachable, in this order
+        assert (
+            zoom["before"]
+            != zoom["button"]
+            != zoom["ctrl_wheel"]
+            != zoom["enter"]
+            != zoom["key"]
+            != zoom["focused_wheel"]
+            != zoom["drag"]
+        )
+        assert zoom["tab"] == [
+            "in",
+            "out",
+            "reset",
+            "full",
+            "topodoc-diagram-full",
+            "topodoc-viewport",
+        ]  # keyboard reachable, in this order
         assert zoom["plain_wheel"] == zoom["button"] and zoom["hint"] is True
         assert "scale(1)" in zoom["reset"] and zoom["full"] is True
         assert r["printed"]["controls"] == "none" and r["printed"]["width"] > 100
@@ -222,16 +291,26 @@ def test_browser_check_of_the_architecture_and_a_reference_page(site: Build) -> 
         assert len(r["screenshots"]) == 3
         assert all(Path(shot).stat().st_size > 10_000 for shot in r["screenshots"])
     # the overview first: every host, cluster and network links to its page
-    assert next(r for r in reports if r["page"] == "architecture.html")["diagrams"][0][
-        "links"] >= 15
+    assert (
+        next(r for r in reports if r["page"] == "architecture.html")["diagrams"][0]["links"] >= 15
+    )
 
 
 @CHROMIUM
 def test_pan_zoom_and_node_links_work_offline_from_file_urls(site: Build, tmp_path: Path) -> None:
     """No server, no network: the viewer and the links work from file://."""
-    code, [report], stderr = _browser_check(site.outdir, "--file-urls", "--page",
-                                            "architecture.html", "--width", "390", "--theme",
-                                            "dark", "--screenshots", str(tmp_path))
+    code, [report], stderr = _browser_check(
+        site.outdir,
+        "--file-urls",
+        "--page",
+        "architecture.html",
+        "--width",
+        "390",
+        "--theme",
+        "dark",
+        "--screenshots",
+        str(tmp_path),
+    )
     assert code == 0, stderr
     assert report["link"]["opened"].startswith(site.outdir.as_uri() + "/reference/")
     assert report["link"]["opened"] == report["link"]["expected"]
@@ -241,32 +320,49 @@ def test_pan_zoom_and_node_links_work_offline_from_file_urls(site: Build, tmp_pa
 @CHROMIUM
 def test_browser_check_of_the_drift_page_on_a_phone(site: Build, tmp_path: Path) -> None:
     """Wide tables scroll in their boxes, and every state's colour reads in both schemes."""
-    code, reports, stderr = _browser_check(site.outdir, "--page", "drift.html", "--width",
-                                           "390", "--screenshots", str(SCREENSHOTS))
+    code, reports, stderr = _browser_check(
+        site.outdir, "--page", "drift.html", "--width", "390", "--screenshots", str(SCREENSHOTS)
+    )
     assert code == 0, stderr
     assert [r["scheme"] for r in reports] == ["light", "dark"]
     for r in reports:
         assert r["scrollWidth"] <= r["innerWidth"] == 390 and len(r["tables"]) >= 3
         assert {s["state"].split()[-1] for s in r["states"]} >= {
-            "topodoc-state-missing", "topodoc-state-changed", "topodoc-state-unexpected",
-            "topodoc-state-unverifiable", "topodoc-state-ok"}
+            "topodoc-state-missing",
+            "topodoc-state-changed",
+            "topodoc-state-unexpected",
+            "topodoc-state-unverifiable",
+            "topodoc-state-ok",
+        }
         assert min(s["contrast"] for s in r["states"]) >= 4.5
 
 
 @CHROMIUM
 def test_browser_check_finds_a_page_that_scrolls_sideways_and_diagrams_that_do_not_zoom(
-        site: Build, tmp_path: Path) -> None:
+    site: Build, tmp_path: Path
+) -> None:
     broken = tmp_path / "html"
     shutil.copytree(site.outdir, broken)
     page = broken / "architecture.html"
     html = page.read_text(encoding="utf-8")
-    page.write_text(html.replace('<script defer="defer" src="_static/topodoc.js',
-                                 '<script defer="defer" src="_static/nothing.js')
-                    .replace("</article>", '<div style="width: 3000px">wide</div></article>'),
-                    encoding="utf-8")
-    code, [report], stderr = _browser_check(broken, "--page", "architecture.html", "--width",
-                                            "1400", "--theme", "light", "--screenshots",
-                                            str(tmp_path / "shots"))
+    page.write_text(
+        html.replace(
+            '<script defer="defer" src="_static/topodoc.js',
+            '<script defer="defer" src="_static/nothing.js',
+        ).replace("</article>", '<div style="width: 3000px">wide</div></article>'),
+        encoding="utf-8",
+    )
+    code, [report], stderr = _browser_check(
+        broken,
+        "--page",
+        "architecture.html",
+        "--width",
+        "1400",
+        "--theme",
+        "light",
+        "--screenshots",
+        str(tmp_path / "shots"),
+    )
     assert code == 1
     assert report["scrollWidth"] > report["innerWidth"]
     assert any("scrolls sideways" in p for p in report["problems"]), report["problems"]

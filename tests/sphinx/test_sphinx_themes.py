@@ -22,8 +22,9 @@ def test_recolouring_the_light_dot_gives_the_dark_dot(tmp_path: Path) -> None:
     (tmp_path / "lab.yaml").write_text(LAB_YAML, encoding="utf-8")
     model = load_topology(tmp_path / "lab.yaml").model
     selected = select(model, Selection())
-    light, dark = (render_dot(model, selected, DotOptions(theme=t)).source
-                   for t in ("light", "dark"))
+    light, dark = (
+        render_dot(model, selected, DotOptions(theme=t)).source for t in ("light", "dark")
+    )
     colours = dark_colours()
     background = THEME["light"].background, THEME["dark"].background
     light = light.replace(f'bgcolor="{background[0]}"', f'bgcolor="{background[1]}"')
@@ -44,8 +45,10 @@ def test_a_themed_svg_styles_each_colour_it_uses_for_dark_pages(tmp_path: Path) 
     used = set(re.findall(r'(?:fill|stroke)="(#[0-9a-f]{6})"', svg))
     styled = set(re.findall(r'\[(?:fill|stroke)="(#[0-9a-f]{6})"\]', style))
     assert used <= styled and used
-    assert (':is(html, body)[data-theme="dark"] .topodoc-themed g.graph>g>a>'
-            'polygon[fill="#ffffff"]{fill:#1e2125}') in style
+    assert (
+        ':is(html, body)[data-theme="dark"] .topodoc-themed g.graph>g>a>'
+        'polygon[fill="#ffffff"]{fill:#1e2125}'
+    ) in style
     # a theme without dark mode sets no data-theme: only furo's "auto" follows the system
     assert 'body[data-theme="auto"] .topodoc-themed [fill=' in style
     assert style.count("@media (prefers-color-scheme: dark){") == 1

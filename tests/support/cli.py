@@ -16,8 +16,10 @@ from topodoc.cli.main import main
 from .paths import TOPODOC
 
 #: A problem line: FILE:LINE:COL: SEVERITY: MESSAGE [RULE]
-LINE = re.compile(r"^(?P<file>[^:\n]+):(?P<line>\d+):(?P<col>\d+): (?P<severity>error|warning): "
-                  r"(?P<message>.*) \[(?P<rule>[a-z0-9-]+)\]$")
+LINE = re.compile(
+    r"^(?P<file>[^:\n]+):(?P<line>\d+):(?P<col>\d+): (?P<severity>error|warning): "
+    r"(?P<message>.*) \[(?P<rule>[a-z0-9-]+)\]$"
+)
 
 
 @dataclass
@@ -31,8 +33,9 @@ class Run:
     @property
     def problems(self) -> list[dict[str, str]]:
         """The problem lines of standard output (validate) or standard error (other commands)."""
-        return [m.groupdict() for line in (self.out + self.err).splitlines()
-                if (m := LINE.match(line))]
+        return [
+            m.groupdict() for line in (self.out + self.err).splitlines() if (m := LINE.match(line))
+        ]
 
     def problem(self, rule: str) -> dict[str, str]:
         """The one problem with ``rule``."""
@@ -68,6 +71,13 @@ def run_process(*args: object, cwd: Path | None = None, timeout: float = 60) -> 
     """``topodoc ARGS`` as the installed command, in a process of its own."""
     command = [str(TOPODOC)] if TOPODOC.exists() else [sys.executable, "-m", "topodoc"]
     env = {k: v for k, v in os.environ.items() if k != "TOPODOC_DEBUG"}
-    done = subprocess.run([*command, *map(str, args)], cwd=cwd, capture_output=True,
-                          text=True, timeout=timeout, env=env, check=False)
+    done = subprocess.run(
+        [*command, *map(str, args)],
+        cwd=cwd,
+        capture_output=True,
+        text=True,
+        timeout=timeout,
+        env=env,
+        check=False,
+    )
     return checked(Run(done.returncode, done.stdout, done.stderr))

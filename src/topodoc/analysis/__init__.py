@@ -1,2 +1,1 @@
-"""Analyses of the model: failure impact (what goes down with an object).
-"""
+"""Analyses of the model: failure impact (what goes down with an object)."""

@@ -128,7 +128,8 @@ class ImpactAnalysis:
         ``cluster``: an external etcd member is lost with its machine or with its cluster."""
         roles = CONTROL_ROLES[cluster.type]
         out: list[tuple[str, str | None]] = [
-            (m.machine, None) for m in cluster.members for r in m.roles if r in roles]
+            (m.machine, None) for m in cluster.members for r in m.roles if r in roles
+        ]
         if cluster.type == "kubernetes" and cluster.etcd_mode == "external":
             etcd = self.model.get(cluster.etcd_cluster or "")
             if isinstance(etcd, Cluster):
@@ -174,8 +175,11 @@ class ImpactAnalysis:
         """What fails with the ``failed`` objects together; ``name`` names a scenario."""
         down = self.down_with(*failed)
         touched = {c.id: c for m in down for c in self.clusters_of.get(m, ())}
-        touched.update((d, c) for d in down  # e.g. down with its etcd
-                       if isinstance(c := self.model.objects[d], Cluster))
+        touched.update(
+            (d, c)
+            for d in down  # e.g. down with its etcd
+            if isinstance(c := self.model.objects[d], Cluster)
+        )
         clusters = []
         for cluster_id in sorted(touched):
             cluster = touched[cluster_id]
@@ -183,25 +187,33 @@ class ImpactAnalysis:
             control = self.control[cluster_id]
             voters = self.voters[cluster_id]
             lost = cluster_id in failed and bool(voters)  # a failed cluster itself
-            lost |= cluster.type == "kubernetes" and cluster.etcd_mode == "external" \
-                and cluster.etcd_cluster in down  # its external etcd is down
-            clusters.append(ClusterImpact(
-                cluster=cluster.id, type=cluster.type,
-                members_down=sum(m in down for m in members), members=len(members),
-                control_down=sum(m in down or via in down for m, via in control),
-                control=len(control),
-                quorum_lost=lost or (
-                    bool(voters) and sum(v in down for v in voters) * 2 >= len(voters)),
-                down=cluster.id in down,
-            ))
+            lost |= (
+                cluster.type == "kubernetes"
+                and cluster.etcd_mode == "external"
+                and cluster.etcd_cluster in down
+            )  # its external etcd is down
+            clusters.append(
+                ClusterImpact(
+                    cluster=cluster.id,
+                    type=cluster.type,
+                    members_down=sum(m in down for m in members),
+                    members=len(members),
+                    control_down=sum(m in down or via in down for m, via in control),
+                    control=len(control),
+                    quorum_lost=lost
+                    or (bool(voters) and sum(v in down for v in voters) * 2 >= len(voters)),
+                    down=cluster.id in down,
+                )
+            )
         if name is not None:
             label, kind = name, "scenario"
         elif len(failed) == 1:
             label, kind = failed[0], self.model.objects[failed[0]].kind
         else:
             label, kind = " + ".join(failed), "together"
-        return Impact(label, kind, tuple(sorted(down - set(failed))), tuple(clusters),
-                      tuple(failed))
+        return Impact(
+            label, kind, tuple(sorted(down - set(failed))), tuple(clusters), tuple(failed)
+        )
 
 
 def failure_domains(model: Model) -> list[str]:
@@ -209,9 +221,12 @@ def failure_domains(model: Model) -> list[str]:
     return [o.id for kind in ("host", "failure_domain", "site") for o in model.of_kind(kind)]
 
 
-def impact_table(model: Model, targets: list[str] | None = None,
-                 together: list[list[str]] | None = None,
-                 scenarios: list[str] | None = None) -> list[Impact]:
+def impact_table(
+    model: Model,
+    targets: list[str] | None = None,
+    together: list[list[str]] | None = None,
+    scenarios: list[str] | None = None,
+) -> list[Impact]:
     """One row per target (each failing alone), per group of ``together`` (failing at once)
     and per scenario id. With none of them: every host, failure domain and site, then every
     scenario of the topology."""

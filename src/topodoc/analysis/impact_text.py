@@ -26,29 +26,43 @@ def fraction_text(down: int, total: int) -> str:
 
 def _down_summary(model: Model, row: Impact, translate: Callable[[str], str]) -> str:
     counts = ((kind, row.count(model, kind)) for kind in SUMMARY_KINDS)
-    return ", ".join(count_noun(n, kind, translate) for kind, n in counts if n) \
-        or translate("nothing else")
+    return ", ".join(count_noun(n, kind, translate) for kind, n in counts if n) or translate(
+        "nothing else"
+    )
 
 
-def impact_rows(model: Model, rows: list[Impact],
-                translate: Callable[[str], str] = str) -> list[dict[str, str]]:
+def impact_rows(
+    model: Model, rows: list[Impact], translate: Callable[[str], str] = str
+) -> list[dict[str, str]]:
     """One display row per failure: what fails, what goes down, quorum and control plane;
     the words of "what goes down" passed through ``translate`` (the Sphinx extension's)."""
     out = []
     for row in rows:
         quorum = [c.cluster for c in row.clusters if c.quorum_lost]
-        control = [f"{c.cluster} {fraction_text(c.control_down, c.control)}"
-                   for c in row.clusters if c.control_down]
-        out.append({
-            "failure": row.failed, "kind": row.kind, "down": _down_summary(model, row, translate),
-            "quorum_lost": ", ".join(quorum) or "-", "control_plane_lost": "; ".join(control)
-            or "-",
-        })
+        control = [
+            f"{c.cluster} {fraction_text(c.control_down, c.control)}"
+            for c in row.clusters
+            if c.control_down
+        ]
+        out.append(
+            {
+                "failure": row.failed,
+                "kind": row.kind,
+                "down": _down_summary(model, row, translate),
+                "quorum_lost": ", ".join(quorum) or "-",
+                "control_plane_lost": "; ".join(control) or "-",
+            }
+        )
     return out
 
 
-COLUMNS = (("failure", "FAILURE OF"), ("kind", "KIND"), ("down", "DOWN WITH IT"),
-           ("quorum_lost", "QUORUM LOST"), ("control_plane_lost", "CONTROL PLANE LOST"))
+COLUMNS = (
+    ("failure", "FAILURE OF"),
+    ("kind", "KIND"),
+    ("down", "DOWN WITH IT"),
+    ("quorum_lost", "QUORUM LOST"),
+    ("control_plane_lost", "CONTROL PLANE LOST"),
+)
 
 
 def impact_text(model: Model, rows: list[Impact], width: int | None = None) -> str:
@@ -85,14 +99,27 @@ def _blocks(table: list[dict[str, str]], width: int) -> str:
 def impact_json(model: Model, rows: list[Impact]) -> dict[str, Any]:
     return {
         "format_version": "1.1",
-        "impacts": [{
-            "failure": r.failed, "kind": r.kind, "objects": list(r.objects),
-            "down": list(r.down),
-            "clusters": [{
-                "cluster": c.cluster, "type": c.type, "members_down": c.members_down,
-                "members": c.members, "control_plane_down": c.control_down,
-                "control_plane": c.control, "control_plane_fraction": str(c.control_fraction),
-                "quorum_lost": c.quorum_lost, "down": c.down,
-            } for c in r.clusters],
-        } for r in rows],
+        "impacts": [
+            {
+                "failure": r.failed,
+                "kind": r.kind,
+                "objects": list(r.objects),
+                "down": list(r.down),
+                "clusters": [
+                    {
+                        "cluster": c.cluster,
+                        "type": c.type,
+                        "members_down": c.members_down,
+                        "members": c.members,
+                        "control_plane_down": c.control_down,
+                        "control_plane": c.control,
+                        "control_plane_fraction": str(c.control_fraction),
+                        "quorum_lost": c.quorum_lost,
+                        "down": c.down,
+                    }
+                    for c in r.clusters
+                ],
+            }
+            for r in rows
+        ],
     }

@@ -27,8 +27,9 @@ class InvalidTopology(TopodocError):
     """The topology has errors (already printed); the command cannot go on."""
 
     def __init__(self, errors: int, code: int) -> None:
-        super().__init__(f"the topology has {plural(errors, 'error')}; fix them first "
-                         "(topodoc validate)")
+        super().__init__(
+            f"the topology has {plural(errors, 'error')}; fix them first (topodoc validate)"
+        )
         self.code = code
 
 
@@ -38,8 +39,12 @@ def exit_codes(*lines: str) -> str:
 
 
 def add_path_arg(parser: argparse.ArgumentParser) -> None:
-    parser.add_argument("path", nargs="?", default=DEFAULT_PATH,
-                        help="topology directory or file (default: topology/)")
+    parser.add_argument(
+        "path",
+        nargs="?",
+        default=DEFAULT_PATH,
+        help="topology directory or file (default: topology/)",
+    )
 
 
 def load(path: str) -> Loaded:
@@ -71,8 +76,10 @@ def print_problems(loaded: Loaded, out: TextIO) -> None:
     on a terminal."""
     on = color_wanted(out)
     for problem in loaded.problems:
-        print(located(problem.loc, problem.severity, f"{problem.message} [{problem.rule}]",
-                      on), file=out)
+        print(
+            located(problem.loc, problem.severity, f"{problem.message} [{problem.rule}]", on),
+            file=out,
+        )
 
 
 def write_output(path: str | os.PathLike[str], data: str | bytes) -> None:

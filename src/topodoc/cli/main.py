@@ -41,10 +41,12 @@ from topodoc.util.text import plural
 def _summary(loaded: Loaded, path: str, show_silenced: bool) -> str:
     silenced = len(loaded.silenced)
     hint = " (list them with --show-silenced)" if silenced and not show_silenced else ""
-    return (f"{path}: {plural(len(loaded.errors), 'error')}, "
-            f"{plural(len(loaded.warnings), 'warning')}, {silenced} silenced{hint}; "
-            f"{plural(len(loaded.model.objects), 'object')} in "
-            f"{plural(len(loaded.model.files), 'file')}")
+    return (
+        f"{path}: {plural(len(loaded.errors), 'error')}, "
+        f"{plural(len(loaded.warnings), 'warning')}, {silenced} silenced{hint}; "
+        f"{plural(len(loaded.model.objects), 'object')} in "
+        f"{plural(len(loaded.model.files), 'file')}"
+    )
 
 
 def _validate_json(document: dict[str, Any]) -> None:
@@ -58,25 +60,45 @@ def cmd_validate(args: argparse.Namespace) -> int:
         if args.format != "json":
             raise
         problem = Problem("io", "error", str(exc), Location(args.path, 1, 1))
-        _validate_json({"ok": False, "errors": 1, "warnings": 0, "objects": 0, "files": 0,
-                        "problems": [problem.to_json()], "silenced": []})
+        _validate_json(
+            {
+                "ok": False,
+                "errors": 1,
+                "warnings": 0,
+                "objects": 0,
+                "files": 0,
+                "problems": [problem.to_json()],
+                "silenced": [],
+            }
+        )
         return EXIT_ERROR
     model = loaded.model
     io_failure = any(p.rule == "io" for p in loaded.problems)
     if args.format == "json":
-        _validate_json({
-            "ok": loaded.ok, "errors": len(loaded.errors), "warnings": len(loaded.warnings),
-            "objects": len(model.objects), "files": len(model.files),
-            "problems": [p.to_json() for p in loaded.problems],
-            "silenced": [s.to_json() for s in loaded.silenced],
-        })
+        _validate_json(
+            {
+                "ok": loaded.ok,
+                "errors": len(loaded.errors),
+                "warnings": len(loaded.warnings),
+                "objects": len(model.objects),
+                "files": len(model.files),
+                "problems": [p.to_json() for p in loaded.problems],
+                "silenced": [s.to_json() for s in loaded.silenced],
+            }
+        )
     else:
         print_problems(loaded, sys.stdout)
         on = color_wanted(sys.stdout)
         for entry in loaded.silenced if args.show_silenced else ():
             problem = entry.problem
-            print(located(problem.loc, "silenced", f"{problem.message} [{problem.rule}] -- "
-                          f"{entry.reason}", on))
+            print(
+                located(
+                    problem.loc,
+                    "silenced",
+                    f"{problem.message} [{problem.rule}] -- {entry.reason}",
+                    on,
+                )
+            )
         print(_summary(loaded, args.path, args.show_silenced), file=sys.stderr)
     if io_failure:
         return EXIT_ERROR
@@ -103,13 +125,12 @@ def cmd_impact(args: argparse.Namespace) -> int:
 
     model = load_valid(args.path).model
     for option, ids, known, what in (
-            ("--object", args.object, model.objects, "object"),
-            ("--together", [i for group in args.together for i in group], model.objects,
-             "object"),
-            ("--scenario", args.scenario, model.scenarios, "scenario")):
+        ("--object", args.object, model.objects, "object"),
+        ("--together", [i for group in args.together for i in group], model.objects, "object"),
+        ("--scenario", args.scenario, model.scenarios, "scenario"),
+    ):
         if unknown := [t for t in ids if t not in known]:
-            raise UsageError(f"{option}: no {what} {', '.join(map(repr, unknown))} in "
-                             f"{args.path}")
+            raise UsageError(f"{option}: no {what} {', '.join(map(repr, unknown))} in {args.path}")
     rows = impact_table(model, args.object, args.together, args.scenario)
     if args.format == "json":
         print(json.dumps(impact_json(model, rows), indent=2, ensure_ascii=False))
@@ -146,75 +167,127 @@ class Parser(argparse.ArgumentParser):
 
     def error(self, message: str) -> NoReturn:
         self.print_usage(sys.stderr)
-        self.exit(EXIT_ERROR, f"{self.prog}: {paint('error:', 'error', color_wanted(sys.stderr))}"
-                  f" {message}\n")
+        self.exit(
+            EXIT_ERROR,
+            f"{self.prog}: {paint('error:', 'error', color_wanted(sys.stderr))} {message}\n",
+        )
 
 
-VALIDATE_EXITS = exit_codes("0  valid (warnings allowed)", "1  the topology has errors",
-                            "2  usage error, or a file or directory cannot be read")
-MODEL_EXITS = exit_codes("0  done", "1  the topology has errors (nothing written)",
-                         "2  usage error, or a file cannot be read or written")
+VALIDATE_EXITS = exit_codes(
+    "0  valid (warnings allowed)",
+    "1  the topology has errors",
+    "2  usage error, or a file or directory cannot be read",
+)
+MODEL_EXITS = exit_codes(
+    "0  done",
+    "1  the topology has errors (nothing written)",
+    "2  usage error, or a file cannot be read or written",
+)
 
 
 def _format_arg(parser: argparse.ArgumentParser) -> None:
-    parser.add_argument("--format", choices=("text", "json"), default="text",
-                        help="text for people (default) or JSON for programs")
+    parser.add_argument(
+        "--format",
+        choices=("text", "json"),
+        default="text",
+        help="text for people (default) or JSON for programs",
+    )
 
 
 def build_parser() -> argparse.ArgumentParser:
     parser = Parser(
-        prog="topodoc", description="One topology for a private cloud lab: validate it, "
+        prog="topodoc",
+        description="One topology for a private cloud lab: validate it, "
         "export it, analyse failures, render diagrams, and check the live lab for drift.",
         epilog="Run 'topodoc COMMAND --help' for a command's options and exit codes. "
         "Exit codes: 0 success, 1 the topology has errors or the lab drifted, 2 usage, I/O or "
-        "internal error (also: no command given).")
-    parser.add_argument("--version", action="version", version=f"topodoc {__version__}",
-                        help="print topodoc's version and exit")
+        "internal error (also: no command given).",
+    )
+    parser.add_argument(
+        "--version",
+        action="version",
+        version=f"topodoc {__version__}",
+        help="print topodoc's version and exit",
+    )
     sub = parser.add_subparsers(dest="command", metavar="COMMAND", title="commands")
 
-    p = sub.add_parser("validate", help="check the topology and list every problem",
-                       description="Check the topology: YAML, schema and semantic rules. "
-                       "Prints FILE:LINE:COL: SEVERITY: MESSAGE [RULE] per problem, and a "
-                       "summary with how many problems the topology silenced on purpose.",
-                       epilog=VALIDATE_EXITS)
+    p = sub.add_parser(
+        "validate",
+        help="check the topology and list every problem",
+        description="Check the topology: YAML, schema and semantic rules. "
+        "Prints FILE:LINE:COL: SEVERITY: MESSAGE [RULE] per problem, and a "
+        "summary with how many problems the topology silenced on purpose.",
+        epilog=VALIDATE_EXITS,
+    )
     add_path_arg(p)
     _format_arg(p)
-    p.add_argument("--show-silenced", action="store_true",
-                   help="also list each silenced problem with its reason (text format; JSON "
-                   "always has them)")
+    p.add_argument(
+        "--show-silenced",
+        action="store_true",
+        help="also list each silenced problem with its reason (text format; JSON always has them)",
+    )
     p.set_defaults(func=cmd_validate)
 
-    p = sub.add_parser("export", help="write the resolved model as versioned JSON",
-                       description="Write the resolved model as JSON with a format_version. "
-                       "The same topology always gives the same bytes.",
-                       epilog=MODEL_EXITS)
+    p = sub.add_parser(
+        "export",
+        help="write the resolved model as versioned JSON",
+        description="Write the resolved model as JSON with a format_version. "
+        "The same topology always gives the same bytes.",
+        epilog=MODEL_EXITS,
+    )
     add_path_arg(p)
     p.add_argument("-o", "--output", help="output file (default: standard output)")
     p.set_defaults(func=cmd_export)
 
-    p = sub.add_parser("impact", help="what fails with each host or failure domain",
-                       description="For each physical host, failure domain, site and named "
-                       "scenario (or what --object, --together and --scenario ask for): what "
-                       "goes down with it, which clusters lose quorum, and what fraction of "
-                       "each control plane is lost. On a terminal narrower than the table, one "
-                       "block per failure instead.",
-                       epilog=MODEL_EXITS)
+    p = sub.add_parser(
+        "impact",
+        help="what fails with each host or failure domain",
+        description="For each physical host, failure domain, site and named "
+        "scenario (or what --object, --together and --scenario ask for): what "
+        "goes down with it, which clusters lose quorum, and what fraction of "
+        "each control plane is lost. On a terminal narrower than the table, one "
+        "block per failure instead.",
+        epilog=MODEL_EXITS,
+    )
     add_path_arg(p)
-    p.add_argument("--object", action="append", default=[], metavar="ID",
-                   help="analyse this object failing alone (repeatable: one row each)")
-    p.add_argument("--together", action="append", nargs="+", default=[], metavar="ID",
-                   help="analyse these objects failing at once (one row; repeatable)")
-    p.add_argument("--scenario", action="append", default=[], metavar="ID",
-                   help="analyse this scenario of the topology (repeatable)")
+    p.add_argument(
+        "--object",
+        action="append",
+        default=[],
+        metavar="ID",
+        help="analyse this object failing alone (repeatable: one row each)",
+    )
+    p.add_argument(
+        "--together",
+        action="append",
+        nargs="+",
+        default=[],
+        metavar="ID",
+        help="analyse these objects failing at once (one row; repeatable)",
+    )
+    p.add_argument(
+        "--scenario",
+        action="append",
+        default=[],
+        metavar="ID",
+        help="analyse this scenario of the topology (repeatable)",
+    )
     _format_arg(p)
-    p.add_argument("--width", type=int, metavar="COLUMNS",
-                   help="fit the text in this many columns (default: the terminal's width; "
-                   "unlimited when not writing to a terminal)")
+    p.add_argument(
+        "--width",
+        type=int,
+        metavar="COLUMNS",
+        help="fit the text in this many columns (default: the terminal's width; "
+        "unlimited when not writing to a terminal)",
+    )
     p.set_defaults(func=cmd_impact)
 
-    p = sub.add_parser("schema", help="print the topology's JSON Schema",
-                       description="Print the JSON Schema of one topology file, for editors "
-                       "and other tools.", epilog=exit_codes("0  printed", "2  usage error"))
+    p = sub.add_parser(
+        "schema",
+        help="print the topology's JSON Schema",
+        description="Print the JSON Schema of one topology file, for editors and other tools.",
+        epilog=exit_codes("0  printed", "2  usage error"),
+    )
     p.set_defaults(func=cmd_schema)
 
     render.add_parser(sub)
@@ -257,8 +330,11 @@ def main(argv: list[str] | None = None) -> int:
         print(f"topodoc: {exc}", file=sys.stderr)
         return exc.code
     except TopodocError as exc:
-        print(f"topodoc {args.command}: {paint('error:', 'error', color_wanted(sys.stderr))} "
-              f"{redact(str(exc))}", file=sys.stderr)
+        print(
+            f"topodoc {args.command}: {paint('error:', 'error', color_wanted(sys.stderr))} "
+            f"{redact(str(exc))}",
+            file=sys.stderr,
+        )
         return EXIT_ERROR
     except KeyboardInterrupt:
         print("topodoc: interrupted", file=sys.stderr)
@@ -268,9 +344,13 @@ def main(argv: list[str] | None = None) -> int:
     except Exception as exc:  # a bug: say so plainly, without a traceback
         if os.environ.get("TOPODOC_DEBUG"):
             raise
-        print(redact(f"topodoc {args.command}: internal error: {type(exc).__name__}: {exc} "
-                     "(set TOPODOC_DEBUG=1 for a traceback, and please report it)"),
-              file=sys.stderr)
+        print(
+            redact(
+                f"topodoc {args.command}: internal error: {type(exc).__name__}: {exc} "
+                "(set TOPODOC_DEBUG=1 for a traceback, and please report it)"
+            ),
+            file=sys.stderr,
+        )
         return EXIT_ERROR
 
 

@@ -24,6 +24,7 @@ def seconds(text: str) -> float:
     except ValueError:
         value = math.nan
     if seconds_problem(value):
-        raise argparse.ArgumentTypeError(f"{text!r} is not a positive number of seconds up to "
-                                         f"{MAX_TIMEOUT_S}")
+        raise argparse.ArgumentTypeError(
+            f"{text!r} is not a positive number of seconds up to {MAX_TIMEOUT_S}"
+        )
     return value

@@ -63,9 +63,11 @@ class _Planner:
         self.links: dict[str, list[tuple[str, str, str, str]]] = {}
         for edge in selected.edges:
             self.links.setdefault(edge.source, []).append(
-                ("out", edge.relation, edge.target, edge.label))
+                ("out", edge.relation, edge.target, edge.label)
+            )
             self.links.setdefault(edge.target, []).append(
-                ("in", edge.relation, edge.source, edge.label))
+                ("in", edge.relation, edge.source, edge.label)
+            )
         self.inside = self._inside_counts()  # TOP or drawn key -> nodes drawn inside it
 
     def _inside_counts(self) -> dict[str, int]:
@@ -86,8 +88,9 @@ class _Planner:
         levels = sorted(set(depth.values()), reverse=True)
 
         def boxes(level: int, *kinds: str) -> list[str]:
-            return [c for c, d in depth.items()
-                    if d == level and self.model.objects[c].kind in kinds]
+            return [
+                c for c, d in depth.items() if d == level and self.model.objects[c].kind in kinds
+            ]
 
         machines = [boxes(level, *MACHINE_KINDS) for level in levels]
         groups = [boxes(level, "site", "failure_domain") for level in levels]
@@ -103,12 +106,13 @@ class _Planner:
                     break
                 collapse(box, budget)
         if self.size > budget:
-            self.messages.append(f"still {self.size} nodes, over the node budget of {budget}: "
-                                 "nothing more can be collapsed")
+            self.messages.append(
+                f"still {self.size} nodes, over the node budget of {budget}: "
+                "nothing more can be collapsed"
+            )
         children = {k: tuple(sorted(v)) for k, v in self.children.items() if v}
         drawn_as = {i: self.owner.get(i, i) for i in self.selected.ids}
-        return Plan(children, dict(sorted(self.summaries.items())), drawn_as,
-                    tuple(self.messages))
+        return Plan(children, dict(sorted(self.summaries.items())), drawn_as, tuple(self.messages))
 
     def _count(self, key: str) -> int:
         """Nodes drawn inside ``key``, at any depth."""
@@ -122,43 +126,50 @@ class _Planner:
         for key in self.children.get(box, ()):
             if key in self.summaries or self.children.get(key):
                 continue
-            links = sorted((d, r, self.owner.get(o, o), lab) for d, r, o, lab in self.links.get(
-                key, ()))
+            links = sorted(
+                (d, r, self.owner.get(o, o), lab) for d, r, o, lab in self.links.get(key, ())
+            )
             groups.setdefault((self.model.objects[key].kind, tuple(links)), []).append(key)
-        for keys in sorted((g for g in groups.values() if len(g) > 1),
-                           key=lambda g: (-len(g), g[0])):
+        for keys in sorted(
+            (g for g in groups.values() if len(g) > 1), key=lambda g: (-len(g), g[0])
+        ):
             if self.size <= budget:
                 return
             summary = self._replace(box, keys)
-            self.messages.append(f"{self._where(box)}: {summary.label} with the same relations "
-                                 f"({_preview(summary.hidden)}) drawn as one node")
+            self.messages.append(
+                f"{self._where(box)}: {summary.label} with the same relations "
+                f"({_preview(summary.hidden)}) drawn as one node"
+            )
 
     def _everything_inside(self, box: str, budget: int) -> None:
         keys = self.children.get(box, [])
         if len(keys) > 1 or (keys and self.children.get(keys[0])):
             summary = self._replace(box, list(keys))
-            self.messages.append(f"{self._where(box)}: everything inside ({summary.label}) "
-                                 "drawn as one node")
+            self.messages.append(
+                f"{self._where(box)}: everything inside ({summary.label}) drawn as one node"
+            )
 
     def _by_kind(self, box: str, budget: int, *, boxes: bool = False) -> None:
         groups: dict[str, list[str]] = {}
         for key in self.children.get(box, ()):
             if boxes or not self.children.get(key):
                 groups.setdefault(self._kind(key), []).append(key)
-        for keys in sorted((g for g in groups.values() if len(g) > 1),
-                           key=lambda g: (-len(g), g[0])):
+        for keys in sorted(
+            (g for g in groups.values() if len(g) > 1), key=lambda g: (-len(g), g[0])
+        ):
             if self.size <= budget:
                 return
             summary = self._replace(box, keys)
-            self.messages.append(f"{self._where(box)}: {summary.label} "
-                                 f"({_preview(summary.hidden)}) drawn as one node")
+            self.messages.append(
+                f"{self._where(box)}: {summary.label} "
+                f"({_preview(summary.hidden)}) drawn as one node"
+            )
 
     def _boxes_by_kind(self, box: str, budget: int) -> None:
         self._by_kind(box, budget, boxes=True)
 
     def _kind(self, key: str) -> str:
-        return self.summaries[key].kind if key in self.summaries \
-            else self.model.objects[key].kind
+        return self.summaries[key].kind if key in self.summaries else self.model.objects[key].kind
 
     def _hidden(self, key: str) -> list[str]:
         """The object ids ``key`` and everything inside it stand for."""
@@ -175,8 +186,12 @@ class _Planner:
             self._drop(key)
         kinds: Counter[str] = Counter(self.model.objects[i].kind for i in hidden)
         label = ", ".join(count_noun(kinds[k], k) for k in KINDS if kinds[k])
-        summary = Summary(f"collapsed:{hidden[0]}", tuple(hidden), label,
-                          next(iter(kinds)) if len(kinds) == 1 else "")
+        summary = Summary(
+            f"collapsed:{hidden[0]}",
+            tuple(hidden),
+            label,
+            next(iter(kinds)) if len(kinds) == 1 else "",
+        )
         self.summaries[summary.id] = summary
         for item in hidden:
             self.owner[item] = summary.id

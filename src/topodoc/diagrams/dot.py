@@ -41,8 +41,17 @@ from topodoc.model.kinds import BY_NAME, KINDS, MACHINE_KINDS
 from topodoc.model.objects import AnyObj, Model
 from topodoc.util.suggest import unknown_name
 
-__all__ = ["FORMATS", "DotError", "DotGraph", "DotOptions", "DotTimeout", "cjk_font_available",
-           "quote", "render_dot", "run_dot"]
+__all__ = [
+    "FORMATS",
+    "DotError",
+    "DotGraph",
+    "DotOptions",
+    "DotTimeout",
+    "cjk_font_available",
+    "quote",
+    "render_dot",
+    "run_dot",
+]
 
 LEGEND_ID = "topodoc:legend"
 #: The node budget of an overview at most: it stays small whatever the lab's size.
@@ -85,13 +94,11 @@ class DotOptions:
     translate: Callable[[str], str] = str
     across: float = TARGET_ACROSS  # how wide (points) a box's grid may grow
 
-
     def __post_init__(self) -> None:
         if self.theme not in THEMES:
             raise ValueError(unknown_name("theme", self.theme, THEMES))
         if type(self.node_budget) is not int or self.node_budget < 1:
-            raise ValueError(f"node_budget must be a whole number >= 1, not "
-                             f"{self.node_budget!r}")
+            raise ValueError(f"node_budget must be a whole number >= 1, not {self.node_budget!r}")
         if not self.across > 0:
             raise ValueError(f"across must be more than 0 points, not {self.across!r}")
 
@@ -126,7 +133,7 @@ MAX_TEXT = 2000
 
 def _short(text: str) -> str:
     """``text``, cut to :data:`MAX_TEXT` characters (the last one an ellipsis)."""
-    return text if len(text) <= MAX_TEXT else text[:MAX_TEXT - 1] + "…"
+    return text if len(text) <= MAX_TEXT else text[: MAX_TEXT - 1] + "…"
 
 
 def _attrs(attrs: dict[str, str]) -> str:
@@ -138,13 +145,20 @@ class Html(str):
 
 
 def _attrs_html(attrs: dict[str, str]) -> str:
-    return "[" + ", ".join(f"{k}=<{v}>" if isinstance(v, Html) else f"{k}={quote(_short(v))}"
-                           for k, v in attrs.items()) + "]"
+    return (
+        "["
+        + ", ".join(
+            f"{k}=<{v}>" if isinstance(v, Html) else f"{k}={quote(_short(v))}"
+            for k, v in attrs.items()
+        )
+        + "]"
+    )
 
 
 def _html_text(text: str) -> str:
-    text = _CONTROL.sub("", _short(text).replace("\r\n", "\n").replace("\r", "\n")
-                        .replace("\t", " "))
+    text = _CONTROL.sub(
+        "", _short(text).replace("\r\n", "\n").replace("\r", "\n").replace("\t", " ")
+    )
     return escape(text, quote=True).replace("\n", "<br/>")
 
 
@@ -169,8 +183,11 @@ class _Size:
 def render_dot(model: Model, selected: Selected, options: DotOptions = DotOptions()) -> DotGraph:
     """The DOT text drawing ``selected``, collapsed to fit ``options.node_budget``."""
     overview = selected.selection.level == "overview"
-    drawing = plan(model, selected,
-                   min(options.node_budget, OVERVIEW_NODES) if overview else options.node_budget)
+    drawing = plan(
+        model,
+        selected,
+        min(options.node_budget, OVERVIEW_NODES) if overview else options.node_budget,
+    )
     bands: dict[str, tuple[str, str]] = {}
     if selected.selection.level == "stack":
         drawing, bands = _stacked(model, drawing, selected.selection.direction in ("BT", "RL"))
@@ -185,17 +202,16 @@ def render_dot(model: Model, selected: Selected, options: DotOptions = DotOption
     return DotGraph(f'digraph "{name}" {{\n{body}}}\n', nodes, drawing.messages)
 
 
-def _stacked(model: Model, drawing: Plan, upwards: bool
-             ) -> tuple[Plan, dict[str, tuple[str, str]]]:
+def _stacked(model: Model, drawing: Plan, upwards: bool) -> tuple[Plan, dict[str, tuple[str, str]]]:
     """``drawing`` as a stack of bands: physical hosts, each level of virtualization above
     them, clusters on top; in each band, what runs on one machine in a box ("on zcloud"),
     the machines that others run on nearest to the next band (last when ``upwards``).
 
     Returns the new plan and its boxes that are no objects: key -> (label, kind of colour).
     Objects that are neither machines nor clusters are left out."""
+
     def kind(key: str) -> str:
-        return drawing.summaries[key].kind if key in drawing.summaries \
-            else model.objects[key].kind
+        return drawing.summaries[key].kind if key in drawing.summaries else model.objects[key].kind
 
     def first(key: str) -> str:
         return drawing.summaries[key].hidden[0] if key in drawing.summaries else key
@@ -221,29 +237,42 @@ def _stacked(model: Model, drawing: Plan, upwards: bool
     for band, groups in placed.items():
         depth = band.split(":")[1]
         words = {"0": "band_hosts", "1": "band_first", "2": "band_second", "9": "band_clusters"}
-        label = WORDS[words[depth]] if depth in words else WORDS["band_deeper"].format(
-            level=depth)
+        label = WORDS[words[depth]] if depth in words else WORDS["band_deeper"].format(level=depth)
         boxes[band] = (label, {"0": "host", "9": "cluster"}.get(depth, "vm"))
         inside = list(groups.pop("", []))
         for below, items in sorted(groups.items()):
             group = f"on:{below}"
-            title = drawing.summaries[below].label if below in drawing.summaries \
+            title = (
+                drawing.summaries[below].label
+                if below in drawing.summaries
                 else model.objects[below].title
+            )
             boxes[group] = (WORDS["on"].format(title=title), kind(below))
-            children[group] = tuple(sorted(items, key=lambda k: (
-                bool(drawing.children.get(k)) == upwards, k)))
+            children[group] = tuple(
+                sorted(items, key=lambda k: (bool(drawing.children.get(k)) == upwards, k))
+            )
             inside.append(group)
         children[band] = tuple(inside)
-    drawn = {i: k for i, k in drawing.drawn_as.items() if k in set(keys) and (
-        kind(k) == "cluster" or kind(k) in MACHINE_KINDS)}
+    drawn = {
+        i: k
+        for i, k in drawing.drawn_as.items()
+        if k in set(keys) and (kind(k) == "cluster" or kind(k) in MACHINE_KINDS)
+    }
     return Plan(children, drawing.summaries, drawn, drawing.messages), boxes
 
 
 class _Writer:
     """Writes one diagram: boxes titled by their own label, badges, a grid per box, edges."""
 
-    def __init__(self, model: Model, selected: Selected, drawing: Plan, options: DotOptions,
-                 theme: Theme, bands: dict[str, tuple[str, str]]) -> None:
+    def __init__(
+        self,
+        model: Model,
+        selected: Selected,
+        drawing: Plan,
+        options: DotOptions,
+        theme: Theme,
+        bands: dict[str, tuple[str, str]],
+    ) -> None:
         self.model = model
         self.bands = bands
         self.selected = selected
@@ -281,24 +310,31 @@ class _Writer:
                 self.merged[(group, group[3:], "runs_on")] = len(inside)
         order = list(BADGES)
         for (carrier, relation, hub), names in sorted(
-                roles.items(), key=lambda item: (order.index(item[0][1]), item[0])):
+            roles.items(), key=lambda item: (order.index(item[0][1]), item[0])
+        ):
             marker, kind, _, _ = BADGES[relation]
             text = f"{marker} {self._title(hub)}"
             names = list(dict.fromkeys(names))
             if names:
-                text += ": " + ", ".join(names[:MAX_ROLES]) + (", ..." if len(names) > MAX_ROLES
-                                                               else "")
+                text += (
+                    ": "
+                    + ", ".join(names[:MAX_ROLES])
+                    + (", ..." if len(names) > MAX_ROLES else "")
+                )
             colour = BADGE_TEXT[self.options.theme].get(kind, self.theme.kinds[kind].line)
             self.badges.setdefault(carrier, {})[text] = (colour, relation)
         self.groups: dict[str, list[list[str]]] = {}  # group key -> its ranks
         self.chained: list[tuple[list[str], list[str]]] = []  # rows of a rank cut in rows
         self._group_linked()
-        self.parents = {k: box for box, keys in self.drawing.children.items()
-                        for k in keys if box != TOP}
+        self.parents = {
+            k: box for box, keys in self.drawing.children.items() for k in keys if box != TOP
+        }
         # nesting already shows that a box and what is inside it belong together
-        self.drawn_edges = [(key, count) for key, count in sorted(self.merged.items())
-                            if not self._inside(key[1], key[0])
-                            and not self._inside(key[0], key[1])]
+        self.drawn_edges = [
+            (key, count)
+            for key, count in sorted(self.merged.items())
+            if not self._inside(key[1], key[0]) and not self._inside(key[0], key[1])
+        ]
         self.relations_drawn = {key[2] for key, _ in self.drawn_edges}
 
     def _group_linked(self) -> None:
@@ -408,13 +444,15 @@ class _Writer:
             size = _Size(*((width, height) if self.across_is_width else (height, width)))
         else:
             budget = self._share(key, inside)
-            rows = self._wrapped(self.groups[key], budget) if key in self.groups \
+            rows = (
+                self._wrapped(self.groups[key], budget)
+                if key in self.groups
                 else self._grid(inside, budget, strip=key in self.bands)[0]
+            )
             grid = self._extent(rows)
             self.order[key] = rows
             label = (label_w, label_h) if self.across_is_width else (label_h, label_w)
-            size = _Size(max(grid.across, label[0]) + BOX_PAD,
-                         grid.along + label[1] + BOX_PAD)
+            size = _Size(max(grid.across, label[0]) + BOX_PAD, grid.along + label[1] + BOX_PAD)
         self.sizes[key] = size
         return size
 
@@ -434,13 +472,24 @@ class _Writer:
         one long column of them): as for a grid of equal boxes, or in proportion to the root
         of what it holds if more."""
         budget = self.budgets.get(key, self.options.across)
-        boxes = [i for i in inside if self.drawing.children.get(i)  # not a stack's bands
-                 and i not in self.groups and i not in self.bands]
+        boxes = [
+            i
+            for i in inside
+            if self.drawing.children.get(i)  # not a stack's bands
+            and i not in self.groups
+            and i not in self.bands
+        ]
         held = {b: self._held(b) for b in boxes}
         total = sum(held.values())
         for inner in inside:
-            share = budget if len(boxes) < SHARED_BY or inner not in held else max(
-                budget / math.ceil(math.sqrt(len(boxes))), budget * math.sqrt(held[inner] / total))
+            share = (
+                budget
+                if len(boxes) < SHARED_BY or inner not in held
+                else max(
+                    budget / math.ceil(math.sqrt(len(boxes))),
+                    budget * math.sqrt(held[inner] / total),
+                )
+            )
             self.budgets[inner] = share - BOX_PAD if inner in held else budget
             self.size(inner)
         return budget
@@ -449,14 +498,16 @@ class _Writer:
         """How many nodes are drawn inside ``key``, at any depth."""
         return sum(1 + self._held(k) for k in self.drawing.children.get(key, ()))
 
-    def _grid(self, items: list[str], budget: float, strip: bool = False
-              ) -> tuple[list[list[str]], _Size]:
+    def _grid(
+        self, items: list[str], budget: float, strip: bool = False
+    ) -> tuple[list[list[str]], _Size]:
         """``items`` in rows, each filled up to a width (boxes first, things joined by edges
         last): the shortest rows that fit within ``budget`` points across and are not a strip
         (unless ``strip``: a stack's band is one); the narrowest when none fits."""
         sizes = {i: self.size(i) for i in items}
-        items = sorted(items, key=lambda i: 2 if i in self.groups else
-                       0 if self.drawing.children.get(i) else 1)
+        items = sorted(
+            items, key=lambda i: 2 if i in self.groups else 0 if self.drawing.children.get(i) else 1
+        )
         total = sum(sizes[i].across for i in items) + ACROSS_GAP * (len(items) - 1)
         widest = max(sizes[i].across for i in items)
         best: tuple[tuple[bool, bool, float], list[list[str]], _Size] | None = None
@@ -479,16 +530,16 @@ class _Writer:
     def _extent(self, rows: list[list[str]]) -> _Size:
         """The size of ``rows`` of sized items, one below the other."""
         sizes = self.sizes
-        return _Size(max(self._row_across(r, sizes) for r in rows),
-                     sum(max(sizes[i].along for i in r) for r in rows)
-                     + ALONG_GAP * (len(rows) - 1))
+        return _Size(
+            max(self._row_across(r, sizes) for r in rows),
+            sum(max(sizes[i].along for i in r) for r in rows) + ALONG_GAP * (len(rows) - 1),
+        )
 
     @staticmethod
     def _row_across(row: list[str], sizes: dict[str, _Size]) -> float:
         return sum(sizes[i].across for i in row) + ACROSS_GAP * (len(row) - 1)
 
-    def _shelves(self, items: list[str], sizes: dict[str, _Size], width: float
-                 ) -> list[list[str]]:
+    def _shelves(self, items: list[str], sizes: dict[str, _Size], width: float) -> list[list[str]]:
         rows: list[list[str]] = [[]]
         for item in items:
             if rows[-1] and self._row_across(rows[-1] + [item], sizes) > width * 1.02:
@@ -515,20 +566,47 @@ class _Writer:
 
     def header(self, title: str, direction: str) -> list[str]:
         theme, font = self.theme, self.options.font
-        graph = {"id": "topodoc:graph", "rankdir": direction, "bgcolor": theme.background,
-                 "fontname": font, "fontcolor": theme.text, "fontsize": "16", "compound": "true",
-                 "newrank": "true",
-                 "nodesep": "0.25", "ranksep": "0.35", "pad": "0.2",
-                 "outputorder": "edgesfirst"}
+        graph = {
+            "id": "topodoc:graph",
+            "rankdir": direction,
+            "bgcolor": theme.background,
+            "fontname": font,
+            "fontcolor": theme.text,
+            "fontsize": "16",
+            "compound": "true",
+            "newrank": "true",
+            "nodesep": "0.25",
+            "ranksep": "0.35",
+            "pad": "0.2",
+            "outputorder": "edgesfirst",
+        }
         if title:
             graph.update(label=title, labelloc="t", tooltip=title)
-        return [f"  graph {_attrs(graph)};",
-                "  node " + _attrs({"fontname": font, "fontsize": str(FONT_SIZE),
-                                    "fontcolor": theme.text, "margin": "0.1,0.05",
-                                    "penwidth": "1.2"}) + ";",
-                "  edge " + _attrs({"fontname": font, "fontsize": str(FONT_SIZE),
-                                    "fontcolor": theme.text, "color": theme.edge,
-                                    "arrowsize": "0.6"}) + ";"]
+        return [
+            f"  graph {_attrs(graph)};",
+            "  node "
+            + _attrs(
+                {
+                    "fontname": font,
+                    "fontsize": str(FONT_SIZE),
+                    "fontcolor": theme.text,
+                    "margin": "0.1,0.05",
+                    "penwidth": "1.2",
+                }
+            )
+            + ";",
+            "  edge "
+            + _attrs(
+                {
+                    "fontname": font,
+                    "fontsize": str(FONT_SIZE),
+                    "fontcolor": theme.text,
+                    "color": theme.edge,
+                    "arrowsize": "0.6",
+                }
+            )
+            + ";",
+        ]
 
     def container(self, key: str, level: int) -> list[str]:
         """What is inside ``key`` (TOP: the whole diagram), in its grid, legend last at TOP."""
@@ -544,22 +622,29 @@ class _Writer:
         rows = self.order.get(key, []) if key not in self.groups else []
         for upper, lower in self.chained if key in self.groups else ():
             if set(lower) <= set(self.drawing.children[key]):  # a rank cut in rows: one row
-                lines.append(f"{pad}{quote(upper[0])} -> {quote(lower[0])} "  # below the other
-                             + _attrs({"id": f"{upper[0]}->{lower[0]}:wrap", "style": "invis"})
-                             + ";")
-                lines.append(f"{pad}{{ rank=\"same\"; "
-                             + " ".join(quote(i) + ";" for i in lower) + " }")
+                lines.append(
+                    f"{pad}{quote(upper[0])} -> {quote(lower[0])} "  # below the other
+                    + _attrs({"id": f"{upper[0]}->{lower[0]}:wrap", "style": "invis"})
+                    + ";"
+                )
+                lines.append(
+                    f'{pad}{{ rank="same"; ' + " ".join(quote(i) + ";" for i in lower) + " }"
+                )
         for upper, lower in zip(rows, rows[1:], strict=False):
             # below the tallest of the row above; the rows' first items one above the other
             tallest = max(upper, key=lambda i: self.sizes[i].along)
-            lines.append(f"{pad}{quote(self.bottom(tallest))} -> {quote(self.top(lower[0]))} "
-                         + _attrs({"id": f"{tallest}->{lower[0]}:grid", "style": "invis",
-                                   "weight": "1"}) + ";")
+            lines.append(
+                f"{pad}{quote(self.bottom(tallest))} -> {quote(self.top(lower[0]))} "
+                + _attrs({"id": f"{tallest}->{lower[0]}:grid", "style": "invis", "weight": "1"})
+                + ";"
+            )
             for above, below in dict.fromkeys(((upper[0], lower[0]), (upper[-1], lower[-1]))):
-                lines.append(f"{pad}{quote(self.bottom(above, left=True))} -> "
-                             f"{quote(self.top(below))} "
-                             + _attrs({"id": f"{above}->{below}:align", "style": "invis",
-                                       "weight": "20"}) + ";")
+                lines.append(
+                    f"{pad}{quote(self.bottom(above, left=True))} -> "
+                    f"{quote(self.top(below))} "
+                    + _attrs({"id": f"{above}->{below}:align", "style": "invis", "weight": "20"})
+                    + ";"
+                )
         return lines
 
     def rows(self) -> list[str]:
@@ -570,12 +655,15 @@ class _Writer:
             for row in rows if key not in self.groups else ():
                 tops = [self.top(item) for item in row]
                 if len(tops) > 1:
-                    lines.append("  { rank=\"same\"; " + " ".join(quote(t) + ";" for t in tops)
-                                 + " }")
+                    lines.append(
+                        '  { rank="same"; ' + " ".join(quote(t) + ";" for t in tops) + " }"
+                    )
                 for left, right in zip(row, row[1:], strict=False):
-                    lines.append(f"  {quote(self.top(left))} -> {quote(self.top(right))} "
-                                 + _attrs({"id": f"{left}->{right}:order", "style": "invis"})
-                                 + ";")
+                    lines.append(
+                        f"  {quote(self.top(left))} -> {quote(self.top(right))} "
+                        + _attrs({"id": f"{left}->{right}:order", "style": "invis"})
+                        + ";"
+                    )
         return lines
 
     def size_top(self, inside: list[str]) -> None:
@@ -583,11 +671,16 @@ class _Writer:
         self._share(TOP, inside)
         if self.options.legend:  # the legend's size is known once every label has been made
             rows = self.legend_rows()
-            self.sizes[LEGEND_ID] = _Size(*(
-                (150.0, LINE_HEIGHT * (len(rows) + 1) + 8) if self.across_is_width
-                else (LINE_HEIGHT * (len(rows) + 1) + 8, 150.0)))
-        self.order[TOP] = [[i] for i in items] if self.bands \
-            else self._grid(items, self.options.across)[0]
+            self.sizes[LEGEND_ID] = _Size(
+                *(
+                    (150.0, LINE_HEIGHT * (len(rows) + 1) + 8)
+                    if self.across_is_width
+                    else (LINE_HEIGHT * (len(rows) + 1) + 8, 150.0)
+                )
+            )
+        self.order[TOP] = (
+            [[i] for i in items] if self.bands else self._grid(items, self.options.across)[0]
+        )
 
     def item(self, key: str, level: int) -> list[str]:
         """The node for ``key``, or its box holding what is placed on it."""
@@ -597,25 +690,43 @@ class _Writer:
             attrs = {"id": f"cluster:{key}", "label": "", "style": "invis", "margin": "0"}
             if self.options.tooltip:
                 attrs["tooltip"] = ", ".join(self._title(k) for k in self.drawing.children[key])
-            return [f"{pad}subgraph {quote('cluster_' + key)} {{", f"{pad}  graph {_attrs(attrs)};",
-                    *self.container(key, level + 1), f"{pad}}}"]
+            return [
+                f"{pad}subgraph {quote('cluster_' + key)} {{",
+                f"{pad}  graph {_attrs(attrs)};",
+                *self.container(key, level + 1),
+                f"{pad}}}",
+            ]
         if not self.drawing.children.get(key):
-            node = self._summary(self.drawing.summaries[key]) if key in self.drawing.summaries \
+            node = (
+                self._summary(self.drawing.summaries[key])
+                if key in self.drawing.summaries
                 else self._object(self.model.objects[key])
+            )
             return [f"{pad}{quote(key)} {_attrs_html(node)};"]
         self.boxes = True
         kind = self.bands[key][1] if key in self.bands else self.model.objects[key].kind
         colours = self.theme.kinds[kind]
-        box = {"id": f"cluster:{key}", "label": self.html(self.label_lines(key)),
-               "style": "rounded,filled", "fillcolor": colours.box, "color": colours.line,
-               "penwidth": "1.2", "margin": "8", "fontsize": str(FONT_SIZE)}
+        box = {
+            "id": f"cluster:{key}",
+            "label": self.html(self.label_lines(key)),
+            "style": "rounded,filled",
+            "fillcolor": colours.box,
+            "color": colours.line,
+            "penwidth": "1.2",
+            "margin": "8",
+            "fontsize": str(FONT_SIZE),
+        }
         if key in self.bands:
             box["tooltip"] = self.bands[key][0]
         else:
             self.kinds.add(kind)
             box.update(self._link(self.model.objects[key]))
-        return [f"{pad}subgraph {quote('cluster_' + key)} {{",
-                f"{pad}  graph {_attrs_html(box)};", *self.container(key, level + 1), f"{pad}}}"]
+        return [
+            f"{pad}subgraph {quote('cluster_' + key)} {{",
+            f"{pad}  graph {_attrs_html(box)};",
+            *self.container(key, level + 1),
+            f"{pad}}}",
+        ]
 
     def _link(self, obj: AnyObj) -> dict[str, str]:
         attrs = {}
@@ -630,8 +741,14 @@ class _Writer:
         self.kinds.add(obj.kind)
         shape, style = SHAPES[obj.kind]
         colours = self.theme.kinds[obj.kind]
-        attrs = {"id": obj.id, "label": self.html(self.label_lines(obj.id)), "shape": shape,
-                 "style": style, "fillcolor": colours.fill, "color": colours.line}
+        attrs = {
+            "id": obj.id,
+            "label": self.html(self.label_lines(obj.id)),
+            "shape": shape,
+            "style": style,
+            "fillcolor": colours.fill,
+            "color": colours.line,
+        }
         attrs.update(self._link(obj))
         return attrs
 
@@ -640,13 +757,20 @@ class _Writer:
         shape, style = SHAPES[COLLAPSED]
         colours = self.theme.kinds[COLLAPSED]
         line = self.theme.kinds[item.kind].line if item.kind else colours.line
-        attrs = {"id": item.id, "label": self.html(self.label_lines(item.id)), "shape": shape,
-                 "style": style, "fillcolor": colours.fill, "color": line}
+        attrs = {
+            "id": item.id,
+            "label": self.html(self.label_lines(item.id)),
+            "shape": shape,
+            "style": style,
+            "fillcolor": colours.fill,
+            "color": line,
+        }
         if self.options.tooltip:
             names = ", ".join(item.hidden[:TOOLTIP_IDS])
             more = len(item.hidden) - TOOLTIP_IDS
-            attrs["tooltip"] = (f"collapsed: {item.label}\n{names}"
-                                + (f", and {more} more" if more > 0 else ""))
+            attrs["tooltip"] = f"collapsed: {item.label}\n{names}" + (
+                f", and {more} more" if more > 0 else ""
+            )
         return attrs
 
     def _inside(self, key: str, box: str) -> bool:
@@ -678,8 +802,11 @@ class _Writer:
             if self.drawing.children.get(target):
                 attrs["lhead"] = f"cluster_{target}"
             if self.options.tooltip:
-                ends = self._title(source) if source in self.bands \
+                ends = (
+                    self._title(source)
+                    if source in self.bands
                     else f"{self._title(source)} \u2192 {self._title(target)}"
+                )
                 attrs["tooltip"] = f"{ends}: {name}" + (f" x{count}" if count > 1 else "")
             tail = self.bottom(source) if "ltail" in attrs else source
             head = self.top(target) if "lhead" in attrs else target
@@ -697,23 +824,32 @@ class _Writer:
             if kind in self.kinds:
                 colours = self.theme.kinds[kind]
                 name = self.options.translate(
-                    WORDS["collapsed"] if kind == COLLAPSED else BY_NAME[kind].singular)
-                rows.append(f'<tr><td bgcolor="{colours.fill}" color="{colours.line}" '
-                            f'border="1" width="28"></td><td align="left">{name}</td></tr>')
+                    WORDS["collapsed"] if kind == COLLAPSED else BY_NAME[kind].singular
+                )
+                rows.append(
+                    f'<tr><td bgcolor="{colours.fill}" color="{colours.line}" '
+                    f'border="1" width="28"></td><td align="left">{name}</td></tr>'
+                )
         if self.boxes:
-            rows.append(f'<tr><td border="1" style="rounded" width="28"></td>'
-                        f'<td align="left">{self.options.translate(WORDS["box"])}</td></tr>')
+            rows.append(
+                f'<tr><td border="1" style="rounded" width="28"></td>'
+                f'<td align="left">{self.options.translate(WORDS["box"])}</td></tr>'
+            )
         for relation, (marker, kind, _, name) in BADGES.items():
             if relation in self.badge_kinds:
                 colour = BADGE_TEXT[self.options.theme].get(kind, self.theme.kinds[kind].line)
-                rows.append(f'<tr><td><font color="{colour}">{marker}</font></td>'
-                            f'<td align="left">{self.options.translate(name)}</td></tr>')
+                rows.append(
+                    f'<tr><td><font color="{colour}">{marker}</font></td>'
+                    f'<td align="left">{self.options.translate(name)}</td></tr>'
+                )
         for relation, (name, style, arrow, kind) in RELATIONS.items():
             if relation in self.relations_drawn:
                 colour = self.theme.kinds[kind].line if kind else self.theme.edge
                 sample = LINE_SAMPLES[style] + ARROW_SAMPLES[arrow]
-                rows.append(f'<tr><td><font color="{colour}">{sample}</font></td>'
-                            f'<td align="left">{self.options.translate(name)}</td></tr>')
+                rows.append(
+                    f'<tr><td><font color="{colour}">{sample}</font></td>'
+                    f'<td align="left">{self.options.translate(name)}</td></tr>'
+                )
         return rows
 
     def legend(self, pad: str) -> list[str]:
@@ -722,7 +858,11 @@ class _Writer:
         if not rows:
             return []
         title = self.options.translate(WORDS["legend"])
-        table = ('<table border="0" cellborder="0" cellspacing="2" cellpadding="2">'
-                 f'<tr><td colspan="2"><b>{title}</b></td></tr>' + "".join(rows) + "</table>")
-        return [f"{pad}{quote(LEGEND_ID)} [id={quote(LEGEND_ID)}, shape=\"none\", margin=\"0\", "
-                f"label=<{table}>];"]
+        table = (
+            '<table border="0" cellborder="0" cellspacing="2" cellpadding="2">'
+            f'<tr><td colspan="2"><b>{title}</b></td></tr>' + "".join(rows) + "</table>"
+        )
+        return [
+            f'{pad}{quote(LEGEND_ID)} [id={quote(LEGEND_ID)}, shape="none", margin="0", '
+            f"label=<{table}>];"
+        ]

@@ -38,9 +38,16 @@ class Fitted:
     svg: bytes | None  # the layout of ``graph`` (None when dot failed: drawing reports it)
 
 
-def fitted(model: Model, selected: Selected, options: DotOptions, *, timeout_s: float = 30.0,
-           known: MutableMapping[str, float] | None = None, name: str = "",
-           cached: Callable[[str], bytes | None] | None = None) -> Fitted:
+def fitted(
+    model: Model,
+    selected: Selected,
+    options: DotOptions,
+    *,
+    timeout_s: float = 30.0,
+    known: MutableMapping[str, float] | None = None,
+    name: str = "",
+    cached: Callable[[str], bytes | None] | None = None,
+) -> Fitted:
     """``selected`` drawn with grids narrow enough for its text to be read in the page."""
     key = name or repr(selected.selection)
     if known is not None and known.get(key, options.across) < options.across:

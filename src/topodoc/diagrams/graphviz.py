@@ -13,8 +13,10 @@ FORMATS = ("svg", "png", "pdf", "cmapx")
 BIG_GRAPH_NODES = 1000
 BIG_GRAPH_EDGES = 2000
 BIG_GRAPH_FLAGS = ("-Gnslimit=2", "-Gmclimit=0.2", "-Gremincross=false")
-INSTALL_HINT = ("install Graphviz (Debian/Ubuntu: apt-get install graphviz; Fedora: dnf "
-                "install graphviz; macOS: brew install graphviz)")
+INSTALL_HINT = (
+    "install Graphviz (Debian/Ubuntu: apt-get install graphviz; Fedora: dnf "
+    "install graphviz; macOS: brew install graphviz)"
+)
 
 _QUOTED = re.compile(r'"(?:[^"\\]|\\.)*"')
 
@@ -50,8 +52,9 @@ def run_dot(source: str, fmt: str, *, timeout_s: float = 30.0) -> bytes:
     big = nodes > BIG_GRAPH_NODES or edges > BIG_GRAPH_EDGES
     args = [exe, f"-T{fmt}", *(BIG_GRAPH_FLAGS if big else ())]
     try:
-        proc = subprocess.Popen(args, stdin=subprocess.PIPE, stdout=subprocess.PIPE,
-                                stderr=subprocess.PIPE)
+        proc = subprocess.Popen(
+            args, stdin=subprocess.PIPE, stdout=subprocess.PIPE, stderr=subprocess.PIPE
+        )
     except OSError as exc:
         raise DotError(f"cannot run {exe}: {exc}") from None
     try:
@@ -59,8 +62,10 @@ def run_dot(source: str, fmt: str, *, timeout_s: float = 30.0) -> bytes:
     except subprocess.TimeoutExpired:
         proc.kill()
         proc.communicate()
-        raise DotTimeout(f"dot did not finish within {timeout_s:g} s ({nodes} nodes, {edges} "
-                         "edges): raise the timeout or lower the node budget") from None
+        raise DotTimeout(
+            f"dot did not finish within {timeout_s:g} s ({nodes} nodes, {edges} "
+            "edges): raise the timeout or lower the node budget"
+        ) from None
     if proc.returncode != 0:
         message = err.decode("utf-8", "replace").strip() or "no error output"
         raise DotError(f"dot failed (exit {proc.returncode}): {message}")
@@ -73,8 +78,9 @@ def cjk_font_available() -> bool:
     if exe is None:
         return False
     try:
-        found = subprocess.run([exe, ":lang=zh", "family"], capture_output=True, timeout=10,
-                               check=False)
+        found = subprocess.run(
+            [exe, ":lang=zh", "family"], capture_output=True, timeout=10, check=False
+        )
     except (OSError, subprocess.TimeoutExpired):
         return False
     return found.returncode == 0 and bool(found.stdout.strip())

@@ -94,9 +94,17 @@ class _Images(HTMLParser):
     def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
         values = dict(attrs)
         hidden = (bool(self.stack) and self.stack[-1][1]) or any(
-            c in (values.get("class") or "").split() for c in HIDDEN_CLASSES)
-        src = values.get("data") if tag == "object" else values.get("src") if tag == "img" \
-            else values.get("data-image") if tag == "div" else None  # an SVG in the page
+            c in (values.get("class") or "").split() for c in HIDDEN_CLASSES
+        )
+        src = (
+            values.get("data")
+            if tag == "object"
+            else values.get("src")
+            if tag == "img"
+            else values.get("data-image")
+            if tag == "div"
+            else None
+        )  # an SVG in the page
         if src and src.split("#", 1)[0].split("?", 1)[0].endswith(".svg") and not hidden:
             self.found.append(src.split("#", 1)[0].split("?", 1)[0])
         if tag not in ("img", "br", "hr", "meta", "link", "input", "source"):
@@ -137,7 +145,7 @@ def path_points(d: str) -> list[Point]:
             points.extend(pairs)
         elif command == "C" and points:
             for i in range(0, len(pairs) - 2, 3):
-                points.extend(_bezier(points[-1], *pairs[i:i + 3]))
+                points.extend(_bezier(points[-1], *pairs[i : i + 3]))
         numbers = []
 
     for token in tokens:
@@ -156,8 +164,12 @@ def _bezier(p0: Point, p1: Point, p2: Point, p3: Point) -> list[Point]:
         t = step / BEZIER_STEPS
         u = 1 - t
         a, b, c, e = u * u * u, 3 * u * u * t, 3 * u * t * t, t * t * t
-        out.append((a * p0[0] + b * p1[0] + c * p2[0] + e * p3[0],
-                    a * p0[1] + b * p1[1] + c * p2[1] + e * p3[1]))
+        out.append(
+            (
+                a * p0[0] + b * p1[0] + c * p2[0] + e * p3[0],
+                a * p0[1] + b * p1[1] + c * p2[1] + e * p3[1],
+            )
+        )
     return out
 
 
@@ -188,15 +200,16 @@ def crossings(paths: list[list[Point]], nodes: list[tuple[str, ...]] | None = No
     crossed: set[tuple[int, int]] = set()
     for items in cells.values():
         for i, (a, s) in enumerate(items):
-            for b, t in items[i + 1:]:
+            for b, t in items[i + 1 :]:
                 pair = (a, b) if a < b else (b, a)
                 if a == b or pair in crossed:
                     continue
                 point = _intersection(s, t)
                 if point is None:
                     continue
-                near = SHARED_TOLERANCE if nodes and set(nodes[a]) & set(nodes[b]) \
-                    else END_TOLERANCE
+                near = (
+                    SHARED_TOLERANCE if nodes and set(nodes[a]) & set(nodes[b]) else END_TOLERANCE
+                )
                 if not any(math.dist(point, end) <= near for end in (*ends[a], *ends[b])):
                     crossed.add(pair)
     return len(crossed)
@@ -206,8 +219,11 @@ def _distance(point: Point, seg: Segment) -> float:
     (x1, y1), (x2, y2) = seg
     dx, dy = x2 - x1, y2 - y1
     length = dx * dx + dy * dy
-    t = 0.0 if length == 0 else max(0.0, min(1.0, ((point[0] - x1) * dx
-                                                   + (point[1] - y1) * dy) / length))
+    t = (
+        0.0
+        if length == 0
+        else max(0.0, min(1.0, ((point[0] - x1) * dx + (point[1] - y1) * dy) / length))
+    )
     return math.dist(point, (x1 + t * dx, y1 + t * dy))
 
 
@@ -218,8 +234,13 @@ def _label_on_edge(text: ET.Element, points: list[Point]) -> bool:
     width = len("".join(text.itertext())) * size * 0.6
     anchor = text.get("text-anchor", "start")
     left = x - width / 2 if anchor == "middle" else x - width if anchor == "end" else x
-    corners = [(left, y), (left + width, y), (left, y - size), (left + width, y - size),
-               (left + width / 2, y - size / 2)]
+    corners = [
+        (left, y),
+        (left + width, y),
+        (left, y - size),
+        (left + width, y - size),
+        (left + width / 2, y - size / 2),
+    ]
     segments = list(zip(points, points[1:], strict=False)) or [(points[0], points[0])]
     nearest = min(_distance(c, s) for c in corners for s in segments)
     return nearest <= size
@@ -256,8 +277,9 @@ def measure_svg(svg: bytes, column_px: float = COLUMN_PX) -> dict[str, Any]:
         elif kind == "cluster":
             boxes += 1
         elif kind == "edge":
-            points = [p for path in group.iter(f"{SVG}path") for p in path_points(path.get("d",
-                                                                                      ""))]
+            points = [
+                p for path in group.iter(f"{SVG}path") for p in path_points(path.get("d", ""))
+            ]
             if not points:
                 continue
             edges += 1
@@ -268,14 +290,23 @@ def measure_svg(svg: bytes, column_px: float = COLUMN_PX) -> dict[str, Any]:
                 labels += 1
                 off += not _label_on_edge(text, points)
     text_px = statistics.median(sizes) * unit_px * scale if sizes else 0.0
-    return {"width_px": round(width, 1), "height_px": round(height, 1),
-            "scale": round(scale, 4), "text_px": round(text_px, 2), "nodes": nodes,
-            "boxes": boxes, "edges": edges, "crossings": crossings(paths, joins),
-            "edge_labels": labels, "labels_off_edge": off}
+    return {
+        "width_px": round(width, 1),
+        "height_px": round(height, 1),
+        "scale": round(scale, 4),
+        "text_px": round(text_px, 2),
+        "nodes": nodes,
+        "boxes": boxes,
+        "edges": edges,
+        "crossings": crossings(paths, joins),
+        "edge_labels": labels,
+        "labels_off_edge": off,
+    }
 
 
-def site_diagrams(site: Path, reference_dir: str = "reference",
-                  column_px: float = COLUMN_PX) -> Iterator[Diagram]:
+def site_diagrams(
+    site: Path, reference_dir: str = "reference", column_px: float = COLUMN_PX
+) -> Iterator[Diagram]:
     """Every diagram the HTML pages under ``site`` show, page by page (sorted)."""
     measured: dict[Path, dict[str, Any]] = {}
     for page in sorted(site.rglob("*.html")):
@@ -286,8 +317,14 @@ def site_diagrams(site: Path, reference_dir: str = "reference",
                 continue
             if image not in measured:
                 measured[image] = measure_svg(image.read_bytes(), column_px)
-            yield Diagram(page=rel, image=_relative(image, site), reference=rel.startswith(
-                reference_dir.strip("/") + "/") if reference_dir else False, **measured[image])
+            yield Diagram(
+                page=rel,
+                image=_relative(image, site),
+                reference=rel.startswith(reference_dir.strip("/") + "/")
+                if reference_dir
+                else False,
+                **measured[image],
+            )
 
 
 def _relative(path: Path, site: Path) -> str:
@@ -313,8 +350,10 @@ def misses(diagrams: list[Diagram]) -> list[str]:
             out.append(f"{where}: {d.labels_off_edge} edge labels away from their edge")
     small = [d for d in reference if d.text_px < MIN_TEXT_PX]
     if reference and len(small) > (1 - REFERENCE_SHARE) * len(reference):
-        out.append(f"reference pages: {len(small)} of {len(reference)} diagrams show text "
-                   f"< {MIN_TEXT_PX:g} px (at most {1 - REFERENCE_SHARE:.0%} may)")
+        out.append(
+            f"reference pages: {len(small)} of {len(reference)} diagrams show text "
+            f"< {MIN_TEXT_PX:g} px (at most {1 - REFERENCE_SHARE:.0%} may)"
+        )
     return out
 
 
@@ -324,12 +363,14 @@ def summary(diagrams: list[Diagram]) -> dict[str, Any]:
         "diagrams": len(diagrams),
         "reference_diagrams": sum(d.reference for d in diagrams),
         "text_below_10px": sum(d.text_px < MIN_TEXT_PX for d in diagrams),
-        "narrative_text_below_10px": sum(d.text_px < MIN_TEXT_PX for d in diagrams
-                                         if not d.reference),
+        "narrative_text_below_10px": sum(
+            d.text_px < MIN_TEXT_PX for d in diagrams if not d.reference
+        ),
         "min_text_px": min((d.text_px for d in diagrams), default=0.0),
         "max_crossings": max((d.crossings for d in diagrams), default=0),
-        "max_crossings_per_edge": round(max((d.crossings / d.edges for d in diagrams
-                                             if d.edges), default=0.0), 3),
+        "max_crossings_per_edge": round(
+            max((d.crossings / d.edges for d in diagrams if d.edges), default=0.0), 3
+        ),
         "widest_aspect": round(max((d.aspect for d in diagrams), default=0.0), 2),
         "tallest_aspect": round(min((d.aspect for d in diagrams), default=0.0), 2),
         "labels_off_edge": sum(d.labels_off_edge for d in diagrams),
@@ -338,36 +379,66 @@ def summary(diagrams: list[Diagram]) -> dict[str, Any]:
 
 def table(diagrams: list[Diagram]) -> str:
     head = ("page", "natural px", "scale", "text px", "nodes", "edges", "cross", "aspect")
-    rows = [(d.page, f"{d.width_px:.0f}x{d.height_px:.0f}", f"{d.scale:.2f}",
-             f"{d.text_px:.1f}", str(d.nodes), str(d.edges), str(d.crossings),
-             f"{d.aspect:.2f}") for d in diagrams]
+    rows = [
+        (
+            d.page,
+            f"{d.width_px:.0f}x{d.height_px:.0f}",
+            f"{d.scale:.2f}",
+            f"{d.text_px:.1f}",
+            str(d.nodes),
+            str(d.edges),
+            str(d.crossings),
+            f"{d.aspect:.2f}",
+        )
+        for d in diagrams
+    ]
     widths = [max(len(r[i]) for r in (head, *rows)) for i in range(len(head))]
-    lines = ["  ".join(c.ljust(w) if i == 0 else c.rjust(w)
-                       for i, (c, w) in enumerate(zip(r, widths, strict=True)))
-             for r in (head, *rows)]
+    lines = [
+        "  ".join(
+            c.ljust(w) if i == 0 else c.rjust(w)
+            for i, (c, w) in enumerate(zip(r, widths, strict=True))
+        )
+        for r in (head, *rows)
+    ]
     return "\n".join(lines)
 
 
 def main(argv: list[str] | None = None) -> int:
-    parser = argparse.ArgumentParser(prog="python -m topodoc.diagrams.readability",
-                                     description=__doc__.split("\n\n")[0])
+    parser = argparse.ArgumentParser(
+        prog="python -m topodoc.diagrams.readability", description=__doc__.split("\n\n")[0]
+    )
     parser.add_argument("site", type=Path, help="a built HTML site (e.g. _build/html)")
     parser.add_argument("--json", action="store_true", help="print JSON instead of a table")
-    parser.add_argument("--check", action="store_true",
-                        help="exit 1 when a target is missed (listed on stderr)")
-    parser.add_argument("--reference-dir", default="reference",
-                        help="where the reference pages are in the site (default: reference)")
-    parser.add_argument("--column", type=float, default=COLUMN_PX,
-                        help=f"content column width in px (default: {COLUMN_PX})")
+    parser.add_argument(
+        "--check", action="store_true", help="exit 1 when a target is missed (listed on stderr)"
+    )
+    parser.add_argument(
+        "--reference-dir",
+        default="reference",
+        help="where the reference pages are in the site (default: reference)",
+    )
+    parser.add_argument(
+        "--column",
+        type=float,
+        default=COLUMN_PX,
+        help=f"content column width in px (default: {COLUMN_PX})",
+    )
     args = parser.parse_args(argv)
     if not args.site.is_dir():
         print(f"error: {args.site}: not a directory (build the site first)", file=sys.stderr)
         return 2
     diagrams = list(site_diagrams(args.site, args.reference_dir, args.column))
     if args.json:
-        print(json.dumps({"summary": summary(diagrams),
-                          "diagrams": [asdict(d) | {"aspect": round(d.aspect, 3)}
-                                       for d in diagrams]}, indent=1, ensure_ascii=False))
+        print(
+            json.dumps(
+                {
+                    "summary": summary(diagrams),
+                    "diagrams": [asdict(d) | {"aspect": round(d.aspect, 3)} for d in diagrams],
+                },
+                indent=1,
+                ensure_ascii=False,
+            )
+        )
     else:
         print(table(diagrams))
         print("\n" + ", ".join(f"{k}: {v}" for k, v in summary(diagrams).items()))

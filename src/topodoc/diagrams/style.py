@@ -27,30 +27,40 @@ class Theme:
 
 
 THEME: dict[str, Theme] = {
-    "light": Theme("#ffffff", "#1f2328", "#57606a", {
-        "site": Colours("#f4f1ea", "#8d7b5a", "#fbfaf6"),
-        "failure_domain": Colours("#fbeee0", "#b26b00", "#fdf8f2"),
-        "host": Colours("#dceaf7", "#2f6ea5", "#f2f7fc"),
-        "vm": Colours("#e2f1e0", "#3b7d3b", "#f4faf3"),
-        "container": Colours("#efe4f5", "#7b4c93", "#f9f5fb"),
-        "cluster": Colours("#fde3c6", "#c26100", "#fef4e9"),
-        "service": Colours("#fff6c7", "#8a7000", "#fffbe8"),
-        "network": Colours("#d8f0ef", "#1f7a76", "#f0f9f9"),
-        "storage": Colours("#ececec", "#555555", "#f7f7f7"),
-        COLLAPSED: Colours("#ffffff", "#6e7781", "#ffffff"),
-    }),
-    "dark": Theme("#1e2125", "#e6e6e6", "#a0a6ad", {
-        "site": Colours("#35312a", "#b8a888", "#25231f"),
-        "failure_domain": Colours("#43301a", "#e09a40", "#2b2219"),
-        "host": Colours("#1d3b57", "#6fa8dc", "#1a2633"),
-        "vm": Colours("#1f3d22", "#7fbf7f", "#1b2a1d"),
-        "container": Colours("#3a2845", "#b48ad0", "#271f2d"),
-        "cluster": Colours("#4a2f10", "#f0a050", "#2e2317"),
-        "service": Colours("#3d3510", "#e0c040", "#2a2717"),
-        "network": Colours("#103c3a", "#50c0b8", "#172a29"),
-        "storage": Colours("#33363a", "#b0b0b0", "#26282b"),
-        COLLAPSED: Colours("#2a2d31", "#a0a6ad", "#2a2d31"),
-    }),
+    "light": Theme(
+        "#ffffff",
+        "#1f2328",
+        "#57606a",
+        {
+            "site": Colours("#f4f1ea", "#8d7b5a", "#fbfaf6"),
+            "failure_domain": Colours("#fbeee0", "#b26b00", "#fdf8f2"),
+            "host": Colours("#dceaf7", "#2f6ea5", "#f2f7fc"),
+            "vm": Colours("#e2f1e0", "#3b7d3b", "#f4faf3"),
+            "container": Colours("#efe4f5", "#7b4c93", "#f9f5fb"),
+            "cluster": Colours("#fde3c6", "#c26100", "#fef4e9"),
+            "service": Colours("#fff6c7", "#8a7000", "#fffbe8"),
+            "network": Colours("#d8f0ef", "#1f7a76", "#f0f9f9"),
+            "storage": Colours("#ececec", "#555555", "#f7f7f7"),
+            COLLAPSED: Colours("#ffffff", "#6e7781", "#ffffff"),
+        },
+    ),
+    "dark": Theme(
+        "#1e2125",
+        "#e6e6e6",
+        "#a0a6ad",
+        {
+            "site": Colours("#35312a", "#b8a888", "#25231f"),
+            "failure_domain": Colours("#43301a", "#e09a40", "#2b2219"),
+            "host": Colours("#1d3b57", "#6fa8dc", "#1a2633"),
+            "vm": Colours("#1f3d22", "#7fbf7f", "#1b2a1d"),
+            "container": Colours("#3a2845", "#b48ad0", "#271f2d"),
+            "cluster": Colours("#4a2f10", "#f0a050", "#2e2317"),
+            "service": Colours("#3d3510", "#e0c040", "#2a2717"),
+            "network": Colours("#103c3a", "#50c0b8", "#172a29"),
+            "storage": Colours("#33363a", "#b0b0b0", "#26282b"),
+            COLLAPSED: Colours("#2a2d31", "#a0a6ad", "#2a2d31"),
+        },
+    ),
 }
 
 #: Node shape and style per kind.
@@ -102,8 +112,12 @@ MAX_BADGES = 5
 #: Roles one badge names at most.
 MAX_ROLES = 3
 #: Line styles as the legend draws them, and arrowheads.
-LINE_SAMPLES = {"solid": "\u2500\u2500\u2500", "dashed": "\u2500 \u2500 ",
-                "dotted": "\u00b7 \u00b7 \u00b7 ", "bold": "\u2501\u2501\u2501"}
+LINE_SAMPLES = {
+    "solid": "\u2500\u2500\u2500",
+    "dashed": "\u2500 \u2500 ",
+    "dotted": "\u00b7 \u00b7 \u00b7 ",
+    "bold": "\u2501\u2501\u2501",
+}
 ARROW_SAMPLES = {"normal": "\u25b6", "empty": "\u25b7", "vee": "\u276f", "none": ""}
 
 #: Every generated word a diagram shows, by message id: the one place to translate them.
@@ -131,6 +145,7 @@ def dark_colours() -> dict[str, str]:
         other = dark.kinds[kind]
         out.update({colours.fill: other.fill, colours.line: other.line, colours.box: other.box})
     for kind in BADGE_TEXT["light"].keys() | BADGE_TEXT["dark"].keys():  # badges' own text
-        out[BADGE_TEXT["light"].get(kind, light.kinds[kind].line)] = \
-            BADGE_TEXT["dark"].get(kind, dark.kinds[kind].line)
+        out[BADGE_TEXT["light"].get(kind, light.kinds[kind].line)] = BADGE_TEXT["dark"].get(
+            kind, dark.kinds[kind].line
+        )
     return out

@@ -57,8 +57,16 @@ from topodoc.model.objects import (
 )
 from topodoc.util.suggest import unknown_name
 
-LAYERS = ("physical", "virtualization", "openstack", "kubernetes", "storage", "services",
-          "failure-domains", "network")
+LAYERS = (
+    "physical",
+    "virtualization",
+    "openstack",
+    "kubernetes",
+    "storage",
+    "services",
+    "failure-domains",
+    "network",
+)
 DIRECTIONS = ("TB", "LR", "BT", "RL")
 #: ``detail``: every selected object; ``overview``: sites, failure domains, hosts, clusters and
 #: networks only, each host counting what runs on it, relations of what they hold lifted to
@@ -103,12 +111,20 @@ class Selection:
             raise ViewError(f"depth must be a whole number >= 0, not {self.depth!r}")
 
     @classmethod
-    def from_options(cls, *, layers: str | Iterable[str] | None = None,
-                     kinds: str | Iterable[str] | None = None,
-                     tags: str | Iterable[str] | None = None, root: str | None = None,
-                     depth: int | str | None = None, include: str | Iterable[str] | None = None,
-                     exclude: str | Iterable[str] | None = None, direction: str | None = None,
-                     title: str | None = None, level: str | None = None) -> Selection:
+    def from_options(
+        cls,
+        *,
+        layers: str | Iterable[str] | None = None,
+        kinds: str | Iterable[str] | None = None,
+        tags: str | Iterable[str] | None = None,
+        root: str | None = None,
+        depth: int | str | None = None,
+        include: str | Iterable[str] | None = None,
+        exclude: str | Iterable[str] | None = None,
+        direction: str | None = None,
+        title: str | None = None,
+        level: str | None = None,
+    ) -> Selection:
         """A selection from loosely typed options (a directive's, a command line's).
 
         Lists may be strings separated by commas or spaces; ``depth`` may be a string;
@@ -119,10 +135,18 @@ class Selection:
                 depth = int(depth.strip()) if depth.strip() else None
             except ValueError:
                 raise ViewError(f"depth must be a whole number >= 0, not {depth!r}") from None
-        return cls(layers=_names(layers), kinds=_names(kinds), tags=_names(tags),
-                   root=(root or "").strip() or None, depth=depth, include=_names(include),
-                   exclude=_names(exclude), direction=(direction or "TB").strip().upper(),
-                   title=title or "", level=(level or "detail").strip().lower())
+        return cls(
+            layers=_names(layers),
+            kinds=_names(kinds),
+            tags=_names(tags),
+            root=(root or "").strip() or None,
+            depth=depth,
+            include=_names(include),
+            exclude=_names(exclude),
+            direction=(direction or "TB").strip().upper(),
+            title=title or "",
+            level=(level or "detail").strip().lower(),
+        )
 
 
 def _names(value: str | Iterable[str] | None) -> tuple[str, ...]:
@@ -140,11 +164,21 @@ def selection_for_view(model: Model, view_id: str) -> Selection:
     if view is None:
         if view_id in LAYERS:
             return Selection(layers=(view_id,))
-        raise ViewError(unknown_name("view", view_id, {*model.views, *LAYERS},
-                                     known_as="views and layers"))
-    return Selection(layers=view.layers, kinds=view.kinds, tags=view.tags, root=view.root,
-                     depth=view.depth, include=view.include, exclude=view.exclude,
-                     direction=view.direction, title=view.title, level=view.level)
+        raise ViewError(
+            unknown_name("view", view_id, {*model.views, *LAYERS}, known_as="views and layers")
+        )
+    return Selection(
+        layers=view.layers,
+        kinds=view.kinds,
+        tags=view.tags,
+        root=view.root,
+        depth=view.depth,
+        include=view.include,
+        exclude=view.exclude,
+        direction=view.direction,
+        title=view.title,
+        level=view.level,
+    )
 
 
 @dataclass(frozen=True)
@@ -183,12 +217,16 @@ class Selected:
 
 def select(model: Model, selection: Selection) -> Selected:
     """What ``selection`` shows of ``model``; unknown root/include/exclude ids raise ViewError."""
-    for name, values in (("root", (selection.root,) if selection.root else ()),
-                         ("include", selection.include), ("exclude", selection.exclude)):
+    for name, values in (
+        ("root", (selection.root,) if selection.root else ()),
+        ("include", selection.include),
+        ("exclude", selection.exclude),
+    ):
         for value in values:
             if value not in model.objects:
-                raise ViewError(unknown_name(f"object (in {name})", value, model.objects,
-                                             show_known=False))
+                raise ViewError(
+                    unknown_name(f"object (in {name})", value, model.objects, show_known=False)
+                )
     scope = set(model.objects)
     if selection.layers:  # members named by clusters of an invalid model may not exist
         scope &= set().union(*(layer_objects(model, layer) for layer in selection.layers))
@@ -197,8 +235,9 @@ def select(model: Model, selection: Selection) -> Selected:
     kept = scope
     if selection.tags:
         wanted = set(selection.tags)
-        kept = _with_anchors(model, {i for i in scope if wanted & set(model.objects[i].tags)},
-                             scope)
+        kept = _with_anchors(
+            model, {i for i in scope if wanted & set(model.objects[i].tags)}, scope
+        )
     if selection.root:
         kept = (kept & _neighbourhood(model, selection.root, selection.depth)) | {selection.root}
     kept |= set(selection.include)
@@ -211,6 +250,7 @@ def select(model: Model, selection: Selection) -> Selected:
 
 def layer_objects(model: Model, layer: str) -> set[str]:
     """The ids of ``layer``'s objects (see the module's docstring)."""
+
     def ids(*kinds: str) -> set[str]:
         return {o.id for kind in kinds for o in model.of_kind(kind)}
 
@@ -220,21 +260,29 @@ def layer_objects(model: Model, layer: str) -> set[str]:
     if layer == "failure-domains":
         return ids("site", "failure_domain", "host")
     if layer == "virtualization":
-        return ({v.id for v in model.of_kind("vm") if not _openstack_vm(model, v)}
-                | ids("container") | _with_members([c for c in clusters if c.type == "ovirt"]))
+        return (
+            {v.id for v in model.of_kind("vm") if not _openstack_vm(model, v)}
+            | ids("container")
+            | _with_members([c for c in clusters if c.type == "ovirt"])
+        )
     if layer == "openstack":
-        return ({v.id for v in model.of_kind("vm") if _openstack_vm(model, v)}
-                | _with_members([c for c in clusters if c.type == "openstack"]))
+        return {v.id for v in model.of_kind("vm") if _openstack_vm(model, v)} | _with_members(
+            [c for c in clusters if c.type == "openstack"]
+        )
     if layer == "kubernetes":
         k8s = [c for c in clusters if c.type == "kubernetes"]
         etcd = [e for c in k8s if isinstance(e := model.get(c.etcd_cluster or ""), Cluster)]
         return _with_members(k8s + etcd)
     if layer == "storage":
-        return (ids("storage") | {s.id for s in model.of_kind("service") if s.type == "stratis"}
-                | _with_members([c for c in clusters if c.type in ("ceph", "gluster")]))
+        return (
+            ids("storage")
+            | {s.id for s in model.of_kind("service") if s.type == "stratis"}
+            | _with_members([c for c in clusters if c.type in ("ceph", "gluster")])
+        )
     if layer == "services":
         return ids("service") | _with_members(
-            [c for c in clusters if c.type not in ("kubernetes", "openstack")])
+            [c for c in clusters if c.type not in ("kubernetes", "openstack")]
+        )
     if layer == "network":
         return ids("network")
     raise ViewError(unknown_name("layer", layer, LAYERS))
@@ -242,8 +290,9 @@ def layer_objects(model: Model, layer: str) -> set[str]:
 
 def _openstack_vm(model: Model, vm: VM) -> bool:
     manager = model.get(vm.managed_by or "")
-    return vm.platform == "openstack" or (isinstance(manager, Cluster)
-                                          and manager.type == "openstack")
+    return vm.platform == "openstack" or (
+        isinstance(manager, Cluster) and manager.type == "openstack"
+    )
 
 
 def _with_members(clusters: list[Cluster]) -> set[str]:
@@ -276,8 +325,9 @@ def _with_anchors(model: Model, ids: set[str], scope: set[str]) -> set[str]:
     return out
 
 
-def _neighbourhood(model: Model, root: str, depth: int | None,
-                   expanded: set[str] | None = None) -> set[str]:
+def _neighbourhood(
+    model: Model, root: str, depth: int | None, expanded: set[str] | None = None
+) -> set[str]:
     """What lies around ``root`` (see the module's docstring); the objects whose relations
     were followed are added to ``expanded``."""
     relations = model.relations
@@ -303,6 +353,7 @@ def _neighbourhood(model: Model, root: str, depth: int | None,
 
 def _container(model: Model, obj: AnyObj, kept: set[str]) -> str | None:
     """The shown object ``obj`` is drawn inside of (see the module's docstring)."""
+
     def nearest(chain: list[str]) -> str | None:
         return next((m for m in chain if m in kept), None)
 
@@ -310,8 +361,11 @@ def _container(model: Model, obj: AnyObj, kept: set[str]) -> str | None:
         return nearest(model.placement_chain(obj.id)[1:])
     if isinstance(obj, Service) and len(obj.runs_on) == 1:
         return nearest(model.placement_chain(obj.runs_on[0]))
-    if isinstance(obj, Storage) and model.get(obj.provided_by) is not None \
-            and model.objects[obj.provided_by].kind in MACHINE_KINDS:
+    if (
+        isinstance(obj, Storage)
+        and model.get(obj.provided_by) is not None
+        and model.objects[obj.provided_by].kind in MACHINE_KINDS
+    ):
         return nearest(model.placement_chain(obj.provided_by))
     if isinstance(obj, Host):
         found = []  # (depth of the shown domain, -position in the host's list, its id)
@@ -372,8 +426,14 @@ def _selected(model: Model, selection: Selection, kept: set[str]) -> Selected:
     for obj_id in ids:
         if obj_id in parent:
             children.setdefault(parent[obj_id], []).append(obj_id)
-    selected = Selected(selection, ids, parent, {k: tuple(v) for k, v in children.items()},
-                        tuple(i for i in ids if i not in parent), ())
+    selected = Selected(
+        selection,
+        ids,
+        parent,
+        {k: tuple(v) for k, v in children.items()},
+        tuple(i for i in ids if i not in parent),
+        (),
+    )
     return replace(selected, edges=_edges(model, selected))
 
 
@@ -401,8 +461,10 @@ def _edges(model: Model, selected: Selected) -> tuple[Edge, ...]:
             roles = labels.setdefault((source, target, relation), [])
             if relation == "member":
                 roles += member_roles.get(target, ())
-    return tuple(Edge(s, r, t, ", ".join(dict.fromkeys(roles)))
-                 for (s, t, r), roles in sorted(labels.items()))
+    return tuple(
+        Edge(s, r, t, ", ".join(dict.fromkeys(roles)))
+        for (s, t, r), roles in sorted(labels.items())
+    )
 
 
 def inputs(model: Model, selected: Selected) -> tuple[set[str], set[str]] | None:
@@ -418,8 +480,11 @@ def inputs(model: Model, selected: Selected) -> tuple[set[str], set[str]] | None
     if selection.root is None or selection.layers or selection.tags or selection.exclude:
         return None
     followed: set[str] = set()
-    fields = _neighbourhood(model, selection.root, selection.depth, followed) \
-        | set(selected.ids) | set(selection.include)
+    fields = (
+        _neighbourhood(model, selection.root, selection.depth, followed)
+        | set(selected.ids)
+        | set(selection.include)
+    )
     for obj_id in selected.ids:
         obj = model.objects[obj_id]
         if obj.kind in ("vm", "container"):
@@ -439,6 +504,8 @@ def inputs(model: Model, selected: Selected) -> tuple[set[str], set[str]] | None
             if obj.kind == "host" and obj.site:
                 fields.add(obj.site)
     return fields, followed
+
+
 def _overview(model: Model, selection: Selection, kept: set[str]) -> Selected:
     """The overview of ``kept``: its groups, hosts, clusters and networks; every relation of
     what runs on a host is drawn as the host's (a cluster's members, a VM's network), and each
@@ -447,8 +514,13 @@ def _overview(model: Model, selection: Selection, kept: set[str]) -> Selected:
     overview = _selected(model, selection, shown)
 
     def lifted(obj_id: str) -> str | None:
-        return obj_id if obj_id in shown else model.physical_host(obj_id) \
-            if model.physical_host(obj_id) in shown else None
+        return (
+            obj_id
+            if obj_id in shown
+            else model.physical_host(obj_id)
+            if model.physical_host(obj_id) in shown
+            else None
+        )
 
     labels: dict[tuple[str, str, str], list[str]] = {}
     refs = model.relations.refs
@@ -461,16 +533,23 @@ def _overview(model: Model, selection: Selection, kept: set[str]) -> Selected:
             if relation in CONTAINMENT and relation != "in_domain" or target not in kept:
                 continue
             ends = lifted(source), lifted(target)
-            if ends[0] is None or ends[1] is None or ends[0] == ends[1] or (
-                    relation == "in_domain" and ends[1] in overview.ancestors(ends[0])):
+            if (
+                ends[0] is None
+                or ends[1] is None
+                or ends[0] == ends[1]
+                or (relation == "in_domain" and ends[1] in overview.ancestors(ends[0]))
+            ):
                 continue
             roles = labels.setdefault((ends[0], ends[1], relation), [])
             roles += member_roles.get(target, ()) if relation == "member" else ()
     notes = {}
     for host in (i for i in overview.ids if model.objects[i].kind == "host"):
         counts = Counter(model.objects[i].kind for i in model.descendants(host))
-        notes[host] = ", ".join(count_noun(counts[k], k) for k in ("vm", "container", "service",
-                                                                    "storage") if counts[k])
-    edges = tuple(Edge(s, r, t, ", ".join(dict.fromkeys(roles)))
-                  for (s, t, r), roles in sorted(labels.items()))
+        notes[host] = ", ".join(
+            count_noun(counts[k], k) for k in ("vm", "container", "service", "storage") if counts[k]
+        )
+    edges = tuple(
+        Edge(s, r, t, ", ".join(dict.fromkeys(roles)))
+        for (s, t, r), roles in sorted(labels.items())
+    )
     return replace(overview, edges=edges, notes=notes)

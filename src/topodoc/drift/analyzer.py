@@ -75,15 +75,29 @@ def analyze(
     copies: list[Finding] = []
     for doc in expected:
         seen = live.get(doc.key, {})
-        joined = {sid: r for sid, r in seen.items() if sid == doc.source
-                  or _source_kind(results, sid) != _source_kind(results, doc.source)}
+        joined = {
+            sid: r
+            for sid, r in seen.items()
+            if sid == doc.source or _source_kind(results, sid) != _source_kind(results, doc.source)
+        }
         kept, dropped = judge(doc, results, joined, rules, severities)
         found += kept
         ignored += dropped
         for sid in sorted(set(seen) - set(joined)):  # another source of the same kind
             level = severities.level(doc.kind, "unexpected", None, seen[sid].attrs)
-            copies.append(Finding(doc.key, doc.kind, "unexpected", None, None, None, sid,
-                                  level, duplicate_hint(sid, doc.source)))
+            copies.append(
+                Finding(
+                    doc.key,
+                    doc.kind,
+                    "unexpected",
+                    None,
+                    None,
+                    None,
+                    sid,
+                    level,
+                    duplicate_hint(sid, doc.source),
+                )
+            )
 
     documented_keys = {r.key for r in expected}
     documented_kinds = {r.kind for r in expected}
@@ -94,14 +108,26 @@ def analyze(
             first.kind in INVENTORY_KINDS or first.kind in documented_kinds
         ):
             level = severities.level(first.kind, "unexpected", None, first.attrs)
-            unexpected.append(Finding(key, first.kind, "unexpected", None, None, None, min(seen),
-                                      level, unexpected_hint(sorted(seen))))
+            unexpected.append(
+                Finding(
+                    key,
+                    first.kind,
+                    "unexpected",
+                    None,
+                    None,
+                    None,
+                    min(seen),
+                    level,
+                    unexpected_hint(sorted(seen)),
+                )
+            )
     kept, dropped = split(unexpected + copies, rules)
     found += kept
     ignored += dropped
     found = lost_quorum(found, expected)
-    return Findings(sorted(found, key=Finding.sort_key),
-                    sorted(ignored, key=lambda i: i.finding.sort_key()))
+    return Findings(
+        sorted(found, key=Finding.sort_key), sorted(ignored, key=lambda i: i.finding.sort_key())
+    )
 
 
 def lost_quorum(findings: list[Finding], expected: list[Resource]) -> list[Finding]:
@@ -116,8 +142,14 @@ def lost_quorum(findings: list[Finding], expected: list[Resource]) -> list[Findi
     out = list(findings)
     for keys in members.values():
         seen = {f.key for f in out if f.key in keys and f.state in ("ok", "changed")}
-        down = [i for i, f in enumerate(out) if f.key in seen and f.state == "changed"
-                and f.attribute == "healthy" and f.actual is False]
+        down = [
+            i
+            for i, f in enumerate(out)
+            if f.key in seen
+            and f.state == "changed"
+            and f.attribute == "healthy"
+            and f.actual is False
+        ]
         healthy = len(seen) - len(down)
         if not down or healthy > len(seen) // 2:
             continue
@@ -126,8 +158,11 @@ def lost_quorum(findings: list[Finding], expected: list[Resource]) -> list[Findi
             level = f.severity
             if level == default_level(f.kind, f.state, f.attribute):
                 level = "critical"
-            out[i] = replace(f, severity=level, hint=f"{f.hint}; quorum lost: {healthy} of "
-                             f"{len(seen)} members healthy")
+            out[i] = replace(
+                f,
+                severity=level,
+                hint=f"{f.hint}; quorum lost: {healthy} of {len(seen)} members healthy",
+            )
     return out
 
 
@@ -158,8 +193,14 @@ def judge(
     """The findings on one documented resource, given what each source saw under its key,
     and those ignore rules drop. A seen resource whose every difference is ignored is ok."""
 
-    def finding(state: str, attribute: str | None = None, expected: Any = None,
-                actual: Any = None, source: str = doc.source, hint: str = "") -> Finding:
+    def finding(
+        state: str,
+        attribute: str | None = None,
+        expected: Any = None,
+        actual: Any = None,
+        source: str = doc.source,
+        hint: str = "",
+    ) -> Finding:
         level = severities.level(doc.kind, state, attribute, doc.attrs)
         return Finding(doc.key, doc.kind, state, attribute, expected, actual, source, level, hint)
 
@@ -181,14 +222,18 @@ def judge(
     for name, want in doc.attrs.items():
         if name not in actual:
             failed = [r for _, r in sorted(results.items()) if r.status != "ok"]
-            findings.append(finding("unverifiable", name, comparable(want),
-                                    hint=unreported_hint(name, failed)))
+            findings.append(
+                finding("unverifiable", name, comparable(want), hint=unreported_hint(name, failed))
+            )
             continue
         got, source_id = actual[name]
         if not same(want, got):
             want, got = comparable(want), comparable(got)
-            findings.append(finding("changed", name, want, got, source_id,
-                                    changed_hint(doc.kind, name, want, got)))
+            findings.append(
+                finding(
+                    "changed", name, want, got, source_id, changed_hint(doc.kind, name, want, got)
+                )
+            )
     kept, dropped = split(findings, rules)
     return kept or [finding("ok")], dropped
 

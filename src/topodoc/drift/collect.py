@@ -64,8 +64,9 @@ def collect_all(
             spec = waiting.pop(0)
             say(f"collecting {spec.id} ...")
             running[spec.id] = (spec, time.monotonic() + spec.timeout_s)
-            threading.Thread(target=_work, args=(spec, skip_kinds, done), daemon=True,
-                             name=f"collect {spec.id}").start()
+            threading.Thread(
+                target=_work, args=(spec, skip_kinds, done), daemon=True, name=f"collect {spec.id}"
+            ).start()
         next_deadline = min(deadline for _spec, deadline in running.values())
         try:
             result = done.get(timeout=max(0.0, next_deadline - time.monotonic()))
@@ -89,9 +90,16 @@ def _work(spec: SourceSpec, skip_kinds: frozenset[str], done: queue.Queue[Source
     try:
         done.put(collector(spec.kind)(spec, skip_kinds))
     except Exception as exc:  # noqa: BLE001 - collectors never raise; this is the last guard
-        done.put(SourceResult(spec.id, spec.kind, safe_uri(spec.uri), "error",
-                              one_line(f"collector crashed: {type(exc).__name__}: {exc}"),
-                              time.monotonic() - started))
+        done.put(
+            SourceResult(
+                spec.id,
+                spec.kind,
+                safe_uri(spec.uri),
+                "error",
+                one_line(f"collector crashed: {type(exc).__name__}: {exc}"),
+                time.monotonic() - started,
+            )
+        )
 
 
 def _settled(spec: SourceSpec, skip_kinds: frozenset[str]) -> SourceResult | None:
@@ -99,21 +107,32 @@ def _settled(spec: SourceSpec, skip_kinds: frozenset[str]) -> SourceResult | Non
     kinds = RESOURCE_KINDS.get(spec.kind)
     if kinds is None:
         known = ", ".join(RESOURCE_KINDS)
-        return SourceResult(spec.id, spec.kind, safe_uri(spec.uri), "error",
-                            f"unknown source kind {spec.kind!r} (known: {known})")
+        return SourceResult(
+            spec.id,
+            spec.kind,
+            safe_uri(spec.uri),
+            "error",
+            f"unknown source kind {spec.kind!r} (known: {known})",
+        )
     if set(kinds) <= skip_kinds:
-        return SourceResult(spec.id, spec.kind, safe_uri(spec.uri), "skipped",
-                            "all its resource kinds are ignored")
+        return SourceResult(
+            spec.id, spec.kind, safe_uri(spec.uri), "skipped", "all its resource kinds are ignored"
+        )
     return None
 
 
 def _timed_out(spec: SourceSpec) -> SourceResult:
-    return SourceResult(spec.id, spec.kind, safe_uri(spec.uri), "timeout",
-                        f"no complete answer within {spec.timeout_s:g} s", spec.timeout_s)
+    return SourceResult(
+        spec.id,
+        spec.kind,
+        safe_uri(spec.uri),
+        "timeout",
+        f"no complete answer within {spec.timeout_s:g} s",
+        spec.timeout_s,
+    )
 
 
 def summary(result: SourceResult) -> str:
     if result.status == "ok":
-        return (f"{result.id} ok, {len(result.resources)} resources, "
-                f"{result.duration_s:.1f} s")
+        return f"{result.id} ok, {len(result.resources)} resources, {result.duration_s:.1f} s"
     return f"{result.id} {result.status}: {result.error} ({result.duration_s:.1f} s)"

@@ -52,8 +52,9 @@ def results(
     specs: list[SourceSpec],
     skip_kinds: frozenset[str],
     jobs: int,
-    collect: Callable[[list[SourceSpec], frozenset[str], int, list[SourceResult]],
-                      list[SourceResult]],
+    collect: Callable[
+        [list[SourceSpec], frozenset[str], int, list[SourceResult]], list[SourceResult]
+    ],
 ) -> list[SourceResult]:
     """libvirt read live from the test driver; the other sources from the recording (passed
     to ``collect`` too, to be listed with the others)."""
@@ -65,13 +66,14 @@ def results(
             continue
         node = demo_dir() / "libvirt" / f"{spec.target}.xml"
         if not node.is_file():
-            raise DemoError(f"the demo has no node file for hypervisor {spec.target!r}: "
-                            "'--demo' checks the demo's own topology (leave PATH out)")
+            raise DemoError(
+                f"the demo has no node file for hypervisor {spec.target!r}: "
+                "'--demo' checks the demo's own topology (leave PATH out)"
+            )
         libvirt_specs.append(replace(spec, uri=f"test://{node}"))
     wanted = {s.id for s in specs if s.kind != "libvirt"}
     recorded = [r for r in read_snapshot(demo_dir() / "recording.json") if r.id in wanted]
-    return sorted(collect(libvirt_specs, skip_kinds, jobs, recorded) + recorded,
-                  key=lambda r: r.id)
+    return sorted(collect(libvirt_specs, skip_kinds, jobs, recorded) + recorded, key=lambda r: r.id)
 
 
 def require_libvirt() -> None:
@@ -79,18 +81,24 @@ def require_libvirt() -> None:
     try:
         import libvirt  # noqa: F401 - only whether it imports
     except ImportError:
-        raise DemoError("the demo reads its lab through libvirt's test driver, and "
-                        "libvirt-python is not installed: pip install 'topodoc[live]' (it "
-                        "builds against the system libvirt; on Debian first: apt-get install "
-                        "libvirt-dev pkg-config gcc)") from None
+        raise DemoError(
+            "the demo reads its lab through libvirt's test driver, and "
+            "libvirt-python is not installed: pip install 'topodoc[live]' (it "
+            "builds against the system libvirt; on Debian first: apt-get install "
+            "libvirt-dev pkg-config gcc)"
+        ) from None
 
 
 def explanation() -> str:
     """What the demo lab was given on purpose, for the reader of its report."""
     drift = json.loads((demo_dir() / "DRIFT.json").read_text("utf-8"))
-    lines = ["This was the built-in demo lab (libvirt's test driver plus a recording), given "
-             "deliberate drift:"]
+    lines = [
+        "This was the built-in demo lab (libvirt's test driver plus a recording), given "
+        "deliberate drift:"
+    ]
     lines += [f"  - {item}" for item in drift]
-    lines.append("Check your own lab with 'topodoc drift' (sources from the topology's live "
-                 "part), or a recording with 'topodoc drift --snapshot FILE'.")
+    lines.append(
+        "Check your own lab with 'topodoc drift' (sources from the topology's live "
+        "part), or a recording with 'topodoc drift --snapshot FILE'."
+    )
     return "\n".join(lines) + "\n"

@@ -96,8 +96,15 @@ def expected_resources(model: Model, sources: Iterable[Any] | None = None) -> Ex
     out: dict[str, Resource] = {}
     owners: dict[str, str] = {}
 
-    def add(key: str, kind: str, attrs: dict[str, Any], source: str, parent: str | None = None,
-            *, owner: str) -> None:
+    def add(
+        key: str,
+        kind: str,
+        attrs: dict[str, Any],
+        source: str,
+        parent: str | None = None,
+        *,
+        owner: str,
+    ) -> None:
         if (found := model.get(owner)) is not None and not found.active:
             return  # planned: not built yet, never missing; retired: gone (an object the
             # topology does not define, an error of its own, is expected by its id)
@@ -119,50 +126,92 @@ def expected_resources(model: Model, sources: Iterable[Any] | None = None) -> Ex
                 cloud = f"openstack:{vm.managed_by}"
                 if vm.platform == "openstack" and cloud in sources:
                     # Nova names the hypervisor by its hostname, libvirt by the topology id
-                    add(f"vm:{vm.id}", "vm", _vm_attrs(vm, target.node_name), cloud, host_key,
-                        owner=vm.id)
+                    add(
+                        f"vm:{vm.id}",
+                        "vm",
+                        _vm_attrs(vm, target.node_name),
+                        cloud,
+                        host_key,
+                        owner=vm.id,
+                    )
                 else:
-                    add(f"vm:{vm.domain or vm.id}", "vm", _vm_attrs(vm, target.id), source.id,
-                        host_key, owner=vm.id)
+                    add(
+                        f"vm:{vm.domain or vm.id}",
+                        "vm",
+                        _vm_attrs(vm, target.id),
+                        source.id,
+                        host_key,
+                        owner=vm.id,
+                    )
         elif source.kind == "openstack" and isinstance(target, Cluster):
             for vm in model.of_kind("vm"):
                 if vm.platform == "openstack" and vm.managed_by == target.id:
-                    add(f"vm:{vm.id}", "vm", _vm_attrs(vm, _node_name(model, vm.runs_on)),
-                        source.id, owner=vm.id)
+                    add(
+                        f"vm:{vm.id}",
+                        "vm",
+                        _vm_attrs(vm, _node_name(model, vm.runs_on)),
+                        source.id,
+                        owner=vm.id,
+                    )
             for machine_id in dict.fromkeys(target.machines("compute")):
-                add(f"os-hypervisor:{target.id}/{_node_name(model, machine_id)}",
-                    "os-hypervisor", {}, source.id, owner=machine_id)
+                add(
+                    f"os-hypervisor:{target.id}/{_node_name(model, machine_id)}",
+                    "os-hypervisor",
+                    {},
+                    source.id,
+                    owner=machine_id,
+                )
         elif source.kind == "kubernetes" and isinstance(target, Cluster):
             _kubernetes(model, target, source.id, documented, add)
         elif source.kind == "etcd" and isinstance(target, Cluster):
             for machine_id in dict.fromkeys(target.machines()):
                 name = _node_name(model, machine_id)
-                add(f"etcd-member:{target.id}/{name}", "etcd-member", {"healthy": True},
-                    source.id, owner=machine_id)
+                add(
+                    f"etcd-member:{target.id}/{name}",
+                    "etcd-member",
+                    {"healthy": True},
+                    source.id,
+                    owner=machine_id,
+                )
     return Expected([out[key] for key in sorted(out)], owners)
 
 
-def _kubernetes(model: Model, cluster: Cluster, source_id: str,
-                documented: Mapping[str, LiveSource], add: Callable[..., None]) -> None:
+def _kubernetes(
+    model: Model,
+    cluster: Cluster,
+    source_id: str,
+    documented: Mapping[str, LiveSource],
+    add: Callable[..., None],
+) -> None:
     roles: dict[str, set[str]] = {}
     for member in cluster.members:
         roles.setdefault(member.machine, set()).update(
-            r for r in member.roles if r in K8S_NODE_ROLES)
+            r for r in member.roles if r in K8S_NODE_ROLES
+        )
     for machine_id, node_roles in sorted(roles.items()):
         attrs: dict[str, Any] = {"roles": sorted(node_roles), "ready": True}
         if (cpus := _cpus(model.get(machine_id))) is not None:
             attrs["cpu"] = cpus
-        add(f"k8s-node:{cluster.id}/{_node_name(model, machine_id)}", "k8s-node", attrs, source_id,
-            owner=machine_id)
+        add(
+            f"k8s-node:{cluster.id}/{_node_name(model, machine_id)}",
+            "k8s-node",
+            attrs,
+            source_id,
+            owner=machine_id,
+        )
     # the servers the topology documents, whatever endpoint the checker reads etcd through
     etcd_source = documented.get(f"etcd:{cluster.etcd_cluster}")
     if cluster.etcd_mode == "external" and etcd_source is not None:
         servers = sorted(server_url(u) for u in etcd_source.uri.split(",") if u.strip())
-        add(f"k8s-etcd:{cluster.id}", "k8s-etcd", {"servers": servers}, source_id,
-            owner=cluster.id)
+        add(f"k8s-etcd:{cluster.id}", "k8s-etcd", {"servers": servers}, source_id, owner=cluster.id)
     elif cluster.etcd_mode != "external":
-        add(f"k8s-etcd:{cluster.id}", "k8s-etcd", _stacked_etcd(model, cluster), source_id,
-            owner=cluster.id)
+        add(
+            f"k8s-etcd:{cluster.id}",
+            "k8s-etcd",
+            _stacked_etcd(model, cluster),
+            source_id,
+            owner=cluster.id,
+        )
 
 
 def _stacked_etcd(model: Model, cluster: Cluster) -> dict[str, Any]:
@@ -170,9 +219,12 @@ def _stacked_etcd(model: Model, cluster: Cluster) -> dict[str, Any]:
     control-plane member): its ``hosts`` are their first documented addresses; nothing is
     compared when a member documents no address."""
     members = cluster.machines("etcd") or cluster.machines("control-plane")
-    addresses = [next((nic.address for nic in machine.nics if nic.address), None)
-                 if isinstance(machine := model.get(m), Machine) else None
-                 for m in dict.fromkeys(members)]
+    addresses = [
+        next((nic.address for nic in machine.nics if nic.address), None)
+        if isinstance(machine := model.get(m), Machine)
+        else None
+        for m in dict.fromkeys(members)
+    ]
     if not addresses or None in addresses:
         return {}
     return {"hosts": sorted(addresses)}
@@ -186,6 +238,9 @@ def expected_drift_entries(model: Model, expected: Expected) -> list[tuple[str, 
     keys_of: dict[str, list[str]] = {}
     for key, owner in expected.owners.items():
         keys_of.setdefault(owner, []).append(key)
-    return [(expected_drift_pattern(key, entry.pattern), entry.reason, str(entry.loc))
-            for obj in model for entry in obj.expected_drift
-            for key in keys_of.get(obj.id, ())]
+    return [
+        (expected_drift_pattern(key, entry.pattern), entry.reason, str(entry.loc))
+        for obj in model
+        for entry in obj.expected_drift
+        for key in keys_of.get(obj.id, ())
+    ]

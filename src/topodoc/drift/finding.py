@@ -11,6 +11,7 @@ from topodoc.drift.secrets import MASK, is_secret_name
 #: Report layers in order; kinds outside :data:`LAYERS` go to "other".
 LAYER_ORDER = (*dict.fromkeys(LAYERS.values()), "other")
 
+
 def masked(name: str | None, value: Any) -> Any:
     """``value`` fit to show: masked if ``name`` looks secret, and so are dict items that do."""
     if value is None:
@@ -62,17 +63,27 @@ class Finding:
     def to_json(self) -> dict[str, Any]:
         """The finding as JSON, secret values masked."""
         return {
-            "key": self.key, "kind": self.kind, "state": self.state,
+            "key": self.key,
+            "kind": self.kind,
+            "state": self.state,
             "attribute": self.attribute,
             "expected": masked(self.attribute, self.expected),
             "actual": masked(self.attribute, self.actual),
-            "source": self.source, "severity": self.severity, "hint": self.hint,
+            "source": self.source,
+            "severity": self.severity,
+            "hint": self.hint,
         }
 
     @classmethod
     def from_json(cls, data: dict[str, Any]) -> Finding:
         return cls(
-            data["key"], data["kind"], data["state"], data.get("attribute"),
-            data.get("expected"), data.get("actual"), data["source"], data["severity"],
+            data["key"],
+            data["kind"],
+            data["state"],
+            data.get("attribute"),
+            data.get("expected"),
+            data.get("actual"),
+            data["source"],
+            data["severity"],
             data.get("hint", ""),
         )

@@ -55,8 +55,10 @@ def unexpected_hint(seen_by: list[str]) -> str:
 
 
 def duplicate_hint(source: str, documented: str) -> str:
-    return (f"a second copy, seen by {source}; the topology places it on {documented}. "
-            "A stale copy? Undefine it, or document the move")
+    return (
+        f"a second copy, seen by {source}; the topology places it on {documented}. "
+        "A stale copy? Undefine it, or document the move"
+    )
 
 
 def changed_hint(kind: str, attribute: str, expected: Any, actual: Any) -> str:

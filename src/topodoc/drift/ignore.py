@@ -56,9 +56,7 @@ class Rule:
         if not colon:
             raise IgnoreError(f"{where}: expected KIND:NAME[.ATTRIBUTE], e.g. vm:test-*")
         if not any(fnmatch.fnmatchcase(k, kind) for k in ATTRIBUTES):
-            raise IgnoreError(
-                f"{where}: {kind!r} matches no kind (known: {', '.join(ATTRIBUTES)})"
-            )
+            raise IgnoreError(f"{where}: {kind!r} matches no kind (known: {', '.join(ATTRIBUTES)})")
         object.__setattr__(self, "_regex", re.compile(fnmatch.translate(self.pattern)))
 
     @property

@@ -23,9 +23,19 @@ ATTRIBUTES: dict[str, tuple[str, ...]] = {
     "hypervisor": ("cpus", "memory"),
     # a domain (libvirt), a Nova server (OpenStack), joined on the same key
     "vm": (
-        "hypervisor", "state", "vcpu_max", "vcpu", "memory", "memory_max", "autostart",
+        "hypervisor",
+        "state",
+        "vcpu_max",
+        "vcpu",
+        "memory",
+        "memory_max",
+        "autostart",
         "nested_virt",
-        "cpu_mode", "disks", "interfaces", "flavor", "openstack_id",
+        "cpu_mode",
+        "disks",
+        "interfaces",
+        "flavor",
+        "openstack_id",
     ),
     "libvirt-network": ("bridge", "forward", "active"),
     "storage-pool": ("type", "active"),
@@ -34,8 +44,14 @@ ATTRIBUTES: dict[str, tuple[str, ...]] = {
     "os-network": ("status", "subnets"),
     "os-subnet": ("cidr", "network"),
     "k8s-node": (
-        "roles", "ready", "kubelet_version", "container_runtime", "cpu", "memory",
-        "addresses", "system_uuid",
+        "roles",
+        "ready",
+        "kubelet_version",
+        "container_runtime",
+        "cpu",
+        "memory",
+        "addresses",
+        "system_uuid",
     ),
     "k8s-etcd": ("servers", "hosts"),
     "etcd-member": ("peer_urls", "client_urls", "healthy"),
@@ -83,14 +99,18 @@ class Resource:
 
     def to_json(self) -> dict[str, Any]:
         return {
-            "key": self.key, "kind": self.kind, "source": self.source,
-            "parent": self.parent, "attrs": dict(sorted(self.attrs.items())),
+            "key": self.key,
+            "kind": self.kind,
+            "source": self.source,
+            "parent": self.parent,
+            "attrs": dict(sorted(self.attrs.items())),
         }
 
     @classmethod
     def from_json(cls, data: dict[str, Any]) -> Resource:
-        return cls(data["key"], data["kind"], dict(data["attrs"]), data["source"],
-                   data.get("parent"))
+        return cls(
+            data["key"], data["kind"], dict(data["attrs"]), data["source"], data.get("parent")
+        )
 
 
 @dataclass(slots=True)
@@ -113,8 +133,12 @@ class SourceResult:
 
     def to_json(self) -> dict[str, Any]:
         return {
-            "id": self.id, "kind": self.kind, "uri": self.uri, "status": self.status,
-            "error": self.error, "duration_s": round(self.duration_s, 3),
+            "id": self.id,
+            "kind": self.kind,
+            "uri": self.uri,
+            "status": self.status,
+            "error": self.error,
+            "duration_s": round(self.duration_s, 3),
             "api_calls": self.api_calls,
             "resources": [r.to_json() for r in sorted(self.resources, key=lambda r: r.key)],
         }
@@ -122,7 +146,12 @@ class SourceResult:
     @classmethod
     def from_json(cls, data: dict[str, Any]) -> SourceResult:
         return cls(
-            data["id"], data["kind"], data["uri"], data["status"], data.get("error"),
-            float(data.get("duration_s", 0.0)), int(data.get("api_calls", 0)),
+            data["id"],
+            data["kind"],
+            data["uri"],
+            data["status"],
+            data.get("error"),
+            float(data.get("duration_s", 0.0)),
+            int(data.get("api_calls", 0)),
             [Resource.from_json(r) for r in data.get("resources", [])],
         )

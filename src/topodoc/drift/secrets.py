@@ -32,10 +32,23 @@ SECRET_NAME = re.compile(
 
 #: (pattern, replacement, a word the text must hold, lower case, for the pattern to run).
 _PATTERNS = (
-    (re.compile(r"-----BEGIN [A-Z0-9 ]*PRIVATE KEY-----.*?(-----END [A-Z0-9 ]*PRIVATE KEY-----"
-                r"|\Z)", re.S), MASK, "private key-----"),
-    (re.compile(r"(?i)((?:authorization|x-auth-token|x-subject-token|cookie)[\"']?\s*[:=]\s*"
-                r"[\"']?(?:bearer\s+|basic\s+)?)[^\s\"',;}]+"), rf"\1{MASK}", ""),
+    (
+        re.compile(
+            r"-----BEGIN [A-Z0-9 ]*PRIVATE KEY-----.*?(-----END [A-Z0-9 ]*PRIVATE KEY-----"
+            r"|\Z)",
+            re.S,
+        ),
+        MASK,
+        "private key-----",
+    ),
+    (
+        re.compile(
+            r"(?i)((?:authorization|x-auth-token|x-subject-token|cookie)[\"']?\s*[:=]\s*"
+            r"[\"']?(?:bearer\s+|basic\s+)?)[^\s\"',;}]+"
+        ),
+        rf"\1{MASK}",
+        "",
+    ),
     (re.compile(r"(?i)(\bbearer\s+)[^\s\"',;}]+"), rf"\1{MASK}", "bearer"),
 )
 _HEADERS = ("authorization", "x-auth-token", "x-subject-token", "cookie")
@@ -43,14 +56,31 @@ _HEADERS = ("authorization", "x-auth-token", "x-subject-token", "cookie")
 #: user:password@host, after a scheme or on its own; the password may hold '/' or ':'. Run on
 #: the words holding an '@' only (few: the whole text would take seconds for a big report).
 _WORD_END = re.compile(r"[\s\"']")
-_USERINFO = re.compile(r"(?i)((?:\b[a-z][a-z0-9+.-]*://|(?<![\w@:/.%+-]))[^\s:/@\"',]*:)(?!//)"
-                       r"[^\s@\"']+(@[\w\[])")
+_USERINFO = re.compile(
+    r"(?i)((?:\b[a-z][a-z0-9+.-]*://|(?<![\w@:/.%+-]))[^\s:/@\"',]*:)(?!//)"
+    r"[^\s@\"']+(@[\w\[])"
+)
 
 #: ``NAME: value``, ``NAME=value``, ``"NAME": "value"``: masked when NAME is a secret's name.
 _PAIR = re.compile(r"(?<![/\w.-])([\w.-]+)([\"']?\s*[:=]\s*[\"']?)([^\s\"',;}&]+)")
 #: A secret's name holds one of these (lower case): only the lines holding one are searched.
-_NAME_WORDS = ("passw", "passphrase", "token", "secret", "credential", "private", "keydata",
-               "key_data", "key-data", "apikey", "api_key", "api-key", "_key", "-key", ".key")
+_NAME_WORDS = (
+    "passw",
+    "passphrase",
+    "token",
+    "secret",
+    "credential",
+    "private",
+    "keydata",
+    "key_data",
+    "key-data",
+    "apikey",
+    "api_key",
+    "api-key",
+    "_key",
+    "-key",
+    ".key",
+)
 
 _remembered: frozenset[str] = frozenset()  # replaced whole, never changed: safe to read
 _lock = threading.Lock()

@@ -23,8 +23,9 @@ class SnapshotError(TopodocError):
     """A snapshot file that cannot be read: the message names the file and what is wrong."""
 
 
-def write_snapshot(path: str | os.PathLike[str], results: list[SourceResult], *,
-                   taken_at: str) -> None:
+def write_snapshot(
+    path: str | os.PathLike[str], results: list[SourceResult], *, taken_at: str
+) -> None:
     """Write ``results`` to ``path`` atomically (``taken_at``: an ISO 8601 timestamp)."""
     document = {
         "format_version": FORMAT_VERSION,
@@ -50,8 +51,10 @@ def read_snapshot(path: str | os.PathLike[str]) -> list[SourceResult]:
         raise SnapshotError(f"{path}: a snapshot is a JSON object, not {_shape(document)}")
     version = document.get("format_version")
     if not isinstance(version, str) or version.split(".")[0] != FORMAT_VERSION.split(".")[0]:
-        raise SnapshotError(f"{path}: unsupported format_version {version!r} "
-                            f"(this topodoc reads {FORMAT_VERSION.split('.')[0]}.x)")
+        raise SnapshotError(
+            f"{path}: unsupported format_version {version!r} "
+            f"(this topodoc reads {FORMAT_VERSION.split('.')[0]}.x)"
+        )
     sources = document.get("sources")
     if not isinstance(sources, list):
         raise SnapshotError(f"{path}: 'sources' must be a list, not {_shape(sources)}")
@@ -81,13 +84,19 @@ def _source_problem(data: Any) -> str | None:
     if not isinstance(data.get("resources", []), list):
         return "'resources' must be a list"
     for j, res in enumerate(data.get("resources", [])):
-        if not isinstance(res, dict) or not isinstance(res.get("attrs"), dict) or not all(
-                isinstance(res.get(k), str) for k in ("key", "kind", "source")):
-            return f"resources[{j}] must be an object with string key, kind, source and " \
-                   "an attrs object"
+        if (
+            not isinstance(res, dict)
+            or not isinstance(res.get("attrs"), dict)
+            or not all(isinstance(res.get(k), str) for k in ("key", "kind", "source"))
+        ):
+            return (
+                f"resources[{j}] must be an object with string key, kind, source and "
+                "an attrs object"
+            )
     return None
 
 
 def _shape(value: Any) -> str:
     return {dict: "an object", list: "a list", str: "a string", type(None): "null"}.get(
-        type(value), type(value).__name__)
+        type(value), type(value).__name__
+    )

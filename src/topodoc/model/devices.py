@@ -16,5 +16,8 @@ def held(model: Model, host_id: str, device: Device) -> list[tuple[Any, Passthro
 def passed_disks(model: Model, host: Any) -> set[str]:
     """The host's disks on devices passed whole to a VM that runs: the host does not count
     them."""
-    return {d.disk for d in host.devices if d.disk and any(
-        item.part == "whole" for _, item in held(model, host.id, d))}
+    return {
+        d.disk
+        for d in host.devices
+        if d.disk and any(item.part == "whole" for _, item in held(model, host.id, d))
+    }

@@ -24,8 +24,11 @@ def _plain(value: Any, root: str) -> Any:
         fields = [f.name for f in dataclasses.fields(value) if f.name not in ("loc", "locs")]
         out = {name: _plain(getattr(value, name), root) for name in fields}
         out = {k: v for k, v in out.items() if v not in (None, "", (), [], {})}
-        approximate = {name: size.written for name in fields
-                       if isinstance(size := getattr(value, name), ApproxSize)}
+        approximate = {
+            name: size.written
+            for name in fields
+            if isinstance(size := getattr(value, name), ApproxSize)
+        }
         if approximate:
             out["approximate"] = approximate
         kind = getattr(type(value), "kind", None)

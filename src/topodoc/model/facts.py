@@ -39,7 +39,8 @@ def cpu_text(cpu: Cpu, translate: Callable[[str], str] = str) -> str:
     count = ""
     if cpu.logical:
         count = translate(CPU_SHAPE if cpu.shape else CPU_COUNT).format(
-            sockets=cpu.sockets, cores=cpu.cores, threads=cpu.threads, logical=cpu.logical)
+            sockets=cpu.sockets, cores=cpu.cores, threads=cpu.threads, logical=cpu.logical
+        )
     return ", ".join(p for p in (cpu.model, count) if p)
 
 
@@ -58,16 +59,25 @@ def os_text(machine: Host | VM) -> str:
 
 def device_text(device: Device) -> str:
     """``gpu0 gpu Tesla T4 [10de:1eb8] at 0000:03:00.0, 4 vGPU slices (nvidia-231)``."""
-    text = " ".join(p for p in (device.name, device.type, device.model,
-                                f"[{device.pci_id}]" if device.pci_id else "",
-                                f"at {device.pci}" if device.pci else "") if p)
+    text = " ".join(
+        p
+        for p in (
+            device.name,
+            device.type,
+            device.model,
+            f"[{device.pci_id}]" if device.pci_id else "",
+            f"at {device.pci}" if device.pci else "",
+        )
+        if p
+    )
     if device.disk:
         text += f", disk {device.disk}"
     if device.vfs:
         text += f", {device.vfs} VFs"
     if device.vgpus:
-        text += f", {device.vgpus} vGPU slices" + (f" ({device.vgpu_type})"
-                                                   if device.vgpu_type else "")
+        text += f", {device.vgpus} vGPU slices" + (
+            f" ({device.vgpu_type})" if device.vgpu_type else ""
+        )
     return text
 
 
@@ -84,8 +94,11 @@ def pinning_text(vm: VM) -> str:
 
 def runtime_text(cluster: Cluster) -> str:
     """``containerd 1.6.20``."""
-    return " ".join(v for v in (cluster.container_runtime.get("name"),
-                                cluster.container_runtime.get("version")) if v)
+    return " ".join(
+        v
+        for v in (cluster.container_runtime.get("name"), cluster.container_runtime.get("version"))
+        if v
+    )
 
 
 def history_text(cluster: Cluster) -> tuple[str, ...]:
@@ -111,12 +124,16 @@ def summary(obj: AnyObj) -> str:
     """The one line a diagram node shows under the name: ``4 vCPU, 8GiB``."""
     parts: list[str | None]
     if isinstance(obj, Host):
-        parts = [f"{obj.cpu.logical} CPUs" if obj.cpu and obj.cpu.logical else "",
-                 format_size(obj.memory) if obj.memory else ""]
+        parts = [
+            f"{obj.cpu.logical} CPUs" if obj.cpu and obj.cpu.logical else "",
+            format_size(obj.memory) if obj.memory else "",
+        ]
     elif isinstance(obj, VM):
-        parts = [f"{obj.vcpu} vCPU" if obj.vcpu else "",
-                 format_size(obj.memory) if obj.memory else "",
-                 obj.state if obj.state and obj.state != "running" else ""]
+        parts = [
+            f"{obj.vcpu} vCPU" if obj.vcpu else "",
+            format_size(obj.memory) if obj.memory else "",
+            obj.state if obj.state and obj.state != "running" else "",
+        ]
     elif isinstance(obj, Container):
         parts = [obj.runtime or "", obj.image or ""]
     elif isinstance(obj, Cluster | Service):
@@ -124,8 +141,11 @@ def summary(obj: AnyObj) -> str:
     elif isinstance(obj, Network):
         parts = [obj.subnet or obj.type, f"VLAN {obj.vlan}" if obj.vlan is not None else ""]
     elif isinstance(obj, Storage):
-        parts = [obj.type, format_size(obj.size) if obj.size else "",
-                 f"x{obj.replicas}" if obj.replicas else ""]
+        parts = [
+            obj.type,
+            format_size(obj.size) if obj.size else "",
+            f"x{obj.replicas}" if obj.replicas else "",
+        ]
     elif isinstance(obj, FailureDomain):
         parts = [obj.type]
     else:
@@ -156,8 +176,9 @@ def facts(model: Model, obj: AnyObj) -> list[tuple[str, str]]:
         add("hardware", " ".join(p for p in (obj.vendor, obj.model) if p))
         add("CPU", cpu_text(obj.cpu) if obj.cpu else None)
     if isinstance(obj, VM):
-        add("platform", obj.platform + (f" (managed by {obj.managed_by})"
-                                        if obj.managed_by else ""))
+        add(
+            "platform", obj.platform + (f" (managed by {obj.managed_by})" if obj.managed_by else "")
+        )
         add("flavor", obj.flavor)
         add("vCPU", obj.vcpu)
         add("vCPU pinning", pinning_text(obj))
@@ -192,10 +213,22 @@ def facts(model: Model, obj: AnyObj) -> list[tuple[str, str]]:
         add("container runtime", runtime_text(obj))
         add("history", history_text(obj))
         if obj.ceph:
-            add("Ceph", " ".join(f"{k.replace('_', ' ')} {v}" for k in (
-                "fsid", "public_network", "cluster_network") if (v := getattr(obj.ceph, k))))
-        add("OSDs", tuple(f"osd.{o.id} on {m.machine}" + (f" {o.device}" if o.device else "")
-                          for m in obj.members for o in m.osds))
+            add(
+                "Ceph",
+                " ".join(
+                    f"{k.replace('_', ' ')} {v}"
+                    for k in ("fsid", "public_network", "cluster_network")
+                    if (v := getattr(obj.ceph, k))
+                ),
+            )
+        add(
+            "OSDs",
+            tuple(
+                f"osd.{o.id} on {m.machine}" + (f" {o.device}" if o.device else "")
+                for m in obj.members
+                for o in m.osds
+            ),
+        )
         roles = roles_text([m.roles for m in obj.members])
         add("members", f"{len(dict.fromkeys(obj.machines()))} ({roles})")
         add("etcd", " ".join(p for p in (obj.etcd_mode, obj.etcd_cluster) if p))

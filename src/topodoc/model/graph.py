@@ -45,8 +45,10 @@ class Written(NamedTuple):
 
     @property
     def loc(self) -> Location:
-        if self.item is not None and (where := self.owner.locs.get(
-                f"{self.name}[{self.item}]")) is not None:
+        if (
+            self.item is not None
+            and (where := self.owner.locs.get(f"{self.name}[{self.item}]")) is not None
+        ):
             return where
         return self.owner.at(self.name)
 
@@ -124,8 +126,9 @@ def references(obj: Obj) -> Iterator[Ref]:
 def _placed_on(model: Model, obj: AnyObj, relation: str, target: str) -> bool:
     """Whether ``obj`` is placed on (or grouped under) ``target`` by this relation."""
     if relation == "runs_on":
-        return isinstance(obj, VM | Container) or (isinstance(obj, Service)
-                                                   and len(obj.runs_on) == 1)
+        return isinstance(obj, VM | Container) or (
+            isinstance(obj, Service) and len(obj.runs_on) == 1
+        )
     if relation == "provided_by":
         return model.objects[target].kind in MACHINE_KINDS
     return relation == "in_domain" or (relation == "parent" and isinstance(obj, FailureDomain))

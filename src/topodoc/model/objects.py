@@ -34,16 +34,29 @@ CLUSTER_ROLES: dict[str, tuple[str, ...]] = {
 ROLE_ALIASES: dict[str, dict[str, str]] = {"kubernetes": {"master": "control-plane"}}
 #: The roles whose members vote: losing half of them loses the cluster's quorum.
 QUORUM_ROLES: dict[str, tuple[str, ...]] = {
-    "kubernetes": ("etcd",), "etcd": ("member",), "openstack": ("controller",),
-    "ceph": ("mon",), "gluster": ("server",), "ovirt": ("engine",), "rabbitmq": ("node",),
-    "kafka": ("controller", "zookeeper"), "vitess": ("topo",), "generic": (),
+    "kubernetes": ("etcd",),
+    "etcd": ("member",),
+    "openstack": ("controller",),
+    "ceph": ("mon",),
+    "gluster": ("server",),
+    "ovirt": ("engine",),
+    "rabbitmq": ("node",),
+    "kafka": ("controller", "zookeeper"),
+    "vitess": ("topo",),
+    "generic": (),
 }
 #: The roles that make up a cluster's control plane (for the failure-impact fractions).
 CONTROL_ROLES: dict[str, tuple[str, ...]] = {
-    "kubernetes": ("control-plane", "etcd"), "etcd": ("member",),
-    "openstack": ("controller",), "ceph": ("mon", "mgr"), "gluster": ("server",),
-    "ovirt": ("engine",), "rabbitmq": ("node",), "kafka": ("controller", "zookeeper"),
-    "vitess": ("vtctld", "topo"), "generic": (),
+    "kubernetes": ("control-plane", "etcd"),
+    "etcd": ("member",),
+    "openstack": ("controller",),
+    "ceph": ("mon", "mgr"),
+    "gluster": ("server",),
+    "ovirt": ("engine",),
+    "rabbitmq": ("node",),
+    "kafka": ("controller", "zookeeper"),
+    "vitess": ("vtctld", "topo"),
+    "generic": (),
 }
 
 
@@ -329,8 +342,9 @@ class Cluster(Obj):
 
     def machines(self, *roles: str) -> tuple[str, ...]:
         """Member machines having any of ``roles`` (all members when none is given)."""
-        return tuple(m.machine for m in self.members
-                     if not roles or any(r in roles for r in m.roles))
+        return tuple(
+            m.machine for m in self.members if not roles or any(r in roles for r in m.roles)
+        )
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)
@@ -543,8 +557,9 @@ class Model:
             if isinstance(current, Host):
                 return current.id
             seen.add(current.id)
-            current = self.objects.get(current.runs_on) if isinstance(current, VM | Container) \
-                else None
+            current = (
+                self.objects.get(current.runs_on) if isinstance(current, VM | Container) else None
+            )
         return None
 
     def placement_chain(self, obj_id: str, stop: Set[str] = frozenset()) -> list[str]:

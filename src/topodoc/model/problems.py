@@ -45,8 +45,12 @@ class Problem:
 
     def to_json(self) -> dict[str, Any]:
         return {
-            "file": display_path(self.loc.file), "line": self.loc.line, "col": self.loc.col,
-            "severity": self.severity, "rule": self.rule, "message": self.message,
+            "file": display_path(self.loc.file),
+            "line": self.loc.line,
+            "col": self.loc.col,
+            "severity": self.severity,
+            "rule": self.rule,
+            "message": self.message,
             "object": self.obj,
         }
 

@@ -18,8 +18,16 @@ from topodoc.errors import TopodocError
 
 UNITS: dict[str, int] = {
     "B": 1,
-    "KB": 10**3, "MB": 10**6, "GB": 10**9, "TB": 10**12, "PB": 10**15,
-    "KiB": 2**10, "MiB": 2**20, "GiB": 2**30, "TiB": 2**40, "PiB": 2**50,
+    "KB": 10**3,
+    "MB": 10**6,
+    "GB": 10**9,
+    "TB": 10**12,
+    "PB": 10**15,
+    "KiB": 2**10,
+    "MiB": 2**20,
+    "GiB": 2**30,
+    "TiB": 2**40,
+    "PiB": 2**50,
 }
 #: Units as tools print them: binary, and the number rounded.
 TOOL_UNITS: dict[str, int] = {"K": 2**10, "M": 2**20, "G": 2**30, "T": 2**40, "P": 2**50}
@@ -58,11 +66,12 @@ def parse_size(text: str) -> int:
     number, unit = match.groups()
     step = UNITS.get(unit) or TOOL_UNITS.get(unit)
     if step is None:
-        better = _AMBIGUOUS.get(unit) or next(
-            (u for u in UNITS if u.lower() == unit.lower()), None)
+        better = _AMBIGUOUS.get(unit) or next((u for u in UNITS if u.lower() == unit.lower()), None)
         hint = f"; did you mean {better}?" if better else ""
-        raise SizeError(f"unknown size unit {unit!r} in {text!r} (use B, KB, MB, GB, TB, PB, "
-                        f"KiB, MiB, GiB, TiB, PiB, or K, M, G, T, P as tools print them){hint}")
+        raise SizeError(
+            f"unknown size unit {unit!r} in {text!r} (use B, KB, MB, GB, TB, PB, "
+            f"KiB, MiB, GiB, TiB, PiB, or K, M, G, T, P as tools print them){hint}"
+        )
     if len(number) > 24:
         shown = repr(text) if len(text) <= 30 else f"{text[:30]!r}..."
         raise SizeError(f"{shown} has too many digits for a size (at most 24)")
@@ -112,8 +121,11 @@ def close(a: int, b: int) -> bool:
 
 
 def _approximately(n: int) -> str:
-    step, unit = max((s, u) for u, s in UNITS.items() if u != "B" and "i" in u and s <= max(n, 1)
-                     ) if n >= 2**10 else (1, "B")
+    step, unit = (
+        max((s, u) for u, s in UNITS.items() if u != "B" and "i" in u and s <= max(n, 1))
+        if n >= 2**10
+        else (1, "B")
+    )
     return f"{n / step:.2f}".rstrip("0").rstrip(".") + unit
 
 

@@ -36,8 +36,7 @@ def too_deep(objects: Mapping[str, Obj]) -> tuple[set[str], list[Problem]]:
         path: list[str] = []
         node: str | None = start
         on_path: set[str] = set()
-        while node is not None and node in objects and node not in depth \
-                and node not in on_path:
+        while node is not None and node in objects and node not in depth and node not in on_path:
             path.append(node)
             on_path.add(node)
             below = _below(objects[node])
@@ -51,8 +50,15 @@ def too_deep(objects: Mapping[str, Obj]) -> tuple[set[str], list[Problem]]:
         if depth[obj_id] == MAX_DEPTH + 1:
             obj = objects[obj_id]
             field, _ = _below(obj) or ("id", "")
-            problems.append(Problem(
-                "nesting-depth", "error", f"{obj_id}: placed {MAX_DEPTH + 1} levels deep "
-                f"({field} chain), over the limit of {MAX_DEPTH}; it and everything placed on "
-                "it are left out", obj.at(field), obj_id))
+            problems.append(
+                Problem(
+                    "nesting-depth",
+                    "error",
+                    f"{obj_id}: placed {MAX_DEPTH + 1} levels deep "
+                    f"({field} chain), over the limit of {MAX_DEPTH}; it and everything placed on "
+                    "it are left out",
+                    obj.at(field),
+                    obj_id,
+                )
+            )
     return deep, problems

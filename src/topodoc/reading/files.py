@@ -37,7 +37,7 @@ def unchanged(path: str | os.PathLike[str], visited: list[str], digest: str) -> 
         root, queue = listing(path)
     except SourceError:
         return False
-    if [str(p) for p in queue] != visited[:len(queue)]:
+    if [str(p) for p in queue] != visited[: len(queue)]:
         return False
     hasher = hashlib.sha256()
     for key in visited:
@@ -56,8 +56,10 @@ def listing(path: str | os.PathLike[str]) -> tuple[Path, list[Path]]:
         return start.resolve().parent, [start.resolve()]
     root = start.resolve()
     queue = sorted(
-        p for p in root.rglob("*")
-        if p.suffix in SUFFIXES and (p.is_file() or p.is_symlink())  # dangling: reported
+        p
+        for p in root.rglob("*")
+        if p.suffix in SUFFIXES
+        and (p.is_file() or p.is_symlink())  # dangling: reported
         and not any(part.startswith(".") for part in p.relative_to(root).parts)
     )
     if not queue:
@@ -75,14 +77,26 @@ def read_bytes(file: Path, problems: list[Problem], root: Path) -> bytes | None:
     where = Location(str(file), 1, 1)
     try:
         if not file.resolve().is_relative_to(root):
-            problems.append(Problem("include-outside", "error", f"links to {file.resolve()}, "
-                                    f"outside the topology directory {root}", where))
+            problems.append(
+                Problem(
+                    "include-outside",
+                    "error",
+                    f"links to {file.resolve()}, outside the topology directory {root}",
+                    where,
+                )
+            )
             return None
         size = file.stat().st_size
         limit = max_file_bytes()
         if size > limit:
-            problems.append(Problem("file-size", "error", f"file is {size:,} bytes, over the "
-                                    f"limit of {limit:,} (TOPODOC_MAX_FILE_BYTES)", where))
+            problems.append(
+                Problem(
+                    "file-size",
+                    "error",
+                    f"file is {size:,} bytes, over the limit of {limit:,} (TOPODOC_MAX_FILE_BYTES)",
+                    where,
+                )
+            )
             return None
         return file.read_bytes()
     except FileNotFoundError:

@@ -46,11 +46,16 @@ def full_match_patterns(node: Any) -> Any:
     """``node`` (a schema) with each pattern's ``$`` written ``\\Z``, as fastjsonschema does:
     both validators then match patterns against the whole text."""
     if isinstance(node, dict):
-        return {key: _DOLLAR.sub(r"\\Z", value) if key == "pattern" and isinstance(value, str)
-                else full_match_patterns(value) for key, value in node.items()}
+        return {
+            key: _DOLLAR.sub(r"\\Z", value)
+            if key == "pattern" and isinstance(value, str)
+            else full_match_patterns(value)
+            for key, value in node.items()
+        }
     if isinstance(node, list):
         return [full_match_patterns(value) for value in node]
     return node
+
 
 _FULL_SIZE_PATTERN = _DOLLAR.sub(r"\\Z", SIZE_PATTERN)
 
@@ -86,8 +91,9 @@ def validate(doc: YMap) -> list[Problem]:
         problems.extend(_problems(error, doc))
     if not problems:  # the two validators disagree: never let the file pass unreported
         path, message = rejected
-        problems.append(Problem("schema", "error", f"{_where(path)}: {message}",
-                                _node(doc, path)[1]))
+        problems.append(
+            Problem("schema", "error", f"{_where(path)}: {message}", _node(doc, path)[1])
+        )
     return problems
 
 
@@ -142,8 +148,14 @@ def _problems(error: jsonschema.ValidationError, doc: YMap) -> list[Problem]:
         for key in sorted(set(node) - set(allowed), key=str):
             hint = did_you_mean(str(key), allowed) or f" (allowed: {', '.join(allowed)})"
             secret = " — secrets never go in the topology" if is_secret_name(key) else ""
-            out.append(Problem("unknown-key", "error", f"unknown key {key!r} in {where}"
-                               f"{secret}{hint}", node.loc(key, of_key=True)))
+            out.append(
+                Problem(
+                    "unknown-key",
+                    "error",
+                    f"unknown key {key!r} in {where}{secret}{hint}",
+                    node.loc(key, of_key=True),
+                )
+            )
         return out
     if kind == "required":
         missing = error.message.split("'")[1] if "'" in error.message else error.message
@@ -157,18 +169,33 @@ def _problems(error: jsonschema.ValidationError, doc: YMap) -> list[Problem]:
         value = error.validator_value
         expected = " or ".join(value) if isinstance(value, list) else str(value)
         hint = " (quote it to make it a string)" if expected == "string" else ""
-        return [Problem("schema", "error", f"{where}: expected {_article(expected)}, got "
-                        f"{_describe(node)}{hint}", loc)]
+        return [
+            Problem(
+                "schema",
+                "error",
+                f"{where}: expected {_article(expected)}, got {_describe(node)}{hint}",
+                loc,
+            )
+        ]
     if kind in ("enum", "const"):
         value = error.validator_value
         choices = value if kind == "enum" and isinstance(value, list) else [value]
         hint = did_you_mean(str(node), [str(c) for c in choices])
-        return [Problem("schema", "error", f"{where}: {node!r} is not one of "
-                        f"{', '.join(repr(c) for c in choices)}{hint}", loc)]
+        return [
+            Problem(
+                "schema",
+                "error",
+                f"{where}: {node!r} is not one of {', '.join(repr(c) for c in choices)}{hint}",
+                loc,
+            )
+        ]
     if kind == "pattern":
         form = str(error.validator_value).replace("\\Z", "$")  # as the schema writes it
-        return [Problem("schema", "error", f"{where}: {node!r} does not match the expected "
-                        f"form {form}", loc)]
+        return [
+            Problem(
+                "schema", "error", f"{where}: {node!r} does not match the expected form {form}", loc
+            )
+        ]
     return [Problem("schema", "error", f"{where}: {error.message}", loc)]
 
 
@@ -185,5 +212,8 @@ def _describe(value: Any) -> str:
         return "nothing (null)"
     if isinstance(value, bool):
         return f"a boolean ({str(value).lower()})"
-    return f"{type(value).__name__} {value!r}".replace("str ", "string ").replace(
-        "int ", "integer ").replace("float ", "number ")
+    return (
+        f"{type(value).__name__} {value!r}".replace("str ", "string ")
+        .replace("int ", "integer ")
+        .replace("float ", "number ")
+    )

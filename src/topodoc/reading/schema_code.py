@@ -52,8 +52,9 @@ def cache_dir() -> Path:
 def compiled_validator(schema_text: str, schema: dict[str, Any]) -> Callable[[Any], Any]:
     """The validator of ``schema`` (whose JSON text is ``schema_text``): raises
     ``fastjsonschema.JsonSchemaException`` at the first problem."""
-    key = hashlib.sha256("\0".join((schema_text, fastjsonschema.VERSION, sys.version,
-                                    _REVISION)).encode()).hexdigest()[:24]
+    key = hashlib.sha256(
+        "\0".join((schema_text, fastjsonschema.VERSION, sys.version, _REVISION)).encode()
+    ).hexdigest()[:24]
     cached = cache_dir() / f"schema-{key}.marshal"
     loaded = _from_cache(cached)
     if loaded is None:
@@ -80,8 +81,8 @@ def _from_cache(cached: Path) -> Callable[[Any], Any] | None:
         raw = cached.read_bytes()
     except OSError:
         return None
-    head, digest = raw[:len(MAGIC)], raw[len(MAGIC):len(MAGIC) + _DIGEST]
-    payload = raw[len(MAGIC) + _DIGEST:]
+    head, digest = raw[: len(MAGIC)], raw[len(MAGIC) : len(MAGIC) + _DIGEST]
+    payload = raw[len(MAGIC) + _DIGEST :]
     if head != MAGIC or not hmac.compare_digest(digest, hashlib.sha256(payload).digest()):
         return None
     try:

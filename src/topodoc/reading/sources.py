@@ -61,15 +61,26 @@ def read_sources(path: str | os.PathLike[str]) -> Sources:
 def _parse(raw: bytes, file: str, problems: list[Problem]) -> YMap | None:
     nul = raw.find(b"\0")
     if nul >= 0:
-        problems.append(Problem("encoding", "error", "binary data (a NUL byte): not a YAML "
-                                "text file", _offset_location(raw, nul, file)))
+        problems.append(
+            Problem(
+                "encoding",
+                "error",
+                "binary data (a NUL byte): not a YAML text file",
+                _offset_location(raw, nul, file),
+            )
+        )
         return None
     try:
         text = raw.decode("utf-8-sig")
     except UnicodeDecodeError as exc:
-        problems.append(Problem("encoding", "error", f"not UTF-8 text (byte 0x{raw[exc.start]:02x}"
-                                "); save the file as UTF-8",
-                                _offset_location(raw, exc.start, file)))
+        problems.append(
+            Problem(
+                "encoding",
+                "error",
+                f"not UTF-8 text (byte 0x{raw[exc.start]:02x}); save the file as UTF-8",
+                _offset_location(raw, exc.start, file),
+            )
+        )
         return None
     try:
         doc = yamlpos.load(text, file)
@@ -77,13 +88,25 @@ def _parse(raw: bytes, file: str, problems: list[Problem]) -> YMap | None:
         problems.append(Problem(exc.rule, "error", exc.message, exc.loc))
         return None
     if doc is None:
-        problems.append(Problem("empty-file", "error", "the file is empty: a topology file is a "
-                                "mapping that starts with 'version: 1'", Location(file, 1, 1)))
+        problems.append(
+            Problem(
+                "empty-file",
+                "error",
+                "the file is empty: a topology file is a mapping that starts with 'version: 1'",
+                Location(file, 1, 1),
+            )
+        )
         return None
     if not isinstance(doc, YMap):
         where = doc.loc() if isinstance(doc, YList) else Location(file, 1, 1)
-        problems.append(Problem("schema", "error", "a topology file must be a mapping (keys like "
-                                "'version:', 'hosts:', 'vms:')", where))
+        problems.append(
+            Problem(
+                "schema",
+                "error",
+                "a topology file must be a mapping (keys like 'version:', 'hosts:', 'vms:')",
+                where,
+            )
+        )
         return None
     return doc
 
@@ -94,8 +117,9 @@ def _offset_location(raw: bytes, offset: int, file: str) -> Location:
     return Location(file, line, col)
 
 
-def _includes(doc: YMap, file: Path, root: Path,
-              problems: list[Problem]) -> Iterator[tuple[str, Location]]:
+def _includes(
+    doc: YMap, file: Path, root: Path, problems: list[Problem]
+) -> Iterator[tuple[str, Location]]:
     entries = doc.get("include")
     if not isinstance(entries, YList):
         return  # a wrong type is reported by the schema
@@ -105,11 +129,18 @@ def _includes(doc: YMap, file: Path, root: Path,
             continue
         target = (file.parent / entry).resolve()
         if not target.is_relative_to(root):
-            problems.append(Problem("include-outside", "error", f"include {entry!r} leaves the "
-                                    f"topology directory {root}", loc))
+            problems.append(
+                Problem(
+                    "include-outside",
+                    "error",
+                    f"include {entry!r} leaves the topology directory {root}",
+                    loc,
+                )
+            )
         elif not target.is_file():
-            problems.append(Problem("include-missing", "error",
-                                    f"include {entry!r}: no such file", loc))
+            problems.append(
+                Problem("include-missing", "error", f"include {entry!r}: no such file", loc)
+            )
         else:
             yield str(target), loc
 
@@ -135,7 +166,7 @@ def _include_cycles(includes: dict[str, list[tuple[str, Location]]]) -> list[Pro
                 continue
             target, loc = step
             if state.get(target) == 1:
-                cycle = path[path.index(target):] + [target]
+                cycle = path[path.index(target) :] + [target]
                 names = [os.path.basename(p) for p in cycle]
                 if len(names) > 8:
                     names[3:-3] = [f"... ({len(names) - 7} more files) ..."]

@@ -109,8 +109,17 @@ _FLOAT = re.compile(r"[-+]?(\.[0-9]+|[0-9]+(\.[0-9]*)?)([eE][-+]?[0-9]+)?\Z")
 _NUMBER = re.compile("|".join(f"(?:{p.pattern})" for p in (_INT, _INT_OTHER, _FLOAT)))
 #: ``.inf`` and ``.nan`` stay strings: no topology value is infinite, and JSON cannot write them.
 _SPECIAL: dict[str, Any] = {
-    "": None, "~": None, "null": None, "Null": None, "NULL": None,
-    "true": True, "True": True, "TRUE": True, "false": False, "False": False, "FALSE": False,
+    "": None,
+    "~": None,
+    "null": None,
+    "Null": None,
+    "NULL": None,
+    "true": True,
+    "True": True,
+    "TRUE": True,
+    "false": False,
+    "False": False,
+    "FALSE": False,
 }
 _NUMERIC_START = frozenset("0123456789+-.")
 _MAX_NUMBER_CHARS = 40
@@ -125,7 +134,7 @@ def _plain(value: str) -> Any:
     if value[0] not in _NUMERIC_START:
         return value
     if len(value) > _MAX_NUMBER_CHARS:  # a string, that the schema refuses where it wants a
-        return value                    # number: never an int Python cannot print
+        return value  # number: never an int Python cannot print
     if not _NUMBER.match(value):
         return value
     if _INT.match(value):
@@ -140,7 +149,11 @@ def _plain(value: str) -> Any:
 
 #: The Python types a value explicitly tagged with one of YAML's core tags may have.
 _TAG_TYPES: dict[str, tuple[type, ...]] = {
-    "int": (int,), "float": (int, float), "bool": (bool,), "null": (type(None),)}
+    "int": (int,),
+    "float": (int, float),
+    "bool": (bool,),
+    "null": (type(None),),
+}
 
 
 def _scalar(event: yaml.ScalarEvent, file: str, pos: Pos) -> Any:
@@ -149,23 +162,41 @@ def _scalar(event: yaml.ScalarEvent, file: str, pos: Pos) -> Any:
         return _plain(event.value) if event.implicit[0] else event.value
     if tag in _STR_TAGS:
         return event.value
-    if tag in ("tag:yaml.org,2002:int", "tag:yaml.org,2002:float", "tag:yaml.org,2002:bool",
-               "tag:yaml.org,2002:null"):
+    if tag in (
+        "tag:yaml.org,2002:int",
+        "tag:yaml.org,2002:float",
+        "tag:yaml.org,2002:bool",
+        "tag:yaml.org,2002:null",
+    ):
         value = _plain(event.value)
         kind = tag.rsplit(":", 1)[1]
         if type(value) in _TAG_TYPES[kind]:  # exact types: true is neither !!int nor !!float
             return float(value) if kind == "float" else value
-        raise YAMLProblem("yaml-tag", f"{event.value!r} is not a valid !!{kind}",
-                          Location(file, *pos))
-    raise YAMLProblem("yaml-tag", f"unsupported YAML tag {tag!r}: topology files use plain "
-                      "YAML values only", Location(file, *pos))
+        raise YAMLProblem(
+            "yaml-tag", f"{event.value!r} is not a valid !!{kind}", Location(file, *pos)
+        )
+    raise YAMLProblem(
+        "yaml-tag",
+        f"unsupported YAML tag {tag!r}: topology files use plain YAML values only",
+        Location(file, *pos),
+    )
 
 
 class _Frame:
     """A mapping or sequence being built, with what adding to it needs at hand."""
 
-    __slots__ = ("value", "map", "anchor", "key", "key_pos", "size", "merges", "is_list",
-                 "append", "append_pos")
+    __slots__ = (
+        "value",
+        "map",
+        "anchor",
+        "key",
+        "key_pos",
+        "size",
+        "merges",
+        "is_list",
+        "append",
+        "append_pos",
+    )
     map: YMap  # a mapping's value (unset for a sequence)
     append: Callable[[Any], None]  # a sequence's (unset for a mapping)
     append_pos: Callable[[Pos], None]
@@ -200,8 +231,11 @@ def load(text: str, file: str) -> Any:
         loc = Location(file, mark.line + 1, mark.column + 1) if mark else Location(file, 1, 1)
         raise YAMLProblem("yaml-syntax", _syntax_message(exc, text, mark), loc) from None
     except yaml.reader.ReaderError as exc:  # a character YAML does not allow
-        raise YAMLProblem("yaml-syntax", f"unacceptable character #x{exc.character:04x}: "
-                          f"{exc.reason}", _reader_location(text, exc.position, file)) from None
+        raise YAMLProblem(
+            "yaml-syntax",
+            f"unacceptable character #x{exc.character:04x}: {exc.reason}",
+            _reader_location(text, exc.position, file),
+        ) from None
     except yaml.YAMLError as exc:  # any other error without a mark
         raise YAMLProblem("yaml-syntax", str(exc).splitlines()[0], Location(file, 1, 1)) from None
 
@@ -217,15 +251,18 @@ def _reader_location(text: str, position: int, file: str) -> Location:
 
 def _syntax_message(exc: yaml.MarkedYAMLError, text: str, mark: Any) -> str:
     problem = exc.problem or exc.context or "invalid YAML"
-    if mark is not None and "\t" in problem or (
-        mark is not None and text[mark.index:mark.index + 1] == "\t"
+    if (
+        mark is not None
+        and "\t" in problem
+        or (mark is not None and text[mark.index : mark.index + 1] == "\t")
     ):
         return "a tab character: YAML indentation must use spaces"
     context = f" ({exc.context})" if exc.context and exc.problem else ""
     start = exc.context_mark
     if context and start is not None and mark is not None and start.line != mark.line:
-        context = f" ({exc.context} that starts at line {start.line + 1}, column " \
-                  f"{start.column + 1})"
+        context = (
+            f" ({exc.context} that starts at line {start.line + 1}, column {start.column + 1})"
+        )
     return f"{problem}{context}"
 
 
@@ -258,11 +295,15 @@ def _build(text: str, file: str) -> Any:
             mark = event.start_mark
             pos = (mark.line + 1, mark.column + 1)
             if len(stack) >= MAX_DEPTH:
-                raise YAMLProblem("yaml-limit", f"nesting deeper than {MAX_DEPTH} levels; a "
-                                  "topology never needs that", Location(file, *pos))
+                raise YAMLProblem(
+                    "yaml-limit",
+                    f"nesting deeper than {MAX_DEPTH} levels; a topology never needs that",
+                    Location(file, *pos),
+                )
             if event.tag not in (None, "!", "tag:yaml.org,2002:map", "tag:yaml.org,2002:seq"):
-                raise YAMLProblem("yaml-tag", f"unsupported YAML tag {event.tag!r}",
-                                  Location(file, *pos))
+                raise YAMLProblem(
+                    "yaml-tag", f"unsupported YAML tag {event.tag!r}", Location(file, *pos)
+                )
             new: YMap | YList
             if etype is _MAP_START:
                 new = YMap()
@@ -292,22 +333,27 @@ def _build(text: str, file: str) -> Any:
             mark = event.start_mark
             pos = (mark.line + 1, mark.column + 1)
             if event.anchor not in anchors:
-                raise YAMLProblem("yaml-syntax", f"unknown alias *{event.anchor}",
-                                  Location(file, *pos))
+                raise YAMLProblem(
+                    "yaml-syntax", f"unknown alias *{event.anchor}", Location(file, *pos)
+                )
             value, size = anchors[event.anchor]
             expanded += size
             if expanded > MAX_ALIAS_EXPANSION:
-                raise YAMLProblem("yaml-limit", "aliases expand to more than "
-                                  f"{MAX_ALIAS_EXPANSION:,} nodes (an alias bomb?)",
-                                  Location(file, *pos))
+                raise YAMLProblem(
+                    "yaml-limit",
+                    f"aliases expand to more than {MAX_ALIAS_EXPANSION:,} nodes (an alias bomb?)",
+                    Location(file, *pos),
+                )
         else:
             if etype is _DOC_START:
                 documents += 1
                 if documents > 1:
                     mark = event.start_mark
-                    raise YAMLProblem("yaml-syntax", "more than one YAML document in a file; "
-                                      "split it into several files",
-                                      Location(file, mark.line + 1, mark.column + 1))
+                    raise YAMLProblem(
+                        "yaml-syntax",
+                        "more than one YAML document in a file; split it into several files",
+                        Location(file, mark.line + 1, mark.column + 1),
+                    )
             continue
         # ``value``, written at ``pos`` and counting ``size`` nodes, goes into ``top``
         if top is None:
@@ -321,8 +367,9 @@ def _build(text: str, file: str) -> Any:
         key = top.key
         if key is _NO_KEY:  # this value is a key
             if isinstance(value, (YMap, YList)):
-                raise YAMLProblem("yaml-syntax", "a mapping key must be a plain value",
-                                  Location(file, *pos))
+                raise YAMLProblem(
+                    "yaml-syntax", "a mapping key must be a plain value", Location(file, *pos)
+                )
             if value is None or isinstance(value, (bool, float)):
                 value = "null" if value is None else str(value).lower()
             top.key, top.key_pos = value, pos
@@ -332,15 +379,21 @@ def _build(text: str, file: str) -> Any:
         if key == "<<":
             for item in value if isinstance(value, YList) else [value]:
                 if not isinstance(item, YMap):
-                    raise YAMLProblem("yaml-syntax", "a merge key '<<' needs a mapping or a "
-                                      "list of mappings", Location(file, *pos))
+                    raise YAMLProblem(
+                        "yaml-syntax",
+                        "a merge key '<<' needs a mapping or a list of mappings",
+                        Location(file, *pos),
+                    )
                 top.merges.append((item, pos))
             continue
         if key in container:  # merged keys are added at the end: these are written ones
             first = container.key_pos[key]
-            raise YAMLProblem("yaml-duplicate-key", f"duplicate key {key!r} (first written at "
-                              f"line {first[0]}); YAML would silently keep only the last one",
-                              Location(file, *top.key_pos))
+            raise YAMLProblem(
+                "yaml-duplicate-key",
+                f"duplicate key {key!r} (first written at "
+                f"line {first[0]}); YAML would silently keep only the last one",
+                Location(file, *top.key_pos),
+            )
         container[key] = value
         container.key_pos[key] = top.key_pos
         container.val_pos[key] = pos

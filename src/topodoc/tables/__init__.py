@@ -1,2 +1,1 @@
-"""Tables of the model: named column sets, filters, exact values in a stable order.
-"""
+"""Tables of the model: named column sets, filters, exact values in a stable order."""

@@ -19,11 +19,30 @@ from topodoc.model.objects import Model
 from topodoc.tables.columns import SPECS, Column, Spec, Value
 from topodoc.util.suggest import unknown_name
 
-__all__ = ["TABLES", "Column", "Row", "Table", "TableError", "Tables", "available_columns",
-           "build_table", "default_columns", "table_columns"]
+__all__ = [
+    "TABLES",
+    "Column",
+    "Row",
+    "Table",
+    "TableError",
+    "Tables",
+    "available_columns",
+    "build_table",
+    "default_columns",
+    "table_columns",
+]
 
-TABLES = ("hosts", "vms", "clusters", "members", "networks", "addresses", "capacity",
-          "services", "storage")
+TABLES = (
+    "hosts",
+    "vms",
+    "clusters",
+    "members",
+    "networks",
+    "addresses",
+    "capacity",
+    "services",
+    "storage",
+)
 #: Filter keys every table has besides its columns.
 FILTER_KEYS = ("kind", "tag")
 
@@ -94,8 +113,9 @@ class Tables:
         self.model = model
         self._items: dict[str, Sequence[Any]] = {}
 
-    def build(self, name: str, columns: list[str] | None = None,
-              filter: str | None = None) -> Table:
+    def build(
+        self, name: str, columns: list[str] | None = None, filter: str | None = None
+    ) -> Table:
         """Table ``name`` with ``columns`` (default: :func:`default_columns`), rows kept by
         ``filter`` (see the module's docstring)."""
         spec = _spec(name)
@@ -111,18 +131,21 @@ class Tables:
         if name not in self._items:
             self._items[name] = spec.items(self.model)
         model, get = self.model, spec.getters()
-        kept = [item for item in self._items[name]
-                if all(_matches(get[k](model, item), pattern) for k, pattern in terms)]
+        kept = [
+            item
+            for item in self._items[name]
+            if all(_matches(get[k](model, item), pattern) for k, pattern in terms)
+        ]
         if spec.order is not None:
             kept.sort(key=spec.order)
         shown = [get[k] for k in keys]
-        rows = tuple(Row(tuple(_text(cell(model, item)) for cell in shown), keys)
-                     for item in kept)
+        rows = tuple(Row(tuple(_text(cell(model, item)) for cell in shown), keys) for item in kept)
         return Table(name, tuple(by_key[k] for k in keys), rows)
 
 
-def build_table(model: Model, name: str, columns: list[str] | None = None,
-                filter: str | None = None) -> Table:
+def build_table(
+    model: Model, name: str, columns: list[str] | None = None, filter: str | None = None
+) -> Table:
     """One table of ``model``: see :meth:`Tables.build`."""
     return Tables(model).build(name, columns, filter)
 
@@ -136,8 +159,9 @@ def parse_filter(text: str, keys: tuple[str, ...]) -> list[tuple[str, re.Pattern
         key, sep, value = term.partition("=")
         key = key.strip()
         if not sep or not key:
-            raise TableError(f"filter term {term.strip()!r} is not KEY=VALUE (e.g. "
-                             "kind=vm,platform=openstack)")
+            raise TableError(
+                f"filter term {term.strip()!r} is not KEY=VALUE (e.g. kind=vm,platform=openstack)"
+            )
         if key not in keys:
             raise TableError(unknown_name("filter key", key, keys))
         pattern = ".*".join(re.escape(part) for part in value.strip().split("*"))

@@ -23,8 +23,9 @@ def write_bytes(path: str | os.PathLike[str], data: bytes) -> None:
     target = Path(path)
     mode = target.stat().st_mode & 0o777 if target.exists() else 0o644
     remove_stale_temps(target)
-    fd, tmp = tempfile.mkstemp(prefix=f".{target.name}.{TMP_MARK}-{os.getpid()}-",
-                               suffix=".tmp", dir=target.parent)
+    fd, tmp = tempfile.mkstemp(
+        prefix=f".{target.name}.{TMP_MARK}-{os.getpid()}-", suffix=".tmp", dir=target.parent
+    )
     try:
         with os.fdopen(fd, "wb") as handle:
             handle.write(data)
@@ -42,7 +43,7 @@ def remove_stale_temps(target: Path) -> list[Path]:
     pattern = f".{glob.escape(target.name)}.{TMP_MARK}-*-*.tmp"
     removed = []
     for tmp in target.parent.glob(pattern):
-        pid = tmp.name[len(target.name) + len(TMP_MARK) + 3:].split("-", 1)[0]
+        pid = tmp.name[len(target.name) + len(TMP_MARK) + 3 :].split("-", 1)[0]
         if pid.isdigit() and not _running(int(pid)):
             tmp.unlink(missing_ok=True)
             removed.append(tmp)

@@ -12,8 +12,9 @@ def did_you_mean(name: str, known: Iterable[str]) -> str:
     return f"; did you mean {close[0]!r}?" if close else ""
 
 
-def unknown_name(what: str, name: str, known: Iterable[str], *, show_known: bool = True,
-                 known_as: str = "known") -> str:
+def unknown_name(
+    what: str, name: str, known: Iterable[str], *, show_known: bool = True, known_as: str = "known"
+) -> str:
     """``unknown WHAT 'NAME'; did you mean 'X'? (KNOWN_AS: A, B, C)``.
 
     ``show_known=False`` leaves the list out, for long ones such as object ids.

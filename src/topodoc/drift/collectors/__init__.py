@@ -110,8 +110,13 @@ class Collection:
 
     def result(self, status: str = "ok", error: str | None = None) -> SourceResult:
         return SourceResult(
-            id=self.spec.id, kind=self.spec.kind, uri=safe_uri(self.spec.uri), status=status,
-            error=error, duration_s=time.monotonic() - self.started, api_calls=self.api_calls,
+            id=self.spec.id,
+            kind=self.spec.kind,
+            uri=safe_uri(self.spec.uri),
+            status=status,
+            error=error,
+            duration_s=time.monotonic() - self.started,
+            api_calls=self.api_calls,
             resources=sorted(self.resources, key=lambda r: r.key) if status == "ok" else [],
         )
 
@@ -131,8 +136,9 @@ def common_failure(exc: Exception) -> tuple[str, str]:
     return "error", f"{type(exc).__name__}: {exc}"
 
 
-def run(spec: SourceSpec, skip_kinds: Set[str], body: Callable[[Collection], None],
-        classify: Classifier) -> SourceResult:
+def run(
+    spec: SourceSpec, skip_kinds: Set[str], body: Callable[[Collection], None], classify: Classifier
+) -> SourceResult:
     """Run ``body`` on a fresh :class:`Collection`; never raises."""
     col = Collection(spec, skip_kinds)
     try:
@@ -152,5 +158,6 @@ def collector(kind: str) -> Callable[[SourceSpec, Set[str]], SourceResult]:
     if kind not in RESOURCE_KINDS:
         raise KeyError(f"unknown source kind {kind!r}")
     collect: Callable[[SourceSpec, Set[str]], SourceResult] = importlib.import_module(
-        f"{__name__}.{kind}").collect
+        f"{__name__}.{kind}"
+    ).collect
     return collect

@@ -53,8 +53,9 @@ def _collect(col: Collection) -> None:
     failures = []
     for endpoint in endpoints:
         try:
-            answer = _request(col, "POST", endpoint, "/v3/cluster/member/list", context,
-                              col.spec.timeout_s)
+            answer = _request(
+                col, "POST", endpoint, "/v3/cluster/member/list", context, col.spec.timeout_s
+            )
             break
         except (OSError, http.client.HTTPException) as exc:  # no answer: try the next one
             failures.append((endpoint, *common_failure(exc)))
@@ -68,11 +69,15 @@ def _collect(col: Collection) -> None:
     def add(item: dict[str, Any]) -> None:
         name = item.get("name") or f"{int(item['ID']):x}"  # not started yet: no name
         client_urls = sorted(item.get("clientURLs") or [])
-        col.add("etcd-member", f"{col.spec.target}/{name}", {
-            "peer_urls": sorted(item.get("peerURLs") or []),
-            "client_urls": client_urls,
-            "healthy": _healthy(col, client_urls, context, health_timeout),
-        })
+        col.add(
+            "etcd-member",
+            f"{col.spec.target}/{name}",
+            {
+                "peer_urls": sorted(item.get("peerURLs") or []),
+                "client_urls": client_urls,
+                "healthy": _healthy(col, client_urls, context, health_timeout),
+            },
+        )
 
     each(members, "POST /v3/cluster/member/list", add)
 
@@ -92,29 +97,39 @@ def _tls_context(options: Mapping[str, str]) -> ssl.SSLContext:
     return context
 
 
-def _request(col: Collection, method: str, base_url: str, path: str,
-             context: ssl.SSLContext, timeout: float) -> Any:
+def _request(
+    col: Collection, method: str, base_url: str, path: str, context: ssl.SSLContext, timeout: float
+) -> Any:
     """The JSON answer to one allowed request; HTTP errors and redirects raise a
     SourceFailure, and so does a body over the size limit or past the deadline."""
     if (method, path) not in ALLOWED:
         raise ReadOnlyViolation(method, path)
     parts = urlsplit(base_url)
     if parts.hostname is None:
-        raise SourceFailure("error", f"{strip_credentials(base_url)}: not a URL with a host "
-                            "(http://HOST:PORT or https://HOST:PORT)")
+        raise SourceFailure(
+            "error",
+            f"{strip_credentials(base_url)}: not a URL with a host "
+            "(http://HOST:PORT or https://HOST:PORT)",
+        )
     if parts.scheme == "https":
         conn: http.client.HTTPConnection = http.client.HTTPSConnection(
-            parts.hostname, parts.port, timeout=timeout, context=context)
+            parts.hostname, parts.port, timeout=timeout, context=context
+        )
     else:
         conn = http.client.HTTPConnection(parts.hostname, parts.port, timeout=timeout)
     col.api_calls += 1
     what = f"{method} {base_url.rstrip('/')}{path}"
     try:
-        conn.request(method, path, body=b"{}" if method == "POST" else None,
-                     headers={"Content-Type": "application/json"})
+        conn.request(
+            method,
+            path,
+            body=b"{}" if method == "POST" else None,
+            headers={"Content-Type": "application/json"},
+        )
         response = conn.getresponse()
-        refuse_redirect(response.status, response.getheader("Location"),
-                        f"{base_url.rstrip('/')}{path}", what)
+        refuse_redirect(
+            response.status, response.getheader("Location"), f"{base_url.rstrip('/')}{path}", what
+        )
         data = read_body(response.read, what, min(col.deadline, time.monotonic() + timeout))
     finally:
         conn.close()
@@ -127,8 +142,9 @@ def _healthy(col: Collection, urls: list[str], context: ssl.SSLContext, timeout:
     """Whether a client URL of the member answers ``/health`` with health "true"."""
     for url in urls:
         try:
-            return bool(_request(col, "GET", url, "/health", context, timeout)
-                        .get("health") == "true")
+            return bool(
+                _request(col, "GET", url, "/health", context, timeout).get("health") == "true"
+            )
         except (OSError, http.client.HTTPException, SourceFailure, ValueError, AttributeError):
             continue
     return False

@@ -81,8 +81,11 @@ def _collect(col: Collection) -> None:
     configuration = client.Configuration()
     configuration.retries = False  # one try per request: the timeout stays the timeout
     api_client = config.new_client_from_config(
-        config_file=path, context=col.spec.uri or None, persist_config=False,
-        client_configuration=configuration)
+        config_file=path,
+        context=col.spec.uri or None,
+        persist_config=False,
+        client_configuration=configuration,
+    )
     try:
         for value in (*configuration.api_key.values(), configuration.password):
             if value:
@@ -120,14 +123,14 @@ def _guard(col: Collection, rest: Any) -> None:
     def bounded(method: str, url: str, *args: Any, **kwargs: Any) -> Any:
         what = f"{method} {urlsplit(url).path}"
         try:
-            response = send(method, url, *args, **{**kwargs, "preload_content": False,
-                                                   "redirect": False})
+            response = send(
+                method, url, *args, **{**kwargs, "preload_content": False, "redirect": False}
+            )
         except urllib3.exceptions.SSLError as exc:  # the client would turn it into an
             raise SourceFailure("error", _tls_message(what, exc)) from None  # AttributeError
         try:
             refuse_redirect(response.status, response.headers.get("Location"), url, what)
-            body = read_body(lambda n: response.read(n, decode_content=True), what,
-                             col.deadline)
+            body = read_body(lambda n: response.read(n, decode_content=True), what, col.deadline)
         except BaseException:
             response.close()  # half read: the connection goes, not back to the pool
             raise
@@ -141,26 +144,35 @@ def _guard(col: Collection, rest: Any) -> None:
 def _tls_message(what: str, exc: Exception) -> str:
     reason = str(exc.args[0] if exc.args else exc)
     if "CERTIFICATE_VERIFY_FAILED" in reason:
-        return (f"{what}: TLS: the API server's certificate is not trusted ({reason}); name "
-                "the CA that signed it in the kubeconfig (certificate-authority or "
-                "certificate-authority-data)")
+        return (
+            f"{what}: TLS: the API server's certificate is not trusted ({reason}); name "
+            "the CA that signed it in the kubeconfig (certificate-authority or "
+            "certificate-authority-data)"
+        )
     return f"{what}: TLS: {reason}"
 
 
-def _list_all(col: Collection, list_fn: Callable[..., Any], what: str,
-              **kwargs: Any) -> list[dict[str, Any]]:
+def _list_all(
+    col: Collection, list_fn: Callable[..., Any], what: str, **kwargs: Any
+) -> list[dict[str, Any]]:
     """Every item of a paginated list call (``what``: its request, for messages), as raw
     JSON; an answer that is not a list of objects is a SourceFailure naming what it lacks."""
     items: list[dict[str, Any]] = []
     token = None
     while True:
-        response = list_fn(limit=PAGE_LIMIT, _continue=token, _preload_content=False,
-                           _request_timeout=col.spec.timeout_s, **kwargs)
+        response = list_fn(
+            limit=PAGE_LIMIT,
+            _continue=token,
+            _preload_content=False,
+            _request_timeout=col.spec.timeout_s,
+            **kwargs,
+        )
         document = parse_json(response.data, what)
         kind = document.get("kind") if isinstance(document, dict) else None
         if isinstance(kind, str) and kind and not kind.endswith("List"):
-            raise SourceFailure("error", f"{what}: the answer is one {kind}, not a list "
-                                "(no 'items' field)")
+            raise SourceFailure(
+                "error", f"{what}: the answer is one {kind}, not a list (no 'items' field)"
+            )
         items += objects(document, "items", what)
         metadata = document.get("metadata")
         token = metadata.get("continue") if isinstance(metadata, dict) else None
@@ -177,8 +189,10 @@ def _add_node(col: Collection, node: dict[str, Any]) -> None:
     capacity = status.get("capacity") or {}
     attrs: dict[str, Any] = {
         "roles": _roles(labels),
-        "ready": any(c.get("type") == "Ready" and c.get("status") == "True"
-                     for c in status.get("conditions") or []),
+        "ready": any(
+            c.get("type") == "Ready" and c.get("status") == "True"
+            for c in status.get("conditions") or []
+        ),
         "kubelet_version": info.get("kubeletVersion"),
         "container_runtime": info.get("containerRuntimeVersion"),
         "addresses": sorted(f"{a['type']}:{a['address']}" for a in status.get("addresses") or []),
@@ -193,8 +207,11 @@ def _add_node(col: Collection, node: dict[str, Any]) -> None:
 def _roles(labels: dict[str, str]) -> list[str]:
     """A node's roles from its ``node-role.kubernetes.io/ROLE`` labels, legacy names read as
     today's; a node with no role label is a worker (kubeadm and kubespray label none)."""
-    roles = {ROLE_ALIASES.get(role, role) for key in labels if key.startswith(ROLE_PREFIX)
-             and (role := key.removeprefix(ROLE_PREFIX))}
+    roles = {
+        ROLE_ALIASES.get(role, role)
+        for key in labels
+        if key.startswith(ROLE_PREFIX) and (role := key.removeprefix(ROLE_PREFIX))
+    }
     return sorted(roles or {"worker"})
 
 
@@ -205,9 +222,13 @@ def _add_etcd(col: Collection, core: Any, node_list: Callable[[], list[dict[str,
     from kubernetes.client.exceptions import ApiException
 
     try:
-        pods = _list_all(col, core.list_namespaced_pod,
-                         "GET /api/v1/namespaces/kube-system/pods", namespace="kube-system",
-                         label_selector="component=kube-apiserver")
+        pods = _list_all(
+            col,
+            core.list_namespaced_pod,
+            "GET /api/v1/namespaces/kube-system/pods",
+            namespace="kube-system",
+            label_selector="component=kube-apiserver",
+        )
     except ApiException as exc:
         if exc.status in (403, 404):  # not allowed to look: unknown, not an error of the source
             col.add("k8s-etcd", col.spec.target, {"servers": None, "hosts": None})
@@ -220,12 +241,18 @@ def _add_etcd(col: Collection, core: Any, node_list: Callable[[], list[dict[str,
         for container in spec.get("containers") or []:
             for arg in (container.get("command") or []) + (container.get("args") or []):
                 if arg.startswith(ETCD_SERVERS_ARG):
-                    urls = [server_url(u) for u in arg.removeprefix(ETCD_SERVERS_ARG).split(",")
-                            if u.strip()]
+                    urls = [
+                        server_url(u)
+                        for u in arg.removeprefix(ETCD_SERVERS_ARG).split(",")
+                        if u.strip()
+                    ]
                     servers.update(urls)
                     hosts.update(_host(url, spec.get("nodeName"), node_list) for url in urls)
-    col.add("k8s-etcd", col.spec.target, {"servers": sorted(servers) or None,
-                                          "hosts": sorted(hosts) or None})
+    col.add(
+        "k8s-etcd",
+        col.spec.target,
+        {"servers": sorted(servers) or None, "hosts": sorted(hosts) or None},
+    )
 
 
 def _host(url: str, node_name: str | None, node_list: Callable[[], list[dict[str, Any]]]) -> str:
@@ -235,7 +262,10 @@ def _host(url: str, node_name: str | None, node_list: Callable[[], list[dict[str
         return host
     for node in node_list():
         if (node.get("metadata") or {}).get("name") == node_name:
-            ips = [a.get("address") for a in (node.get("status") or {}).get("addresses") or []
-                   if a.get("type") == "InternalIP" and a.get("address")]
+            ips = [
+                a.get("address")
+                for a in (node.get("status") or {}).get("addresses") or []
+                if a.get("type") == "InternalIP" and a.get("address")
+            ]
             return ips[0] if ips else host
     return host

@@ -39,8 +39,12 @@ def _classify(exc: Exception) -> tuple[str, str] | None:
     if not isinstance(exc, libvirt.libvirtError):
         return None
     code, message = exc.get_error_code(), exc.get_error_message() or str(exc)
-    if code in (libvirt.VIR_ERR_AUTH_FAILED, libvirt.VIR_ERR_AUTH_CANCELLED,
-                libvirt.VIR_ERR_OPERATION_DENIED, libvirt.VIR_ERR_ACCESS_DENIED):
+    if code in (
+        libvirt.VIR_ERR_AUTH_FAILED,
+        libvirt.VIR_ERR_AUTH_CANCELLED,
+        libvirt.VIR_ERR_OPERATION_DENIED,
+        libvirt.VIR_ERR_ACCESS_DENIED,
+    ):
         return "forbidden", message
     if code == libvirt.VIR_ERR_OPERATION_TIMEOUT:
         return "timeout", message
@@ -74,17 +78,28 @@ def _collect(col: Collection) -> None:
             for net in sorted(col.call(conn.listAllNetworks, 0), key=lambda n: n.name()):
                 xml = ET.fromstring(col.call(net.XMLDesc, 0))
                 forward, bridge = xml.find("forward"), xml.find("bridge")
-                col.add("libvirt-network", f"{target}/{net.name()}", {
-                    "bridge": None if bridge is None else bridge.get("name"),
-                    "forward": "none" if forward is None else forward.get("mode", "nat"),
-                    "active": bool(col.call(net.isActive)),
-                }, host)
+                col.add(
+                    "libvirt-network",
+                    f"{target}/{net.name()}",
+                    {
+                        "bridge": None if bridge is None else bridge.get("name"),
+                        "forward": "none" if forward is None else forward.get("mode", "nat"),
+                        "active": bool(col.call(net.isActive)),
+                    },
+                    host,
+                )
         if col.wants("storage-pool"):
             for pool in sorted(col.call(conn.listAllStoragePools, 0), key=lambda p: p.name()):
                 xml = ET.fromstring(col.call(pool.XMLDesc, 0))
-                col.add("storage-pool", f"{target}/{pool.name()}", {
-                    "type": xml.get("type"), "active": bool(col.call(pool.isActive)),
-                }, host)
+                col.add(
+                    "storage-pool",
+                    f"{target}/{pool.name()}",
+                    {
+                        "type": xml.get("type"),
+                        "active": bool(col.call(pool.isActive)),
+                    },
+                    host,
+                )
     finally:
         conn.close()
 
@@ -106,12 +121,14 @@ def _domain(col: Collection, libvirt: Any, dom: Any, sized: bool) -> tuple[str, 
         "autostart": bool(col.call(dom.autostart)),
         "cpu_mode": cpu_mode,
         "nested_virt": _nested_virt(cpu),
-        "disks": sorted(_disk(col, libvirt, dom, d, sized) for d in xml.iterfind("devices/disk")
-                        if d.get("device", "disk") == "disk" and d.find("target") is not None),
+        "disks": sorted(
+            _disk(col, libvirt, dom, d, sized)
+            for d in xml.iterfind("devices/disk")
+            if d.get("device", "disk") == "disk" and d.find("target") is not None
+        ),
         "interfaces": sorted(_interface(i) for i in xml.iterfind("devices/interface")),
     }
-    nova = next((m for m in xml.iterfind("metadata/*") if m.tag.startswith(NOVA_NS_PREFIX)),
-                None)
+    nova = next((m for m in xml.iterfind("metadata/*") if m.tag.startswith(NOVA_NS_PREFIX)), None)
     if nova is None:
         return dom.name(), attrs
     ns = nova.tag[: nova.tag.index("}") + 1]

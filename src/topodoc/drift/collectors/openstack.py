@@ -85,13 +85,13 @@ def _cloud_region(col: Collection) -> Any:
     opts, path = col.spec.options, col.spec.options.get("clouds_yaml")
     if path:
         col.learn(config_file_secrets(path, "clouds.yaml"))
-        config = loader.OpenStackConfig(config_files=[path], secure_files=[],
-                                        load_envvars=False)
+        config = loader.OpenStackConfig(config_files=[path], secure_files=[], load_envvars=False)
     else:
         config = loader.OpenStackConfig()
     # no region: "" is what get_one assumes (the cloud's only or default region)
-    region = config.get_one(cloud=col.spec.uri, api_timeout=col.spec.timeout_s,
-                            region_name=opts.get("region") or "")
+    region = config.get_one(
+        cloud=col.spec.uri, api_timeout=col.spec.timeout_s, region_name=opts.get("region") or ""
+    )
     col.learn(secret_values(region.config))
     _guard(col, region.get_session().session, region.config["auth"].get("auth_url") or "")
     return region
@@ -105,10 +105,12 @@ def _guard(col: Collection, http: Any, auth_url: str) -> None:
     while holding its own lock, and hang until the timeout."""
     keystone = auth_url.rstrip("/").removesuffix("/v3").removesuffix("/v2.0")
     for adapter in {id(a): a for a in http.adapters.values()}.values():  # one per scheme
+
         def send(request: Any, *args: Any, _send: Any = adapter.send, **kwargs: Any) -> Any:
             path = urlsplit(request.url).path
             if request.method != "GET" and not (
-                    request.method == "POST" and path.rstrip("/").endswith("/auth/tokens")):
+                request.method == "POST" and path.rstrip("/").endswith("/auth/tokens")
+            ):
                 raise ReadOnlyViolation(request.method, path)
             col.api_calls += 1
             col.learn([request.headers.get("X-Auth-Token") or ""])
@@ -120,6 +122,7 @@ def _guard(col: Collection, http: Any, auth_url: str) -> None:
                 raise
             response.raw.release_conn()
             return response
+
         adapter.send = send
 
 
@@ -127,15 +130,21 @@ def _read_answer(col: Collection, request: Any, response: Any, keystone: str) ->
     """Read ``response``'s body into it, or raise a SourceFailure (see :func:`_guard`)."""
     what = f"{request.method} {urlsplit(request.url).path}"
     col.learn([response.headers.get("X-Subject-Token") or ""])
-    refuse_redirect(response.status_code, response.headers.get("Location"), request.url,
-                    what, same_host_ok=True)
+    refuse_redirect(
+        response.status_code, response.headers.get("Location"), request.url, what, same_host_ok=True
+    )
     response._content = read_body(
-        lambda n: response.raw.read(n, decode_content=True), what, col.deadline)
+        lambda n: response.raw.read(n, decode_content=True), what, col.deadline
+    )
     response._content_consumed = True
-    if (response.status_code == 401 and "X-Auth-Token" not in request.headers
-            and request.url.startswith(keystone)):
-        raise SourceFailure("forbidden", f"authentication failed: {what}: HTTP 401: "
-                            f"{_error_message(response)}")
+    if (
+        response.status_code == 401
+        and "X-Auth-Token" not in request.headers
+        and request.url.startswith(keystone)
+    ):
+        raise SourceFailure(
+            "forbidden", f"authentication failed: {what}: HTTP 401: {_error_message(response)}"
+        )
 
 
 def _read(col: Collection, conn: Any) -> None:
@@ -143,22 +152,32 @@ def _read(col: Collection, conn: Any) -> None:
     servers, flavors = [], []
     if col.wants("vm"):
         endpoint = conn.compute.get_endpoint_data()
-        embedded = bool(endpoint and endpoint.max_microversion
-                        and endpoint.max_microversion >= EMBEDDED_FLAVOR)
+        embedded = bool(
+            endpoint and endpoint.max_microversion and endpoint.max_microversion >= EMBEDDED_FLAVOR
+        )
         query = urlencode({"all_tenants": "True", "limit": PAGE_LIMIT})
-        servers = _get_all(conn.compute, f"/servers/detail?{query}", "servers",
-                           "2.47" if embedded else "2.1")
+        servers = _get_all(
+            conn.compute, f"/servers/detail?{query}", "servers", "2.47" if embedded else "2.1"
+        )
     if col.wants("os-flavor") or any("vcpus" not in (s.get("flavor") or {}) for s in servers):
-        flavors = _get_all(conn.compute, f"/flavors/detail?limit={PAGE_LIMIT}", "flavors",
-                           "2.1")
+        flavors = _get_all(conn.compute, f"/flavors/detail?limit={PAGE_LIMIT}", "flavors", "2.1")
     flavor_by_id = {f.get("id"): f for f in flavors}
     each(servers, "GET /servers/detail", lambda srv: _add_server(col, srv, flavor_by_id))
-    each(flavors, "GET /flavors/detail", lambda flv: col.add(
-        "os-flavor", f"{target}/{flv['name']}",
-        {"vcpus": flv["vcpus"], "memory": flv["ram"] * MiB, "disk": flv["disk"] * GiB}))
+    each(
+        flavors,
+        "GET /flavors/detail",
+        lambda flv: col.add(
+            "os-flavor",
+            f"{target}/{flv['name']}",
+            {"vcpus": flv["vcpus"], "memory": flv["ram"] * MiB, "disk": flv["disk"] * GiB},
+        ),
+    )
     if col.wants("os-hypervisor"):
-        each(_get_all(conn.compute, "/os-hypervisors/detail", "hypervisors", "2.1"),
-             "GET /os-hypervisors/detail", lambda hyp: _add_hypervisor(col, hyp))
+        each(
+            _get_all(conn.compute, "/os-hypervisors/detail", "hypervisors", "2.1"),
+            "GET /os-hypervisors/detail",
+            lambda hyp: _add_hypervisor(col, hyp),
+        )
     if col.wants("os-network", "os-subnet"):
         networks = _get_all(conn.network, f"/networks?limit={PAGE_LIMIT}", "networks")
         subnets = _get_all(conn.network, f"/subnets?limit={PAGE_LIMIT}", "subnets")
@@ -189,13 +208,22 @@ def _get_all(adapter: Any, url: str, key: str, microversion: str | None = None) 
         document = parse_json(response.content, what)
         items += objects(document, key, what)
         links = document.get(f"{key}_links") or []
-        url = next((link.get("href") or "" for link in links
-                    if isinstance(link, dict) and link.get("rel") == "next"), "")
+        url = next(
+            (
+                link.get("href") or ""
+                for link in links
+                if isinstance(link, dict) and link.get("rel") == "next"
+            ),
+            "",
+        )
         if url and host_of(urljoin(response.url, url)) != host_of(response.url):
-            raise SourceFailure("error", f"{what}: the next page link leads from "
-                                f"{host_of(response.url)} to another host, "
-                                f"{host_of(urljoin(response.url, url))}: refused (the token "
-                                "goes to the host asked only)")
+            raise SourceFailure(
+                "error",
+                f"{what}: the next page link leads from "
+                f"{host_of(response.url)} to another host, "
+                f"{host_of(urljoin(response.url, url))}: refused (the token "
+                "goes to the host asked only)",
+            )
         if url in seen:
             raise SourceFailure("error", f"GET {key}: the next page link repeats itself")
     return items
@@ -222,8 +250,11 @@ def _add_server(col: Collection, srv: Json, flavor_by_id: dict[str | None, Json]
     if "vcpus" not in flavor:
         flavor = flavor_by_id.get(flavor.get("id", ""), {})
     if flavor:
-        attrs.update(flavor=flavor.get("original_name") or flavor.get("name"),
-                     vcpu=flavor["vcpus"], memory=flavor["ram"] * MiB)
+        attrs.update(
+            flavor=flavor.get("original_name") or flavor.get("name"),
+            vcpu=flavor["vcpus"],
+            memory=flavor["ram"] * MiB,
+        )
     col.add("vm", srv["name"], attrs, f"os-hypervisor:{target}/{host}" if host else None)
 
 
@@ -239,18 +270,28 @@ def _add_networks(col: Collection, networks: list[Json], subnets: list[Json]) ->
         subnet_names[sub["id"]] = sub.get("name") or sub["cidr"]
 
     def add_network(net: Json) -> None:
-        col.add("os-network", f"{target}/{net_names[net['id']]}", {
-            "status": net.get("status"),
-            "subnets": sorted(subnet_names.get(i, i) for i in net.get("subnets") or []),
-        })
+        col.add(
+            "os-network",
+            f"{target}/{net_names[net['id']]}",
+            {
+                "status": net.get("status"),
+                "subnets": sorted(subnet_names.get(i, i) for i in net.get("subnets") or []),
+            },
+        )
 
     def add_subnet(sub: Json) -> None:
         network = net_names.get(sub["network_id"], sub["network_id"])
-        col.add("os-subnet", f"{target}/{subnet_names[sub['id']]}",
-                {"cidr": sub["cidr"], "network": network}, f"os-network:{target}/{network}")
+        col.add(
+            "os-subnet",
+            f"{target}/{subnet_names[sub['id']]}",
+            {"cidr": sub["cidr"], "network": network},
+            f"os-network:{target}/{network}",
+        )
 
-    for items, what, add in ((networks, "GET /networks", name_network),
-                             (subnets, "GET /subnets", name_subnet),
-                             (networks, "GET /networks", add_network),
-                             (subnets, "GET /subnets", add_subnet)):
+    for items, what, add in (
+        (networks, "GET /networks", name_network),
+        (subnets, "GET /subnets", name_subnet),
+        (networks, "GET /networks", add_network),
+        (subnets, "GET /subnets", add_subnet),
+    ):
         each(items, what, add)

@@ -27,8 +27,9 @@ CHUNK_BYTES = 256 * 2**10
 DEFAULT_PORTS = {"http": 80, "https": 443}
 
 
-def read_body(read: Callable[[int], bytes], what: str, deadline: float,
-              limit: int = MAX_BODY_BYTES) -> bytes:
+def read_body(
+    read: Callable[[int], bytes], what: str, deadline: float, limit: int = MAX_BODY_BYTES
+) -> bytes:
     """The whole body, read with ``read(n)`` until it returns nothing.
 
     Raises a :class:`SourceFailure` once the body passes ``limit`` bytes or the clock
@@ -37,14 +38,18 @@ def read_body(read: Callable[[int], bytes], what: str, deadline: float,
     body = bytearray()
     while True:
         if time.monotonic() > deadline:
-            raise SourceFailure("timeout", f"{what}: the answer was not complete within "
-                                "the timeout")
+            raise SourceFailure(
+                "timeout", f"{what}: the answer was not complete within the timeout"
+            )
         chunk = read(CHUNK_BYTES)
         if not chunk:
             return bytes(body)
         if len(body) + len(chunk) > limit:
-            raise SourceFailure("error", f"{what}: the answer is larger than "
-                                f"{limit // MiB} MiB, the limit for one answer; not read")
+            raise SourceFailure(
+                "error",
+                f"{what}: the answer is larger than "
+                f"{limit // MiB} MiB, the limit for one answer; not read",
+            )
         body += chunk
 
 
@@ -60,8 +65,9 @@ def is_redirect(status: int) -> bool:
     return 300 <= status < 400 and status != 304
 
 
-def refuse_redirect(status: int, location: str | None, asked: str, what: str,
-                    *, same_host_ok: bool = False) -> None:
+def refuse_redirect(
+    status: int, location: str | None, asked: str, what: str, *, same_host_ok: bool = False
+) -> None:
     """Raise a :class:`SourceFailure` for a redirect answer (HTTP ``status``) to ``asked``.
 
     ``same_host_ok``: a redirect on the host asked is left to the client to follow.
@@ -72,13 +78,19 @@ def refuse_redirect(status: int, location: str | None, asked: str, what: str,
     if not location:
         raise SourceFailure("error", f"{what}: HTTP {status} redirect without a Location")
     if host_of(target) != host_of(asked):
-        raise SourceFailure("error", f"{what}: HTTP {status} redirect from {host_of(asked)} "
-                            f"to another host, {host_of(target)}: refused (credentials go to "
-                            "the host asked only)")
+        raise SourceFailure(
+            "error",
+            f"{what}: HTTP {status} redirect from {host_of(asked)} "
+            f"to another host, {host_of(target)}: refused (credentials go to "
+            "the host asked only)",
+        )
     if not same_host_ok:
-        raise SourceFailure("error", f"{what}: HTTP {status} redirect to "
-                            f"{urlsplit(target).path or '/'}: not followed (point the source "
-                            "at the final address)")
+        raise SourceFailure(
+            "error",
+            f"{what}: HTTP {status} redirect to "
+            f"{urlsplit(target).path or '/'}: not followed (point the source "
+            "at the final address)",
+        )
 
 
 def parse_json(data: bytes, what: str) -> Any:
@@ -87,22 +99,23 @@ def parse_json(data: bytes, what: str) -> Any:
         return json.loads(data)
     except (ValueError, UnicodeDecodeError) as exc:
         start = data[:40].decode("utf-8", "replace")
-        raise SourceFailure("error", f"{what}: invalid JSON in the answer ({exc}); it begins "
-                            f"{start!r}") from None
+        raise SourceFailure(
+            "error", f"{what}: invalid JSON in the answer ({exc}); it begins {start!r}"
+        ) from None
 
 
 def member(document: Any, name: str, kind: type, what: str) -> Any:
     """``document[name]``, which must be a ``kind`` (``list``, ``dict``, ``str``);
     a :class:`SourceFailure` naming the field when it is missing or of another type."""
     if not isinstance(document, dict):
-        raise SourceFailure("error", f"{what}: the answer is {_shape(document)}, not an object "
-                            f"with '{name}'")
+        raise SourceFailure(
+            "error", f"{what}: the answer is {_shape(document)}, not an object with '{name}'"
+        )
     if name not in document:
         raise SourceFailure("error", f"{what}: the answer has no '{name}' field")
     value = document[name]
     if not isinstance(value, kind):
-        raise SourceFailure("error", f"{what}: '{name}' is {_shape(value)}, not "
-                            f"{_shape(kind())}")
+        raise SourceFailure("error", f"{what}: '{name}' is {_shape(value)}, not {_shape(kind())}")
     return value
 
 
@@ -114,28 +127,38 @@ def objects(document: Any, name: str, what: str) -> list[dict[str, Any]]:
     return items
 
 
-def each(items: list[dict[str, Any]], what: str, add: Callable[[dict[str, Any]], Any]
-         ) -> None:
+def each(items: list[dict[str, Any]], what: str, add: Callable[[dict[str, Any]], Any]) -> None:
     """``add(item)`` for each of ``items`` (the list answered to ``what``); an item lacking a
     field, or with one of the wrong type, is a :class:`SourceFailure` naming it."""
     for item in items:
         try:
             add(item)
         except KeyError as exc:
-            raise SourceFailure("error", f"{what}: {_label(item)} has no '{exc.args[0]}' "
-                                "field") from None
+            raise SourceFailure(
+                "error", f"{what}: {_label(item)} has no '{exc.args[0]}' field"
+            ) from None
         except (TypeError, AttributeError, ValueError) as exc:
-            raise SourceFailure("error", f"{what}: {_label(item)} has a field of the wrong "
-                                f"type ({exc})") from None
+            raise SourceFailure(
+                "error", f"{what}: {_label(item)} has a field of the wrong type ({exc})"
+            ) from None
 
 
 def _label(item: dict[str, Any]) -> str:
     metadata = item.get("metadata")
-    name = (item.get("name") or (metadata.get("name") if isinstance(metadata, dict) else None)
-            or item.get("id") or item.get("ID"))
+    name = (
+        item.get("name")
+        or (metadata.get("name") if isinstance(metadata, dict) else None)
+        or item.get("id")
+        or item.get("ID")
+    )
     return f"item {name!r}" if isinstance(name, str | int) else "an item"
 
 
 def _shape(value: Any) -> str:
-    return {dict: "an object", list: "a list", str: "a string", bool: "a boolean",
-            type(None): "null"}.get(type(value), type(value).__name__)
+    return {
+        dict: "an object",
+        list: "a list",
+        str: "a string",
+        bool: "a boolean",
+        type(None): "null",
+    }.get(type(value), type(value).__name__)

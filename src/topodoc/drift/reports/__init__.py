@@ -1,2 +1,1 @@
-"""The forms of a drift report: JSON (the contract), console, JUnit XML, Markdown.
-"""
+"""The forms of a drift report: JSON (the contract), console, JUnit XML, Markdown."""

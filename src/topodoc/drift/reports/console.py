@@ -7,11 +7,19 @@ import re
 from topodoc.drift.finding import LAYER_ORDER, Finding
 from topodoc.drift.reports.report import Report
 
-STATE_COLORS = {"ok": "32", "missing": "31", "unexpected": "35", "changed": "33",
-                "unverifiable": "36"}
+STATE_COLORS = {
+    "ok": "32",
+    "missing": "31",
+    "unexpected": "35",
+    "changed": "33",
+    "unverifiable": "36",
+}
 LEVEL_COLORS = {"info": "2", "warning": "33", "error": "31", "critical": "1;31"}
-STATUS_TEXT = {"in_sync": ("in sync", "1;32"), "drift": ("DRIFT", "1;33"),
-               "incomplete": ("INCOMPLETE", "1;31")}
+STATUS_TEXT = {
+    "in_sync": ("in sync", "1;32"),
+    "drift": ("DRIFT", "1;33"),
+    "incomplete": ("INCOMPLETE", "1;31"),
+}
 
 
 #: Control characters: shown as "?" so no text from a source can drive the terminal.
@@ -33,8 +41,10 @@ def render_console(report: Report, *, color: bool = False, verbose: bool = False
     cut_off = report.cut_off_counts()
     width = max((len(f.ref) for f in shown), default=0)
     title, code = STATUS_TEXT[report.status]
-    lines = [f"topodoc drift: {paint(title, code, color)} "
-             f"({plain(report.topology)}, checked {plain(report.checked_at)})"]
+    lines = [
+        f"topodoc drift: {paint(title, code, color)} "
+        f"({plain(report.topology)}, checked {plain(report.checked_at)})"
+    ]
 
     for layer in LAYER_ORDER:
         in_layer = [f for f in shown if f.layer == layer]
@@ -47,15 +57,21 @@ def render_console(report: Report, *, color: bool = False, verbose: bool = False
         for item in report.ignored:
             rule = item.rule
             why = f": {rule.reason}" if rule.reason else ""
-            lines.append(plain(f"  {item.finding.ref} ({item.finding.state}) by {rule.text} "
-                               f"at {rule.origin}{why}"))
+            lines.append(
+                plain(
+                    f"  {item.finding.ref} ({item.finding.state}) by {rule.text} "
+                    f"at {rule.origin}{why}"
+                )
+            )
 
     lines += ["", paint("sources", "1", color)]
     id_width = max((len(s.id) for s in report.sources), default=0)
     for source in report.sources:
         status = paint(f"{source.status:<12}", "32" if source.status == "ok" else "31", color)
-        detail = (f"{plural(source.resources, 'resource')}, "
-                  f"{plural(source.api_calls, 'API call')}, {source.duration_s:.2f} s")
+        detail = (
+            f"{plural(source.resources, 'resource')}, "
+            f"{plural(source.api_calls, 'API call')}, {source.duration_s:.2f} s"
+        )
         if source.error:
             detail += f"; {plain(source.error)}"
         if cut_off[source.id]:
@@ -65,8 +81,11 @@ def render_console(report: Report, *, color: bool = False, verbose: bool = False
     counts = ", ".join(f"{n} {state}" for state, n in report.counts().items())
     verified, documented = report.coverage()
     percent = f" ({verified * 100 // documented}%)" if documented else ""
-    lines += ["", f"summary: {counts}; {len(report.ignored)} ignored; "
-                  f"coverage {verified}/{documented}{percent}"]
+    lines += [
+        "",
+        f"summary: {counts}; {len(report.ignored)} ignored; "
+        f"coverage {verified}/{documented}{percent}",
+    ]
     return "\n".join(lines) + "\n"
 
 

@@ -51,8 +51,9 @@ def render_junit(report: Report) -> str:
         counts: Counter[str] = Counter(tests=len(keys))
         for key in keys:
             findings = cases[key]
-            case = ET.SubElement(suite, "testcase", classname=f"{layer}.{where[key][1]}",
-                                 name=xml_text(key))
+            case = ET.SubElement(
+                suite, "testcase", classname=f"{layer}.{where[key][1]}", name=xml_text(key)
+            )
             errors = [f for f in findings if f.state == "unverifiable"]
             drift = [f for f in findings if f.state in DRIFT_STATES]
             if errors or drift:
@@ -60,14 +61,19 @@ def render_junit(report: Report) -> str:
                 counts[f"{tag}s"] += 1
                 bad = errors + drift
                 first = bad[0]
-                message = (f"{first.state}: {first.hint}" if len(bad) == 1
-                           else f"{len(bad)} findings: " + ", ".join(
-                               f"{f.state} {f.attribute or key}" for f in bad))
+                message = (
+                    f"{first.state}: {first.hint}"
+                    if len(bad) == 1
+                    else f"{len(bad)} findings: "
+                    + ", ".join(f"{f.state} {f.attribute or key}" for f in bad)
+                )
                 element = ET.SubElement(case, tag, message=xml_text(message), type=first.state)
-                element.text = xml_text("\n".join(
-                    f"{f.state} [{f.severity}] {f.ref} (source {f.source}): {f.hint}"
-                    for f in bad
-                ))
+                element.text = xml_text(
+                    "\n".join(
+                        f"{f.state} [{f.severity}] {f.ref} (source {f.source}): {f.hint}"
+                        for f in bad
+                    )
+                )
             elif not findings:
                 counts["skipped"] += 1
                 ET.SubElement(case, "skipped", message=xml_text("; ".join(ignored[key])))

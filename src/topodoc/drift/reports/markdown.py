@@ -8,8 +8,11 @@ from topodoc.drift.finding import LAYER_ORDER
 from topodoc.drift.hints import human
 from topodoc.drift.reports.report import Report, SourceSummary
 
-STATUS_TEXT = {"in_sync": "in sync", "drift": "drift found",
-               "incomplete": "incomplete (a source failed or something is unverifiable)"}
+STATUS_TEXT = {
+    "in_sync": "in sync",
+    "drift": "drift found",
+    "incomplete": "incomplete (a source failed or something is unverifiable)",
+}
 
 #: Characters that would end a table cell or start inline markup.
 MARKUP = re.compile(r"([\\`*_\[\]<>|~])")
@@ -45,8 +48,11 @@ def render_markdown(report: Report) -> str:
         f"Topology {cell(report.topology)}, checked {cell(report.checked_at)} "
         f"by topodoc {cell(report.tool_version)}.",
         "",
-        *table((*states, "ignored", "coverage"),
-               [row(*states.values(), len(report.ignored), coverage)], "---:"),
+        *table(
+            (*states, "ignored", "coverage"),
+            [row(*states.values(), len(report.ignored), coverage)],
+            "---:",
+        ),
     ]
 
     for layer in LAYER_ORDER:
@@ -56,15 +62,27 @@ def render_markdown(report: Report) -> str:
         rows = []
         for finding in found:
             shown = finding.to_json()  # secret values masked
-            rows.append(row(
-                finding.severity, finding.state, finding.key, finding.attribute or "",
-                "" if shown["expected"] is None else human(finding.attribute, shown["expected"]),
-                "" if shown["actual"] is None else human(finding.attribute, shown["actual"]),
-                report.short_hint(finding),
-            ))
-        lines += ["", f"### {layer}", "",
-                  *table(("severity", "state", "resource", "attribute", "expected", "actual",
-                          "hint"), rows)]
+            rows.append(
+                row(
+                    finding.severity,
+                    finding.state,
+                    finding.key,
+                    finding.attribute or "",
+                    ""
+                    if shown["expected"] is None
+                    else human(finding.attribute, shown["expected"]),
+                    "" if shown["actual"] is None else human(finding.attribute, shown["actual"]),
+                    report.short_hint(finding),
+                )
+            )
+        lines += [
+            "",
+            f"### {layer}",
+            "",
+            *table(
+                ("severity", "state", "resource", "attribute", "expected", "actual", "hint"), rows
+            ),
+        ]
 
     cut_off = report.cut_off_counts()
 
@@ -75,16 +93,30 @@ def render_markdown(report: Report) -> str:
             parts.append(f"{count} finding{'' if count == 1 else 's'} unverifiable because of it")
         return "; ".join(parts)
 
-    lines += ["", "### Sources", "", *table(
-        ("source", "status", "resources", "API calls", "seconds", "detail"),
-        [row(s.id, s.status, s.resources, s.api_calls, f"{s.duration_s:.2f}", detail(s))
-         for s in report.sources],
-    )]
+    lines += [
+        "",
+        "### Sources",
+        "",
+        *table(
+            ("source", "status", "resources", "API calls", "seconds", "detail"),
+            [
+                row(s.id, s.status, s.resources, s.api_calls, f"{s.duration_s:.2f}", detail(s))
+                for s in report.sources
+            ],
+        ),
+    ]
 
     if report.ignored:
-        rows = [row(i.finding.ref, i.finding.state, i.rule.text, i.rule.origin,
-                    i.rule.reason or "") for i in report.ignored]
-        lines += ["", f"<details><summary>{len(report.ignored)} ignored</summary>", "",
-                  *table(("resource", "state", "rule", "origin", "reason"), rows),
-                  "", "</details>"]
+        rows = [
+            row(i.finding.ref, i.finding.state, i.rule.text, i.rule.origin, i.rule.reason or "")
+            for i in report.ignored
+        ]
+        lines += [
+            "",
+            f"<details><summary>{len(report.ignored)} ignored</summary>",
+            "",
+            *table(("resource", "state", "rule", "origin", "reason"), rows),
+            "",
+            "</details>",
+        ]
     return "\n".join(lines) + "\n"

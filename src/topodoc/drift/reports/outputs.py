@@ -21,11 +21,12 @@ def parse_output(spec: str) -> tuple[str, str]:
     fmt, sep, path = spec.partition("=")
     fmt = fmt.strip()
     if not sep or not fmt or not path.strip():
-        raise ReportError(f"output {spec!r}: expected FORMAT=PATH, e.g. json=drift.json or "
-                          "console=- for standard output")
+        raise ReportError(
+            f"output {spec!r}: expected FORMAT=PATH, e.g. json=drift.json or "
+            "console=- for standard output"
+        )
     if fmt not in FORMATS:
-        raise ReportError(f"output {spec!r}: unknown format {fmt!r} "
-                          f"(known: {', '.join(FORMATS)})")
+        raise ReportError(f"output {spec!r}: unknown format {fmt!r} (known: {', '.join(FORMATS)})")
     return fmt, path.strip()
 
 
@@ -40,8 +41,10 @@ def check_outputs(specs: list[str]) -> list[tuple[str, str]]:
         key = path if path == "-" else os.path.realpath(path)
         if key in seen:
             same = "standard output" if path == "-" else f"the same file, {key}"
-            raise ReportError(f"output {path!r} is named more than once ({seen[key]!r} and "
-                              f"{spec!r} both write {same})")
+            raise ReportError(
+                f"output {path!r} is named more than once ({seen[key]!r} and "
+                f"{spec!r} both write {same})"
+            )
         seen[key] = spec
         problem = None if path == "-" else writable_problem(path)
         if problem:
@@ -95,5 +98,6 @@ def write_outputs(
         try:
             write_text(path, render(report, fmt, verbose=verbose))
         except OSError as exc:
-            raise ReportError(f"output {spec!r}: cannot write {path}: "
-                              f"{exc.strerror or exc}") from None
+            raise ReportError(
+                f"output {spec!r}: cannot write {path}: {exc.strerror or exc}"
+            ) from None

@@ -52,20 +52,41 @@ class SourceSummary:
 
     @classmethod
     def of(cls, result: SourceResult) -> SourceSummary:
-        return cls(result.id, result.kind, result.uri, result.status, result.error,
-                   round(result.duration_s, 3), result.api_calls, len(result.resources))
+        return cls(
+            result.id,
+            result.kind,
+            result.uri,
+            result.status,
+            result.error,
+            round(result.duration_s, 3),
+            result.api_calls,
+            len(result.resources),
+        )
 
     def to_json(self) -> dict[str, Any]:
         return {
-            "id": self.id, "kind": self.kind, "uri": self.uri, "status": self.status,
-            "error": self.error, "duration_s": self.duration_s, "api_calls": self.api_calls,
+            "id": self.id,
+            "kind": self.kind,
+            "uri": self.uri,
+            "status": self.status,
+            "error": self.error,
+            "duration_s": self.duration_s,
+            "api_calls": self.api_calls,
             "resources": self.resources,
         }
 
     @classmethod
     def from_json(cls, data: dict[str, Any]) -> SourceSummary:
-        return cls(data["id"], data["kind"], data["uri"], data["status"], data.get("error"),
-                   float(data["duration_s"]), int(data["api_calls"]), int(data["resources"]))
+        return cls(
+            data["id"],
+            data["kind"],
+            data["uri"],
+            data["status"],
+            data.get("error"),
+            float(data["duration_s"]),
+            int(data["api_calls"]),
+            int(data["resources"]),
+        )
 
 
 @dataclass(frozen=True, slots=True)
@@ -94,9 +115,12 @@ class Report:
         if ignored is None:
             ignored = getattr(findings, "ignored", ())
         return cls(
-            tuple(findings), tuple(ignored),
+            tuple(findings),
+            tuple(ignored),
             tuple(SourceSummary.of(s) for s in sorted(sources, key=lambda s: s.id)),
-            topology, checked_at, tool_version,
+            topology,
+            checked_at,
+            tool_version,
         )
 
     @property
@@ -112,8 +136,13 @@ class Report:
 
     def cut_off(self, finding: Finding) -> bool:
         """Whether ``finding`` is unverifiable only because its source failed."""
-        return (finding.state == "unverifiable" and not finding.attribute and any(
-            s.id == finding.source and s.status not in COMPLETE_STATUSES for s in self.sources))
+        return (
+            finding.state == "unverifiable"
+            and not finding.attribute
+            and any(
+                s.id == finding.source and s.status not in COMPLETE_STATUSES for s in self.sources
+            )
+        )
 
     def short_hint(self, finding: Finding) -> str:
         """The hint for people: a finding cut off by its failed source says only that (the
@@ -141,7 +170,8 @@ class Report:
         everything = [*self.findings, *(i.finding for i in self.ignored)]
         documented = {f.key for f in everything if f.state != "unexpected"}
         verified = {f.key for f in everything if f.state in ("ok", "changed")} - {
-            f.key for f in everything if f.state == "unverifiable"}
+            f.key for f in everything if f.state == "unverifiable"
+        }
         return len(verified), len(documented)
 
     def summary(self) -> dict[str, Any]:
@@ -149,8 +179,9 @@ class Report:
         for finding in self.findings:
             per_kind.setdefault(finding.kind, Counter())[finding.state] += 1
         kind_order = list(ATTRIBUTES)
-        kinds = sorted(per_kind, key=lambda k: (kind_order.index(k) if k in kind_order
-                                                else len(kind_order), k))
+        kinds = sorted(
+            per_kind, key=lambda k: (kind_order.index(k) if k in kind_order else len(kind_order), k)
+        )
         levels = [f.severity for f in self.findings if f.state != "ok"]
         verified, documented = self.coverage()
         return {
@@ -161,7 +192,8 @@ class Report:
             "kinds": {k: {s: per_kind[k][s] for s in STATES} for k in kinds},
             "ignored": len(self.ignored),
             "coverage": {
-                "verified": verified, "documented": documented,
+                "verified": verified,
+                "documented": documented,
                 "ratio": round(verified / documented, 4) if documented else None,
             },
         }
@@ -185,7 +217,9 @@ class Report:
             tuple(Finding.from_json(f) for f in data["findings"]),
             tuple(Ignored.from_json(i) for i in data["ignored"]),
             tuple(SourceSummary.from_json(s) for s in data["sources"]),
-            data["topology"], data["checked_at"], data["tool_version"],
+            data["topology"],
+            data["checked_at"],
+            data["tool_version"],
         )
 
 
