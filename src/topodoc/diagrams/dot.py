@@ -190,7 +190,8 @@ def render_dot(model: Model, selected: Selected, options: DotOptions = DotOption
     )
     bands: dict[str, tuple[str, str]] = {}
     if selected.selection.level == "stack":
-        drawing, bands = _stacked(model, drawing, selected.selection.direction in ("BT", "RL"))
+        upwards = selected.selection.direction in ("BT", "RL")
+        drawing, bands = _stacked(model, drawing, upwards, options.translate)
     writer = _Writer(model, selected, drawing, options, THEME[options.theme], bands)
     lines = writer.header(selected.selection.title, selected.selection.direction)
     lines += writer.container(TOP, 1)
@@ -202,12 +203,15 @@ def render_dot(model: Model, selected: Selected, options: DotOptions = DotOption
     return DotGraph(f'digraph "{name}" {{\n{body}}}\n', nodes, drawing.messages)
 
 
-def _stacked(model: Model, drawing: Plan, upwards: bool) -> tuple[Plan, dict[str, tuple[str, str]]]:
+def _stacked(
+    model: Model, drawing: Plan, upwards: bool, translate: Callable[[str], str]
+) -> tuple[Plan, dict[str, tuple[str, str]]]:
     """``drawing`` as a stack of bands: physical hosts, each level of virtualization above
     them, clusters on top; in each band, what runs on one machine in a box ("on zcloud"),
     the machines that others run on nearest to the next band (last when ``upwards``).
 
-    Returns the new plan and its boxes that are no objects: key -> (label, kind of colour).
+    Returns the new plan and its boxes that are no objects: key -> (label, kind of colour),
+    the labels' words passed through ``translate``.
     Objects that are neither machines nor clusters are left out."""
 
     def kind(key: str) -> str:
@@ -237,7 +241,11 @@ def _stacked(model: Model, drawing: Plan, upwards: bool) -> tuple[Plan, dict[str
     for band, groups in placed.items():
         depth = band.split(":")[1]
         words = {"0": "band_hosts", "1": "band_first", "2": "band_second", "9": "band_clusters"}
-        label = WORDS[words[depth]] if depth in words else WORDS["band_deeper"].format(level=depth)
+        label = (
+            translate(WORDS[words[depth]])
+            if depth in words
+            else translate(WORDS["band_deeper"]).format(level=depth)
+        )
         boxes[band] = (label, {"0": "host", "9": "cluster"}.get(depth, "vm"))
         inside = list(groups.pop("", []))
         for below, items in sorted(groups.items()):
@@ -247,7 +255,7 @@ def _stacked(model: Model, drawing: Plan, upwards: bool) -> tuple[Plan, dict[str
                 if below in drawing.summaries
                 else model.objects[below].title
             )
-            boxes[group] = (WORDS["on"].format(title=title), kind(below))
+            boxes[group] = (translate(WORDS["on"]).format(title=title), kind(below))
             children[group] = tuple(
                 sorted(items, key=lambda k: (bool(drawing.children.get(k)) == upwards, k))
             )
@@ -414,7 +422,8 @@ class _Writer:
             self.badge_kinds.add(relation)
             lines.append(_Line(text, colour))
         if len(badges) > MAX_BADGES:
-            lines.append(_Line(WORDS["more"].format(count=len(badges) - MAX_BADGES)))
+            more = self.options.translate(WORDS["more"])
+            lines.append(_Line(more.format(count=len(badges) - MAX_BADGES)))
         return lines
 
     def html(self, lines: list[_Line]) -> Html:
