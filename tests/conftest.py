@@ -17,6 +17,6 @@ def _topodoc_cache(tmp_path_factory: pytest.TempPathFactory) -> None:
 def _forget_secrets(monkeypatch: pytest.MonkeyPatch) -> None:
     """Each test starts with no remembered secret: a real run only masks its own (one test's
     token "nope" must not mask another test's path .../nope)."""
-    from topodoc.drift import secrets
+    from topodoc.util import secrets
 
     monkeypatch.setattr(secrets, "_remembered", frozenset())

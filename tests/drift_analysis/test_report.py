@@ -15,8 +15,8 @@ from topodoc.drift.ignore import IgnoreRules
 from topodoc.drift.reports.outputs import FORMATS, render, write_outputs
 from topodoc.drift.reports.report import Report, ReportError, exit_code, read_report, render_json
 from topodoc.drift.resources import ATTRIBUTES, Resource, SourceResult
-from topodoc.drift.secrets import is_secret_name
 from topodoc.drift.severity import Severities
+from topodoc.util.secrets import is_secret_name
 
 from .drift_scenario import LIBVIRT, build_scenario
 

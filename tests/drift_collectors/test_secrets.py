@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import logging
 
-from topodoc.drift.secrets import (
+from topodoc.util.secrets import (
     one_line,
     redact,
     remember,
@@ -78,8 +78,8 @@ def test_passwords_in_urls_of_every_form_are_masked():
 
 
 def test_one_test_of_a_secret_name_for_keys_attributes_and_text(tmp_path):
-    from topodoc.drift.secrets import is_secret_name
     from topodoc.reading.load import load_topology
+    from topodoc.util.secrets import is_secret_name
 
     for name in (
         "password",

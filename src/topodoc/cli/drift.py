@@ -20,8 +20,8 @@ from topodoc.cli.style import color_wanted
 from topodoc.drift.collect import SourceSpec
 from topodoc.drift.finding import Finding
 from topodoc.drift.resources import SOURCE_KINDS, SourceResult
-from topodoc.drift.secrets import redact, remember, safe_uri, uri_secrets
 from topodoc.model.objects import Cluster, Model
+from topodoc.util.secrets import redact, remember, safe_uri, uri_secrets
 from topodoc.util.text import plural
 
 if TYPE_CHECKING:

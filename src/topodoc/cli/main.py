@@ -30,10 +30,10 @@ from topodoc.cli.common import (
     write_output,
 )
 from topodoc.cli.style import color_wanted, located, paint, terminal_width
-from topodoc.drift.secrets import redact
 from topodoc.errors import TopodocError
 from topodoc.model.problems import Location, Problem
 from topodoc.reading.load import Loaded
+from topodoc.util.secrets import redact
 from topodoc.util.suggest import did_you_mean
 from topodoc.util.text import plural
 

@@ -16,7 +16,7 @@ deepest level first, in five passes:
 from __future__ import annotations
 
 from collections import Counter
-from collections.abc import Mapping
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 
 from topodoc.diagrams.views import Selected
@@ -130,16 +130,7 @@ class _Planner:
                 (d, r, self.owner.get(o, o), lab) for d, r, o, lab in self.links.get(key, ())
             )
             groups.setdefault((self.model.objects[key].kind, tuple(links)), []).append(key)
-        for keys in sorted(
-            (g for g in groups.values() if len(g) > 1), key=lambda g: (-len(g), g[0])
-        ):
-            if self.size <= budget:
-                return
-            summary = self._replace(box, keys)
-            self.messages.append(
-                f"{self._where(box)}: {summary.label} with the same relations "
-                f"({_preview(summary.hidden)}) drawn as one node"
-            )
+        self._groups(box, groups.values(), budget, " with the same relations")
 
     def _everything_inside(self, box: str, budget: int) -> None:
         keys = self.children.get(box, [])
@@ -154,14 +145,17 @@ class _Planner:
         for key in self.children.get(box, ()):
             if boxes or not self.children.get(key):
                 groups.setdefault(self._kind(key), []).append(key)
-        for keys in sorted(
-            (g for g in groups.values() if len(g) > 1), key=lambda g: (-len(g), g[0])
-        ):
+        self._groups(box, groups.values(), budget, "")
+
+    def _groups(self, box: str, groups: Iterable[list[str]], budget: int, why: str) -> None:
+        """Each group of two or more keys in ``box`` drawn as one node, biggest first, while
+        the diagram is over ``budget``; ``why`` says what the group's keys share."""
+        for keys in sorted((g for g in groups if len(g) > 1), key=lambda g: (-len(g), g[0])):
             if self.size <= budget:
                 return
             summary = self._replace(box, keys)
             self.messages.append(
-                f"{self._where(box)}: {summary.label} "
+                f"{self._where(box)}: {summary.label}{why} "
                 f"({_preview(summary.hidden)}) drawn as one node"
             )
 

@@ -15,7 +15,7 @@ from dataclasses import dataclass, field
 
 from topodoc.drift.collectors import RESOURCE_KINDS, collector
 from topodoc.drift.resources import SourceResult
-from topodoc.drift.secrets import one_line, safe_uri
+from topodoc.util.secrets import one_line, safe_uri
 
 
 @dataclass(frozen=True)

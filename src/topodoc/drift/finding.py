@@ -6,7 +6,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from topodoc.drift.resources import ATTRIBUTES, LAYERS
-from topodoc.drift.secrets import MASK, is_secret_name
+from topodoc.util.secrets import MASK, is_secret_name
 
 #: Report layers in order; kinds outside :data:`LAYERS` go to "other".
 LAYER_ORDER = (*dict.fromkeys(LAYERS.values()), "other")

@@ -5,7 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 from topodoc.drift.resources import SourceResult
-from topodoc.drift.secrets import is_secret_name
+from topodoc.util.secrets import is_secret_name
 
 #: Attributes normalised to bytes.
 BYTE_ATTRIBUTES = frozenset({"memory", "memory_max", "disk"})

@@ -14,7 +14,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Any
 
-from topodoc.drift.secrets import without_userinfo
+from topodoc.util.secrets import without_userinfo
 
 #: The compared attributes of each resource kind, in report order. A collector fills what it
 #: can see; the analyzer compares only attributes the documented side states.

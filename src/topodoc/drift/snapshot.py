@@ -12,9 +12,9 @@ from pathlib import Path
 from typing import Any
 
 from topodoc.drift.resources import SOURCE_STATUSES, SourceResult
-from topodoc.drift.secrets import redact
 from topodoc.errors import TopodocError
 from topodoc.util.atomic import write_text
+from topodoc.util.secrets import redact
 
 FORMAT_VERSION = "1.1"
 

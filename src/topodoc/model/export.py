@@ -8,9 +8,9 @@ import os
 from typing import Any
 
 from topodoc import __version__
-from topodoc.drift.secrets import redact, uri_secrets
 from topodoc.model.objects import Located, Model, Obj, Scenario, View
 from topodoc.model.sizes import ApproxSize
+from topodoc.util.secrets import redact, uri_secrets
 
 #: The export's contract: a minor bump only adds fields; a major bump breaks readers.
 #: 1.1: every field of the topology (status, template, devices, networking, VM settings, ...,

@@ -11,12 +11,12 @@ from typing import TYPE_CHECKING, Any
 
 import fastjsonschema
 
-from topodoc.drift.secrets import is_secret_name
 from topodoc.model.kinds import REGISTRY
 from topodoc.model.problems import Location, Problem
 from topodoc.model.sizes import SIZE_PATTERN, SizeError, parse_size
 from topodoc.reading.schema_code import compiled_validator
 from topodoc.reading.yamlpos import YList, YMap
+from topodoc.util.secrets import is_secret_name
 from topodoc.util.suggest import did_you_mean
 
 if TYPE_CHECKING:  # jsonschema is only needed for a file the compiled validator rejects

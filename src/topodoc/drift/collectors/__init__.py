@@ -15,8 +15,8 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any, TypeVar
 
 from topodoc.drift.resources import Resource, SourceResult
-from topodoc.drift.secrets import one_line, remember, safe_uri, secret_values
 from topodoc.errors import TopodocError
+from topodoc.util.secrets import one_line, remember, safe_uri, secret_values
 
 if TYPE_CHECKING:
     from topodoc.drift.collect import SourceSpec

@@ -32,7 +32,7 @@ from topodoc.drift.collectors import (
 )
 from topodoc.drift.collectors.responses import each, objects, parse_json, read_body, refuse_redirect
 from topodoc.drift.resources import SourceResult, server_url
-from topodoc.drift.secrets import strip_credentials, uri_secrets
+from topodoc.util.secrets import strip_credentials, uri_secrets
 
 if TYPE_CHECKING:
     from topodoc.drift.collect import SourceSpec

@@ -32,7 +32,7 @@ from topodoc.drift.collectors.responses import (
     refuse_redirect,
 )
 from topodoc.drift.resources import SourceResult
-from topodoc.drift.secrets import secret_values
+from topodoc.util.secrets import secret_values
 
 if TYPE_CHECKING:
     from topodoc.drift.collect import SourceSpec

@@ -10,8 +10,8 @@ from topodoc.drift.reports.console import render_console
 from topodoc.drift.reports.junit import render_junit
 from topodoc.drift.reports.markdown import render_markdown
 from topodoc.drift.reports.report import Report, ReportError, render_json
-from topodoc.drift.secrets import redact
 from topodoc.util.atomic import write_text
+from topodoc.util.secrets import redact
 
 FORMATS = ("console", "json", "junit", "markdown")
 

@@ -19,10 +19,10 @@ from topodoc import __version__
 from topodoc.drift.analyzer import Ignored
 from topodoc.drift.finding import Finding
 from topodoc.drift.resources import ATTRIBUTES, SourceResult
-from topodoc.drift.secrets import redact
 from topodoc.drift.severity import level_rank
 from topodoc.drift.states import DRIFT_STATES, STATES
 from topodoc.errors import TopodocError
+from topodoc.util.secrets import redact
 
 FORMAT_VERSION = "1.1"
 
