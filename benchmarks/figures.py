@@ -230,7 +230,7 @@ def collectors(ctx: Context, size: int) -> list:
     from tests.drift_collectors.collector_lab import write_clouds_yaml, write_kubeconfig
     from tests.servers.kubernetes_api import KubernetesAPI, KubernetesData
     from tests.servers.openstack_api import OpenStackAPI, OpenStackData
-    from topodoc.drift.collect import SourceSpec
+    from topodoc.drift.resources import SourceSpec
 
     rows = []
     tmp = ctx.work / "collectors"
@@ -293,7 +293,8 @@ def _keystone_token(url: str, password: str) -> str:
 def _libvirt_row(ctx: Context, tmp: Path) -> Any:
     import libvirt
 
-    from topodoc.drift.collect import SourceSpec, collect_all
+    from topodoc.drift.collect import collect_all
+    from topodoc.drift.resources import SourceSpec
 
     ns = "xmlns:test='http://libvirt.org/schemas/domain/test/1.0'"
     specs = []

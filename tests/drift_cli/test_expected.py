@@ -7,10 +7,9 @@ from pathlib import Path
 import pytest
 
 from topodoc.drift.analyzer import analyze
-from topodoc.drift.collect import SourceSpec
 from topodoc.drift.expected import Expected, expected_drift_entries, expected_resources
 from topodoc.drift.ignore import IgnoreRules
-from topodoc.drift.resources import Resource, SourceResult
+from topodoc.drift.resources import Resource, SourceResult, SourceSpec
 from topodoc.drift.severity import Severities
 from topodoc.model.objects import Model
 from topodoc.reading.load import load_topology

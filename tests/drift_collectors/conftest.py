@@ -15,7 +15,7 @@ from collector_lab import (
     write_kubeconfig,
 )
 
-from topodoc.drift.collect import SourceSpec
+from topodoc.drift.resources import SourceSpec
 
 
 @pytest.fixture(scope="session")

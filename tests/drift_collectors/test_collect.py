@@ -8,7 +8,8 @@ import textwrap
 
 import pytest
 
-from topodoc.drift.collect import SourceSpec, collect_all
+from topodoc.drift.collect import collect_all
+from topodoc.drift.resources import SourceSpec
 
 pytest.importorskip("libvirt")
 
@@ -61,7 +62,8 @@ def test_core_works_without_client_libraries(libvirt_uris):
         import sys
         for name in ("libvirt", "openstack", "kubernetes"):
             sys.modules[name] = None  # makes "import NAME" fail
-        from topodoc.drift.collect import SourceSpec, collect_all
+        from topodoc.drift.collect import collect_all
+        from topodoc.drift.resources import SourceSpec
         [r] = collect_all([SourceSpec("libvirt:z", "libvirt", "z", {libvirt_uris["zcloud"]!r})])
         print(r.status, "|", r.error)
     """)

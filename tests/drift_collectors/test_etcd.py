@@ -5,9 +5,9 @@ from __future__ import annotations
 import pytest
 
 from tests.servers.etcd_server import free_port
-from topodoc.drift.collect import SourceSpec
 from topodoc.drift.collectors import Collection, ReadOnlyViolation
 from topodoc.drift.collectors.etcd import _healthy, _request, _tls_context, collect
+from topodoc.drift.resources import SourceSpec
 
 
 def spec(uri, **options):

@@ -14,7 +14,8 @@ import pytest
 from collector_lab import SENTINEL_PASSWORD, SENTINEL_TOKEN, write_kubeconfig
 
 from tests.servers import Reply, StaticAPI
-from topodoc.drift.collect import SourceSpec, collect_all
+from topodoc.drift.collect import collect_all
+from topodoc.drift.resources import SourceSpec
 
 pytest.importorskip("openstack")
 pytest.importorskip("kubernetes")

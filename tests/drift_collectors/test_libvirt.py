@@ -6,8 +6,9 @@ import socket
 
 import pytest
 
-from topodoc.drift.collect import SourceSpec, collect_all
+from topodoc.drift.collect import collect_all
 from topodoc.drift.collectors.libvirt import collect
+from topodoc.drift.resources import SourceSpec
 
 pytest.importorskip("libvirt")
 

@@ -9,7 +9,8 @@ import time
 import pytest
 from collector_lab import SENTINEL_ETCD, SENTINEL_PASSWORD, SENTINEL_TOKEN, SENTINELS
 
-from topodoc.drift.collect import SourceSpec, collect_all
+from topodoc.drift.collect import collect_all
+from topodoc.drift.resources import SourceSpec
 from topodoc.drift.snapshot import write_snapshot
 
 pytest.importorskip("libvirt")

@@ -17,9 +17,8 @@ from typing import TYPE_CHECKING
 from topodoc.cli.common import DEFAULT_PATH, EXIT_ERROR, UsageError, exit_codes, load
 from topodoc.cli.options import seconds
 from topodoc.cli.style import color_wanted
-from topodoc.drift.collect import SourceSpec
 from topodoc.drift.finding import Finding
-from topodoc.drift.resources import SOURCE_KINDS, SourceResult
+from topodoc.drift.resources import SOURCE_KINDS, SourceResult, SourceSpec
 from topodoc.model.objects import Cluster, Model
 from topodoc.util.secrets import redact, remember, safe_uri, uri_secrets
 from topodoc.util.text import plural

@@ -10,25 +10,11 @@ import queue
 import threading
 import time
 from collections import Counter
-from collections.abc import Callable, Iterable, Mapping
-from dataclasses import dataclass, field
+from collections.abc import Callable, Iterable
 
 from topodoc.drift.collectors import RESOURCE_KINDS, collector
-from topodoc.drift.resources import SourceResult
+from topodoc.drift.resources import SourceResult, SourceSpec
 from topodoc.util.secrets import one_line, safe_uri
-
-
-@dataclass(frozen=True)
-class SourceSpec:
-    """One live source to read, as the topology describes it."""
-
-    id: str  # "libvirt:zcloud"
-    kind: str  # libvirt | openstack | kubernetes | etcd
-    target: str  # the topology object the source observes (host/VM id, cluster id)
-    uri: str  # libvirt URI | clouds.yaml cloud name | kube context | etcd URLs, comma-joined
-    #: clouds_yaml, region, kubeconfig, ca_cert, cert, key: paths and names, never secrets
-    options: Mapping[str, str] = field(default_factory=dict, hash=False)
-    timeout_s: float = 30.0
 
 
 def collect_all(

@@ -17,9 +17,8 @@ from dataclasses import replace
 from importlib import resources
 from pathlib import Path
 
-from topodoc.drift.collect import SourceSpec
 from topodoc.drift.ignore import Rule
-from topodoc.drift.resources import SourceResult
+from topodoc.drift.resources import SourceResult, SourceSpec
 from topodoc.errors import TopodocError
 
 

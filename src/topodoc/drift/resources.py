@@ -11,6 +11,7 @@ sorted. Keys are natural keys, ``KIND:NAME`` (``vm:z-k8s-m-1``,
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -111,6 +112,19 @@ class Resource:
         return cls(
             data["key"], data["kind"], dict(data["attrs"]), data["source"], data.get("parent")
         )
+
+
+@dataclass(frozen=True)
+class SourceSpec:
+    """One live source to read, as the topology describes it."""
+
+    id: str  # "libvirt:zcloud"
+    kind: str  # libvirt | openstack | kubernetes | etcd
+    target: str  # the topology object the source observes (host/VM id, cluster id)
+    uri: str  # libvirt URI | clouds.yaml cloud name | kube context | etcd URLs, comma-joined
+    #: clouds_yaml, region, kubeconfig, ca_cert, cert, key: paths and names, never secrets
+    options: Mapping[str, str] = field(default_factory=dict, hash=False)
+    timeout_s: float = 30.0
 
 
 @dataclass(slots=True)

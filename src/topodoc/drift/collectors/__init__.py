@@ -19,7 +19,7 @@ from topodoc.errors import TopodocError
 from topodoc.util.secrets import one_line, remember, safe_uri, secret_values
 
 if TYPE_CHECKING:
-    from topodoc.drift.collect import SourceSpec
+    from topodoc.drift.resources import SourceSpec
 
 #: The resource kinds each source kind can observe.
 RESOURCE_KINDS: dict[str, tuple[str, ...]] = {

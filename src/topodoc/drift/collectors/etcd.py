@@ -35,7 +35,7 @@ from topodoc.drift.resources import SourceResult, server_url
 from topodoc.util.secrets import strip_credentials, uri_secrets
 
 if TYPE_CHECKING:
-    from topodoc.drift.collect import SourceSpec
+    from topodoc.drift.resources import SourceSpec
 
 ALLOWED = frozenset({("POST", "/v3/cluster/member/list"), ("GET", "/health")})
 HEALTH_TIMEOUT_S = 5.0

@@ -27,7 +27,7 @@ from topodoc.drift.collectors.responses import each, objects, parse_json, read_b
 from topodoc.drift.resources import SourceResult, server_url
 
 if TYPE_CHECKING:
-    from topodoc.drift.collect import SourceSpec
+    from topodoc.drift.resources import SourceSpec
 
 PAGE_LIMIT = 500
 ROLE_PREFIX = "node-role.kubernetes.io/"

@@ -18,7 +18,7 @@ from topodoc.drift.collectors import Collection, run
 from topodoc.drift.resources import SourceResult
 
 if TYPE_CHECKING:
-    from topodoc.drift.collect import SourceSpec
+    from topodoc.drift.resources import SourceSpec
 
 NOVA_NS_PREFIX = "{http://openstack.org/xmlns/libvirt/nova/"
 #: virDomainState -> normalised state; everything else is "other". BLOCKED (2) is running.

@@ -35,7 +35,7 @@ from topodoc.drift.resources import SourceResult
 from topodoc.util.secrets import secret_values
 
 if TYPE_CHECKING:
-    from topodoc.drift.collect import SourceSpec
+    from topodoc.drift.resources import SourceSpec
 
 SERVER_STATES = {"ACTIVE": "running", "SHUTOFF": "shutoff", "PAUSED": "paused"}
 PAGE_LIMIT = 1000
