@@ -180,7 +180,7 @@ def test_read_report_accepts_additive_minor_versions(tmp_path):
         (None, "no such drift report"),
         (b'{\n  "format_version": ,\n}', ":2:21: not valid JSON: Expecting value"),
         (b"\xff\xfe", "not UTF-8 text"),
-        (b"[1, 2]", "not a topodoc drift report (no format_version)"),
+        (b"[1, 2]", "a drift report is a JSON object, not a list"),
         (b'{"findings": []}', "not a topodoc drift report (no format_version)"),
         (b'{"format_version": "2.0"}', "format_version 2.0 is not supported"),
         (b'{"format_version": "1.0", "topology": "x"}', "malformed drift report: KeyError"),

@@ -8,13 +8,13 @@ from __future__ import annotations
 
 import json
 import os
-from pathlib import Path
 from typing import Any
 
 from topodoc.drift.resources import SOURCE_STATUSES, SourceResult
 from topodoc.errors import TopodocError
 from topodoc.util.atomic import write_text
 from topodoc.util.secrets import redact
+from topodoc.util.versioned_json import read_versioned, shape
 
 FORMAT_VERSION = "1.1"
 
@@ -37,27 +37,10 @@ def write_snapshot(
 
 def read_snapshot(path: str | os.PathLike[str]) -> list[SourceResult]:
     """The source results saved in ``path``; raises :class:`SnapshotError`, never anything else."""
-    try:
-        text = Path(path).read_text(encoding="utf-8")
-    except FileNotFoundError:
-        raise SnapshotError(f"{path}: no such snapshot file") from None
-    except (OSError, UnicodeDecodeError) as exc:
-        raise SnapshotError(f"{path}: cannot read the snapshot: {exc}") from None
-    try:
-        document = json.loads(text)
-    except json.JSONDecodeError as exc:
-        raise SnapshotError(f"{path}:{exc.lineno}:{exc.colno}: not JSON: {exc.msg}") from None
-    if not isinstance(document, dict):
-        raise SnapshotError(f"{path}: a snapshot is a JSON object, not {_shape(document)}")
-    version = document.get("format_version")
-    if not isinstance(version, str) or version.split(".")[0] != FORMAT_VERSION.split(".")[0]:
-        raise SnapshotError(
-            f"{path}: unsupported format_version {version!r} "
-            f"(this topodoc reads {FORMAT_VERSION.split('.')[0]}.x)"
-        )
+    document = read_versioned(path, "snapshot", FORMAT_VERSION, SnapshotError)
     sources = document.get("sources")
     if not isinstance(sources, list):
-        raise SnapshotError(f"{path}: 'sources' must be a list, not {_shape(sources)}")
+        raise SnapshotError(f"{path}: 'sources' must be a list, not {shape(sources)}")
     return [_source(path, i, data) for i, data in enumerate(sources)]
 
 
@@ -75,7 +58,7 @@ def _source(path: str | os.PathLike[str], index: int, data: Any) -> SourceResult
 def _source_problem(data: Any) -> str | None:
     """What is wrong with the shape of one saved source, or None."""
     if not isinstance(data, dict):
-        return f"must be an object, not {_shape(data)}"
+        return f"must be an object, not {shape(data)}"
     for name in ("id", "kind", "uri", "status"):
         if not isinstance(data.get(name), str):
             return f"'{name}' must be a string"
@@ -94,9 +77,3 @@ def _source_problem(data: Any) -> str | None:
                 "an attrs object"
             )
     return None
-
-
-def _shape(value: Any) -> str:
-    return {dict: "an object", list: "a list", str: "a string", type(None): "null"}.get(
-        type(value), type(value).__name__
-    )

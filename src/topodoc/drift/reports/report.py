@@ -12,7 +12,6 @@ import os
 from collections import Counter
 from collections.abc import Iterable
 from dataclasses import dataclass
-from pathlib import Path
 from typing import Any
 
 from topodoc import __version__
@@ -23,6 +22,7 @@ from topodoc.drift.severity import level_rank
 from topodoc.drift.states import DRIFT_STATES, STATES
 from topodoc.errors import TopodocError
 from topodoc.util.secrets import redact
+from topodoc.util.versioned_json import read_versioned
 
 FORMAT_VERSION = "1.1"
 
@@ -235,24 +235,7 @@ def render_json(report: Report) -> str:
 def read_report(path: str | os.PathLike[str]) -> Report:
     """Load a report saved as JSON; :class:`ReportError` says what is wrong with the file."""
     name = os.fspath(path)
-    try:
-        data = json.loads(redact(Path(path).read_text(encoding="utf-8")))
-    except FileNotFoundError:
-        raise ReportError(f"{name}: no such drift report") from None
-    except OSError as exc:
-        raise ReportError(f"{name}: cannot read drift report: {exc.strerror}") from None
-    except UnicodeDecodeError:
-        raise ReportError(f"{name}: not a drift report: not UTF-8 text") from None
-    except json.JSONDecodeError as exc:
-        raise ReportError(f"{name}:{exc.lineno}:{exc.colno}: not valid JSON: {exc.msg}") from None
-    if not isinstance(data, dict) or "format_version" not in data:
-        raise ReportError(f"{name}: not a topodoc drift report (no format_version)")
-    version = str(data["format_version"])
-    if version.split(".")[0] != FORMAT_VERSION.split(".")[0]:
-        raise ReportError(
-            f"{name}: drift report format_version {version} is not supported "
-            f"(topodoc {__version__} reads {FORMAT_VERSION.split('.')[0]}.x)"
-        )
+    data = read_versioned(path, "drift report", FORMAT_VERSION, ReportError, redact)
     try:
         return Report.from_json(data)
     except (KeyError, TypeError, ValueError, AttributeError) as exc:
