@@ -69,7 +69,10 @@ def test_bad_severity(topodoc, lab: Lab, override: str, message: str) -> None:
     [
         (None, "no such snapshot"),
         ("{not json", ":1:2: not valid JSON"),
-        ('{"format_version": "9.0", "sources": []}', "snapshot format_version 9.0 is not supported"),
+        (
+            '{"format_version": "9.0", "sources": []}',
+            "snapshot format_version 9.0 is not supported",
+        ),
         ('{"format_version": "1.0", "sources": [{"id": 1}]}', "sources[0]: 'id' must be a string"),
         ("[]", "a snapshot is a JSON object, not a list"),
     ],
