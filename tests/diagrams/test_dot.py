@@ -7,11 +7,11 @@ import re
 import pytest
 
 from topodoc.diagrams.dot import DotOptions, quote, render_dot
-from topodoc.diagrams.graphviz import graph_size
+from topodoc.diagrams.graphviz import graph_size, run_dot
 from topodoc.diagrams.style import DEFAULT_FONT, RELATIONS
 from topodoc.diagrams.views import Selection, select, selection_for_view
 
-from .topologies import load_valid, shuffled_small
+from .topologies import SMALL, load_valid, shuffled_small
 
 
 def draw(model, options: DotOptions | None = None, **selection):
@@ -265,3 +265,21 @@ def test_collapse_keeps_the_sites_and_folds_racks_first(topology):
     folded = [m for m in graph.collapsed if "rack-" in m and "everything inside" in m]
     assert 0 < len(folded) < 6, graph.collapsed
     assert not any(m.startswith("top level: 2 sites") for m in graph.collapsed)
+
+
+def test_planned_objects_are_drawn_dashed_and_the_legend_says_so(topology):
+    model = topology(
+        SMALL.replace(
+            "  - {id: v3, runs_on: h2, platform: libvirt, vcpu: 2, memory: 2GiB, tags: [k8s]}",
+            "  - {id: v3, runs_on: h2, platform: libvirt, vcpu: 2, memory: 2GiB, tags: [k8s],\n"
+            "     status: planned}",
+        )
+    )
+    graph = render_dot(model, select(model, Selection()))
+    assert "dashed" in node_attrs(graph.source, "v3")
+    assert "dashed" not in node_attrs(graph.source, "v2")
+    assert "dashed: planned, not built yet" in graph.source
+    svg = run_dot(graph.source, "svg").decode()  # Graphviz takes the legend's dashed cell
+    assert "planned, not built yet" in svg
+    plain = render_dot(topology(SMALL), select(topology(SMALL), Selection()))
+    assert "planned, not built yet" not in plain.source

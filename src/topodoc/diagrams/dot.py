@@ -291,6 +291,7 @@ class _Writer:
         self.kinds: set[str] = set()
         self.badge_kinds: set[str] = set()
         self.boxes = False
+        self.planned = False  # a planned object is drawn: the legend says what dashes mean
         self.sizes: dict[str, _Size] = {}
         self.budgets: dict[str, float] = {}  # box key -> how wide its grid may grow
         self.order: dict[str, list[list[str]]] = {}  # box key -> its grid's rows
@@ -718,7 +719,9 @@ class _Writer:
         box = {
             "id": f"cluster:{key}",
             "label": self.html(self.label_lines(key)),
-            "style": "rounded,filled",
+            "style": self._status_style(
+                "rounded,filled", None if key in self.bands else self.model.objects[key]
+            ),
             "fillcolor": colours.box,
             "color": colours.line,
             "penwidth": "1.2",
@@ -746,9 +749,17 @@ class _Writer:
             attrs.update(URL=url, target="_top")
         return attrs
 
+    def _status_style(self, style: str, obj: AnyObj | None) -> str:
+        """``style``, dashed for a planned object (its outline drawn as not there yet)."""
+        if obj is None or obj.status != "planned":
+            return style
+        self.planned = True
+        return style if "dashed" in style else f"{style},dashed"
+
     def _object(self, obj: AnyObj) -> dict[str, str]:
         self.kinds.add(obj.kind)
         shape, style = SHAPES[obj.kind]
+        style = self._status_style(style, obj)
         colours = self.theme.kinds[obj.kind]
         attrs = {
             "id": obj.id,
@@ -843,6 +854,11 @@ class _Writer:
             rows.append(
                 f'<tr><td border="1" style="rounded" width="28"></td>'
                 f'<td align="left">{self.options.translate(WORDS["box"])}</td></tr>'
+            )
+        if self.planned:
+            rows.append(
+                f'<tr><td border="1" style="dashed" width="28"></td>'
+                f'<td align="left">{self.options.translate(WORDS["planned"])}</td></tr>'
             )
         for relation, (marker, kind, _, name) in BADGES.items():
             if relation in self.badge_kinds:

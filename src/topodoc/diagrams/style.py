@@ -125,6 +125,7 @@ WORDS: dict[str, str] = {
     "legend": "Legend",
     "collapsed": "collapsed objects",
     "box": "box: what runs on or in it",
+    "planned": "dashed: planned, not built yet",
     "more": "+{count} more",
     "on": "on {title}",
     "band_hosts": "physical hosts",
