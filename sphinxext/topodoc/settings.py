@@ -9,8 +9,8 @@ from typing import Any
 
 from sphinx.config import Config
 
-from topodoc.cli.options import MAX_TIMEOUT_S
 from topodoc.diagrams.style import DEFAULT_FONT
+from topodoc.util.timeouts import MAX_TIMEOUT_S
 
 from .warn import warn
 

@@ -315,9 +315,9 @@ def test_every_line_of_a_multi_line_silence_reason_has_the_location(topo, run):
 
 
 def test_the_documented_limits_are_the_code_s():
-    from topodoc.cli.options import MAX_TIMEOUT_S
     from topodoc.diagrams.dot import MAX_TEXT
     from topodoc.reading.schema import schema
+    from topodoc.util.timeouts import MAX_TIMEOUT_S
 
     manual = Path(__file__).resolve().parents[2] / "docs" / "manual" / "topology.rst"
     limits = manual.read_text(encoding="utf-8").split("\nLimits\n")[1]

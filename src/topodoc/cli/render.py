@@ -17,7 +17,6 @@ from topodoc.cli.common import (
     load_valid,
     write_output,
 )
-from topodoc.cli.options import seconds_problem
 from topodoc.diagrams.dot import DotOptions, cjk_font_available, render_dot, run_dot
 from topodoc.diagrams.fit import fitted
 from topodoc.diagrams.style import THEMES
@@ -25,6 +24,7 @@ from topodoc.diagrams.views import LAYERS, Selection, select, selection_for_view
 from topodoc.model.objects import Model
 from topodoc.util import gcpause
 from topodoc.util.text import plural
+from topodoc.util.timeouts import seconds_problem
 
 if TYPE_CHECKING:
     from topodoc.cli.main import Parser
