@@ -2,7 +2,10 @@
 
 from __future__ import annotations
 
+import os
 import re
+import subprocess
+import sys
 from pathlib import Path
 
 from topodoc.diagrams.style import BADGE_TEXT, BADGES, THEME
@@ -75,3 +78,21 @@ def test_drift_states_read_in_light_and_dark_mode():
         for state in re.findall(r"span\.topodoc-state-(\w+)", selectors)
     }
     assert {"ok", "missing", "changed", "unexpected"} <= states
+
+
+def test_the_dark_recolouring_is_the_same_in_every_process() -> None:
+    """The themed SVG's stylesheet lists the colours in one order whatever the process's
+    string hashing (``PYTHONHASHSEED``): a page built again, in another process, is the
+    same bytes."""
+    code = "from topodoc.diagrams.style import dark_colours; print(list(dark_colours().items()))"
+    outputs = {
+        subprocess.run(
+            [sys.executable, "-c", code],
+            env={**os.environ, "PYTHONHASHSEED": str(seed)},
+            capture_output=True,
+            text=True,
+            check=True,
+        ).stdout
+        for seed in range(6)
+    }
+    assert len(outputs) == 1 and "#" in outputs.pop()

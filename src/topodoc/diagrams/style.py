@@ -145,7 +145,7 @@ def dark_colours() -> dict[str, str]:
     for kind, colours in light.kinds.items():
         other = dark.kinds[kind]
         out.update({colours.fill: other.fill, colours.line: other.line, colours.box: other.box})
-    for kind in BADGE_TEXT["light"].keys() | BADGE_TEXT["dark"].keys():  # badges' own text
+    for kind in sorted(BADGE_TEXT["light"].keys() | BADGE_TEXT["dark"].keys()):  # badge text
         out[BADGE_TEXT["light"].get(kind, light.kinds[kind].line)] = BADGE_TEXT["dark"].get(
             kind, dark.kinds[kind].line
         )
