@@ -28,6 +28,7 @@ from .pages import reference_pages_in_place, write_reference_pages
 from .render import VISITORS
 from .settings import CONFIG_VALUES, read_settings
 from .warn import warn
+from .widths import save_fitted_widths
 
 if TYPE_CHECKING:
     from topodoc.model.objects import Model
@@ -91,7 +92,7 @@ def load_before_reading(app: Sphinx, env: BuildEnvironment, docnames: list[str])
     in this process (a no-change rebuild reads nothing and never loads it)."""
     if docnames:
         domain = topo_domain(env)
-        domain.start_reading()
+        domain.start_reading(docnames)
         domain.lab  # noqa: B018  (loads it)
 
 
@@ -110,8 +111,10 @@ def note_topology_refs(app: Sphinx, doctree: nodes.document) -> None:
 
 
 def save_written(app: Sphinx, exception: Exception | None) -> None:
+    topo_domain(app.env).finish_writing()
     if exception is None:
         topo_domain(app.env).save_written()
+        save_fitted_widths(app.builder)
 
 
 def resolve_placeholders(app: Sphinx, doctree: nodes.document, docname: str) -> None:
@@ -158,7 +161,9 @@ def setup(app: Sphinx) -> ExtensionMetadata:
     #    the writer then draws each DOT through sphinx.ext.graphviz's image cache.
     #    What each page's placeholders read is noted (:mod:`.reads`).
     app.connect("doctree-resolved", resolve_placeholders)
-    # 6. build-finished: what the written pages read is saved beside the environment.
+    #    The diagrams of the next pages to write are laid out meanwhile (:mod:`.ahead`).
+    # 6. build-finished: what the written pages read, and the width each diagram was fitted
+    #    to, are saved beside the environment.
     app.connect("build-finished", save_written)
     return {
         "version": __version__,

@@ -2,28 +2,61 @@
 
 from __future__ import annotations
 
-import json
 from dataclasses import replace
-from pathlib import Path
+from typing import TYPE_CHECKING
 
 from docutils import nodes
-from sphinx.builders import Builder
 
 from topodoc.diagrams.dot import DotOptions, render_dot
-from topodoc.diagrams.fit import fitted
+from topodoc.diagrams.fit import Fitted, fitted
 from topodoc.util import gcpause
-from topodoc.util.atomic import write_text
 
 from .context import Context
 from .i18n import _
 from .nodes import Placeholder, topodoc_graph
 from .render import cached_svg
 from .warn import warn
+from .widths import fitted_widths
+
+if TYPE_CHECKING:
+    from topodoc.diagrams.views import Selection
+
+
+def diagram_name(docname: str, selection: Selection, legend: bool) -> str:
+    """What names a diagram of a page (its fitted width, its layout laid out ahead)."""
+    return f"{docname} {selection!r} {legend}"
+
+
+def fit(ctx: Context, selection: Selection, legend: bool) -> Fitted:
+    """The diagram of ``selection`` on ``ctx``'s page in the first theme, laid out to fit
+    the page (:mod:`topodoc.diagrams.fit`); also run ahead of the writer (:mod:`.ahead`)."""
+    settings = ctx.lab.settings
+    html = ctx.builder.format == "html"
+    themed = html and len(settings.themes) > 1 and settings.output_format == "svg"
+    image_options = {"docname": ctx.docname, **({"themed": True} if themed else {})}
+    with gcpause.paused():  # allocates much, makes no reference cycles
+        return fitted(
+            ctx.model,
+            ctx.lab.selected(selection),
+            DotOptions(
+                theme=settings.themes[0] if html and not themed else "light",
+                font=settings.font,
+                node_budget=settings.node_budget,
+                legend=legend,
+                link=ctx.link if html else lambda _id: None,
+                tooltip=html,
+                translate=_,
+            ),
+            timeout_s=settings.layout_timeout,
+            known=fitted_widths(ctx.builder),
+            name=diagram_name(ctx.docname, selection, legend),
+            cached=lambda code: cached_svg(ctx.builder, code, image_options),
+        )
 
 
 def diagram_nodes(ctx: Context, node: Placeholder) -> list[nodes.Node]:
     """The diagram as DOT, every node linking to its object's entry, laid out to fit the page
-    (:mod:`.fit`: the first theme's layout is kept, in ``svg``, for the image). An SVG for
+    (:func:`fit`: the first theme's layout is kept, in ``svg``, for the image). An SVG for
     both themes is laid out once, in the light theme, and restyled by the page's (``themed``,
     see :mod:`.render`); a PNG is drawn once per theme (the page's CSS shows the one that
     fits)."""
@@ -31,34 +64,17 @@ def diagram_nodes(ctx: Context, node: Placeholder) -> list[nodes.Node]:
     html = ctx.builder.format == "html"
     themed = html and len(settings.themes) > 1 and settings.output_format == "svg"
     themes = settings.themes if html and not themed else ("light",)
-    selected = ctx.lab.selected(node["selection"])
+    selection, legend = node["selection"], node["legend"]
+    selected = ctx.lab.selected(selection)
     out: list[nodes.Node] = []
     image_options = {"docname": ctx.docname, **({"themed": True} if themed else {})}
-    known, name = (
-        _fitted_widths(ctx.builder),
-        f"{ctx.docname} {node['selection']!r} {node['legend']}",
-    )
-    before = known.get(name)
-    with gcpause.paused():  # allocates much, makes no reference cycles
-        first = fitted(
-            ctx.model,
-            selected,
-            DotOptions(
-                theme=themes[0],
-                font=settings.font,
-                node_budget=settings.node_budget,
-                legend=node["legend"],
-                link=ctx.link if html else lambda _id: None,
-                tooltip=html,
-                translate=_,
-            ),
-            timeout_s=settings.layout_timeout,
-            known=known,
-            name=name,
-            cached=lambda code: cached_svg(ctx.builder, code, image_options),
-        )
-    if known.get(name) != before:
-        _save_fitted_widths(ctx.builder)
+    ahead = ctx.domain.ahead
+    done = ahead.take(diagram_name(ctx.docname, selection, legend)) if ahead else None
+    if done is None:
+        first = fit(ctx, selection, legend)
+    else:
+        first, read = done
+        ctx.keys.update(read)
     for theme in themes:
         graph = (
             first.graph
@@ -91,33 +107,3 @@ def diagram_nodes(ctx: Context, node: Placeholder) -> list[nodes.Node]:
         graph_node.source, graph_node.line = node.source, node.line
         out.append(graph_node)
     return out
-
-
-#: The width (points) each diagram was fitted to (:mod:`topodoc.diagrams.fit`), by page and
-#: selection, kept next to the doctrees: diagrams are drawn while pages are written, after
-#: Sphinx has saved its environment.
-FITTED_WIDTHS = "topodoc-fitted.json"
-_WIDTHS: dict[Path, dict[str, float]] = {}
-
-
-def _fitted_widths(builder: Builder) -> dict[str, float]:
-    path = Path(builder.doctreedir, FITTED_WIDTHS)
-    if path not in _WIDTHS:
-        try:
-            data = json.loads(path.read_text(encoding="utf-8"))
-        except (OSError, ValueError):
-            data = {}
-        _WIDTHS[path] = (
-            {k: float(v) for k, v in data.items() if isinstance(v, int | float) and v > 0}
-            if isinstance(data, dict)
-            else {}
-        )
-    return _WIDTHS[path]
-
-
-def _save_fitted_widths(builder: Builder) -> None:
-    path = Path(builder.doctreedir, FITTED_WIDTHS)
-    try:
-        write_text(path, json.dumps(_WIDTHS[path], sort_keys=True, ensure_ascii=False))
-    except OSError:  # only saves layouts in the next build
-        pass

@@ -163,6 +163,7 @@ class DiagramDirective(TopoDirective):
         )
         if "align" in self.options:
             node["align"] = self.options["align"]
+        self.domain.note_diagram(self.env.current_document.docname, selection, legend == "on")
         if "caption" not in self.options:
             return self.placed(node)
         # (Sphinx types the figure helper for its graphviz nodes; it reads any node's attributes)

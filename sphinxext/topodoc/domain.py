@@ -12,6 +12,8 @@ The domain is the only code that touches the extension's data on the Sphinx envi
 - ``token``: names the reading these data come from; the keys each document's placeholders
   read while it was *written* (after the environment is saved) are saved with it beside the
   environment (:data:`WRITTEN`), valid only with the same token;
+- ``diagrams``: document -> the ``(selection, legend)`` of each of its diagrams, in order:
+  what is laid out ahead of the writer (:mod:`.ahead`);
 - ``drift_docs`` and ``drift_digest``: the same for the documents that show the last drift
   report (``topodoc-drift`` and the objects' cards), re-read when the report changes.
 
@@ -53,6 +55,9 @@ from .settings import Settings
 from .warn import warn
 
 if TYPE_CHECKING:  # the lab (the model, views, tables) loads when first needed
+    from topodoc.diagrams.views import Selection
+
+    from .ahead import LayoutsAhead
     from .lab import Lab
 
 #: Beside the pickled environment: {"token": ..., "reads": document -> keys read when written}.
@@ -109,11 +114,12 @@ class TopoDomain(Domain):
         "digests": {},
         "digest": None,
         "visited": [],
+        "diagrams": {},
         "drift_docs": {},
         "drift_digest": None,
         "token": "",
     }
-    data_version = 4
+    data_version = 5
 
     #: The running build's settings and what it compares with the environment (set by
     #: :meth:`start`, never pickled).
@@ -125,6 +131,9 @@ class TopoDomain(Domain):
     #: This build's documents -> the keys their placeholders read (see :meth:`note_written`).
     _written: dict[str, frozenset[str]]
     _previous: dict[str, frozenset[str]] | None  # the same, saved by the last builds
+    #: The documents this build reads, and the diagrams of those it writes laid out ahead.
+    reading: list[str]
+    ahead: LayoutsAhead | None = None
 
     def start(self, settings: Settings, reusable: bool) -> bool:
         """Begin a build with ``settings``; whether the topology changed since the pages were
@@ -132,6 +141,7 @@ class TopoDomain(Domain):
         place) and the topology's files are the same bytes, it is not loaded now, only when a
         page is read or written."""
         self.settings, self._lab, self._written, self._previous = settings, None, {}, None
+        self.reading, self.ahead = [], None
         from topodoc.reading.files import unchanged
 
         self.drift_digest = report_digest(settings.drift_report)
@@ -180,6 +190,27 @@ class TopoDomain(Domain):
         """``docname`` was written; its placeholders read ``keys``."""
         self._written[docname] = frozenset(keys)
 
+    def note_diagram(self, docname: str, selection: Selection, legend: bool) -> None:
+        self.data["diagrams"].setdefault(docname, []).append((selection, legend))
+
+    def layouts_ahead(self, builder: Builder, jobs: int) -> LayoutsAhead | None:
+        """The pool laying out the diagrams of the pages this build read, made with the
+        first page written; None when no page read has a diagram."""
+        if self.ahead is None:
+            pages = [
+                (d, self.data["diagrams"][d]) for d in self.reading if d in self.data["diagrams"]
+            ]
+            if pages:
+                from .ahead import LayoutsAhead
+
+                self.ahead = LayoutsAhead(builder, self, pages, jobs)
+        return self.ahead
+
+    def finish_writing(self) -> None:
+        if self.ahead is not None:
+            self.ahead.close()
+            self.ahead = None
+
     def note_drift_use(self, docname: str) -> None:
         self.data["drift_docs"][docname] = True
 
@@ -208,8 +239,9 @@ class TopoDomain(Domain):
                     outdated.add(docname)
         return sorted(outdated - set(removed))
 
-    def start_reading(self) -> None:
-        """Documents are about to be read: the environment saved after them is a new one."""
+    def start_reading(self, docnames: list[str]) -> None:
+        """``docnames`` are about to be read: the environment saved after them is a new one."""
+        self.reading = docnames
         self._previously_written()
         self.data["token"] = uuid.uuid4().hex
 
@@ -245,6 +277,7 @@ class TopoDomain(Domain):
                 del self.objects[obj_id]
         self.data["reads"].pop(docname, None)
         self.data["drift_docs"].pop(docname, None)
+        self.data["diagrams"].pop(docname, None)
 
     def merge_domaindata(self, docnames: Set[str], otherdata: dict[str, Any]) -> None:
         for obj_id, entry in otherdata["objects"].items():
@@ -266,6 +299,9 @@ class TopoDomain(Domain):
         for docname in otherdata["drift_docs"]:
             if docname in docnames:
                 self.data["drift_docs"][docname] = True
+        for docname, diagrams in otherdata["diagrams"].items():
+            if docname in docnames:
+                self.data["diagrams"][docname] = diagrams
 
     def entry_link(self, builder: Builder, fromdocname: str, obj_id: str) -> str | None:
         """The URI of ``obj_id``'s entry as seen from ``fromdocname``, if it has one."""

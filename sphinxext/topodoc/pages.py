@@ -140,7 +140,7 @@ def write_reference_pages(directory: Path, model: Model) -> None:
         path = directory / name
         path.parent.mkdir(parents=True, exist_ok=True)
         if not path.is_file() or path.read_text(encoding="utf-8") != text:
-            write_text(path, text)
+            write_text(path, text, durable=False)  # written again at every build
     for path in sorted(directory.rglob("*.rst"), reverse=True):
         if path.relative_to(directory).as_posix() not in pages:
             path.unlink()

@@ -166,11 +166,11 @@ def cached_image(
             return None
         outfn.parent.mkdir(parents=True, exist_ok=True)
         if image_map is not None:
-            write_bytes(f"{outfn}.map", image_map)
+            write_bytes(f"{outfn}.map", image_map, durable=False)
         if fmt == "svg":
             svg = links_from_images(image.decode(), translator)
             image = (themed_svg(svg) if options.get("themed") else svg).encode()
-        write_bytes(outfn, image)
+        write_bytes(outfn, image, durable=False)  # drawn again when lost
         verbose(f"topodoc: drew {name}")
     relfn, found = render_dot(translator, code, options, fmt, PREFIX)
     if relfn is None or found is None:

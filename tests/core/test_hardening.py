@@ -256,16 +256,20 @@ def test_two_outputs_to_one_file_are_refused_before_the_scan(run, tmp_path, monk
     assert r.code == 2 and "both write the same file" in r.err
 
 
-def test_temp_files_of_a_killed_run_are_removed_by_the_next_write(tmp_path):
+def test_temp_files_of_a_killed_run_are_removed_by_the_next_write_there(tmp_path):
     killed = subprocess.Popen([sys.executable, "-c", "pass"])
     killed.wait()  # a process id that no longer runs
     stale = tmp_path / f".r.json.topodoc-{killed.pid}-x1y2.tmp"
     alive = tmp_path / f".r.json.topodoc-{os.getpid()}-a3b4.tmp"  # a write under way
-    other = tmp_path / f".other.json.topodoc-{killed.pid}-z9.tmp"
-    for path in (stale, alive, other):
+    other = tmp_path / f".other.json.topodoc-{killed.pid}-z9.tmp"  # another file's, dead
+    mine = tmp_path / ".notes.txt.tmp"  # not topodoc's
+    for path in (stale, alive, other, mine):
         path.write_text("half")
     write_text(tmp_path / "r.json", "{}")
-    assert sorted(p.name for p in tmp_path.iterdir()) == sorted([alive.name, other.name, "r.json"])
+    assert sorted(p.name for p in tmp_path.iterdir()) == sorted([alive.name, mine.name, "r.json"])
+    other.write_text("half")  # left by a run killed later: swept by the next process
+    write_text(tmp_path / "r.json", "{}", durable=False)
+    assert other.exists() and (tmp_path / "r.json").read_text() == "{}"
 
 
 # --- files: links out of the topology, silence reasons -----------------------------------------

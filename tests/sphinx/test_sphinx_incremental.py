@@ -156,13 +156,18 @@ def _project(root: Path) -> Project:
     return project
 
 
-def _build(root: Path, *args: str) -> list[str]:
-    """Build ``root`` into ``root/_build/html``; the documents it read."""
+def _run(root: Path, *args: str) -> str:
+    """Build ``root`` into ``root/_build/html``; what it printed with ``-v``."""
     out, err = io.StringIO(), io.StringIO()
     with redirect_stdout(out), redirect_stderr(err):
         code = build_main(["-N", "-v", "-b", "html", *args, str(root), str(root / "_build/html")])
     assert code == 0, err.getvalue()
-    return re.findall(r"reading sources\.\.\. \[[ \d]+%\] (\S+)", out.getvalue())
+    return out.getvalue()
+
+
+def _build(root: Path, *args: str) -> list[str]:
+    """Build ``root`` into ``root/_build/html``; the documents it read."""
+    return re.findall(r"reading sources\.\.\. \[[ \d]+%\] (\S+)", _run(root, *args))
 
 
 def _pages(outdir: Path) -> dict[str, bytes]:
@@ -227,3 +232,28 @@ def test_an_edit_reads_the_pages_showing_what_changed(tmp_path: Path) -> None:
     } <= read
     assert read.isdisjoint(UNTOUCHED)
     assert _build(project.root) == []
+
+
+@pytest.mark.parametrize("jobs", ["1", "2"])
+def test_diagrams_laid_out_ahead_of_the_writer_equal_those_laid_out_in_turn(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, jobs: str
+) -> None:
+    """The pool laying diagrams out ahead of the pages being written (:mod:`.ahead`) takes
+    over nearly every layout of a full build, serial or with ``-j 2`` (pages read by two
+    processes: their diagrams merged), and the site is the one laid out page by page."""
+    from sphinxext.topodoc import ahead
+
+    pooled = _project(tmp_path / "pooled")
+    printed = _run(pooled.root, "-j", jobs)
+    laid_out = re.search(r"topodoc: (\d+) diagrams laid out ahead, (\d+) at a time", printed)
+    assert laid_out, printed[-2000:]
+    diagrams = len(list((pooled.root / "_build/html/_images").glob("*.svg")))
+    # all but the first page's, which is laid out while the pool starts
+    assert int(laid_out[1]) >= diagrams - 2 > 10 and laid_out[2] == jobs
+
+    monkeypatch.setattr(ahead, "AHEAD_PER_JOB", 0)  # nothing laid out ahead
+    in_turn = _project(tmp_path / "in_turn")
+    assert "laid out ahead" not in _run(in_turn.root, "-j", jobs)
+    want, got = _pages(in_turn.root / "_build/html"), _pages(pooled.root / "_build/html")
+    assert want.keys() == got.keys()
+    assert [name for name in want if got[name] != want[name]] == []
