@@ -194,23 +194,22 @@ def _note(topodoc: Built, needs: Built, more: str = "") -> str:
 def dot_floor(model) -> tuple[float, int]:
     """CPU seconds of ``dot -Tsvg`` alone over the DOT of every diagram of topodoc's
     reference pages (sphinx-needs draws none of them), and how many there are."""
-    from sphinxext.topodoc.pages import DIAGRAM_KINDS
+    from sphinxext.topodoc.pages import object_page
     from topodoc.diagrams.dot import DotOptions, render_dot
     from topodoc.diagrams.views import Selection, select
+    from topodoc.model.kinds import BY_NAME
 
     before = resource.getrusage(resource.RUSAGE_CHILDREN)
     count = 0
-    for kind in DIAGRAM_KINDS:
-        for obj in model.of_kind(kind):
-            source = render_dot(
-                model,
-                select(model, Selection(root=obj.id, direction="LR")),
-                DotOptions(tooltip=True),
-            ).source
-            subprocess.run(
-                ["dot", "-Tsvg"], input=source, capture_output=True, text=True, check=True
-            )
-            count += 1
+    for obj in model:
+        if not BY_NAME[obj.kind].page_diagram:
+            continue
+        assert f":root: {obj.id}\n   :depth: 1\n" in object_page(obj)  # the page's diagram
+        source = render_dot(
+            model, select(model, Selection(root=obj.id, depth=1)), DotOptions(tooltip=True)
+        ).source
+        subprocess.run(["dot", "-Tsvg"], input=source, capture_output=True, text=True, check=True)
+        count += 1
     after = resource.getrusage(resource.RUSAGE_CHILDREN)
     return after.ru_utime + after.ru_stime - before.ru_utime - before.ru_stime, count
 

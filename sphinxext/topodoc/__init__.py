@@ -13,6 +13,8 @@ from typing import TYPE_CHECKING
 from docutils import nodes
 from sphinx import addnodes
 from sphinx.application import Sphinx
+from sphinx.builders import Builder
+from sphinx.builders.html import StandaloneHTMLBuilder
 from sphinx.config import Config
 from sphinx.environment import CONFIG_OK, BuildEnvironment
 from sphinx.util.typing import ExtensionMetadata
@@ -27,7 +29,7 @@ from .nodes import topodoc_graph
 from .pages import reference_pages_in_place, write_reference_pages
 from .render import VISITORS
 from .settings import CONFIG_VALUES, read_settings
-from .warn import warn
+from .warn import verbose, warn
 from .widths import save_fitted_widths
 
 if TYPE_CHECKING:
@@ -84,6 +86,9 @@ def outdated_by_topology(
         and doc.startswith(f"{reference_dir}/")
         and "/" not in doc[len(reference_dir) + 1 :]
     ]
+    domain.removed_pages = sorted(
+        d for d in removed if reference_dir and d.startswith(f"{reference_dir}/")
+    )
     return domain.outdated_docs(removed, contents)
 
 
@@ -111,10 +116,23 @@ def note_topology_refs(app: Sphinx, doctree: nodes.document) -> None:
 
 
 def save_written(app: Sphinx, exception: Exception | None) -> None:
-    topo_domain(app.env).finish_writing()
+    domain = topo_domain(app.env)
+    domain.finish_writing()
     if exception is None:
-        topo_domain(app.env).save_written()
+        domain.save_written()
         save_fitted_widths(app.builder)
+        remove_pages_of_removed_objects(app.builder, domain.removed_pages)
+
+
+def remove_pages_of_removed_objects(builder: Builder, docnames: list[str]) -> None:
+    """The written pages of objects no longer in the topology (removed or renamed) are
+    deleted: Sphinx keeps the output of a removed source, and a reader following an old
+    link would read an object that no longer exists as if it did."""
+    if not isinstance(builder, StandaloneHTMLBuilder):  # one file per page (dirhtml too)
+        return
+    for docname in docnames:
+        Path(builder.get_outfilename(docname)).unlink(missing_ok=True)
+        verbose(f"topodoc: removed the page of {docname}, no longer in the topology")
 
 
 def resolve_placeholders(app: Sphinx, doctree: nodes.document, docname: str) -> None:
@@ -163,7 +181,7 @@ def setup(app: Sphinx) -> ExtensionMetadata:
     app.connect("doctree-resolved", resolve_placeholders)
     #    The diagrams of the next pages to write are laid out meanwhile (:mod:`.ahead`).
     # 6. build-finished: what the written pages read, and the width each diagram was fitted
-    #    to, are saved beside the environment.
+    #    to, are saved beside the environment; the pages of removed objects are deleted.
     app.connect("build-finished", save_written)
     return {
         "version": __version__,

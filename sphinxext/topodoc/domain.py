@@ -134,6 +134,8 @@ class TopoDomain(Domain):
     #: The documents this build reads, and the diagrams of those it writes laid out ahead.
     reading: list[str]
     ahead: LayoutsAhead | None = None
+    #: The reference pages of objects gone from the topology: their output is deleted.
+    removed_pages: list[str]
 
     def start(self, settings: Settings, reusable: bool) -> bool:
         """Begin a build with ``settings``; whether the topology changed since the pages were
@@ -141,7 +143,7 @@ class TopoDomain(Domain):
         place) and the topology's files are the same bytes, it is not loaded now, only when a
         page is read or written."""
         self.settings, self._lab, self._written, self._previous = settings, None, {}, None
-        self.reading, self.ahead = [], None
+        self.reading, self.ahead, self.removed_pages = [], None, []
         from topodoc.reading.files import unchanged
 
         self.drift_digest = report_digest(settings.drift_report)

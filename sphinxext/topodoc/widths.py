@@ -1,6 +1,7 @@
-"""The width (points) each diagram was fitted to (:mod:`topodoc.diagrams.fit`), by page and
-selection, kept next to the doctrees between builds: diagrams are drawn while pages are
-written, after Sphinx has saved its environment. Read once per build, saved once, at its end.
+"""The width (points) each diagram was fitted to (:mod:`topodoc.diagrams.fit`), with the
+hash of the DOT it was fitted from, by page and selection, kept next to the doctrees between
+builds: diagrams are drawn while pages are written, after Sphinx has saved its environment.
+Read once per build, saved once, at its end.
 """
 
 from __future__ import annotations
@@ -13,11 +14,13 @@ from sphinx.builders import Builder
 from topodoc.util.atomic import write_text
 
 FILE = "topodoc-fitted.json"
+#: Diagram name -> (hash of the DOT it was fitted from, the width it was fitted to).
+Widths = dict[str, tuple[str, float]]
 #: File -> (widths by diagram, widths as read): loaded with the first diagram drawn.
-_LOADED: dict[Path, tuple[dict[str, float], dict[str, float]]] = {}
+_LOADED: dict[Path, tuple[Widths, Widths]] = {}
 
 
-def fitted_widths(builder: Builder) -> dict[str, float]:
+def fitted_widths(builder: Builder) -> Widths:
     """The widths of this build's doctree folder, to read and update in place."""
     path = Path(builder.doctreedir, FILE)
     if path not in _LOADED:
@@ -25,11 +28,15 @@ def fitted_widths(builder: Builder) -> dict[str, float]:
             data = json.loads(path.read_text(encoding="utf-8"))
         except (OSError, ValueError):
             data = {}
-        widths = (
-            {k: float(v) for k, v in data.items() if isinstance(v, int | float) and v > 0}
-            if isinstance(data, dict)
-            else {}
-        )
+        widths = {
+            name: (value[0], float(value[1]))
+            for name, value in (data.items() if isinstance(data, dict) else ())
+            if isinstance(value, list)
+            and len(value) == 2
+            and isinstance(value[0], str)
+            and isinstance(value[1], int | float)
+            and value[1] > 0
+        }  # anything else (an older file's bare widths) is fitted again
         _LOADED[path] = widths, dict(widths)
     return _LOADED[path][0]
 

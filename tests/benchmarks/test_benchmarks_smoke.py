@@ -168,6 +168,16 @@ def test_the_needs_project_holds_the_same_lab(ctx: figures.Context) -> None:
     assert [f.sizes for f in figures_needs.FIGURES] == [(1_000, 5_000)]
 
 
+def test_the_dot_floor_lays_out_every_reference_page_diagram(ctx: figures.Context) -> None:
+    from topodoc.model.kinds import BY_NAME
+    from topodoc.reading.load import load_topology
+
+    model = load_topology(ctx.lab(SIZE)).model
+    seconds, count = figures_needs.dot_floor(model)
+    assert count == sum(1 for obj in model if BY_NAME[obj.kind].page_diagram) > 0
+    assert seconds > 0
+
+
 def test_drift_endless_body_row(ctx: figures.Context) -> None:
     import figures_drift
 

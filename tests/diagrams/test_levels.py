@@ -85,3 +85,24 @@ def test_fitting_narrows_a_layout_too_wide_for_the_page(lab):
     assert fit.options.across < 5000.0 and fit.svg is not None
     assert measure_svg(fit.svg)["width_px"] <= MAX_WIDTH_PX
     assert fit.svg == run_dot(fit.graph.source, "svg")  # the kept layout is the graph's
+
+
+def test_a_fitted_diagram_does_not_depend_on_the_widths_of_earlier_builds(lab):
+    """``known`` only spares the fitting of the same DOT: a width remembered for other
+    content (the diagram before an edit) is not where fitting starts, so an incremental
+    build draws what a clean build draws."""
+    wide = DotOptions(across=5000.0)
+    selected = select(lab, selection_for_view(lab, "openstack"))
+    clean = fitted(lab, selected, wide, name="page")
+    stale = {"page": ("the DOT before an edit", 300.0)}
+    assert fitted(lab, selected, wide, known=stale, name="page") == clean
+    assert stale["page"] == (stale["page"][0], clean.options.across)
+    assert stale["page"][0] != "the DOT before an edit"  # the hash of this diagram's DOT
+    layouts: list[str] = []
+
+    def drawn_before(code: str) -> bytes | None:  # nothing in the image cache: count layouts
+        layouts.append(code)
+        return None
+
+    again = fitted(lab, selected, wide, known=stale, name="page", cached=drawn_before)
+    assert again == clean and layouts == [clean.graph.source]  # straight to the fitted width

@@ -207,7 +207,9 @@ def test_incremental_builds_equal_clean_builds(tmp_path: Path, group: str) -> No
         _build(clean)
         want = _pages(clean / "_build/html")
         got = _pages(incremental.root / "_build/html")
-        differ = sorted(name for name in want if got.get(name) != want[name])
+        differ = sorted(
+            name for name in want.keys() | got.keys() if got.get(name) != want.get(name)
+        )
         assert not differ, f"{group} {what}: the incremental build differs in {differ}"
 
 

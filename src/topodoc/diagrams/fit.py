@@ -5,16 +5,18 @@ still place rows wider than estimated. :func:`fitted` lays the diagram out, read
 width from the SVG, and while the text a reader sees in a :data:`COLUMN_PX` column would be
 under :data:`MIN_TEXT_PX`, draws it again with grids narrowed in proportion (at most
 :data:`TRIES` layouts). A diagram that already fits costs one layout, whose SVG is returned to
-be used as is. With ``known`` (the width each diagram was fitted to, by ``name``, kept
-between builds) and ``cached`` (the layout of a DOT text drawn before), a diagram fitted
-before costs no layout, and one whose content changed (a VM's memory) starts from the width
-it was fitted to last time: usually one layout.
+be used as is. With ``known`` (by ``name``: the hash of the DOT each diagram was fitted
+from, and the width it was fitted to; kept between builds) and ``cached`` (the layout of a
+DOT text drawn before), a diagram fitted before costs no layout. One whose content changed
+(a VM's memory) is fitted again from the full width, as in a clean build: what a page shows
+never depends on the builds before it.
 """
 
 from __future__ import annotations
 
 from collections.abc import Callable, MutableMapping
 from dataclasses import dataclass, replace
+from hashlib import sha1
 
 from topodoc.diagrams.dot import FONT_SIZE, DotGraph, DotOptions, render_dot
 from topodoc.diagrams.graphviz import DotError, run_dot
@@ -44,16 +46,32 @@ def fitted(
     options: DotOptions,
     *,
     timeout_s: float = 30.0,
-    known: MutableMapping[str, float] | None = None,
+    known: MutableMapping[str, tuple[str, float]] | None = None,
     name: str = "",
     cached: Callable[[str], bytes | None] | None = None,
 ) -> Fitted:
-    """``selected`` drawn with grids narrow enough for its text to be read in the page."""
+    """``selected`` drawn with grids narrow enough for its text to be read in the page.
+
+    The result depends on the diagram alone, never on what was drawn before: ``known``
+    only spares the fitting of a diagram whose DOT (before fitting) is the one fitted last
+    time, by jumping to the width found then.
+    """
     key = name or repr(selected.selection)
-    if known is not None and known.get(key, options.across) < options.across:
-        options = replace(options, across=known[key])
-    graph = render_dot(model, selected, options)
     svg: bytes | None = None
+    graph = render_dot(model, selected, options)
+    digest = sha1(graph.source.encode(), usedforsecurity=False).hexdigest()
+    remembered = known.get(key) if known is not None else None
+    if remembered is not None and remembered[0] == digest:
+        if remembered[1] < options.across:
+            options = replace(options, across=remembered[1])
+            graph = render_dot(model, selected, options)
+        try:
+            svg = (cached(graph.source) if cached else None) or run_dot(
+                graph.source, "svg", timeout_s=timeout_s
+            )
+        except DotError:
+            return Fitted(graph, options, None)
+        return Fitted(graph, options, svg)
     for attempt in range(TRIES):
         svg = cached(graph.source) if cached else None
         try:
@@ -73,5 +91,5 @@ def fitted(
             break  # nothing inside can be narrowed further
         graph, options = again, replace(options, across=across)
     if known is not None:
-        known[key] = options.across
+        known[key] = digest, options.across
     return Fitted(graph, options, svg)
