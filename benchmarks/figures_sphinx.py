@@ -206,7 +206,7 @@ def _list_table(model, table: Table) -> str:
         return _escape(text)
 
     for values in [[c.header for c in result.columns]] + [
-        [cell(c.key, row[c.key]) for c in result.columns] for row in result.rows
+        [cell(c.key, row.value(c.key)) for c in result.columns] for row in result.rows
     ]:
         lines += [f"   * - {values[0]}".rstrip()] + [f"     - {v}".rstrip() for v in values[1:]]
     return "\n".join(lines) + "\n"

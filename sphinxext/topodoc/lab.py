@@ -87,7 +87,8 @@ class Lab:
         if (name, columns, key) not in self._indexes:
             full = self.table(name, [key, *columns], None)
             self._indexes[name, columns, key] = {
-                row[key]: Row(tuple(row[c] for c in columns), columns) for row in full.rows
+                row.value(key): Row(tuple(row.value(c) for c in columns), columns)
+                for row in full.rows
             }
         return self._indexes[name, columns, key]
 
