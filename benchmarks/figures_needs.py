@@ -196,7 +196,8 @@ def dot_floor(model) -> tuple[float, int]:
     reference pages (sphinx-needs draws none of them), and how many there are."""
     from sphinxext.topodoc.pages import DIAGRAM_KINDS
     from topodoc.diagrams.dot import DotOptions, render_dot
-    from topodoc.diagrams.views import Selection, select
+    from topodoc.diagrams.views import select
+    from topodoc.model.selection import Selection
 
     before = resource.getrusage(resource.RUSAGE_CHILDREN)
     count = 0

@@ -50,7 +50,8 @@ class Diagram:
 
     def selection(self, model):
         """The selection the directive makes of these options."""
-        from topodoc.diagrams.views import Selection, selection_for_view
+        from topodoc.diagrams.views import selection_for_view
+        from topodoc.model.selection import Selection
 
         given: dict[str, object] = {}
         for key, value in self.options:
