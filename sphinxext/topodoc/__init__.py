@@ -162,7 +162,7 @@ def setup(app: Sphinx) -> ExtensionMetadata:
     app.connect("build-finished", save_written)
     return {
         "version": __version__,
-        "env_version": 4,  # 4: pickled doctrees hold topodoc.model.selection.Selection
+        "env_version": 3,
         "parallel_read_safe": True,
         "parallel_write_safe": True,
     }
