@@ -321,6 +321,11 @@ def test_a_view_holds_its_selection(lab):
     # equal by value, so the Sphinx extension's cache of what a selection shows finds it
     assert selection == same and hash(selection) == hash(same)
     assert pickle.loads(pickle.dumps(selection)) == selection  # in pickled doctrees
+    # a doctree pickled when Selection was defined in topodoc.diagrams.views still loads
+    old = pickle.dumps(selection, protocol=0).replace(
+        b"topodoc.model.selection\n", b"topodoc.diagrams.views\n"
+    )
+    assert old != pickle.dumps(selection, protocol=0) and pickle.loads(old) == selection
 
 
 def test_every_layer_is_known(lab):
