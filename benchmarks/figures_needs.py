@@ -196,8 +196,9 @@ def dot_floor(model) -> tuple[float, int]:
     reference pages (sphinx-needs draws none of them), and how many there are."""
     from sphinxext.topodoc.pages import object_page
     from topodoc.diagrams.dot import DotOptions, render_dot
-    from topodoc.diagrams.views import Selection, select
+    from topodoc.diagrams.views import select
     from topodoc.model.kinds import BY_NAME
+    from topodoc.model.selection import Selection
 
     before = resource.getrusage(resource.RUSAGE_CHILDREN)
     count = 0

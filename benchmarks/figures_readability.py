@@ -57,7 +57,8 @@ def _readable(m: dict, text: bool = True) -> bool:
 
 def readability(ctx: Context, size: int) -> list:
     from topodoc.diagrams.readability import MIN_TEXT_PX, REFERENCE_SHARE
-    from topodoc.diagrams.views import Selection, selection_for_view
+    from topodoc.diagrams.views import selection_for_view
+    from topodoc.model.selection import Selection
     from topodoc.reading.load import load_topology
 
     model = load_topology(ctx.lab(size)).model

@@ -50,7 +50,8 @@ class Diagram:
 
     def selection(self, model):
         """The selection the directive makes of these options."""
-        from topodoc.diagrams.views import Selection, selection_for_view
+        from topodoc.diagrams.views import selection_for_view
+        from topodoc.model.selection import Selection
 
         given: dict[str, object] = {}
         for key, value in self.options:
@@ -206,7 +207,7 @@ def _list_table(model, table: Table) -> str:
         return _escape(text)
 
     for values in [[c.header for c in result.columns]] + [
-        [cell(c.key, row[c.key]) for c in result.columns] for row in result.rows
+        [cell(c.key, row.value(c.key)) for c in result.columns] for row in result.rows
     ]:
         lines += [f"   * - {values[0]}".rstrip()] + [f"     - {v}".rstrip() for v in values[1:]]
     return "\n".join(lines) + "\n"

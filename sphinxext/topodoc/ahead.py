@@ -27,7 +27,7 @@ from .warn import verbose
 from .widths import fitted_widths
 
 if TYPE_CHECKING:
-    from topodoc.diagrams.views import Selection
+    from topodoc.model.selection import Selection
 
     from .domain import TopoDomain
 

@@ -359,7 +359,7 @@ def _sections(ctx: Context, obj: AnyObj) -> Iterator[Section]:
             )
         if (row := lab.rows_by("capacity", CAPACITY, "machine").get(obj.id)) is not None:
             headers = {c.key: c.header for c in table_columns("capacity")}
-            yield _("Capacity"), table([_(headers[k]) for k in CAPACITY], [row])
+            yield _("Capacity"), table([_(headers[k]) for k in CAPACITY], [row.values])
         if devices := getattr(obj, "devices", ()):
             yield (
                 _("Devices"),

@@ -19,7 +19,7 @@ from .warn import warn
 from .widths import fitted_widths
 
 if TYPE_CHECKING:
-    from topodoc.diagrams.views import Selection
+    from topodoc.model.selection import Selection
 
 
 def diagram_name(docname: str, selection: Selection, legend: bool) -> str:

@@ -31,8 +31,8 @@ from .nodes import (
 from .warn import warn
 
 if TYPE_CHECKING:  # the model, views and tables load with the first directive read
-    from topodoc.diagrams.views import Selection
     from topodoc.model.objects import Model
+    from topodoc.model.selection import Selection
 
 
 def id_list(argument: str | None) -> tuple[str, ...]:
@@ -109,7 +109,8 @@ class DiagramDirective(TopoDirective):
 
     def selection(self) -> Selection:
         """The view's selection with the inline options applied; raises ViewError."""
-        from topodoc.diagrams.views import Selection, ViewError, selection_for_view
+        from topodoc.diagrams.views import selection_for_view
+        from topodoc.model.selection import Selection, ViewError
 
         given: dict[str, Any] = {
             k: self.options[k]
@@ -131,7 +132,7 @@ class DiagramDirective(TopoDirective):
         return dataclasses.replace(base, **given)
 
     def checked(self) -> list[nodes.Node]:
-        from topodoc.diagrams.views import ViewError
+        from topodoc.model.selection import ViewError
 
         self.note(
             *(f"v:{a}" for a in self.arguments),

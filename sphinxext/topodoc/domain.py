@@ -55,7 +55,7 @@ from .settings import Settings
 from .warn import warn
 
 if TYPE_CHECKING:  # the lab (the model, views, tables) loads when first needed
-    from topodoc.diagrams.views import Selection
+    from topodoc.model.selection import Selection
 
     from .ahead import LayoutsAhead
     from .lab import Lab

@@ -8,11 +8,12 @@ from dataclasses import dataclass, field
 from functools import cached_property
 from pathlib import Path
 
-from topodoc.diagrams.views import Selected, Selection, select
+from topodoc.diagrams.views import Selected, select
 from topodoc.diagrams.views import inputs as view_inputs
 from topodoc.model.graph import references
 from topodoc.model.objects import Live, Model
 from topodoc.model.problems import Problem, display_path
+from topodoc.model.selection import Selection
 from topodoc.reading.load import SourceError, load_topology
 from topodoc.tables.table import Row, Table, Tables
 from topodoc.util import gcpause
@@ -87,7 +88,8 @@ class Lab:
         if (name, columns, key) not in self._indexes:
             full = self.table(name, [key, *columns], None)
             self._indexes[name, columns, key] = {
-                row[key]: Row(tuple(row[c] for c in columns), columns) for row in full.rows
+                row.value(key): Row(tuple(row.value(c) for c in columns), columns)
+                for row in full.rows
             }
         return self._indexes[name, columns, key]
 

@@ -17,7 +17,7 @@ class Placeholder(nodes.General, nodes.Element):
 
 
 class diagram_placeholder(Placeholder):
-    """``topodoc-diagram``: ``selection`` (a :class:`~topodoc.diagrams.views.Selection`) and
+    """``topodoc-diagram``: ``selection`` (a :class:`~topodoc.model.selection.Selection`) and
     ``legend``."""
 
 

@@ -17,7 +17,8 @@ from typing import TYPE_CHECKING, Any
 from topodoc.model.objects import Model
 
 if TYPE_CHECKING:
-    from topodoc.diagrams.views import Selected, Selection
+    from topodoc.diagrams.views import Selected
+    from topodoc.model.selection import Selection
     from topodoc.tables.table import Row, Table
 
     from .lab import Lab

@@ -58,7 +58,7 @@ def table_node(ctx: Context, node: Placeholder) -> list[nodes.Node]:
     return [
         table(
             [_(c.header) for c in result.columns],
-            [[_cell(ctx, c.key, row[c.key]) for c in result.columns] for row in result.rows],
+            [[_cell(ctx, c.key, row.value(c.key)) for c in result.columns] for row in result.rows],
             node["caption"],
             node["classes"],
         )

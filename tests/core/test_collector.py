@@ -9,7 +9,8 @@ import pytest
 
 from tests.support.paths import LAB
 from topodoc.diagrams.dot import render_dot
-from topodoc.diagrams.views import Selection, select
+from topodoc.diagrams.views import select
+from topodoc.model.selection import Selection
 from topodoc.reading.load import load_topology
 from topodoc.util import gcpause as collector
 

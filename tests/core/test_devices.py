@@ -35,7 +35,7 @@ def test_devices_and_what_vms_are_given(topo, run):
     assert r.problems == [], r.out  # the shut-off VM holds nothing while it is off
     model = load_topology(path).model
     hosts = build_table(model, "hosts", ["id", "disk_total", "devices"])
-    assert tuple(hosts.rows[0]) == (
+    assert hosts.rows[0].values == (
         "h1",
         "960GB",  # the NVMe passed through to data-1 is not the host's any more
         "nvme1 nvme [144d:a808] at 0000:84:00.0, disk nvme1n1, "
@@ -43,7 +43,7 @@ def test_devices_and_what_vms_are_given(topo, run):
         "ens1f0 nic [15b3:1017] at 0000:05:00.0, 8 VFs",
     )
     vms = build_table(model, "vms", ["id", "passthrough"])
-    assert [tuple(row) for row in vms.rows] == [
+    assert [row.values for row in vms.rows] == [
         ("data-1", "h1:nvme1"),
         ("spare", "h1:nvme1, h1:ens1f0 VF 0"),
         ("worker", "h1:gpu0 2 vGPU slices, h1:ens1f0 VF 0"),
@@ -61,7 +61,7 @@ def test_the_host_counts_the_disk_again_when_its_guest_does_not_run(topo):
             }
         )
     ).model
-    assert build_table(model, "hosts", ["disk_total"]).rows[0] == ("1960GB",)
+    assert build_table(model, "hosts", ["disk_total"]).rows[0].values == ("1960GB",)
 
 
 def test_a_device_belongs_to_one_guest_at_a_time(topo, run):

@@ -35,7 +35,7 @@ def test_capacity_counts_only_what_runs(topo, run):
         "capacity",
         ["machine", "guests", "not_counted", "vcpus", "memory_allocated"],
     )
-    assert [tuple(row) for row in capacity.rows] == [
+    assert [row.values for row in capacity.rows] == [
         ("h1", "1", "gold (template), next (planned), old (retired), spare (shutoff)", "4", "48GiB")
     ]
 
@@ -60,9 +60,9 @@ def test_planned_and_retired_objects_are_not_expected_by_drift(topo):
 def test_tables_list_planned_objects_apart(topo):
     model = load_topology(topo({"lab.yaml": LAB})).model
     planned = build_table(model, "vms", ["id", "status"], "status=planned")
-    assert [tuple(row) for row in planned.rows] == [("next", "planned")]
+    assert [row.values for row in planned.rows] == [("next", "planned")]
     active = build_table(model, "vms", ["id"], "status=active")
-    assert [row[0] for row in active.rows] == ["gold", "running", "spare"]
+    assert [row.values[0] for row in active.rows] == ["gold", "running", "spare"]
 
 
 NEEDS_PLANNED = """\

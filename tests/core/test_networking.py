@@ -62,12 +62,12 @@ def test_a_bridged_host_with_dns_names_validates(topo, run):
     addresses = build_table(
         model, "addresses", ["address", "machine", "nic"], "machine=h1,address=192.*"
     )
-    assert [tuple(row) for row in addresses.rows] == [
+    assert [row.values for row in addresses.rows] == [
         ("192.168.6.200", "h1", "br0"),
         ("192.168.6.250", "h1", "br0"),
     ]
     networks = build_table(model, "networks", ["id", "forward", "domain", "dhcp", "pools"])
-    assert [tuple(row) for row in networks.rows] == [
+    assert [row.values for row in networks.rows] == [
         (
             "lab",
             "bridge",

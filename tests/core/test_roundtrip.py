@@ -112,9 +112,9 @@ def test_the_real_lab_s_figures_are_the_manual_s(tmp_path, run, monkeypatch):
     matches(console_output(TOPOLOGY_RST, f".venv/bin/topodoc {command}"), r.out.splitlines())
     model = load_topology("lab.yaml").model
     capacity = build_table(model, "capacity", ["memory", "memory_allocated", "not_counted"])
-    assert tuple(capacity.rows[0]) == (
+    assert capacity.rows[0].values == (
         "251.5G",
         "116GiB",
         "ubuntu-tpl (template), z-k8s-n-2 (planned)",
     )
-    assert build_table(model, "hosts", ["disk_total"]).rows[0] == ("558.9G",)
+    assert build_table(model, "hosts", ["disk_total"]).rows[0].values == ("558.9G",)

@@ -162,6 +162,31 @@ def test_unknown_refs_with_did_you_mean(topo, run):
     assert set(rules_of(r)) == {"unknown-ref"}
 
 
+def test_a_view_no_diagram_can_show_is_an_error_at_its_depth(topo, run):
+    """``2.0`` is an integer to JSON Schema, not a depth: the view is left out, located."""
+    path = topo(
+        {
+            "a.yaml": HOSTS,
+            "b.yaml": """\
+        version: 1
+        views:
+          - {id: near, root: h1, depth: 1}
+          - id: far
+            root: h1
+            depth: 2.0
+        """,
+        }
+    )
+    r = run("validate", path)
+    assert r.code == 1
+    got = [(p["rule"], p["line"], p["col"], p["message"]) for p in r.problems]
+    assert got == [
+        ("schema", "6", "12", "view far: depth must be a whole number >= 0, not 2.0"),
+    ]
+    model = load_topology(path).model
+    assert list(model.views) == ["near"] and model.views["near"].selection.depth == 1
+
+
 def test_unknown_ref_in_live(topo, run):
     path = topo(
         {

@@ -28,7 +28,7 @@ LAB = """\
 def test_a_bare_cpu_count_and_a_count_with_a_model(topo):
     model = load_topology(topo({"lab.yaml": LAB})).model
     table = build_table(model, "hosts", ["id", "cpu", "cpus", "memory", "disks", "disk_total"])
-    assert [tuple(row) for row in table.rows] == [
+    assert [row.values for row in table.rows] == [
         (
             "h1",
             "48 logical CPUs",

@@ -53,9 +53,9 @@ def test_the_settings_reach_tables_and_export(topo, run):
     vms = build_table(
         model, "vms", ["vcpupin", "numa_node", "cpu_mode", "firmware", "machine_type"]
     )
-    assert tuple(vms.rows[0]) == ("0->2, 1->3-4,^4", "0", "host-passthrough", "uefi", "pc-q35-6.2")
+    assert vms.rows[0].values == ("0->2, 1->3-4,^4", "0", "host-passthrough", "uefi", "pc-q35-6.2")
     clusters = build_table(model, "clusters", ["id", "runtime", "history"], "id=k")
-    assert tuple(clusters.rows[0]) == (
+    assert clusters.rows[0].values == (
         "k",
         "containerd 1.6.20",
         "1.24.2 (2022-07-01), 1.26.3 (2023-04)",

@@ -9,7 +9,8 @@ import pytest
 from topodoc.diagrams.dot import DotOptions, quote, render_dot
 from topodoc.diagrams.graphviz import graph_size, run_dot
 from topodoc.diagrams.style import DEFAULT_FONT, RELATIONS
-from topodoc.diagrams.views import Selection, select, selection_for_view
+from topodoc.diagrams.views import select, selection_for_view
+from topodoc.model.selection import Selection
 
 from .topologies import SMALL, load_valid, shuffled_small
 

@@ -22,7 +22,8 @@ from topodoc.diagrams.graphviz import (
     cjk_font_available,
     run_dot,
 )
-from topodoc.diagrams.views import Selection, select, selection_for_view
+from topodoc.diagrams.views import select, selection_for_view
+from topodoc.model.selection import Selection
 
 SVG = "{http://www.w3.org/2000/svg}"
 XLINK = "{http://www.w3.org/1999/xlink}"

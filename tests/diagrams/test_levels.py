@@ -8,7 +8,8 @@ from topodoc.diagrams.dot import DotOptions, render_dot
 from topodoc.diagrams.fit import MAX_WIDTH_PX, fitted
 from topodoc.diagrams.graphviz import graph_size, run_dot
 from topodoc.diagrams.readability import measure_svg
-from topodoc.diagrams.views import OVERVIEW_KINDS, Selection, select, selection_for_view
+from topodoc.diagrams.views import OVERVIEW_KINDS, select, selection_for_view
+from topodoc.model.selection import Selection
 
 
 def test_overview_shows_hosts_clusters_and_networks_with_counts(example):

@@ -147,7 +147,7 @@ def test_reference_pages_for_every_host_cluster_and_service(site: Build) -> None
         page = site.html(f"reference/{model.get(machine).kind}/{machine}.html")
         rubric = next(r for r in page.select("p.rubric") if r.get_text() == "容量")  # Capacity
         cells = [td.get_text(" ", strip=True) for td in rubric.find_next("table").select("td")]
-        assert cells == list(row), machine
+        assert cells == list(row.values), machine
 
 
 def test_kubernetes_page_lists_the_kubernetes_clusters(site: Build) -> None:

@@ -12,7 +12,8 @@ from sphinxext.topodoc.render import themed_svg
 from topodoc.diagrams.dot import DotOptions, render_dot
 from topodoc.diagrams.graphviz import run_dot
 from topodoc.diagrams.style import THEME, dark_colours
-from topodoc.diagrams.views import Selection, select
+from topodoc.diagrams.views import select
+from topodoc.model.selection import Selection
 from topodoc.reading.load import load_topology
 
 COLOUR = re.compile(r'"(#[0-9a-f]{6})"')

@@ -20,8 +20,9 @@ from topodoc.cli.common import (
 from topodoc.diagrams.dot import DotOptions, cjk_font_available, render_dot, run_dot
 from topodoc.diagrams.fit import fitted
 from topodoc.diagrams.style import THEMES
-from topodoc.diagrams.views import LAYERS, Selection, select, selection_for_view
+from topodoc.diagrams.views import select, selection_for_view
 from topodoc.model.objects import Model
+from topodoc.model.selection import LAYERS, Selection
 from topodoc.util import gcpause
 from topodoc.util.text import plural
 from topodoc.util.timeouts import seconds_problem

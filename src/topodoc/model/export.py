@@ -19,15 +19,27 @@ from topodoc.util.secrets import redact, uri_secrets
 FORMAT_VERSION = "1.1"
 
 
+def _fields(value: Located) -> dict[str, Any]:
+    """``value``'s fields as the export writes them: a view's id, title and description, then
+    the rest of its selection's fields."""
+    if isinstance(value, View):
+        selection = dataclasses.asdict(value.selection)
+        title = selection.pop("title")
+        return {"id": value.id, "title": title, "description": value.description, **selection}
+    return {
+        f.name: getattr(value, f.name)
+        for f in dataclasses.fields(value)
+        if f.name not in ("loc", "locs")
+    }
+
+
 def _plain(value: Any, root: str) -> Any:
     if isinstance(value, Located):
-        fields = [f.name for f in dataclasses.fields(value) if f.name not in ("loc", "locs")]
-        out = {name: _plain(getattr(value, name), root) for name in fields}
+        fields = _fields(value)
+        out = {name: _plain(field, root) for name, field in fields.items()}
         out = {k: v for k, v in out.items() if v not in (None, "", (), [], {})}
         approximate = {
-            name: size.written
-            for name in fields
-            if isinstance(size := getattr(value, name), ApproxSize)
+            name: size.written for name, size in fields.items() if isinstance(size, ApproxSize)
         }
         if approximate:
             out["approximate"] = approximate

@@ -13,6 +13,7 @@ from typing import TYPE_CHECKING, Any, ClassVar, Literal, overload
 
 from topodoc.model.kinds import KINDS
 from topodoc.model.problems import Location
+from topodoc.model.selection import Selection
 
 if TYPE_CHECKING:
     from topodoc.model.graph import Relations
@@ -424,20 +425,11 @@ class Storage(Obj):
 
 @dataclass(frozen=True, slots=True, kw_only=True)
 class View(Located):
-    """A named selection of the model for a diagram."""
+    """A named selection of the model for a diagram; its title is the selection's."""
 
     id: str
-    title: str = ""
     description: str = ""
-    layers: tuple[str, ...] = ()
-    kinds: tuple[str, ...] = ()
-    tags: tuple[str, ...] = ()
-    root: str | None = None
-    depth: int | None = None
-    include: tuple[str, ...] = ()
-    exclude: tuple[str, ...] = ()
-    direction: str = "TB"
-    level: str = "detail"
+    selection: Selection
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)

@@ -8,6 +8,7 @@ from typing import Any
 from topodoc.model import objects as m
 from topodoc.model.kinds import REGISTRY
 from topodoc.model.problems import Location, Problem
+from topodoc.model.selection import Selection, ViewError
 from topodoc.model.sizes import SizeError, parse_size
 from topodoc.reading.depth import too_deep
 from topodoc.reading.schema import SECTIONS, invalid_items, validate
@@ -343,22 +344,32 @@ class _Builder:
             min_replicas=item.get("min_replicas"),
         )
 
-    def view(self, item: YMap) -> m.View:
+    def view(self, item: YMap) -> m.View | None:
+        """The view; ``None``, with a problem, when no diagram could show its selection (the
+        schema checks the rest: only a depth such as ``2.0``, an integer to JSON Schema)."""
+        try:
+            selection = Selection(
+                layers=tuple(item.get("layers", ())),
+                kinds=tuple(item.get("kinds", ())),
+                tags=tuple(item.get("tags", ())),
+                root=item.get("root"),
+                depth=item.get("depth"),
+                include=tuple(item.get("include", ())),
+                exclude=tuple(item.get("exclude", ())),
+                direction=item.get("direction", "TB"),
+                title=item.get("title", ""),
+                level=item.get("level", "detail"),
+            )
+        except ViewError as exc:
+            message = f"view {item['id']}: {exc}"
+            self.problems.append(Problem("schema", "error", message, item.loc("depth")))
+            return None
         return m.View(
             loc=item.loc(),
             locs=self.locs(item),
             id=item["id"],
-            title=item.get("title", ""),
             description=item.get("description", ""),
-            layers=tuple(item.get("layers", ())),
-            kinds=tuple(item.get("kinds", ())),
-            tags=tuple(item.get("tags", ())),
-            root=item.get("root"),
-            depth=item.get("depth"),
-            include=tuple(item.get("include", ())),
-            exclude=tuple(item.get("exclude", ())),
-            direction=item.get("direction", "TB"),
-            level=item.get("level", "detail"),
+            selection=selection,
         )
 
     def scenario(self, item: YMap) -> m.Scenario:
@@ -472,10 +483,10 @@ def build_model(sources: Sources) -> tuple[m.Model, list[Problem], set[str]]:
                     )
                     continue
                 first_seen[seen_key] = item.loc("id")
-                if (section, index) in bad:
-                    broken_ids.add(obj_id)
+                if (section, index) in bad or (made := make(item)) is None:
+                    broken_ids.add(obj_id)  # schema errors, or a view no diagram can show
                     continue
-                (named.get(section, objects))[obj_id] = make(item)
+                (named.get(section, objects))[obj_id] = made
         live = doc.get("live")
         if isinstance(live, YMap):
             lives.append((live, bad))

@@ -162,13 +162,15 @@ def check_references(model: Model, declared: set[str]) -> Iterator[Problem]:
                     written.loc,
                     source_id,
                 )
-    named: list[tuple[str, View | Scenario, tuple[str, ...]]] = [
-        ("view", view, ("root", "include", "exclude")) for view in model.views.values()
+    # (what, where it is written, what holds the ids, the fields naming them)
+    named: list[tuple[str, View | Scenario, object, tuple[str, ...]]] = [
+        ("view", view, view.selection, ("root", "include", "exclude"))
+        for view in model.views.values()
     ]
-    named += [("scenario", s, ("fail",)) for s in model.scenarios.values()]
-    for what, item, fields in named:
+    named += [("scenario", s, s, ("fail",)) for s in model.scenarios.values()]
+    for what, item, holder, fields in named:
         for name in fields:
-            values = getattr(item, name) or ()
+            values = getattr(holder, name) or ()
             for index, target in enumerate([values] if isinstance(values, str) else values):
                 if target and target not in model.objects and target not in declared:
                     hint = did_you_mean(target, ids)

@@ -12,7 +12,7 @@ from __future__ import annotations
 import re
 from collections.abc import Sequence
 from dataclasses import dataclass
-from typing import Any, SupportsIndex, overload
+from typing import Any
 
 from topodoc.errors import TopodocError
 from topodoc.model.objects import Model
@@ -51,29 +51,19 @@ class TableError(TopodocError, ValueError):
     """An unknown table, column or filter key, or a filter that cannot be read."""
 
 
-class Row(tuple[str, ...]):
-    """A row's values (text) in column order, equal to the plain tuple of them; ``row[KEY]``
-    also reads a column by key (ValueError for a key the row does not show)."""
+@dataclass(frozen=True, slots=True)
+class Row:
+    """One row of a table: its cells' text in column order, and the keys of those columns."""
 
-    _keys: tuple[str, ...]
+    values: tuple[str, ...]
+    keys: tuple[str, ...]
 
-    def __new__(cls, values: tuple[str, ...], keys: tuple[str, ...]) -> Row:
-        row = super().__new__(cls, values)
-        row._keys = keys
-        return row
-
-    def __reduce__(self) -> tuple[type[Row], tuple[tuple[str, ...], tuple[str, ...]]]:
-        return Row, (tuple(self), self._keys)
-
-    @overload
-    def __getitem__(self, index: SupportsIndex | str) -> str: ...
-    @overload
-    def __getitem__(self, index: slice) -> tuple[str, ...]: ...
-
-    def __getitem__(self, index: SupportsIndex | str | slice) -> str | tuple[str, ...]:
-        if isinstance(index, str):
-            return super().__getitem__(self._keys.index(index))
-        return super().__getitem__(index)
+    def value(self, key: str) -> str:
+        """The text in column ``key``; KeyError for a column the row does not show."""
+        try:
+            return self.values[self.keys.index(key)]
+        except ValueError:
+            raise KeyError(key) from None
 
 
 @dataclass(frozen=True)
