@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import time
 from collections.abc import Mapping
-from dataclasses import dataclass, field
 from functools import cached_property
 from pathlib import Path
 
@@ -23,25 +22,29 @@ from .reads import NotingModel
 from .settings import Settings
 from .warn import Location, info, verbose, warn
 
+#: A table as a directive asks for it: name, columns, filter.
+TableKey = tuple[str, tuple[str, ...] | None, str | None]
 EMPTY = Model(objects={}, views={}, live=Live(), files=(), digest="")
 
 
-@dataclass(frozen=True)
 class Lab:
-    """What every directive and page of one build reads: the settings and the model."""
+    """What every directive and page of one build reads: the settings, the model, its
+    problems and the configured drift report, fixed for the build; and what is worked out
+    of them (selections, tables, drift reports named by directives), kept once computed."""
 
-    settings: Settings
-    model: Model
-    problems: tuple[Problem, ...] = ()
-    last_check: LastCheck = LastCheck(None)  # the configured drift report
-    _selected: dict[Selection, Selected] = field(default_factory=dict, repr=False, compare=False)
-    _reports: dict[Path, LastCheck] = field(default_factory=dict, repr=False, compare=False)
-    _tables: dict[tuple[str, tuple[str, ...] | None, str | None], tuple[Table, frozenset[str]]] = (
-        field(default_factory=dict, repr=False, compare=False)
-    )
-    _indexes: dict[tuple[str, tuple[str, ...], str], dict[str, Row]] = field(
-        default_factory=dict, repr=False, compare=False
-    )
+    def __init__(
+        self,
+        settings: Settings,
+        model: Model,
+        problems: tuple[Problem, ...],
+        last_check: LastCheck,
+    ) -> None:
+        self.settings, self.model, self.problems = settings, model, problems
+        self.last_check = last_check
+        self._selected: dict[Selection, Selected] = {}
+        self._reports: dict[Path, LastCheck] = {}
+        self._tables: dict[TableKey, tuple[Table, frozenset[str]]] = {}
+        self._indexes: dict[tuple[str, tuple[str, ...], str], dict[str, Row]] = {}
 
     @property
     def digest(self) -> str:
