@@ -68,7 +68,7 @@ def test_drift_on_every_level_exits_1(topodoc, tmp_path: Path) -> None:
     assert found[("vm:web-1", None)]["severity"] == "error"
     assert data["summary"]["status"] == "drift" and data["summary"]["exit_code"] == 1
     # the console says the same, in human units
-    assert "vm:inner-1.memory" in run.out and "expected 1 GiB, found 3 GiB" in run.out
+    assert "vm:inner-1.memory" in run.out and "expected 1GiB, found 3GiB" in run.out
     assert "vm:stray" in run.out and "seen by libvirt:h2" in run.out
 
 

@@ -216,7 +216,7 @@ def test_the_sources_read_decide_who_expects_a_vm(model: Model) -> None:
         [seen],
         IgnoreRules(),
         Severities(),
-    )
+    ).findings
     assert {(f.key, f.state) for f in findings} == {
         ("hypervisor:compute-1", "ok"),
         ("vm:inner", "ok"),

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import json
-from collections.abc import Iterable
 from dataclasses import dataclass, replace
 from typing import Any
 
@@ -40,12 +39,13 @@ class Ignored:
         return cls(Finding.from_json(data), Rule.from_json(data["rule"]))
 
 
-class Findings(list[Finding]):
-    """The reported findings in report order; ``ignored`` holds what ignore rules dropped."""
+@dataclass(frozen=True, slots=True)
+class Analysis:
+    """What :func:`analyze` found: the reported findings and those ignore rules dropped, each
+    in report order."""
 
-    def __init__(self, findings: Iterable[Finding] = (), ignored: Iterable[Ignored] = ()):
-        super().__init__(findings)
-        self.ignored: list[Ignored] = list(ignored)
+    findings: tuple[Finding, ...] = ()
+    ignored: tuple[Ignored, ...] = ()
 
 
 def analyze(
@@ -53,7 +53,7 @@ def analyze(
     sources: list[SourceResult],
     rules: IgnoreRules,
     severities: Severities,
-) -> Findings:
+) -> Analysis:
     """Compare documented resources with the sources' observations.
 
     Live resources join on their key across sources of different kinds (a Nova server and
@@ -125,8 +125,9 @@ def analyze(
     found += kept
     ignored += dropped
     found = lost_quorum(found, expected)
-    return Findings(
-        sorted(found, key=Finding.sort_key), sorted(ignored, key=lambda i: i.finding.sort_key())
+    return Analysis(
+        tuple(sorted(found, key=Finding.sort_key)),
+        tuple(sorted(ignored, key=lambda i: i.finding.sort_key())),
     )
 
 

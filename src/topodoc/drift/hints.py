@@ -5,12 +5,11 @@ from __future__ import annotations
 from typing import Any
 
 from topodoc.drift.resources import SourceResult
+from topodoc.model.sizes import format_rounded
 from topodoc.util.secrets import is_secret_name
 
 #: Attributes normalised to bytes.
 BYTE_ATTRIBUTES = frozenset({"memory", "memory_max", "disk"})
-
-UNITS = (("TiB", 2**40), ("GiB", 2**30), ("MiB", 2**20), ("KiB", 2**10))
 
 #: Why a documented resource may be missing, by kind.
 MISSING = {
@@ -31,18 +30,10 @@ def human(attribute: str | None, value: Any) -> str:
     if isinstance(value, bool):
         return "yes" if value else "no"
     if attribute in BYTE_ATTRIBUTES and isinstance(value, int):
-        return human_bytes(value)
+        return format_rounded(value)
     if isinstance(value, list | tuple):
         return ", ".join(human(None, v) for v in value) or "(empty)"
     return str(value)
-
-
-def human_bytes(size: int) -> str:
-    """``17179869184`` -> ``16 GiB``; up to two decimals."""
-    for unit, scale in UNITS:
-        if abs(size) >= scale:
-            return f"{round(size / scale, 2):g} {unit}"
-    return f"{size} B"
 
 
 def missing_hint(kind: str, source: str, seen_by: list[str]) -> str:
