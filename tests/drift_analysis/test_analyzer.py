@@ -4,8 +4,9 @@ from __future__ import annotations
 
 import random
 
-from topodoc.drift.analyzer import analyze, same
+from topodoc.drift.analyzer import analyze
 from topodoc.drift.ignore import IgnoreRules
+from topodoc.drift.matching import same
 from topodoc.drift.resources import Resource, SourceResult
 from topodoc.drift.severity import Severities
 

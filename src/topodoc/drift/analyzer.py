@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import json
 from dataclasses import dataclass, replace
 from typing import Any
 
@@ -16,6 +15,7 @@ from topodoc.drift.hints import (
     unverifiable_hint,
 )
 from topodoc.drift.ignore import IgnoreRules, Rule
+from topodoc.drift.matching import comparable, matches
 from topodoc.drift.resources import Resource, SourceResult
 from topodoc.drift.severity import Severities, default_level
 
@@ -228,7 +228,7 @@ def judge(
             )
             continue
         got, source_id = actual[name]
-        if not same(want, got):
+        if not matches(name, want, got):
             want, got = comparable(want), comparable(got)
             findings.append(
                 finding(
@@ -237,21 +237,3 @@ def judge(
             )
     kept, dropped = split(findings, rules)
     return kept or [finding("ok")], dropped
-
-
-def comparable(value: Any) -> Any:
-    """Lists sorted (by their JSON text, so mixed items sort too); other values as they are."""
-    if isinstance(value, list | tuple):
-        return sorted(value, key=lambda v: json.dumps(v, sort_keys=True, default=str))
-    return value
-
-
-def same(expected: Any, actual: Any) -> bool:
-    """Exact equality, lists compared sorted, booleans never equal to numbers."""
-    if isinstance(expected, bool) or isinstance(actual, bool):
-        return type(expected) is type(actual) and expected == actual
-    if isinstance(expected, list | tuple) and isinstance(actual, list | tuple):
-        return len(expected) == len(actual) and all(
-            same(a, b) for a, b in zip(comparable(expected), comparable(actual), strict=True)
-        )
-    return bool(expected == actual)

@@ -56,8 +56,12 @@ def changed_hint(kind: str, attribute: str, expected: Any, actual: Any) -> str:
     if is_secret_name(attribute):
         return "differs (value masked)"
     if isinstance(expected, list) and isinstance(actual, list):
-        extra = [v for v in actual if v not in expected]
-        lacking = [v for v in expected if v not in actual]
+        extra, lacking = list(actual), []  # as multisets: two vGPU slices are not one
+        for v in expected:
+            if v in extra:
+                extra.remove(v)
+            else:
+                lacking.append(v)
         parts = [f"lacks {human(None, lacking)}"] if lacking else []
         parts += [f"has extra {human(None, extra)}"] if extra else []
         if parts:
@@ -65,6 +69,8 @@ def changed_hint(kind: str, attribute: str, expected: Any, actual: Any) -> str:
     want, got = human(attribute, expected), human(attribute, actual)
     if kind == "vm" and attribute == "hypervisor":
         return f"expected on {want}, found on {got}; was it migrated?"
+    if attribute == "numa_node":
+        return f"expected NUMA node {want}, found {got}"
     if attribute in ("state", "status", "ready", "healthy"):
         return f"expected {want}, is {got}"
     return f"expected {want}, found {got}"
