@@ -112,7 +112,7 @@ def test_summary_counts_and_coverage():
 
 def test_json_contract():
     data = json.loads(render_json(scenario_report()))
-    assert data["format_version"] == "1.1"
+    assert data["format_version"] == "1.2"
     assert list(data) == [
         "format_version",
         "tool_version",

@@ -280,7 +280,7 @@ def test_snapshot_then_check_offline(topodoc, lab: Lab, tmp_path: Path) -> None:
     assert run.code == 0, run.err
     assert f"wrote {snap}: 3 sources, 9 resources" in run.err
     data = report(snap)
-    assert data["format_version"] == "1.1"
+    assert data["format_version"] == "1.2"
     assert [s["id"] for s in data["sources"]] == ["libvirt:compute-1", "libvirt:h1", "libvirt:h2"]
     # the lab changes after the recording: the offline check still sees the recording
     write_lab(lab.root, drift={"h1": {"web-1": None}})

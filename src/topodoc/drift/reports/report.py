@@ -24,7 +24,7 @@ from topodoc.errors import TopodocError
 from topodoc.util.secrets import redact
 from topodoc.util.versioned_json import read_versioned
 
-FORMAT_VERSION = "1.1"
+FORMAT_VERSION = "1.2"
 
 #: Exit codes: in sync, drift found, check incomplete (a source failed or something unverifiable).
 EXIT_CODES = {"in_sync": 0, "drift": 1, "incomplete": 2}
