@@ -5,8 +5,8 @@ virtual function by the VF's own address, and a vGPU slice by the UUID of its me
 device. The host's node devices say more: a VF's physical function and its index among the
 PF's VFs (``0000:87:00.0 VF 1``), an mdev's parent GPU and type
 (``0000:84:00.0 vGPU nvidia-231``). Node devices are read only for the devices domains have,
-once each; one libvirt cannot describe is named as the domain XML names it (its address, or
-``mdev UUID``).
+once each; one libvirt cannot describe (or not to this connection) is named as the domain
+XML names it (its address, or ``mdev UUID``).
 """
 
 from __future__ import annotations
@@ -95,13 +95,17 @@ class HostDevices:
         return self.nodes[name]
 
     def _call(self, fn: Any, *args: Any) -> Any:
-        """``fn(*args)``, or None where libvirt has no such device or cannot list them."""
+        """``fn(*args)``, or None where libvirt has no such device, cannot list them or does
+        not let this connection read them."""
+        libvirt = self.libvirt
         try:
             return self.col.call(fn, *args)
-        except self.libvirt.libvirtError as exc:
+        except libvirt.libvirtError as exc:
             if exc.get_error_code() in (
-                self.libvirt.VIR_ERR_NO_NODE_DEVICE,
-                self.libvirt.VIR_ERR_NO_SUPPORT,
+                libvirt.VIR_ERR_NO_NODE_DEVICE,
+                libvirt.VIR_ERR_NO_SUPPORT,
+                libvirt.VIR_ERR_ACCESS_DENIED,
+                libvirt.VIR_ERR_OPERATION_DENIED,
             ):
                 return None
             raise
