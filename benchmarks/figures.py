@@ -136,7 +136,7 @@ def drift_analyzer(ctx: Context, size: int) -> list:
     ]  # unexpected: ~0.2 %
     sources = [SourceResult("libvirt:lab", "libvirt", "test:///", "ok", resources=live)]
     rules, severities = IgnoreRules(), Severities()
-    findings = analyze(expected, sources, rules, severities)
+    findings = analyze(expected, sources, rules, severities).findings
     drifted = sum(f.state != "ok" for f in findings)
 
     def floor() -> None:  # join on key and compare attribute dicts

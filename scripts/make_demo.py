@@ -98,8 +98,8 @@ def _node(model: Model, target: str) -> str:
     domains = []
     for child in model.children.get(target, ()):
         vm = model.objects[child]
-        if not isinstance(vm, VM):
-            continue
+        if not isinstance(vm, VM) or not vm.active:
+            continue  # a planned VM is not built yet, a retired one is gone
         if vm.id == "kvm-k8s-3":  # DRIFT: missing
             continue
         kwargs: dict = {}
@@ -138,7 +138,7 @@ def _openstack(model: Model, cluster_id: str, uri: str) -> SourceResult:
     vms = [
         vm
         for vm in model.of_kind("vm")
-        if vm.platform == "openstack" and vm.managed_by == cluster_id
+        if vm.platform == "openstack" and vm.managed_by == cluster_id and vm.active
     ]
     for vm in vms:
         running = vm.state != "shutoff" or vm.id == "os-elastic-1"  # DRIFT: changed state
@@ -192,9 +192,15 @@ def _openstack(model: Model, cluster_id: str, uri: str) -> SourceResult:
 
 def _kubernetes(model: Model, cluster_id: str, uri: str, etcd_uri: str) -> SourceResult:
     cluster = model.objects[cluster_id]
+    runtime = cluster.container_runtime
+    # the version the topology states, else one of that runtime's (Kubernetes 1.25 with Docker
+    # through cri-dockerd reports docker://20.10.24)
+    runtime_version = f"{runtime.get('name', 'containerd')}://{runtime.get('version', '20.10.24')}"
     resources = []
     for machine_id in dict.fromkeys(cluster.machines()):
         machine = model.objects[machine_id]
+        if not machine.active:
+            continue
         roles = sorted({r for m in cluster.members if m.machine == machine_id for r in m.roles})
         cpus = machine.cpu.logical if isinstance(machine, Host) else machine.vcpu
         address = next((n.address for n in machine.nics if n.address), None)
@@ -206,7 +212,7 @@ def _kubernetes(model: Model, cluster_id: str, uri: str, etcd_uri: str) -> Sourc
                     "roles": roles,
                     "ready": machine_id != "zcloud-3",  # DRIFT: NotReady
                     "kubelet_version": "v1.25.16",
-                    "container_runtime": "containerd://1.6.24",
+                    "container_runtime": runtime_version,
                     "cpu": cpus,
                     "memory": machine.memory,
                     "addresses": sorted([f"Hostname:{machine.node_name}", f"InternalIP:{address}"]),

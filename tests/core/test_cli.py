@@ -51,11 +51,11 @@ def test_validate_json_shape(run, monkeypatch):
         True,
         0,
         0,
-        53,
+        57,
         9,
     )
     assert data["problems"] == []
-    assert len(data["silenced"]) == 20
+    assert len(data["silenced"]) == 22
     first = data["silenced"][0]
     assert list(first) == [
         "file",

@@ -180,7 +180,7 @@ def test_cli_validate_json_example(broken_lab, run):
 
 def test_cli_validate_lab_example(run, monkeypatch):
     monkeypatch.chdir(REPO)
-    [block] = [b for b in blocks(CLI_RST, "console") if "20 silenced" in b]
+    [block] = [b for b in blocks(CLI_RST, "console") if "22 silenced" in b]
     for command in ("validate topology/", "validate topology/ --show-silenced"):
         r = run(*command.split())
         shown = console_output(

@@ -6,7 +6,15 @@ import json
 
 import pytest
 
-from topodoc.model.sizes import SizeError, close, format_size, parse_size, tolerance, total
+from topodoc.model.sizes import (
+    SizeError,
+    close,
+    format_rounded,
+    format_size,
+    parse_size,
+    tolerance,
+    total,
+)
 from topodoc.reading.load import load_topology
 from topodoc.reading.rules import RULES, SILENCEABLE
 
@@ -934,6 +942,23 @@ def test_approximate_sizes_compare_within_their_tolerance():
 def test_format_size(n, text):
     assert format_size(n) == text
     assert parse_size(text) == n
+
+
+@pytest.mark.parametrize(
+    "n, text",
+    [
+        (64 * 2**30, "64GiB"),  # exact values: as format_size writes them
+        (64 * 10**9, "64GB"),
+        (1023, "1023B"),
+        (parse_size("258.1G"), "258.1G"),  # approximate: as written
+        (16771847168, "15.62GiB"),  # format_size: 16378757KiB
+        (3 * 2**39, "1.5TiB"),  # format_size: 1536GiB
+        (2**34 + 1, "16GiB"),  # format_size: 17179869185B
+        (1536, "1.5KiB"),
+    ],
+)
+def test_format_rounded(n, text):
+    assert format_rounded(n) == text
 
 
 @pytest.mark.parametrize(

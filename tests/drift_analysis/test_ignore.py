@@ -155,7 +155,7 @@ def test_write_ignore_file_baselines_current_drift(tmp_path):
     path = tmp_path / ".topodocignore"
     path.write_text("old\n", encoding="utf-8")
     findings = [
-        finding("vm:a", "changed", "memory", "expected 16 GiB,\nfound 8 GiB"),
+        finding("vm:a", "changed", "memory", "expected 16GiB,\nfound 8GiB"),
         finding("vm:a", "changed", "memory"),
         finding("vm:b", "missing"),
         finding("vm:odd[1]*", "unexpected"),
@@ -166,13 +166,13 @@ def test_write_ignore_file_baselines_current_drift(tmp_path):
     assert count == 3
     text = path.read_text(encoding="utf-8")
     assert text.startswith("# topodoc drift baseline of 2024-05-01, written by `topodoc drift -B`.")
-    assert "# changed: expected 16 GiB, found 8 GiB\nvm:a.memory\n" in text
+    assert "# changed: expected 16GiB, found 8GiB\nvm:a.memory\n" in text
     assert "vm:c" not in text and "k8s-node" not in text
     assert [p for p in os.listdir(tmp_path)] == [".topodocignore"]  # no temp file left
     r = IgnoreRules.load(path)
     assert [x.text for x in r.rules] == ["vm:a.memory", "vm:b", "vm:odd[[]1][*]"]
     assert r.ignores("vm:odd[1]*") and not r.ignores("vm:odd1x")
-    assert r.ignores("vm:a", "memory").reason == "changed: expected 16 GiB, found 8 GiB"
+    assert r.ignores("vm:a", "memory").reason == "changed: expected 16GiB, found 8GiB"
 
 
 def test_write_ignore_file_error(tmp_path):

@@ -9,7 +9,7 @@ import xml.etree.ElementTree as ET
 
 import pytest
 
-from topodoc.drift.analyzer import analyze
+from topodoc.drift.analyzer import Analysis, analyze
 from topodoc.drift.finding import Finding
 from topodoc.drift.ignore import IgnoreRules
 from topodoc.drift.reports.outputs import FORMATS, render, write_outputs
@@ -112,7 +112,7 @@ def test_summary_counts_and_coverage():
 
 def test_json_contract():
     data = json.loads(render_json(scenario_report()))
-    assert data["format_version"] == "1.1"
+    assert data["format_version"] == "1.2"
     assert list(data) == [
         "format_version",
         "tool_version",
@@ -237,7 +237,9 @@ def test_secrets_are_masked_in_every_format(tmp_path):
             "no source reported auth_token",
         ),
     ]
-    report = Report.build(secret_findings, [libvirt()], topology="t", checked_at=STAMP)
+    report = Report.build(
+        Analysis(tuple(secret_findings)), [libvirt()], topology="t", checked_at=STAMP
+    )
     outputs = [render(report, fmt, verbose=True) for fmt in FORMATS]
     for text in outputs:
         for secret in ("hunter2", "hunter3", "sk-live-1", "sk-live-2", "tok-123"):
@@ -258,14 +260,17 @@ def test_analyzer_hint_never_shows_a_secret_value():
         IgnoreRules(),
         Severities(),
     )
-    assert [(f.state, f.hint) for f in found] == [("changed", "differs (value masked)")]
+    assert [(f.state, f.hint) for f in found.findings] == [("changed", "differs (value masked)")]
 
 
 def test_writers_escape_markup_and_control_characters():
     nasty = 'a|b <c> & "d" *e* \x1b[31m\x00'
     finding = Finding("vm:x|y", "vm", "missing", None, None, None, LIBVIRT, "error", nasty)
     report = Report.build(
-        [finding], [libvirt(status="error", error=nasty)], topology="t<&>", checked_at=STAMP
+        Analysis((finding,)),
+        [libvirt(status="error", error=nasty)],
+        topology="t<&>",
+        checked_at=STAMP,
     )
     root = ET.fromstring(render(report, "junit"))
     failure = root.find("testsuite/testcase/failure")

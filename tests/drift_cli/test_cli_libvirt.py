@@ -68,7 +68,7 @@ def test_drift_on_every_level_exits_1(topodoc, tmp_path: Path) -> None:
     assert found[("vm:web-1", None)]["severity"] == "error"
     assert data["summary"]["status"] == "drift" and data["summary"]["exit_code"] == 1
     # the console says the same, in human units
-    assert "vm:inner-1.memory" in run.out and "expected 1 GiB, found 3 GiB" in run.out
+    assert "vm:inner-1.memory" in run.out and "expected 1GiB, found 3GiB" in run.out
     assert "vm:stray" in run.out and "seen by libvirt:h2" in run.out
 
 
@@ -280,7 +280,7 @@ def test_snapshot_then_check_offline(topodoc, lab: Lab, tmp_path: Path) -> None:
     assert run.code == 0, run.err
     assert f"wrote {snap}: 3 sources, 9 resources" in run.err
     data = report(snap)
-    assert data["format_version"] == "1.1"
+    assert data["format_version"] == "1.2"
     assert [s["id"] for s in data["sources"]] == ["libvirt:compute-1", "libvirt:h1", "libvirt:h2"]
     # the lab changes after the recording: the offline check still sees the recording
     write_lab(lab.root, drift={"h1": {"web-1": None}})

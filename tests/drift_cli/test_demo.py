@@ -12,6 +12,8 @@ from pathlib import Path
 from tests.support.cli import run_process as topodoc_process
 from tests.support.paths import REPO as ROOT
 from topodoc.drift import demo
+from topodoc.reading.load import load_topology
+from topodoc.tables.table import build_table
 
 #: The demo's deliberate drift (src/topodoc/demo/DRIFT.json) as findings.
 DELIBERATE = {
@@ -73,6 +75,21 @@ def test_demo_shows_every_state_and_only_its_deliberate_drift(topodoc, tmp_path:
     # the rules are named the same wherever topodoc is installed
     assert str(demo.demo_dir()) not in json.dumps(data["ignored"])
     assert "kvm-k8s-3" in run.out and "coverage" in run.out
+
+
+def test_the_planned_tier_is_neither_missing_nor_counted(topodoc, tmp_path: Path) -> None:
+    """The demo's topology plans dedicated etcd servers: not expected, not in the recording,
+    not counted against any machine's capacity."""
+    model = load_topology(demo.topology_dir()).model
+    planned = {o.id for o in model if o.status == "planned"}
+    assert planned == {"zcloud-4", "zcloud-5", "zcloud-6", "z-etcd-dedicated"}
+    path = tmp_path / "demo.json"
+    topodoc("drift", "--demo", "-o", f"json={path}")
+    keys = {f["key"] for f in json.loads(path.read_text())["findings"]}
+    named = {part for key in keys for part in key.partition(":")[2].split("/")}
+    assert named and not named & planned
+    capacity = build_table(model, "capacity", ["machine", "guests", "not_counted"])
+    assert not {cell for row in capacity.rows for cell in row} & planned
 
 
 def test_demo_runs_from_any_directory_as_a_process(tmp_path: Path) -> None:

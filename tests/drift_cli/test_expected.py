@@ -216,7 +216,7 @@ def test_the_sources_read_decide_who_expects_a_vm(model: Model) -> None:
         [seen],
         IgnoreRules(),
         Severities(),
-    )
+    ).findings
     assert {(f.key, f.state) for f in findings} == {
         ("hypervisor:compute-1", "ok"),
         ("vm:inner", "ok"),
@@ -372,3 +372,111 @@ live:
         "k8s-node:k/ghost2": {"roles": ["worker"], "ready": True},
         "k8s-etcd:k": {},
     }  # stacked etcd, on members with no address: nothing to compare
+
+
+FACTS = """\
+version: 1
+hosts:
+  - id: h1
+    cpu: {sockets: 1, cores: 8}
+    devices:
+      - {name: nvme0, type: nvme, pci: "05:00.0"}
+      - {name: nvme1, type: nvme}
+      - {name: gpu0, type: gpu, pci: "0000:84:00.0", vgpus: 4, vgpu_type: nvidia-231}
+      - {name: gpu1, type: gpu, pci: "0000:85:00.0", vgpus: 4}
+      - {name: ens2f0, type: nic, pci: "0000:87:00.0", vfs: 8}
+  - id: h2
+    devices: [{name: ens1f0, type: nic, vfs: 4}]
+networks:
+  - id: sriov-net
+    type: subnet
+    forward: hostdev
+    vf_pool: [{host: h1, device: ens2f0}, {host: h2, device: ens1f0}]
+  - id: nat-net
+    type: subnet
+    forward: nat
+    dhcp: [{start: 10.0.0.10, end: 10.0.0.20}]
+vms:
+  - id: pinned
+    runs_on: h1
+    platform: libvirt
+    vcpu: 2
+    vcpupin: [{vcpu: 1, cpuset: "0-7,^4"}, {vcpu: 0, cpuset: "2"}]
+    numa_node: 0
+    firmware: uefi
+    machine_type: q35
+    cpu_mode: host-model
+    passthrough: [{device: nvme0}, {device: ens2f0, vf: 3}, {device: gpu0, slices: 2}]
+  - {id: unpinned, runs_on: h1, platform: libvirt, vcpupin: []}
+  - {id: no-address, runs_on: h1, platform: libvirt, passthrough: [{device: nvme1}]}
+  - {id: no-type, runs_on: h1, platform: libvirt, passthrough: [{device: gpu1, slices: 1}]}
+  - id: tenant
+    runs_on: h1
+    platform: openstack
+    firmware: uefi
+    machine_type: q35
+clusters:
+  - id: k
+    type: kubernetes
+    container_runtime: {name: containerd, version: "1.7.13"}
+    members: [{machine: h1, roles: [worker]}]
+  - id: k2
+    type: kubernetes
+    container_runtime: {name: cri-o}
+    members: [{machine: h2, roles: [worker]}]
+  - id: k3
+    type: kubernetes
+    container_runtime: {name: other, version: "2.0"}
+    members: [{machine: h1, roles: [worker]}]
+live:
+  libvirt:
+    - {hypervisor: h1, uri: "qemu+ssh://h1/system"}
+  kubernetes:
+    - {cluster: k, context: k}
+    - {cluster: k2, context: k2}
+    - {cluster: k3, context: k3}
+"""
+
+
+def test_libvirt_facts_are_expected_as_stated(tmp_path: Path) -> None:
+    res = by_key(expected_resources(load(tmp_path, FACTS)))
+    assert res["vm:pinned"].attrs == {
+        "hypervisor": "h1",
+        "vcpu": 2,
+        "vcpupin": ["0->2", "1->0-3,5-7"],  # cpusets as libvirt writes them
+        "numa_node": 0,
+        "cpu_mode": "host-model",
+        "firmware": "uefi",
+        "machine_type": "q35",
+        "passthrough": [
+            "0000:05:00.0",  # the whole device, its address as the collector writes it
+            "0000:84:00.0 vGPU nvidia-231",  # one per slice
+            "0000:84:00.0 vGPU nvidia-231",
+            "0000:87:00.0 VF 3",
+        ],
+    }
+    # no pinning, stated: none expected; nothing else stated, nothing else expected
+    assert res["vm:unpinned"].attrs == {"hypervisor": "h1", "vcpupin": []}
+    # a device without a PCI address, vGPU slices of a device without a type: not comparable
+    assert res["vm:no-address"].attrs == {"hypervisor": "h1"}
+    assert res["vm:no-type"].attrs == {"hypervisor": "h1"}
+    # Nova does not report libvirt's facts: not expected of an OpenStack VM
+    assert res["vm:tenant"].attrs == {"hypervisor": "h1"}
+
+
+def test_only_a_hostdev_network_is_tied_to_a_hypervisor(tmp_path: Path) -> None:
+    expected = expected_resources(load(tmp_path, FACTS))
+    networks = {r.key: r for r in expected.resources if r.kind == "libvirt-network"}
+    # h2 has no libvirt source; nat-net names no hypervisor at all
+    assert list(networks) == ["libvirt-network:h1/sriov-net"]
+    network = networks["libvirt-network:h1/sriov-net"]
+    assert network.attrs == {"forward": "hostdev", "vf_pool": ["ens2f0"]}
+    assert (network.source, network.parent) == ("libvirt:h1", "hypervisor:h1")
+    assert expected.owners["libvirt-network:h1/sriov-net"] == "sriov-net"
+
+
+def test_container_runtime_is_expected_on_every_node(tmp_path: Path) -> None:
+    res = by_key(expected_resources(load(tmp_path, FACTS)))
+    assert res["k8s-node:k/h1"].attrs["container_runtime"] == "containerd://1.7.13"
+    assert res["k8s-node:k2/h2"].attrs["container_runtime"] == "cri-o"  # the name alone
+    assert "container_runtime" not in res["k8s-node:k3/h1"].attrs  # 'other' names none

@@ -61,7 +61,7 @@ def test_memory_is_the_current_memory_and_the_maximum_is_optional(topodoc, tmp_p
     run = topodoc("drift", lab.topology, "-o", f"json={out}", "-o", "console=-")
     assert run.code == 1
     assert not_ok(out) == {("vm:web-1", "changed", "memory_max", "libvirt:h1")}
-    assert "expected 8 GiB, found 4 GiB" in run.out
+    assert "expected 8GiB, found 4GiB" in run.out
     # a balloon change is seen: the guest now has 3 GiB
     node.write_text(
         text.replace(

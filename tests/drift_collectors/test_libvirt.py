@@ -53,6 +53,11 @@ def test_physical_host_domains_networks_pools(libvirt_uris):
         "nested_virt": True,
         "disks": ["vda", "vdb"],
         "interfaces": ["bridge:br0", "network:default"],
+        "vcpupin": [],  # none of the facts below is in its XML
+        "numa_node": "none",
+        "firmware": "bios",
+        "machine_type": None,
+        "passthrough": [],
     }
     assert got["vm:z-os-c-1"].attrs["cpu_mode"] == "custom"
     assert got["vm:z-os-c-1"].attrs["nested_virt"] is True  # vmx required
@@ -61,6 +66,9 @@ def test_physical_host_domains_networks_pools(libvirt_uris):
     assert got["libvirt-network:zcloud/default"].attrs == {
         "bridge": "virbr0",
         "forward": "nat",
+        "dhcp": [],
+        "domain": None,
+        "vf_pool": [],
         "active": True,
     }
     assert got["libvirt-network:zcloud/isolated"].attrs["forward"] == "none"

@@ -40,7 +40,7 @@ def test_round_trip_is_exact_and_deterministic(tmp_path):
     write_snapshot(path, results(), taken_at=TAKEN)
     first = path.read_bytes()
     document = json.loads(first)
-    assert document["format_version"] == "1.1" and document["taken_at"] == TAKEN
+    assert document["format_version"] == "1.2" and document["taken_at"] == TAKEN
     assert [s["id"] for s in document["sources"]] == ["libvirt:z", "openstack:o"]
     back = read_snapshot(path)
     assert [r.to_json() for r in back] == [

@@ -8,6 +8,7 @@ from pathlib import Path
 
 from sphinx_builds import Project, anchor_exists, make_project, resolve_link
 
+from topodoc.drift.analyzer import Analysis
 from topodoc.drift.finding import Finding
 from topodoc.drift.reports.report import FORMAT_VERSION, Report, render_json
 from topodoc.drift.resources import SourceResult
@@ -47,7 +48,7 @@ def write_report(path: Path, *findings: Finding, checked_at: str = "2026-11-26T0
     source = SourceResult(
         LIBVIRT, "libvirt", "test:///h1.xml", resources=[], duration_s=0.25, api_calls=7
     )
-    report = Report.build(findings, [source], topology="topology", checked_at=checked_at)
+    report = Report.build(Analysis(findings), [source], topology="topology", checked_at=checked_at)
     path.parent.mkdir(parents=True, exist_ok=True)
     path.write_text(render_json(report), encoding="utf-8")
     return path
@@ -55,7 +56,7 @@ def write_report(path: Path, *findings: Finding, checked_at: str = "2026-11-26T0
 
 DRIFTED = (
     finding("hypervisor:h1", "ok"),
-    finding("vm:vm1", "changed", "memory", 4 * GiB, 8 * GiB, "expected 4 GiB, found 8 GiB"),
+    finding("vm:vm1", "changed", "memory", 4 * GiB, 8 * GiB, "expected 4GiB, found 8GiB"),
     finding("vm:vm3", "ok"),
     finding("vm:vm4", "missing", hint="not defined on libvirt:h1"),
     finding("vm:stray", "unexpected", hint="seen by libvirt:h1 only"),
@@ -102,10 +103,10 @@ def test_report_summary_findings_and_sources(tmp_path: Path) -> None:
             "vm:vm1",
             "changed",
             "memory",
-            "4 GiB",
-            "8 GiB",
+            "4GiB",
+            "8GiB",
             "error",
-            "expected 4 GiB, found 8 GiB",
+            "expected 4GiB, found 8GiB",
         ],
         ["vm4", "vm:vm4", "missing", "", "", "", "error", "not defined on libvirt:h1"],
         ["", "vm:stray", "unexpected", "", "", "", "error", "seen by libvirt:h1 only"],
@@ -134,7 +135,7 @@ def test_cards_show_their_objects_last_state(tmp_path: Path) -> None:
     write_report(project.root / "drift.json", *DRIFTED)
     build = project.build("-W")
     assert build.returncode == 0, build.stderr
-    assert "vm:vm1 changed memory 4 GiB 8 GiB" in card_drift(build, "reference/vm/vm1.html")
+    assert "vm:vm1 changed memory 4GiB 8GiB" in card_drift(build, "reference/vm/vm1.html")
     assert "As of 2026-11-26T08:00:00Z" in card_drift(build, "reference/vm/vm1.html")
     assert "vm:vm3 ok" in card_drift(build, "reference/vm/vm3.html")
     assert "hypervisor:h1 ok" in card_drift(build, "reference/host/h1.html")

@@ -192,7 +192,7 @@ def test_reference_pages_show_each_objects_last_state(site: Build, demo_report: 
     )
     card = site.html("reference/vm/z-k8s-m-2.html").get_text(" ", strip=True)
     assert "最近一次漂移检查" in card and report["checked_at"] in card  # Last drift check
-    assert "已变更 memory 8 GiB 16 GiB" in card, card[card.index("最近一次漂移检查") :]
+    assert "已变更 memory 8GiB 16GiB" in card, card[card.index("最近一次漂移检查") :]
     assert changed["attribute"] == "memory"
     in_sync = next(
         f["key"].partition(":")[2]

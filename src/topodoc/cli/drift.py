@@ -8,7 +8,7 @@ from __future__ import annotations
 import argparse
 import os
 import sys
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from dataclasses import replace
 from datetime import UTC, datetime
 from pathlib import Path
@@ -240,14 +240,14 @@ def cmd_drift(args: argparse.Namespace) -> int:
             results = [r for r in read_snapshot(args.snapshot) if r.id in wanted]
         else:
             results = _collect(specs, rules.ignored_kinds(), args.jobs)
-        findings = analyze(expected.resources, results, rules, severities)
-        report = Report.build(findings, results, topology=label, checked_at=_now())
+        analysis = analyze(expected.resources, results, rules, severities)
+        report = Report.build(analysis, results, topology=label, checked_at=_now())
         color = color_wanted(sys.stdout, args.color)
         write_outputs(report, args.output or ["console=-"], color=color, verbose=args.verbose)
         if args.demo:
             print(demo.explanation(), file=sys.stderr)
         if args.write_ignore:
-            _write_baseline(args.write_ignore, findings, ignore_file, write_ignore_file)
+            _write_baseline(args.write_ignore, report.findings, ignore_file, write_ignore_file)
     except (IgnoreError, SeverityError, SnapshotError, ReportError, demo.DemoError) as exc:
         raise UsageError(str(exc)) from None
     except OSError as exc:
@@ -257,9 +257,9 @@ def cmd_drift(args: argparse.Namespace) -> int:
 
 def _write_baseline(
     path: str,
-    findings: list[Finding],
+    findings: Sequence[Finding],
     in_use: str | None,
-    write_ignore_file: Callable[[str, list[Finding]], int],
+    write_ignore_file: Callable[[str, Sequence[Finding]], int],
 ) -> None:
     """Write the ``--write-ignore`` baseline. Onto the ignore file in use it is appended:
     rewriting that file would drop the patterns that hid the rest of today's drift."""

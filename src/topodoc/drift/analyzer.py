@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-import json
-from collections.abc import Iterable
 from dataclasses import dataclass, replace
 from typing import Any
 
@@ -17,6 +15,7 @@ from topodoc.drift.hints import (
     unverifiable_hint,
 )
 from topodoc.drift.ignore import IgnoreRules, Rule
+from topodoc.drift.matching import comparable, matches
 from topodoc.drift.resources import Resource, SourceResult
 from topodoc.drift.severity import Severities, default_level
 
@@ -40,12 +39,13 @@ class Ignored:
         return cls(Finding.from_json(data), Rule.from_json(data["rule"]))
 
 
-class Findings(list[Finding]):
-    """The reported findings in report order; ``ignored`` holds what ignore rules dropped."""
+@dataclass(frozen=True, slots=True)
+class Analysis:
+    """What :func:`analyze` found: the reported findings and those ignore rules dropped, each
+    in report order."""
 
-    def __init__(self, findings: Iterable[Finding] = (), ignored: Iterable[Ignored] = ()):
-        super().__init__(findings)
-        self.ignored: list[Ignored] = list(ignored)
+    findings: tuple[Finding, ...] = ()
+    ignored: tuple[Ignored, ...] = ()
 
 
 def analyze(
@@ -53,7 +53,7 @@ def analyze(
     sources: list[SourceResult],
     rules: IgnoreRules,
     severities: Severities,
-) -> Findings:
+) -> Analysis:
     """Compare documented resources with the sources' observations.
 
     Live resources join on their key across sources of different kinds (a Nova server and
@@ -125,8 +125,9 @@ def analyze(
     found += kept
     ignored += dropped
     found = lost_quorum(found, expected)
-    return Findings(
-        sorted(found, key=Finding.sort_key), sorted(ignored, key=lambda i: i.finding.sort_key())
+    return Analysis(
+        tuple(sorted(found, key=Finding.sort_key)),
+        tuple(sorted(ignored, key=lambda i: i.finding.sort_key())),
     )
 
 
@@ -227,7 +228,7 @@ def judge(
             )
             continue
         got, source_id = actual[name]
-        if not same(want, got):
+        if not matches(name, want, got):
             want, got = comparable(want), comparable(got)
             findings.append(
                 finding(
@@ -236,21 +237,3 @@ def judge(
             )
     kept, dropped = split(findings, rules)
     return kept or [finding("ok")], dropped
-
-
-def comparable(value: Any) -> Any:
-    """Lists sorted (by their JSON text, so mixed items sort too); other values as they are."""
-    if isinstance(value, list | tuple):
-        return sorted(value, key=lambda v: json.dumps(v, sort_keys=True, default=str))
-    return value
-
-
-def same(expected: Any, actual: Any) -> bool:
-    """Exact equality, lists compared sorted, booleans never equal to numbers."""
-    if isinstance(expected, bool) or isinstance(actual, bool):
-        return type(expected) is type(actual) and expected == actual
-    if isinstance(expected, list | tuple) and isinstance(actual, list | tuple):
-        return len(expected) == len(actual) and all(
-            same(a, b) for a, b in zip(comparable(expected), comparable(actual), strict=True)
-        )
-    return bool(expected == actual)

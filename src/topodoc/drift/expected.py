@@ -10,20 +10,25 @@ What each source is expected to see:
 - ``libvirt:H`` (hypervisor H, a host or a VM): ``hypervisor:H`` (its logical CPUs; not its
   memory, which the kernel reports smaller than what is installed) and one
   ``vm:ID`` per libvirt or oVirt VM placed on H, keyed by the VM id (the domain name), with
-  hypervisor (H) and state, vcpu, memory, autostart and nested_virt as stated. Disks and
+  hypervisor (H) and state, vcpu, memory, memory_max, autostart, nested_virt, vcpupin,
+  numa_node, cpu_mode, firmware, machine_type and passthrough as stated (passthrough only
+  when every device it names has a PCI address, and vGPU slices a ``vgpu_type``). Disks and
   interfaces are collected but not compared: a disk's capacity depends on the image's format
   and provisioning (libvirt's test driver reports a fixed size), and the topology names
   networks, not bridges. A VM managed by OpenStack is expected from its cloud when that cloud
-  is read, else from H's libvirt (keyed by its Nova name, with its flavor).
+  is read, else from H's libvirt (keyed by its Nova name, with its flavor). And
+  ``libvirt-network:H/ID`` for each ``forward: hostdev`` network whose ``vf_pool`` names a
+  device of H, with forward and vf_pool (H's devices): the only networks the topology ties
+  to a hypervisor.
 - ``openstack:C``: ``vm:ID`` for every OpenStack VM of cloud C (hypervisor as its
   hostname, state, vcpu, memory, flavor as stated) and ``os-hypervisor:C/NAME`` per compute
   member (NAME is its hostname or id).
 - ``kubernetes:K``: ``k8s-node:K/NAME`` per member machine (NAME is its hostname or id):
   ``roles`` (the control-plane and worker roles, as node-role labels), ``ready`` (a documented
-  node is expected Ready) and ``cpu`` as stated; ``k8s-etcd:K`` with the servers the API
-  server should use: with external etcd that has an etcd source, that source's endpoints;
-  with stacked etcd, the ``hosts`` they are on: each etcd (else control-plane) member's
-  first address.
+  node is expected Ready), ``cpu`` and the cluster's ``container_runtime`` as stated;
+  ``k8s-etcd:K`` with the servers the API server should use: with external etcd that has an
+  etcd source, that source's endpoints; with stacked etcd, the ``hosts`` they are on: each
+  etcd (else control-plane) member's first address.
 - ``etcd:E``: ``etcd-member:E/NAME`` per member, expected healthy.
 """
 
@@ -34,6 +39,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from topodoc.drift.resources import Resource, server_url
+from topodoc.model.facts import cpuset, cpuset_text
 from topodoc.model.objects import VM, AnyObj, Cluster, Host, LiveSource, Machine, Model
 
 K8S_NODE_ROLES = ("control-plane", "worker")
@@ -56,7 +62,7 @@ def _node_name(model: Model, machine_id: str) -> str:
     return machine.node_name if isinstance(machine, Machine) else machine_id
 
 
-def _vm_attrs(vm: VM, hypervisor: str) -> dict[str, Any]:
+def _vm_attrs(model: Model, vm: VM, hypervisor: str) -> dict[str, Any]:
     attrs: dict[str, Any] = {"hypervisor": hypervisor}
     if vm.state:
         attrs["state"] = vm.state
@@ -72,7 +78,63 @@ def _vm_attrs(vm: VM, hypervisor: str) -> dict[str, Any]:
         attrs["nested_virt"] = vm.nested_virt
     if vm.flavor and vm.platform == "openstack":
         attrs["flavor"] = vm.flavor
+    if vm.platform != "openstack":
+        attrs |= _libvirt_facts(model, vm)
     return attrs
+
+
+def _libvirt_facts(model: Model, vm: VM) -> dict[str, Any]:
+    """What a VM's domain XML should say, as far as the topology states it."""
+    attrs: dict[str, Any] = {}
+    if _stated(vm, "vcpupin"):
+        attrs["vcpupin"] = sorted(f"{p.vcpu}->{cpuset_text(cpuset(p.cpuset))}" for p in vm.vcpupin)
+    if vm.numa_node is not None:
+        attrs["numa_node"] = vm.numa_node
+    for name in ("cpu_mode", "firmware", "machine_type"):
+        if (value := getattr(vm, name)) is not None:
+            attrs[name] = value
+    if _stated(vm, "passthrough") and (given := _passthrough(model, vm)) is not None:
+        attrs["passthrough"] = given
+    return attrs
+
+
+def _passthrough(model: Model, vm: VM) -> list[str] | None:
+    """The VM's passthrough as the libvirt collector names it (``0000:03:00.0``,
+    ``0000:87:00.0 VF 1``, ``0000:84:00.0 vGPU nvidia-231`` per slice); None when a device
+    it names has no PCI address (or, for vGPU slices, no ``vgpu_type``) to compare."""
+    host = model.get(vm.runs_on)
+    devices = {d.name: d for d in host.devices} if isinstance(host, Host) else {}
+    given: list[str] = []
+    for item in vm.passthrough:
+        device = devices.get(item.device)
+        if device is None or device.pci is None:
+            return None
+        address = pci_address(device.pci)
+        if item.vf is not None:
+            given.append(f"{address} VF {item.vf}")
+        elif item.slices:
+            if not device.vgpu_type:
+                return None
+            given += [f"{address} vGPU {device.vgpu_type}"] * item.slices
+        else:
+            given.append(address)
+    return sorted(given)
+
+
+def pci_address(text: str) -> str:
+    """A PCI address as libvirt's collector writes it: ``03:00.0`` -> ``0000:03:00.0``."""
+    text = text.strip().lower()
+    return text if text.count(":") == 2 else f"0000:{text}"
+
+
+def _runtime(cluster: Cluster) -> str | None:
+    """The nodes' ``containerRuntimeVersion`` as documented: ``containerd://1.7.13``, or the
+    name alone when no version is written; None when the name is ``other`` or not given."""
+    name = cluster.container_runtime.get("name")
+    if not name or name == "other":
+        return None
+    version = cluster.container_runtime.get("version")
+    return f"{name}://{version}" if version else name
 
 
 @dataclass(frozen=True)
@@ -129,7 +191,7 @@ def expected_resources(model: Model, sources: Iterable[Any] | None = None) -> Ex
                     add(
                         f"vm:{vm.id}",
                         "vm",
-                        _vm_attrs(vm, target.node_name),
+                        _vm_attrs(model, vm, target.node_name),
                         cloud,
                         host_key,
                         owner=vm.id,
@@ -138,10 +200,21 @@ def expected_resources(model: Model, sources: Iterable[Any] | None = None) -> Ex
                     add(
                         f"vm:{vm.domain or vm.id}",
                         "vm",
-                        _vm_attrs(vm, target.id),
+                        _vm_attrs(model, vm, target.id),
                         source.id,
                         host_key,
                         owner=vm.id,
+                    )
+            for network in model.of_kind("network"):
+                pfs = sorted(v.device for v in network.vf_pool if v.host == target.id)
+                if network.forward == "hostdev" and pfs:
+                    add(
+                        f"libvirt-network:{target.id}/{network.id}",
+                        "libvirt-network",
+                        {"forward": "hostdev", "vf_pool": pfs},
+                        source.id,
+                        host_key,
+                        owner=network.id,
                     )
         elif source.kind == "openstack" and isinstance(target, Cluster):
             for vm in model.of_kind("vm"):
@@ -149,7 +222,7 @@ def expected_resources(model: Model, sources: Iterable[Any] | None = None) -> Ex
                     add(
                         f"vm:{vm.id}",
                         "vm",
-                        _vm_attrs(vm, _node_name(model, vm.runs_on)),
+                        _vm_attrs(model, vm, _node_name(model, vm.runs_on)),
                         source.id,
                         owner=vm.id,
                     )
@@ -192,6 +265,8 @@ def _kubernetes(
         attrs: dict[str, Any] = {"roles": sorted(node_roles), "ready": True}
         if (cpus := _cpus(model.get(machine_id))) is not None:
             attrs["cpu"] = cpus
+        if (runtime := _runtime(cluster)) is not None:
+            attrs["container_runtime"] = runtime
         add(
             f"k8s-node:{cluster.id}/{_node_name(model, machine_id)}",
             "k8s-node",

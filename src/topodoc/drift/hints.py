@@ -5,12 +5,11 @@ from __future__ import annotations
 from typing import Any
 
 from topodoc.drift.resources import SourceResult
+from topodoc.model.sizes import format_rounded
 from topodoc.util.secrets import is_secret_name
 
 #: Attributes normalised to bytes.
 BYTE_ATTRIBUTES = frozenset({"memory", "memory_max", "disk"})
-
-UNITS = (("TiB", 2**40), ("GiB", 2**30), ("MiB", 2**20), ("KiB", 2**10))
 
 #: Why a documented resource may be missing, by kind.
 MISSING = {
@@ -31,18 +30,10 @@ def human(attribute: str | None, value: Any) -> str:
     if isinstance(value, bool):
         return "yes" if value else "no"
     if attribute in BYTE_ATTRIBUTES and isinstance(value, int):
-        return human_bytes(value)
+        return format_rounded(value)
     if isinstance(value, list | tuple):
         return ", ".join(human(None, v) for v in value) or "(empty)"
     return str(value)
-
-
-def human_bytes(size: int) -> str:
-    """``17179869184`` -> ``16 GiB``; up to two decimals."""
-    for unit, scale in UNITS:
-        if abs(size) >= scale:
-            return f"{round(size / scale, 2):g} {unit}"
-    return f"{size} B"
 
 
 def missing_hint(kind: str, source: str, seen_by: list[str]) -> str:
@@ -65,8 +56,12 @@ def changed_hint(kind: str, attribute: str, expected: Any, actual: Any) -> str:
     if is_secret_name(attribute):
         return "differs (value masked)"
     if isinstance(expected, list) and isinstance(actual, list):
-        extra = [v for v in actual if v not in expected]
-        lacking = [v for v in expected if v not in actual]
+        extra, lacking = list(actual), []  # as multisets: two vGPU slices are not one
+        for v in expected:
+            if v in extra:
+                extra.remove(v)
+            else:
+                lacking.append(v)
         parts = [f"lacks {human(None, lacking)}"] if lacking else []
         parts += [f"has extra {human(None, extra)}"] if extra else []
         if parts:
@@ -74,6 +69,8 @@ def changed_hint(kind: str, attribute: str, expected: Any, actual: Any) -> str:
     want, got = human(attribute, expected), human(attribute, actual)
     if kind == "vm" and attribute == "hypervisor":
         return f"expected on {want}, found on {got}; was it migrated?"
+    if attribute == "numa_node":
+        return f"expected NUMA node {want}, found {got}"
     if attribute in ("state", "status", "ready", "healthy"):
         return f"expected {want}, is {got}"
     return f"expected {want}, found {got}"

@@ -16,7 +16,7 @@ from topodoc.util.atomic import write_text
 from topodoc.util.secrets import redact
 from topodoc.util.versioned_json import read_versioned, shape
 
-FORMAT_VERSION = "1.1"
+FORMAT_VERSION = "1.2"
 
 
 class SnapshotError(TopodocError):

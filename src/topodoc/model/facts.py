@@ -92,6 +92,27 @@ def pinning_text(vm: VM) -> str:
     return ", ".join(f"{p.vcpu}->{p.cpuset}" for p in vm.vcpupin)
 
 
+def cpuset(text: str) -> set[int]:
+    """The CPUs of a libvirt cpuset (``0-7,^4``)."""
+    cpus: set[int] = set()
+    for part in (p.strip() for p in text.split(",")):
+        first, _, last = part.lstrip("^").partition("-")
+        span = set(range(int(first), int(last or first) + 1))
+        cpus = cpus - span if part.startswith("^") else cpus | span
+    return cpus
+
+
+def cpuset_text(cpus: set[int]) -> str:
+    """``cpus`` as libvirt writes a cpuset: ranges, in order (``0-3,5-7``)."""
+    runs: list[list[int]] = []
+    for cpu in sorted(cpus):
+        if runs and cpu == runs[-1][1] + 1:
+            runs[-1][1] = cpu
+        else:
+            runs.append([cpu, cpu])
+    return ",".join(str(a) if a == b else f"{a}-{b}" for a, b in runs)
+
+
 def runtime_text(cluster: Cluster) -> str:
     """``containerd 1.6.20``."""
     return " ".join(

@@ -137,3 +137,13 @@ def format_size(n: int) -> str:
     exact = [(step, unit) for unit, step in UNITS.items() if n and n % step == 0]
     step, unit = max(exact) if exact else (1, "B")
     return f"{n // step}{unit}"
+
+
+def format_rounded(n: int) -> str:
+    """``n`` bytes for people: as :func:`format_size` writes it when that is approximate or a
+    number below 1024 (``64GiB``, ``512GB``, ``258.1G``), else rounded to two decimals in the
+    largest binary unit (``16771847168`` -> ``15.62GiB``, not ``16378757KiB``)."""
+    exact = format_size(n)
+    if isinstance(n, ApproxSize) or int(exact.rstrip("BKMGTPi")) < 2**10:
+        return exact
+    return _approximately(n)

@@ -11,6 +11,7 @@ from collections import Counter, defaultdict
 from collections.abc import Callable, Generator, Iterator
 from itertools import chain
 
+from topodoc.model.facts import cpuset
 from topodoc.model.graph import Written, references, undrawn_references
 from topodoc.model.kinds import MACHINE_KINDS
 from topodoc.model.objects import (
@@ -434,16 +435,6 @@ def check_device_sharing(model: Model) -> Iterator[Problem]:
         yield _p("device-shared", f"{what} {clash}", last[1].loc, last[0].id)
 
 
-def _cpuset(text: str) -> set[int]:
-    """The CPUs of a libvirt cpuset (``0-7,^4``)."""
-    cpus: set[int] = set()
-    for part in (p.strip() for p in text.split(",")):
-        first, _, last = part.lstrip("^").partition("-")
-        span = set(range(int(first), int(last or first) + 1))
-        cpus = cpus - span if part.startswith("^") else cpus | span
-    return cpus
-
-
 def check_vm_settings(model: Model) -> Iterator[Problem]:
     for vm in model.of_kind("vm"):
         if not vm.vcpupin:
@@ -473,7 +464,7 @@ def check_vm_settings(model: Model) -> Iterator[Problem]:
                     vm.id,
                 )
             pinned.add(pin.vcpu)
-            beyond = sorted(c for c in _cpuset(pin.cpuset) if cpus and c >= cpus)
+            beyond = sorted(c for c in cpuset(pin.cpuset) if cpus and c >= cpus)
             if beyond and cpus:
                 yield _p(
                     "vcpu-pinning",

@@ -15,7 +15,9 @@ from collections.abc import Set
 from typing import TYPE_CHECKING, Any
 
 from topodoc.drift.collectors import Collection, run
+from topodoc.drift.collectors.libvirt_devices import HostDevices
 from topodoc.drift.resources import SourceResult
+from topodoc.model.facts import cpuset, cpuset_text
 
 if TYPE_CHECKING:
     from topodoc.drift.resources import SourceSpec
@@ -66,9 +68,10 @@ def _collect(col: Collection) -> None:
             col.add("hypervisor", target, {"cpus": cpus, "memory": memory_mib * 2**20})
         if col.wants("vm"):
             sized = col.call(conn.getType).lower() != "test"  # the test driver makes sizes up
+            devices = HostDevices(col, libvirt, conn)
             for dom in sorted(col.call(conn.listAllDomains, 0), key=lambda d: d.name()):
                 try:
-                    name, attrs = _domain(col, libvirt, dom, sized)
+                    name, attrs = _domain(col, libvirt, dom, sized, devices)
                 except libvirt.libvirtError as exc:
                     if exc.get_error_code() == libvirt.VIR_ERR_NO_DOMAIN:
                         continue  # undefined while we looked: not there any more
@@ -77,15 +80,10 @@ def _collect(col: Collection) -> None:
         if col.wants("libvirt-network"):
             for net in sorted(col.call(conn.listAllNetworks, 0), key=lambda n: n.name()):
                 xml = ET.fromstring(col.call(net.XMLDesc, 0))
-                forward, bridge = xml.find("forward"), xml.find("bridge")
                 col.add(
                     "libvirt-network",
                     f"{target}/{net.name()}",
-                    {
-                        "bridge": None if bridge is None else bridge.get("name"),
-                        "forward": "none" if forward is None else forward.get("mode", "nat"),
-                        "active": bool(col.call(net.isActive)),
-                    },
+                    {**_network(xml), "active": bool(col.call(net.isActive))},
                     host,
                 )
         if col.wants("storage-pool"):
@@ -104,13 +102,16 @@ def _collect(col: Collection) -> None:
         conn.close()
 
 
-def _domain(col: Collection, libvirt: Any, dom: Any, sized: bool) -> tuple[str, dict[str, Any]]:
+def _domain(
+    col: Collection, libvirt: Any, dom: Any, sized: bool, devices: HostDevices
+) -> tuple[str, dict[str, Any]]:
     """The key name and compared attributes of one domain (``sized``: disk capacities are
     real, which the test driver's are not)."""
     state, max_mem_kib, mem_kib, vcpus, _cpu_time = col.call(dom.info)
     xml = ET.fromstring(col.call(dom.XMLDesc, 0))
     cpu = xml.find("cpu")
     cpu_mode = None if cpu is None else cpu.get("mode", "custom")
+    os_type = xml.find("os/type")
     attrs: dict[str, Any] = {
         "hypervisor": col.spec.target,
         "state": STATES.get(state, "other"),
@@ -127,6 +128,14 @@ def _domain(col: Collection, libvirt: Any, dom: Any, sized: bool) -> tuple[str, 
             if d.get("device", "disk") == "disk" and d.find("target") is not None
         ),
         "interfaces": sorted(_interface(i) for i in xml.iterfind("devices/interface")),
+        "vcpupin": sorted(
+            f"{pin.get('vcpu')}->{cpuset_text(cpuset(pin.get('cpuset', '')))}"
+            for pin in xml.iterfind("cputune/vcpupin")
+        ),
+        "numa_node": _nodeset(xml.find("numatune/memory")),
+        "firmware": _firmware(xml),
+        "machine_type": None if os_type is None else os_type.get("machine"),
+        "passthrough": devices.passthrough(xml),
     }
     nova = next((m for m in xml.iterfind("metadata/*") if m.tag.startswith(NOVA_NS_PREFIX)), None)
     if nova is None:
@@ -137,6 +146,34 @@ def _domain(col: Collection, libvirt: Any, dom: Any, sized: bool) -> tuple[str, 
     if flavor is not None and flavor.get("name"):
         attrs["flavor"] = flavor.get("name")
     return nova.findtext(f"{ns}name") or dom.name(), attrs
+
+
+def _nodeset(memory: ET.Element | None) -> int | str:
+    """The host NUMA node(s) the memory is bound to: one node as its number, else the
+    nodeset as libvirt writes it; ``none`` when it is not bound."""
+    nodeset = None if memory is None else memory.get("nodeset")
+    return int(nodeset) if nodeset and nodeset.isdigit() else nodeset or "none"
+
+
+def _firmware(xml: ET.Element) -> str:
+    """``uefi`` for ``<os firmware='efi'>`` or a pflash loader (OVMF), else ``bios``."""
+    loader = xml.find("os/loader")
+    efi = xml.find("os[@firmware='efi']") is not None
+    return "uefi" if efi or (loader is not None and loader.get("type") == "pflash") else "bios"
+
+
+def _network(xml: ET.Element) -> dict[str, Any]:
+    """A network's attributes: bridge, forward mode (``none``: isolated), DHCP ranges
+    (``START-END``), DNS domain and, for ``forward mode='hostdev'``, the physical functions
+    whose VFs it hands out (``<pf dev>``)."""
+    forward, bridge, domain = xml.find("forward"), xml.find("bridge"), xml.find("domain")
+    return {
+        "bridge": None if bridge is None else bridge.get("name"),
+        "forward": "none" if forward is None else forward.get("mode", "nat"),
+        "dhcp": sorted(f"{r.get('start')}-{r.get('end')}" for r in xml.iterfind("ip/dhcp/range")),
+        "domain": None if domain is None else domain.get("name"),
+        "vf_pool": sorted(pf.get("dev", "") for pf in xml.iterfind("forward/pf")),
+    }
 
 
 def _nested_virt(cpu: ET.Element | None) -> bool:

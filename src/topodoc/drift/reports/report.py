@@ -15,7 +15,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from topodoc import __version__
-from topodoc.drift.analyzer import Ignored
+from topodoc.drift.analyzer import Analysis, Ignored
 from topodoc.drift.finding import Finding
 from topodoc.drift.resources import ATTRIBUTES, SourceResult
 from topodoc.drift.severity import level_rank
@@ -24,7 +24,7 @@ from topodoc.errors import TopodocError
 from topodoc.util.secrets import redact
 from topodoc.util.versioned_json import read_versioned
 
-FORMAT_VERSION = "1.1"
+FORMAT_VERSION = "1.2"
 
 #: Exit codes: in sync, drift found, check incomplete (a source failed or something unverifiable).
 EXIT_CODES = {"in_sync": 0, "drift": 1, "incomplete": 2}
@@ -103,20 +103,17 @@ class Report:
     @classmethod
     def build(
         cls,
-        findings: Iterable[Finding],
+        analysis: Analysis,
         sources: Iterable[SourceResult],
         *,
         topology: str,
         checked_at: str,
         tool_version: str = __version__,
-        ignored: Iterable[Ignored] | None = None,
     ) -> Report:
-        """A report of ``analyze()``'s findings; ``ignored`` defaults to ``findings.ignored``."""
-        if ignored is None:
-            ignored = getattr(findings, "ignored", ())
+        """A report of what :func:`~topodoc.drift.analyzer.analyze` found in ``sources``."""
         return cls(
-            tuple(findings),
-            tuple(ignored),
+            analysis.findings,
+            analysis.ignored,
             tuple(SourceSummary.of(s) for s in sorted(sources, key=lambda s: s.id)),
             topology,
             checked_at,
