@@ -22,6 +22,7 @@ from sphinx.util.typing import ExtensionMetadata
 from topodoc import __version__
 from topodoc.diagrams.graphviz import cjk_font_available
 
+from . import index_entries
 from .directives import DIRECTIVES
 from .domain import TopoDomain, topo_domain
 from .i18n import CATALOG, LOCALE_DIR
@@ -121,6 +122,7 @@ def save_written(app: Sphinx, exception: Exception | None) -> None:
     if exception is None:
         domain.save_written()
         save_fitted_widths(app.builder)
+        index_entries.save(app)
         remove_pages_of_removed_objects(app.builder, domain.removed_pages)
 
 
@@ -175,10 +177,14 @@ def setup(app: Sphinx) -> ExtensionMetadata:
     #    and leave placeholders; the domain records entries and the pages using the
     #    topology (clear_doc on re-read, merge_domaindata from parallel readers).
     app.connect("doctree-read", note_topology_refs)
+    # 4b. env-updated: the search index entries of pages not written again are given back
+    #    (:mod:`.index_entries`, for a Sphinx bug).
+    app.connect("env-updated", index_entries.restore)
     # 5. doctree-resolved: placeholders become cards, tables and DOT, linking to entries;
     #    the writer then draws each DOT through sphinx.ext.graphviz's image cache.
     #    What each page's placeholders read is noted (:mod:`.reads`).
     app.connect("doctree-resolved", resolve_placeholders)
+    app.connect("doctree-resolved", index_entries.drop_emptied_words)
     #    The diagrams of the next pages to write are laid out meanwhile (:mod:`.ahead`).
     # 6. build-finished: what the written pages read, and the width each diagram was fitted
     #    to, are saved beside the environment; the pages of removed objects are deleted.

@@ -89,7 +89,7 @@ def test_the_planned_tier_is_neither_missing_nor_counted(topodoc, tmp_path: Path
     named = {part for key in keys for part in key.partition(":")[2].split("/")}
     assert named and not named & planned
     capacity = build_table(model, "capacity", ["machine", "guests", "not_counted"])
-    assert not {cell for row in capacity.rows for cell in row} & planned
+    assert not {cell for row in capacity.rows for cell in row.values} & planned
 
 
 def test_demo_runs_from_any_directory_as_a_process(tmp_path: Path) -> None:

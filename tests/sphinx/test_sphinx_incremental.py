@@ -171,8 +171,9 @@ def _build(root: Path, *args: str) -> list[str]:
 
 
 def _pages(outdir: Path) -> dict[str, bytes]:
-    """Every HTML page (but the search page) and every image a page shows, by path."""
-    out: dict[str, bytes] = {}
+    """Every HTML page (but the search page), every image a page shows and the search
+    index, by path."""
+    out: dict[str, bytes] = {"searchindex.js": (outdir / "searchindex.js").read_bytes()}
     for page in sorted(outdir.rglob("*.html")):
         name = page.relative_to(outdir).as_posix()
         if name == "search.html":
