@@ -28,8 +28,9 @@ ATTRIBUTE = "_search_index_index_entries"  # Sphinx's: docname -> its index entr
 
 
 def restore(app: Sphinx, env: BuildEnvironment) -> None:
-    """``env-updated``: the saved entries of pages Sphinx has none for; none of pages no
-    longer there."""
+    """``env-updated``: every page's entries as the last build's search index held them
+    (what the environment has was saved before that build wrote its pages); none of pages
+    no longer there."""
     entries = getattr(env, ATTRIBUTE, None)
     if not isinstance(entries, dict):
         return
@@ -40,8 +41,8 @@ def restore(app: Sphinx, env: BuildEnvironment) -> None:
     except (OSError, pickle.UnpicklingError, EOFError, AttributeError, ValueError):
         return
     if isinstance(saved, dict):
-        for docname in env.all_docs:
-            if docname not in entries and isinstance(saved.get(docname), list):
+        for docname in env.all_docs:  # the saved are the newer: saved after the writing
+            if isinstance(saved.get(docname), list):
                 entries[docname] = saved[docname]
 
 
