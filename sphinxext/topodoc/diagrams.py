@@ -29,29 +29,29 @@ def diagram_name(docname: str, selection: Selection, legend: bool) -> str:
 
 def fit(ctx: Context, selection: Selection, legend: bool) -> Fitted:
     """The diagram of ``selection`` on ``ctx``'s page in the first theme, laid out to fit
-    the page (:mod:`topodoc.diagrams.fit`); also run ahead of the writer (:mod:`.ahead`)."""
+    the page (:mod:`topodoc.diagrams.fit`); also run ahead of the writer (:mod:`.ahead`),
+    where it does not pause the garbage collector: its switch is the whole process's."""
     settings = ctx.lab.settings
     html = ctx.builder.format == "html"
     themed = html and len(settings.themes) > 1 and settings.output_format == "svg"
     image_options = {"docname": ctx.docname, **({"themed": True} if themed else {})}
-    with gcpause.paused():  # allocates much, makes no reference cycles
-        return fitted(
-            ctx.model,
-            ctx.lab.selected(selection),
-            DotOptions(
-                theme=settings.themes[0] if html and not themed else "light",
-                font=settings.font,
-                node_budget=settings.node_budget,
-                legend=legend,
-                link=ctx.link if html else lambda _id: None,
-                tooltip=html,
-                translate=_,
-            ),
-            timeout_s=settings.layout_timeout,
-            known=fitted_widths(ctx.builder),
-            name=diagram_name(ctx.docname, selection, legend),
-            cached=lambda code: cached_svg(ctx.builder, code, image_options),
-        )
+    return fitted(
+        ctx.model,
+        ctx.lab.selected(selection),
+        DotOptions(
+            theme=settings.themes[0] if html and not themed else "light",
+            font=settings.font,
+            node_budget=settings.node_budget,
+            legend=legend,
+            link=ctx.link if html else lambda _id: None,
+            tooltip=html,
+            translate=_,
+        ),
+        timeout_s=settings.layout_timeout,
+        known=fitted_widths(ctx.builder),
+        name=diagram_name(ctx.docname, selection, legend),
+        cached=lambda code: cached_svg(ctx.builder, code, image_options),
+    )
 
 
 def diagram_nodes(ctx: Context, node: Placeholder) -> list[nodes.Node]:
@@ -71,7 +71,8 @@ def diagram_nodes(ctx: Context, node: Placeholder) -> list[nodes.Node]:
     ahead = ctx.domain.ahead
     done = ahead.take(diagram_name(ctx.docname, selection, legend)) if ahead else None
     if done is None:
-        first = fit(ctx, selection, legend)
+        with gcpause.paused():  # allocates much, makes no reference cycles
+            first = fit(ctx, selection, legend)
     else:
         first, read = done
         ctx.keys.update(read)

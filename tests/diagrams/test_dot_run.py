@@ -8,6 +8,7 @@ import os
 import re
 import stat
 import subprocess
+import threading
 import time
 import xml.etree.ElementTree as ET
 from pathlib import Path
@@ -153,12 +154,14 @@ def test_missing_dot_says_how_to_install(monkeypatch, tmp_path):
 
 
 def test_big_graphs_get_faster_layout_flags(monkeypatch, tmp_path):
-    fake_tool(tmp_path, "dot", 'echo "$@"')
+    # writes its arguments into the file after -o; the last argument is the DOT file
+    fake_tool(tmp_path, "dot", 'for a; do [ "$p" = -o ] && o=$a; p=$a; done; echo "$@" > "$o"')
     monkeypatch.setenv("PATH", f"{tmp_path}{os.pathsep}{os.environ['PATH']}")
     small_graph = "digraph {\n" + "".join(f'  "n{i}" [label="x"];\n' for i in range(10)) + "}"
     big_graph = "digraph {\n" + "".join(f'  "n{i}" [label="x"];\n' for i in range(1001)) + "}"
-    assert run_dot(small_graph, "svg").decode().split() == ["-Tsvg"]
-    assert run_dot(big_graph, "png").decode().split() == ["-Tpng", *BIG_GRAPH_FLAGS]
+    small = run_dot(small_graph, "svg").decode().split()
+    assert small[:-3] == ["-Tsvg"] and small[-3] == "-o" and small[-1].endswith("in.dot")
+    assert run_dot(big_graph, "png").decode().split()[:-3] == ["-Tpng", *BIG_GRAPH_FLAGS]
 
 
 @pytest.mark.parametrize(
@@ -174,3 +177,28 @@ def test_cjk_font_check_asks_fontconfig(monkeypatch, tmp_path, script, expected)
 def test_no_fontconfig_means_no_cjk_font(monkeypatch, tmp_path):
     monkeypatch.setenv("PATH", str(tmp_path))
     assert cjk_font_available() is False
+
+
+def test_a_layout_ends_while_a_process_forked_during_it_lives_on(monkeypatch, tmp_path):
+    """``sphinx-build -j`` forks its writers while diagrams are laid out in threads: the
+    forked process holds a copy of every descriptor open at that moment, and must not keep a
+    layout waiting (with pipes, it waited for the forked process to end)."""
+    fake_tool(
+        tmp_path, "dot", 'sleep 0.5; for a; do [ "$p" = -o ] && o=$a; p=$a; done; echo ok > "$o"'
+    )
+    monkeypatch.setenv("PATH", f"{tmp_path}{os.pathsep}{os.environ['PATH']}")
+    done: list[bytes] = []
+    layout = threading.Thread(target=lambda: done.append(run_dot("digraph {}", "svg")))
+    layout.start()
+    time.sleep(0.2)  # dot runs
+    hold, release = os.pipe()
+    child = os.fork()
+    if child == 0:  # the forked writer: waits until the test is over
+        os.read(hold, 1)
+        os._exit(0)
+    try:
+        layout.join(timeout=20)
+        assert not layout.is_alive() and done == [b"ok\n"]
+    finally:
+        os.write(release, b"x")
+        os.waitpid(child, 0)

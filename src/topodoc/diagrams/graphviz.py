@@ -5,6 +5,8 @@ from __future__ import annotations
 import re
 import shutil
 import subprocess
+import tempfile
+from pathlib import Path
 
 from topodoc.errors import TopodocError
 
@@ -42,7 +44,12 @@ def graph_size(source: str) -> tuple[int, int]:
 
 
 def run_dot(source: str, fmt: str, *, timeout_s: float = 30.0) -> bytes:
-    """``source`` laid out and rendered by ``dot`` as ``fmt`` (one of :data:`FORMATS`)."""
+    """``source`` laid out and rendered by ``dot`` as ``fmt`` (one of :data:`FORMATS`).
+
+    ``dot`` reads and writes files in a temporary folder, not pipes: a build may fork
+    (``sphinx-build -j``) while a layout runs in another thread, and a forked process holding
+    a copy of a pipe's write end would keep its reader waiting for an end that never comes.
+    """
     if fmt not in FORMATS:
         raise ValueError(f"unknown output format {fmt!r} (known: {', '.join(FORMATS)})")
     exe = shutil.which("dot")
@@ -50,26 +57,34 @@ def run_dot(source: str, fmt: str, *, timeout_s: float = 30.0) -> bytes:
         raise DotError(f"Graphviz 'dot' was not found on PATH: {INSTALL_HINT}")
     nodes, edges = graph_size(source)
     big = nodes > BIG_GRAPH_NODES or edges > BIG_GRAPH_EDGES
-    args = [exe, f"-T{fmt}", *(BIG_GRAPH_FLAGS if big else ())]
-    try:
-        proc = subprocess.Popen(
-            args, stdin=subprocess.PIPE, stdout=subprocess.PIPE, stderr=subprocess.PIPE
-        )
-    except OSError as exc:
-        raise DotError(f"cannot run {exe}: {exc}") from None
-    try:
-        out, err = proc.communicate(source.encode("utf-8"), timeout=timeout_s)
-    except subprocess.TimeoutExpired:
-        proc.kill()
-        proc.communicate()
-        raise DotTimeout(
-            f"dot did not finish within {timeout_s:g} s ({nodes} nodes, {edges} "
-            "edges): raise the timeout or lower the node budget"
-        ) from None
-    if proc.returncode != 0:
-        message = err.decode("utf-8", "replace").strip() or "no error output"
-        raise DotError(f"dot failed (exit {proc.returncode}): {message}")
-    return out
+    with tempfile.TemporaryDirectory(prefix="topodoc-dot-") as folder:
+        given, made = Path(folder, "in.dot"), Path(folder, f"out.{fmt}")
+        given.write_text(source, encoding="utf-8")
+        args = [exe, f"-T{fmt}", *(BIG_GRAPH_FLAGS if big else ()), "-o", str(made), str(given)]
+        with open(Path(folder, "err"), "w+b") as err:
+            try:
+                proc = subprocess.Popen(
+                    args, stdin=subprocess.DEVNULL, stdout=subprocess.DEVNULL, stderr=err
+                )
+            except OSError as exc:
+                raise DotError(f"cannot run {exe}: {exc}") from None
+            try:
+                proc.wait(timeout=timeout_s)
+            except subprocess.TimeoutExpired:
+                proc.kill()
+                proc.wait()
+                raise DotTimeout(
+                    f"dot did not finish within {timeout_s:g} s ({nodes} nodes, {edges} "
+                    "edges): raise the timeout or lower the node budget"
+                ) from None
+            if proc.returncode != 0:
+                err.seek(0)
+                message = err.read().decode("utf-8", "replace").strip() or "no error output"
+                raise DotError(f"dot failed (exit {proc.returncode}): {message}")
+        try:
+            return made.read_bytes()
+        except OSError as exc:
+            raise DotError(f"dot wrote no {fmt} output: {exc}") from None
 
 
 def cjk_font_available() -> bool:
