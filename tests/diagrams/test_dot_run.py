@@ -154,14 +154,12 @@ def test_missing_dot_says_how_to_install(monkeypatch, tmp_path):
 
 
 def test_big_graphs_get_faster_layout_flags(monkeypatch, tmp_path):
-    # writes its arguments into the file after -o; the last argument is the DOT file
-    fake_tool(tmp_path, "dot", 'for a; do [ "$p" = -o ] && o=$a; p=$a; done; echo "$@" > "$o"')
+    fake_tool(tmp_path, "dot", 'echo "$@"')
     monkeypatch.setenv("PATH", f"{tmp_path}{os.pathsep}{os.environ['PATH']}")
     small_graph = "digraph {\n" + "".join(f'  "n{i}" [label="x"];\n' for i in range(10)) + "}"
     big_graph = "digraph {\n" + "".join(f'  "n{i}" [label="x"];\n' for i in range(1001)) + "}"
-    small = run_dot(small_graph, "svg").decode().split()
-    assert small[:-3] == ["-Tsvg"] and small[-3] == "-o" and small[-1].endswith("in.dot")
-    assert run_dot(big_graph, "png").decode().split()[:-3] == ["-Tpng", *BIG_GRAPH_FLAGS]
+    assert run_dot(small_graph, "svg").decode().split() == ["-Tsvg"]
+    assert run_dot(big_graph, "png").decode().split() == ["-Tpng", *BIG_GRAPH_FLAGS]
 
 
 @pytest.mark.parametrize(
@@ -180,25 +178,35 @@ def test_no_fontconfig_means_no_cjk_font(monkeypatch, tmp_path):
 
 
 def test_a_layout_ends_while_a_process_forked_during_it_lives_on(monkeypatch, tmp_path):
-    """``sphinx-build -j`` forks its writers while diagrams are laid out in threads: the
-    forked process holds a copy of every descriptor open at that moment, and must not keep a
-    layout waiting (with pipes, it waited for the forked process to end)."""
-    fake_tool(
-        tmp_path, "dot", 'sleep 0.5; for a; do [ "$p" = -o ] && o=$a; p=$a; done; echo ok > "$o"'
-    )
+    """``sphinx-build -j`` forks its writers while diagrams are laid out in threads: a process
+    forked just as ``dot`` starts holds a copy of every descriptor open at that moment, and
+    must not keep the layout waiting (with pipes, it waited for ever: the forked process
+    held the write end of dot's input, so dot never saw its end)."""
+    fake_tool(tmp_path, "dot", "cat")
     monkeypatch.setenv("PATH", f"{tmp_path}{os.pathsep}{os.environ['PATH']}")
-    done: list[bytes] = []
-    layout = threading.Thread(target=lambda: done.append(run_dot("digraph {}", "svg")))
-    layout.start()
-    time.sleep(0.2)  # dot runs
     hold, release = os.pipe()
-    child = os.fork()
-    if child == 0:  # the forked writer: waits until the test is over
-        os.read(hold, 1)
-        os._exit(0)
+    forked: list[int] = []
+    started = subprocess.Popen
+
+    def popen_then_fork(*args, **kwargs):  # the fork lands while dot runs
+        proc = started(*args, **kwargs)
+        child = os.fork()
+        if child == 0:  # the forked writer: lives until the test is over
+            os.read(hold, 1)
+            os._exit(0)
+        forked.append(child)
+        return proc
+
+    monkeypatch.setattr(subprocess, "Popen", popen_then_fork)
+    done: list[bytes] = []
+    layout = threading.Thread(
+        target=lambda: done.append(run_dot("digraph {}\n", "svg", timeout_s=3)), daemon=True
+    )
+    layout.start()
     try:
-        layout.join(timeout=20)
-        assert not layout.is_alive() and done == [b"ok\n"]
+        layout.join(timeout=30)
+        assert forked and not layout.is_alive() and done == [b"digraph {}\n"]
     finally:
-        os.write(release, b"x")
-        os.waitpid(child, 0)
+        os.write(release, b"x" * len(forked))
+        for child in forked:
+            os.waitpid(child, 0)

@@ -6,7 +6,6 @@ import re
 import shutil
 import subprocess
 import tempfile
-from pathlib import Path
 
 from topodoc.errors import TopodocError
 
@@ -46,7 +45,7 @@ def graph_size(source: str) -> tuple[int, int]:
 def run_dot(source: str, fmt: str, *, timeout_s: float = 30.0) -> bytes:
     """``source`` laid out and rendered by ``dot`` as ``fmt`` (one of :data:`FORMATS`).
 
-    ``dot`` reads and writes files in a temporary folder, not pipes: a build may fork
+    ``dot`` reads and writes unnamed temporary files, not pipes: a build may fork
     (``sphinx-build -j``) while a layout runs in another thread, and a forked process holding
     a copy of a pipe's write end would keep its reader waiting for an end that never comes.
     """
@@ -57,34 +56,33 @@ def run_dot(source: str, fmt: str, *, timeout_s: float = 30.0) -> bytes:
         raise DotError(f"Graphviz 'dot' was not found on PATH: {INSTALL_HINT}")
     nodes, edges = graph_size(source)
     big = nodes > BIG_GRAPH_NODES or edges > BIG_GRAPH_EDGES
-    with tempfile.TemporaryDirectory(prefix="topodoc-dot-") as folder:
-        given, made = Path(folder, "in.dot"), Path(folder, f"out.{fmt}")
-        given.write_text(source, encoding="utf-8")
-        args = [exe, f"-T{fmt}", *(BIG_GRAPH_FLAGS if big else ()), "-o", str(made), str(given)]
-        with open(Path(folder, "err"), "w+b") as err:
-            try:
-                proc = subprocess.Popen(
-                    args, stdin=subprocess.DEVNULL, stdout=subprocess.DEVNULL, stderr=err
-                )
-            except OSError as exc:
-                raise DotError(f"cannot run {exe}: {exc}") from None
-            try:
-                proc.wait(timeout=timeout_s)
-            except subprocess.TimeoutExpired:
-                proc.kill()
-                proc.wait()
-                raise DotTimeout(
-                    f"dot did not finish within {timeout_s:g} s ({nodes} nodes, {edges} "
-                    "edges): raise the timeout or lower the node budget"
-                ) from None
-            if proc.returncode != 0:
-                err.seek(0)
-                message = err.read().decode("utf-8", "replace").strip() or "no error output"
-                raise DotError(f"dot failed (exit {proc.returncode}): {message}")
+    args = [exe, f"-T{fmt}", *(BIG_GRAPH_FLAGS if big else ())]
+    with (
+        tempfile.TemporaryFile() as given,
+        tempfile.TemporaryFile() as out,
+        tempfile.TemporaryFile() as err,
+    ):
+        given.write(source.encode("utf-8"))
+        given.seek(0)
         try:
-            return made.read_bytes()
+            proc = subprocess.Popen(args, stdin=given, stdout=out, stderr=err)
         except OSError as exc:
-            raise DotError(f"dot wrote no {fmt} output: {exc}") from None
+            raise DotError(f"cannot run {exe}: {exc}") from None
+        try:
+            proc.wait(timeout=timeout_s)
+        except subprocess.TimeoutExpired:
+            proc.kill()
+            proc.wait()
+            raise DotTimeout(
+                f"dot did not finish within {timeout_s:g} s ({nodes} nodes, {edges} "
+                "edges): raise the timeout or lower the node budget"
+            ) from None
+        if proc.returncode != 0:
+            err.seek(0)
+            message = err.read().decode("utf-8", "replace").strip() or "no error output"
+            raise DotError(f"dot failed (exit {proc.returncode}): {message}")
+        out.seek(0)
+        return out.read()
 
 
 def cjk_font_available() -> bool:
