@@ -1,14 +1,14 @@
-"""Diagrams laid out ahead of the page writer, ``jobs`` at a time.
+"""Diagrams laid out ahead of the page writer, in a thread.
 
-Sphinx resolves the pages it writes one after the other in its main process, with or
-without ``-j`` (its writing processes only turn resolved pages into HTML), and the diagrams
-are laid out while their page is resolved. So, once the first page is resolved, the diagrams
-of the next pages to be written (the pages read in this build that hold a diagram, in
-Sphinx's writing order) are fitted (:func:`.diagrams.fit`) in a pool of ``jobs`` threads
-(``sphinx-build -j``, else 1), each mostly waiting for its ``dot``: the layouts run beside
-the writer, a bounded number of pages ahead. A page takes its diagrams' layouts when it is
-resolved (they equal what it would lay out itself) or, when the pool has not reached it,
-lays them out itself.
+Sphinx resolves the pages it writes in its main process, one after the other, and the
+diagrams are laid out while their page is resolved. So, once the first page is resolved,
+the diagrams of the next pages to be written (the pages read in this build that hold a
+diagram, in Sphinx's writing order) are fitted (:func:`.diagrams.fit`) in a pool thread,
+which mostly waits for its ``dot``: the layouts run beside the writer's Python work, a
+bounded number of pages ahead. A page takes its diagrams' layouts when it is resolved (they
+equal what it would lay out itself) or, when the pool has not reached it, lays them out
+itself. Not when Sphinx writes in parallel (``-j``): it forks its writing processes then,
+and a process forked while other threads run can inherit a lock one of them holds.
 """
 
 from __future__ import annotations

@@ -197,8 +197,10 @@ class TopoDomain(Domain):
 
     def layouts_ahead(self, builder: Builder, jobs: int) -> LayoutsAhead | None:
         """The pool laying out the diagrams of the pages this build read, made with the
-        first page written; None when no page read has a diagram."""
-        if self.ahead is None:
+        first page written; None when no page read has a diagram, or when Sphinx writes in
+        parallel: it forks its writers then, and a process forked while threads run may
+        inherit a lock one of them holds (seen as a build hanging for ever)."""
+        if self.ahead is None and not builder.parallel_ok:
             pages = [
                 (d, self.data["diagrams"][d]) for d in self.reading if d in self.data["diagrams"]
             ]
