@@ -31,8 +31,8 @@ if TYPE_CHECKING:
 
     from .domain import TopoDomain
 
-#: Diagrams laid out ahead per job, at most (the layouts wait, in memory, for their page).
-AHEAD_PER_JOB = 4
+#: Diagrams laid out ahead, at most (the layouts wait, in memory, for their page).
+AHEAD = 4
 
 
 class LayoutsAhead:
@@ -43,9 +43,8 @@ class LayoutsAhead:
         builder: Builder,
         domain: TopoDomain,
         pages: Iterable[tuple[str, list[tuple[Selection, bool]]]],
-        jobs: int,
     ) -> None:
-        self._builder, self._domain, self.jobs = builder, domain, max(1, jobs)
+        self._builder, self._domain = builder, domain
         #: (page, selection, legend) of each diagram still to be laid out, in writing order.
         self._queue = deque(
             (docname, selection, legend)
@@ -53,7 +52,7 @@ class LayoutsAhead:
             for selection, legend in diagrams
         )
         fitted_widths(builder)  # loaded once, before the threads share it
-        self._pool = ThreadPoolExecutor(self.jobs, thread_name_prefix="topodoc-layout")
+        self._pool = ThreadPoolExecutor(1, thread_name_prefix="topodoc-layout")
         #: Diagram name -> (its page, its layout under way or done).
         self._futures: dict[str, tuple[str, Future[tuple[Fitted, set[str]]]]] = {}
         self.taken = 0
@@ -66,7 +65,7 @@ class LayoutsAhead:
             self._queue.popleft()  # this page's or earlier: laid out where they are written
         for name in [n for n, (page, _f) in self._futures.items() if page < docname]:
             self._futures.pop(name)[1].cancel()  # its page was not written after all
-        while self._queue and len(self._futures) < self.jobs * AHEAD_PER_JOB:
+        while self._queue and len(self._futures) < AHEAD:
             page, selection, legend = self._queue.popleft()
             name = diagram_name(page, selection, legend)
             if name not in self._futures:
@@ -86,7 +85,7 @@ class LayoutsAhead:
             future.cancel()
         self._pool.shutdown(wait=True, cancel_futures=True)
         if self.taken:
-            verbose(f"topodoc: {self.taken} diagrams laid out ahead, {self.jobs} at a time")
+            verbose(f"topodoc: {self.taken} diagrams laid out ahead, 1 at a time")
 
     def _fit(self, docname: str, selection: Selection, legend: bool) -> tuple[Fitted, set[str]]:
         from .diagrams import fit

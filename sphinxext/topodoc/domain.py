@@ -195,7 +195,7 @@ class TopoDomain(Domain):
     def note_diagram(self, docname: str, selection: Selection, legend: bool) -> None:
         self.data["diagrams"].setdefault(docname, []).append((selection, legend))
 
-    def layouts_ahead(self, builder: Builder, jobs: int) -> LayoutsAhead | None:
+    def layouts_ahead(self, builder: Builder) -> LayoutsAhead | None:
         """The pool laying out the diagrams of the pages this build read, made with the
         first page written; None when no page read has a diagram, or when Sphinx writes in
         parallel: it forks its writers then, and a process forked while threads run may
@@ -207,7 +207,7 @@ class TopoDomain(Domain):
             if pages:
                 from .ahead import LayoutsAhead
 
-                self.ahead = LayoutsAhead(builder, self, pages, jobs)
+                self.ahead = LayoutsAhead(builder, self, pages)
         return self.ahead
 
     def finish_writing(self) -> None:

@@ -35,7 +35,7 @@ def resolve_placeholders(app: Sphinx, doctree: nodes.document, docname: str) -> 
     """Every placeholder of ``docname`` resolved, HTML tables in a scroll box; what they read
     noted for the next build."""
     domain = topo_domain(app.env)
-    ahead = domain.layouts_ahead(app.builder, 1)
+    ahead = domain.layouts_ahead(app.builder)
     if ahead is not None:
         ahead.advance(docname)
     context = Context(app.builder, domain, docname)

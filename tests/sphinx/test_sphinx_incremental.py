@@ -258,7 +258,7 @@ def test_diagrams_laid_out_ahead_of_the_writer_equal_those_laid_out_in_turn(
     else:
         assert laid_out is None
 
-    monkeypatch.setattr(ahead, "AHEAD_PER_JOB", 0)  # nothing laid out ahead
+    monkeypatch.setattr(ahead, "AHEAD", 0)  # nothing laid out ahead
     in_turn = _project(tmp_path / "in_turn")
     assert "laid out ahead" not in _run(in_turn.root, "-j", jobs)
     want, got = _pages(in_turn.root / "_build/html"), _pages(pooled.root / "_build/html")
